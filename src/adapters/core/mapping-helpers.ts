@@ -1,0 +1,42 @@
+import type { IdentifierType } from '../../schema/identifiers/index.js';
+import type { PermitStatus } from '../../schema/model.js';
+
+/**
+ * A raw-code → unified-status function from a mapper's code table; unknown codes are UNKNOWN.
+ *
+ * @example
+ * const statusOf = statusLookup({ APPROVED: ['04'] });
+ * statusOf('04'); // 'APPROVED'
+ * statusOf('77'); // 'UNKNOWN'
+ */
+export function statusLookup(codes: Readonly<Partial<Record<PermitStatus, readonly string[]>>>): (raw: unknown) => PermitStatus {
+  const byCode = new Map<string, PermitStatus>();
+  for (const [status, list] of Object.entries(codes) as Array<[PermitStatus, readonly string[]]>) {
+    for (const code of list) byCode.set(code, status);
+  }
+  return (raw) => byCode.get(String(raw ?? '').trim()) ?? 'UNKNOWN';
+}
+
+/** The trimmed text, or null for null, undefined and blank. */
+export function trimOrNull(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = String(value).trim();
+  return text === '' ? null : text;
+}
+
+/**
+ * What a free-text or coded 证件类型 claims. Legacy values are often wrong; the claim is a hint that
+ * only breaks ties between readings that all validate.
+ *
+ * @example
+ * claimedTypeFromText('居民身份证'); // 'RESIDENT_ID'
+ * claimedTypeFromText('111');       // 'RESIDENT_ID' (GA/T 517 code)
+ */
+export function claimedTypeFromText(value: unknown): IdentifierType | null {
+  const text = trimOrNull(value);
+  if (!text) return null;
+  if (/身份证|^111$/.test(text)) return 'RESIDENT_ID';
+  if (/信用代码|uscc/i.test(text)) return 'USCC';
+  if (/组织机构|机构代码/.test(text)) return 'ORG_CODE';
+  return null;
+}

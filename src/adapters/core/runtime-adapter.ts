@@ -1,0 +1,190 @@
+import type { PermitStatus, UnifiedPermit, ApplicantRecord } from '../../schema/model.js';
+import { PERMIT_STATUSES } from '../../schema/model.js';
+import { MAX_PAGE_SIZE } from '../../schema/pagination.js';
+import { AdapterError, classifyFailure } from './adapter-error.js';
+import type { Adapter, CallContext, Mapped, PermitPosition, PermitQuery } from './contract.js';
+import { silentLogger, type Logger } from './logger.js';
+
+/** A page request in unified terms, as the department subgraph receives it. */
+export interface UnifiedPermitQuery {
+  applicantLocalIds?: readonly string[];
+  statuses?: readonly PermitStatus[];
+  serviceItemCodes?: readonly string[];
+  appliedFrom?: string;
+  appliedTo?: string;
+  after?: PermitPosition;
+  first: number;
+}
+
+export interface UnifiedPermitPage {
+  total: number;
+  permits: UnifiedPermit[];
+  /** Whether rows follow the last one read (bad rows included). */
+  hasMore: boolean;
+  /** Position of the last row read, good or bad, so paging never stalls on a trailing bad record. */
+  end: PermitPosition | null;
+}
+
+export interface RuntimeOptions {
+  /** Deadline for one call, in milliseconds; the connector's I/O is aborted after it. */
+  deadlineMs?: number;
+  /** Most ids or queries sent to the system in one call; larger batches are split. ≥ the max page size. */
+  maxBatch?: number;
+  logger?: Logger;
+}
+
+/** What the runtime needs of a raw row to keep paging exact even when the row fails to map. */
+export interface RowKey {
+  position(raw: unknown): PermitPosition | null;
+}
+
+/**
+ * Wraps a department's adapter so every call gets the same guarantees: a deadline (the connector's I/O
+ * is aborted), batches capped and split, failures turned into `AdapterError` with a client-safe reason,
+ * and records that fail to map skipped, logged with department and local id, and counted — never
+ * failing the batch they came in.
+ *
+ * @example
+ * const market = new RuntimeAdapter('market', await createMarketAdapter(settings), { deadlineMs: 3000 });
+ * const [page] = await market.listPermits([{ first: 20, statuses: ['APPROVED'] }]);
+ */
+export class RuntimeAdapter {
+  readonly deadlineMs: number;
+  readonly maxBatch: number;
+  readonly #logger: Logger;
+  /** Calls made to the legacy system, by method; tests assert on it to prove batching. */
+  readonly calls = { listPermits: 0, getPermits: 0, listApplicants: 0 };
+  badRecords = 0;
+
+  constructor(
+    readonly department: string,
+    private readonly adapter: Adapter<any, any>,
+    options: RuntimeOptions = {},
+  ) {
+    this.deadlineMs = options.deadlineMs ?? 5000;
+    this.maxBatch = Math.max(options.maxBatch ?? 500, MAX_PAGE_SIZE);
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  async listPermits(queries: readonly UnifiedPermitQuery[]): Promise<UnifiedPermitPage[]> {
+    const legacy = queries.map((q) => this.#toLegacyQuery(q));
+    const pages = [];
+    for (const chunk of chunks(legacy, this.maxBatch)) {
+      this.calls.listPermits++;
+      pages.push(...(await this.#call('listPermits', (ctx) => this.adapter.connector.listPermits(chunk, ctx))));
+    }
+    if (pages.length !== queries.length) throw new AdapterError(this.department, 'BAD_DATA');
+    return pages.map((page, i) => {
+      const limit = queries[i]!.first;
+      const rows = page.rows.slice(0, limit);
+      const permits = this.#mapAll(rows, (raw) => this.adapter.mapper.permit(raw));
+      const last = permits.at(-1);
+      return {
+        total: page.total,
+        permits,
+        hasMore: page.rows.length > limit,
+        end: last ? { appliedAt: last.appliedAt, localId: last.localId } : null,
+      };
+    });
+  }
+
+  async getPermits(localIds: readonly string[]): Promise<Map<string, UnifiedPermit>> {
+    const found = new Map<string, UnifiedPermit>();
+    for (const chunk of chunks([...new Set(localIds)], this.maxBatch)) {
+      this.calls.getPermits++;
+      const rows = await this.#call('getPermits', (ctx) => this.adapter.connector.getPermits(chunk, ctx));
+      for (const permit of this.#mapAll(rows, (raw) => this.adapter.mapper.permit(raw))) found.set(permit.localId, permit);
+    }
+    return found;
+  }
+
+  async listApplicants(after: string | null, limit: number): Promise<{ records: ApplicantRecord[]; next: string | null }> {
+    this.calls.listApplicants++;
+    const page = await this.#call('listApplicants', (ctx) => this.adapter.connector.listApplicants(after, Math.min(limit, this.maxBatch), ctx));
+    return { records: this.#mapAll(page.rows, (raw) => this.adapter.mapper.applicant(raw)), next: page.next };
+  }
+
+  async close(): Promise<void> {
+    await this.adapter.connector.close?.();
+  }
+
+  #toLegacyQuery(q: UnifiedPermitQuery): PermitQuery {
+    const legacy: PermitQuery = { limit: q.first + 1 };
+    if (q.applicantLocalIds) legacy.applicantLocalIds = q.applicantLocalIds;
+    if (q.serviceItemCodes) legacy.serviceItemCodes = q.serviceItemCodes;
+    if (q.appliedFrom) legacy.appliedFrom = q.appliedFrom;
+    if (q.appliedTo) legacy.appliedTo = q.appliedTo;
+    if (q.after) legacy.after = q.after;
+    if (q.statuses) Object.assign(legacy, rawStatusFilter(q.statuses, this.adapter.mapper.statusCodes));
+    return legacy;
+  }
+
+  #mapAll<Raw, T extends { localId: string }>(rows: readonly Raw[], map: (raw: Raw) => Mapped<T>): T[] {
+    const out: T[] = [];
+    for (const raw of rows) {
+      let mapped: Mapped<T>;
+      try {
+        mapped = map(raw);
+      } catch (error) {
+        mapped = { ok: false, localId: 'unknown', reason: (error as Error).message };
+      }
+      if (mapped.ok) out.push(mapped.value);
+      else {
+        this.badRecords++;
+        this.#logger.warn({ department: this.department, localId: mapped.localId, reason: mapped.reason }, 'bad legacy record skipped');
+      }
+    }
+    return out;
+  }
+
+  async #call<T>(operation: string, run: (ctx: CallContext) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new DOMException('deadline exceeded', 'TimeoutError'));
+        reject(new AdapterError(this.department, 'TIMEOUT'));
+      }, this.deadlineMs);
+    });
+    const started = performance.now();
+    try {
+      // Racing the deadline means a connector that ignores its signal still cannot hold the request.
+      return await Promise.race([run({ signal: controller.signal }), deadline]);
+    } catch (error) {
+      const reason = classifyFailure(error, timedOut);
+      this.#logger.warn(
+        { department: this.department, operation, reason, durationMs: Math.round(performance.now() - started), err: errorSummary(error) },
+        'department call failed',
+      );
+      throw error instanceof AdapterError ? error : new AdapterError(this.department, reason, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * Unified statuses as a raw-code filter. UNKNOWN means "a code the mapper does not know", which only a
+ * NOT IN can say: so with UNKNOWN asked for, exclude the codes of every known status not asked for.
+ */
+export function rawStatusFilter(
+  statuses: readonly PermitStatus[],
+  codes: Readonly<Partial<Record<PermitStatus, readonly string[]>>>,
+): Pick<PermitQuery, 'rawStatusIn' | 'rawStatusNotIn'> {
+  const wanted = new Set(statuses);
+  if (!wanted.has('UNKNOWN')) return { rawStatusIn: [...wanted].flatMap((s) => codes[s] ?? []) };
+  return { rawStatusNotIn: PERMIT_STATUSES.filter((s) => !wanted.has(s)).flatMap((s) => codes[s] ?? []) };
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** Error name and code only: driver messages can carry SQL, file paths or hosts. */
+function errorSummary(error: unknown): { name?: string; code?: unknown } {
+  if (!error || typeof error !== 'object') return {};
+  const e = error as { name?: string; code?: unknown; cause?: { name?: string; code?: unknown } };
+  return { name: e.name, code: e.code ?? e.cause?.code };
+}

@@ -1,0 +1,23 @@
+import { join, resolve } from 'node:path';
+
+/** Every environment variable the hub reads, in one place (the README lists them). */
+export function readConfig(env: Record<string, string | undefined> = process.env) {
+  const dataDir = resolve(env.HUITONG_DATA_DIR ?? '.data');
+  const production = env.NODE_ENV === 'production';
+  return {
+    dataDir,
+    hubDataDir: join(dataDir, 'hub'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    host: env.HOST ?? '127.0.0.1',
+    port: Number(env.PORT ?? 4000),
+    corsOrigins: (env.HUITONG_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    deadlineMs: Number(env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
+    syncIntervalMs: Number(env.HUITONG_SYNC_INTERVAL_MS ?? 3_600_000),
+    /** The demo district (generated legacy systems) runs unless turned off or in production. */
+    demo: env.HUITONG_DEMO ? env.HUITONG_DEMO !== '0' : !production,
+    demoScale: Number(env.HUITONG_DEMO_SCALE ?? 1),
+    logLevel: env.HUITONG_LOG_LEVEL ?? 'info',
+    production,
+  };
+}
+export type HubConfig = ReturnType<typeof readConfig>;

@@ -1,0 +1,163 @@
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { startHub, type Hub } from '../gateway/hub.js';
+import { DataDirLockedError, migrateToLatest, openDatabase, type HubDatabase } from '../storage/index.js';
+import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../demo/demo-district.js';
+import { readConfig, type HubConfig } from './config.js';
+
+const USAGE = `usage: huitong <command> [options]
+
+commands:
+  start                 start the hub (the demo district unless HUITONG_DEMO=0 or NODE_ENV=production)
+  migrate               bring the hub database to the latest schema
+  sync                  read every department's applicant records and relink identities
+  seed [--scale N] [--force]
+                        generate the demo district's legacy data (once) and load the catalogue
+options:
+  --port N, --host H    where start listens (default PORT or 4000, HOST or 127.0.0.1)
+  -h, --help            this text
+
+exit codes: 0 success, 1 failure, 2 usage`;
+
+class UsageError extends Error {}
+
+const progress = (message: string) => process.stderr.write(`${message}\n`);
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        scale: { type: 'string' },
+        force: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const [command, ...rest] = parsed.positionals;
+  if (parsed.values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || parsed.values.help ? 0 : 2;
+  }
+  if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
+  const config = readConfig();
+  if (parsed.values.port !== undefined) config.port = Number(parsed.values.port);
+  if (parsed.values.host !== undefined) config.host = parsed.values.host;
+  if (parsed.values.scale !== undefined) config.demoScale = Number(parsed.values.scale);
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new UsageError('--port must be a port number');
+  if (!(config.demoScale > 0)) throw new UsageError('--scale must be a positive number');
+
+  switch (command) {
+    case 'start':
+      return start(config);
+    case 'migrate': {
+      const database = await openHubDatabase(config);
+      try {
+        const result = await migrateToLatest(database.db);
+        progress(`migrated: ${result.results?.length ?? 0} migration(s) applied`);
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'sync': {
+      const { hub, demo } = await boot(config, { port: 0, quiet: true });
+      try {
+        const report = await hub.sync();
+        progress(`synced ${report.records} records into ${report.applicants} applicants${report.failed.length ? `; failed: ${report.failed.map((f) => f.department).join(', ')}` : ''}`);
+        return report.failed.length ? 1 : 0;
+      } finally {
+        await hub.stop();
+        await demo?.stop();
+      }
+    }
+    case 'seed': {
+      await ensureDemoData(config.dataDir, { scale: config.demoScale, onProgress: progress, force: parsed.values.force ?? false });
+      const database = await openHubDatabase(config);
+      try {
+        await migrateToLatest(database.db);
+        const counts = await seedDemoCatalogue(database.db, config.dataDir);
+        progress(`catalogue: ${counts.serviceItems} service items, ${counts.disclosureItems} disclosure items`);
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}
+
+async function openHubDatabase(config: HubConfig) {
+  return openDatabase<HubDatabase>(config.databaseUrl ? { url: config.databaseUrl } : { dir: config.hubDataDir });
+}
+
+async function boot(config: HubConfig, overrides: { port?: number; quiet?: boolean } = {}): Promise<{ hub: Hub; demo: DemoSystems | null }> {
+  const logger = pino({ level: overrides.quiet ? 'warn' : config.logLevel, base: undefined }, pino.destination(2));
+  let demo: DemoSystems | null = null;
+  if (config.demo) {
+    await ensureDemoData(config.dataDir, { scale: config.demoScale, onProgress: progress });
+    demo = await startDemoSystems(config.dataDir);
+  }
+  try {
+    const hub = await startHub({
+      databaseUrl: config.databaseUrl,
+      hubDataDir: config.hubDataDir,
+      host: config.host,
+      port: overrides.port ?? config.port,
+      corsOrigins: config.corsOrigins,
+      registrySeed: config.demo ? demoRegistrySeed : [],
+      env: demo?.env ?? process.env,
+      deadlineMs: config.deadlineMs,
+      syncIntervalMs: config.syncIntervalMs,
+      logger,
+    });
+    if (config.demo) {
+      const items = await hub.db.selectFrom('service_items').select('code').limit(1).execute();
+      if (items.length === 0) await seedDemoCatalogue(hub.db, config.dataDir);
+    }
+    return { hub, demo };
+  } catch (error) {
+    await demo?.stop();
+    throw error;
+  }
+}
+
+async function start(config: HubConfig): Promise<number> {
+  const started = performance.now();
+  const { hub, demo } = await boot(config);
+  progress(`huitong ready at ${hub.url}/graphql in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  progress('draining…');
+  await hub.stop();
+  await demo?.stop();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`huitong: ${error.message}\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else if (error instanceof DataDirLockedError) {
+      process.stderr.write(`huitong: ${error.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`huitong: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

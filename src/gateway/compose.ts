@@ -1,0 +1,135 @@
+import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
+import { Subschema } from '@graphql-tools/delegate';
+import { stitchSchemas } from '@graphql-tools/stitch';
+import { filterSchema, type Executor } from '@graphql-tools/utils';
+import { buildSchema, OperationTypeNode, parse, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { badUserInput, decodeGlobalId, scalarResolvers } from '../schema/index.js';
+import { gatewaySdl } from './gateway-sdl.js';
+import type { HubContext } from './hub-context.js';
+import { resolvePermitList, type PermitListArgs } from './permit-lists.js';
+
+/** A subgraph as the gateway sees it: its shipped SDL and how to send it a request. */
+export interface SubgraphEndpoint {
+  name: string;
+  role: 'department' | 'catalogue' | 'identity';
+  sdl: string;
+  executor: Executor;
+}
+
+export interface ComposedGateway {
+  schema: GraphQLSchema;
+  departments: ReadonlyMap<string, Subschema>;
+}
+
+const RECORD_KEYS = parse('query ($id: ID!) { applicant(id: $id) { _recordKeys } }');
+
+/**
+ * Stitches the subgraphs into the public schema. Built from each subgraph's SDL — never introspection —
+ * so a department that is down at start cannot block the hub. Departments, service items and applicants
+ * merge by key with batched delegation; lists that cross departments are the gateway's own fields.
+ * Protocol fields (`_…`) are removed from what clients see.
+ *
+ * @example
+ * const { schema } = composeGateway([marketEndpoint, housingEndpoint, catalogueEndpoint, identityEndpoint]);
+ */
+export function composeGateway(endpoints: readonly SubgraphEndpoint[]): ComposedGateway {
+  const subschema = (e: SubgraphEndpoint, merge?: Subschema['merge']) =>
+    new Subschema({ name: e.name, schema: buildSchema(e.sdl), executor: e.executor, batch: true, ...(merge ? { merge } : {}) });
+
+  const departments = new Map<string, Subschema>();
+  let catalogue: Subschema | undefined;
+  let identity: Subschema | undefined;
+  for (const e of endpoints) {
+    if (e.role === 'department') departments.set(e.name, subschema(e));
+    else if (e.role === 'catalogue') {
+      catalogue = subschema(e, {
+        Department: { selectionSet: '{ code }', fieldName: '_departmentsByCodes', key: ({ code }: { code: string }) => code, argsFromKeys: (codes) => ({ codes }) },
+        ServiceItem: { selectionSet: '{ code }', fieldName: '_serviceItemsByCodes', key: ({ code }: { code: string }) => code, argsFromKeys: (codes) => ({ codes }) },
+      });
+    } else identity = subschema(e);
+  }
+  if (!catalogue || !identity) throw new Error('the gateway needs the catalogue and identity subgraphs');
+  const identitySchema = identity;
+
+  const recordScope = (keys: readonly string[]) => {
+    const scope = new Map<string, string[]>();
+    for (const key of keys) {
+      const colon = key.indexOf(':');
+      const department = key.slice(0, colon);
+      let list = scope.get(department);
+      if (!list) scope.set(department, (list = []));
+      list.push(key.slice(colon + 1));
+    }
+    return scope;
+  };
+
+  const stitched = stitchSchemas({
+    subschemas: [...departments.values(), catalogue, identity],
+    typeDefs: gatewaySdl,
+    resolvers: {
+      ...scalarResolvers,
+      Query: {
+        permits: async (_root: unknown, args: PermitListArgs, context: HubContext, info: GraphQLResolveInfo) => {
+          let scope: Map<string, string[]> | null = null;
+          if (args.filter?.applicantId) {
+            if (!decodeGlobalId(args.filter.applicantId)) throw badUserInput('filter.applicantId is not a valid id', { argument: 'filter.applicantId' });
+            const result = (await identitySchema.executor!({ document: RECORD_KEYS, variables: { id: args.filter.applicantId }, context })) as {
+              data?: { applicant?: { _recordKeys: string[] } | null };
+            };
+            scope = recordScope(result.data?.applicant?._recordKeys ?? []);
+          }
+          return resolvePermitList(departments, pageType(), args, scope, context, info);
+        },
+        permit: (_root: unknown, { id }: { id: string }, context: HubContext, info: GraphQLResolveInfo) => {
+          const decoded = decodeGlobalId(id);
+          if (!decoded) throw badUserInput('id is not a valid id', { argument: 'id' });
+          const department = decoded.type === 'Permit' ? departments.get(decoded.key.slice(0, decoded.key.indexOf(':'))) : undefined;
+          if (!department) return null;
+          return batchDelegateToSchema({
+            schema: department,
+            operation: OperationTypeNode.QUERY,
+            fieldName: '_permitsByIds',
+            key: id,
+            argsFromKeys: (ids) => ({ ids }),
+            context,
+            info,
+          });
+        },
+      },
+      Permit: {
+        applicant: {
+          selectionSet: '{ _applicantKey }',
+          resolve: (permit: { _applicantKey?: string | null }, _args: unknown, context: HubContext, info: GraphQLResolveInfo) =>
+            permit._applicantKey
+              ? batchDelegateToSchema({
+                  schema: identitySchema,
+                  operation: OperationTypeNode.QUERY,
+                  fieldName: '_applicantsByRecordKeys',
+                  key: permit._applicantKey,
+                  argsFromKeys: (keys) => ({ keys }),
+                  context,
+                  info,
+                })
+              : null,
+        },
+      },
+      Applicant: {
+        permits: {
+          selectionSet: '{ _recordKeys }',
+          resolve: (applicant: { _recordKeys?: string[] }, args: PermitListArgs, context: HubContext, info: GraphQLResolveInfo) =>
+            resolvePermitList(departments, pageType(), { ...args, filter: { ...args.filter, applicantId: null } }, recordScope(applicant._recordKeys ?? []), context, info),
+        },
+      },
+    },
+  });
+
+  // The page type is protocol, hidden from clients, so it is taken from the schema before filtering.
+  const pageType = () => stitched.getType('_PermitPage') as GraphQLObjectType;
+  const schema = filterSchema({
+    schema: stitched,
+    rootFieldFilter: (_operation, name) => !name.startsWith('_'),
+    fieldFilter: (_type, name) => !name.startsWith('_'),
+    typeFilter: (name) => !name.startsWith('_'),
+  });
+  return { schema, departments };
+}

@@ -1,0 +1,30 @@
+import { createDefaultExecutor } from '@graphql-tools/delegate';
+import { buildHTTPExecutor } from '@graphql-tools/executor-http';
+import type { Subgraph } from '../subgraphs/department/department-subgraph.js';
+import type { SubgraphEndpoint } from './compose.js';
+
+/**
+ * A subgraph running in this process: requests go straight to its executable schema.
+ *
+ * @example
+ * inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue');
+ */
+export function inProcessEndpoint(subgraph: Subgraph, role: SubgraphEndpoint['role']): SubgraphEndpoint {
+  return { name: subgraph.name, role, sdl: subgraph.sdl, executor: createDefaultExecutor(subgraph.schema) };
+}
+
+/**
+ * A subgraph running as its own HTTP service. The SDL is the one the subgraph ships (same code), so the
+ * gateway composes without asking the service; `timeoutMs` bounds a service that hangs.
+ *
+ * @example
+ * httpEndpoint({ name: 'market', role: 'department', sdl: departmentSdl, url: 'http://127.0.0.1:4201/graphql' });
+ */
+export function httpEndpoint(options: { name: string; role: SubgraphEndpoint['role']; sdl: string; url: string; timeoutMs?: number }): SubgraphEndpoint {
+  return {
+    name: options.name,
+    role: options.role,
+    sdl: options.sdl,
+    executor: buildHTTPExecutor({ endpoint: options.url, timeout: options.timeoutMs ?? 10_000 }),
+  };
+}

@@ -1,0 +1,55 @@
+/** The fields only the gateway can answer: lists and links that cross departments. */
+export const gatewaySdl = /* GraphQL */ `
+  "An edge of a cross-department permit list. 办件列表边"
+  type PermitEdge {
+    "The permit. 办件"
+    node: Permit!
+    "Position to pass as after; carries every department's own position. 游标"
+    cursor: String!
+  }
+
+  "A page of permits from every department, newest application first. 跨部门办件分页"
+  type PermitConnection {
+    "Permits with cursors. 边"
+    edges: [PermitEdge!]!
+    "Permits alone. 节点"
+    nodes: [Permit!]!
+    "Paging state. 分页信息"
+    pageInfo: PageInfo!
+    "Permits matching the filter in the departments that answered. 总数"
+    totalCount: Int!
+  }
+
+  "Filters for permit lists. 办件筛选"
+  input PermitFilter {
+    "Only these departments. 部门代码"
+    departmentCodes: [String!]
+    "Only these statuses. 办件状态"
+    statuses: [PermitStatus!]
+    "Only this applicant's permits (ignored under Applicant.permits). 申请人标识"
+    applicantId: ID
+    "Only these service items. 事项编码"
+    serviceItemCodes: [String!]
+    "Applied at or after. 申请起始时间"
+    appliedFrom: DateTime
+    "Applied at or before. 申请截止时间"
+    appliedTo: DateTime
+  }
+
+  extend type Query {
+    "Permits across every department, merged newest first; a department that fails yields the others' permits and a DEPARTMENT_UNAVAILABLE error. 跨部门办件"
+    permits(filter: PermitFilter, first: Int = 20, after: String): PermitConnection
+    "A permit by id, from whichever department holds it. 按标识查询办件"
+    permit(id: ID!): Permit
+  }
+
+  extend type Permit {
+    "The applicant, linked across departments by the identity service. 申请人"
+    applicant: Applicant
+  }
+
+  extend type Applicant {
+    "This applicant's permits in every department, merged newest first. 申请人在各部门的办件"
+    permits(filter: PermitFilter, first: Int = 20, after: String): PermitConnection
+  }
+`;

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import cors from 'cors';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { printSchema, type GraphQLSchema } from 'graphql';
+import type { Logger } from '../adapters/core/logger.js';
+import { ErrorCode } from '../schema/index.js';
+import { createErrorFormatter } from './error-masking.js';
+import { graphiqlPage } from './graphiql-page.js';
+import { createHubContext, type HubContext } from './hub-context.js';
+
+export interface HttpServerOptions {
+  schema: GraphQLSchema;
+  logger: Logger;
+  host: string;
+  port: number;
+  /** Origins allowed by CORS; empty means same-origin only. `*` allows any. */
+  corsOrigins: readonly string[];
+  /** Whether storage is migrated and the schema built; /readyz reports it. */
+  isReady: () => boolean;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  server: http.Server;
+  /** Stops accepting, drains in-flight requests, then resolves. */
+  stop(): Promise<void>;
+}
+
+const BODY_LIMIT = '1mb';
+
+/** Adds the department errors collected during execution to the response, after the data they spared. */
+const departmentErrorsPlugin: ApolloServerPlugin<HubContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== 'single' || contextValue.departmentErrors.length === 0) return;
+        const extra = contextValue.departmentErrors.map((e) => ({ message: e.message, path: e.path, extensions: e.extensions }));
+        response.body.singleResult.errors = [...(response.body.singleResult.errors ?? []), ...extra];
+      },
+    };
+  },
+};
+
+/**
+ * The hub's HTTP face: Apollo Server 5 under express 5, with the routes a load balancer and a browser
+ * need — /healthz, /readyz, /schema.graphql, the offline GraphQL IDE — a 1 MB body limit (413 above),
+ * a CORS allow-list, and SIGTERM-friendly draining.
+ *
+ * @example
+ * const running = await startHttpServer({ schema, logger, host: '127.0.0.1', port: 4000, corsOrigins: [], isReady: () => true });
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const server = http.createServer(app);
+  const apollo = new ApolloServer<HubContext>({
+    schema: options.schema,
+    formatError: createErrorFormatter(options.logger),
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    introspection: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), departmentErrorsPlugin],
+  });
+  await apollo.start();
+  const sdl = printSchema(options.schema);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const ready = options.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+  });
+  app.get('/schema.graphql', (_req, res) => {
+    res.type('text/plain; charset=utf-8').send(sdl);
+  });
+
+  const corsMiddleware = cors({
+    origin: options.corsOrigins.includes('*') ? true : [...options.corsOrigins],
+    credentials: false,
+    allowedHeaders: ['content-type', 'authorization', 'x-purpose', 'apollo-require-preflight', 'x-apollo-operation-name'],
+    maxAge: 600,
+  });
+  app.use('/graphql', corsMiddleware, (req, res, next) => {
+    // A browser asking for the page (not a GraphQL GET with a query) gets the IDE.
+    if (req.method === 'GET' && !('query' in req.query) && req.accepts(['text/html', 'application/json']) === 'text/html') {
+      res.type('html').send(graphiqlPage());
+      return;
+    }
+    next();
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/graphql-response+json'] }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createHubContext(String(req.headers['x-request-id'] ?? randomUUID())),
+    }),
+  );
+  app.use((_req, res) => {
+    res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+  });
+  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error.status === 413 || error.type === 'entity.too.large') {
+      res.status(413).json({ errors: [{ message: `request body over ${BODY_LIMIT}`, extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }] });
+      return;
+    }
+    if (error.status && error.status >= 400 && error.status < 500) {
+      res.status(error.status).json({ errors: [{ message: 'malformed request body', extensions: { code: ErrorCode.BAD_REQUEST } }] });
+      return;
+    }
+    const errorId = randomUUID();
+    options.logger.error({ errorId, err: { name: error.name, message: error.message } }, 'unexpected HTTP error');
+    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId } }] });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as { port: number };
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    stop: () => apollo.stop(),
+  };
+}

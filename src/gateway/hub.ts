@@ -1,0 +1,169 @@
+import type { Kysely } from 'kysely';
+import { parse } from 'graphql';
+import { RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
+import { AdapterError } from '../adapters/core/adapter-error.js';
+import type { Adapter } from '../adapters/core/contract.js';
+import type { Logger } from '../adapters/core/logger.js';
+import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgraph.js';
+import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
+import { departmentSdl } from '../subgraphs/department/department-sdl.js';
+import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.js';
+import { syncIdentity, type ApplicantSource, type SyncReport } from '../subgraphs/identity/sync.js';
+import type { ApplicantRecord } from '../schema/model.js';
+import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
+import { adapterKinds } from './adapter-kinds.js';
+import { composeGateway, type SubgraphEndpoint } from './compose.js';
+import { httpEndpoint, inProcessEndpoint } from './endpoints.js';
+import { startHttpServer, type RunningHttpServer } from './http-server.js';
+import { loadRegistry, resolveConnection, type DepartmentEntry } from './registry.js';
+
+export interface HubOptions {
+  /** The hub's own database: a PostgreSQL URL, or else an embedded PGlite directory. */
+  databaseUrl?: string | undefined;
+  hubDataDir?: string;
+  host?: string;
+  port?: number;
+  corsOrigins?: readonly string[];
+  /** Registry rows to seed on first start. */
+  registrySeed?: readonly DepartmentEntry[];
+  /** Where `{ env: NAME }` connection references are read from. */
+  env?: Record<string, string | undefined>;
+  /** Deadline of one department call, ms. */
+  deadlineMs?: number;
+  /** Identity sync period, ms; 0 disables the schedule (start-up and CLI syncs still run). */
+  syncIntervalMs?: number;
+  logger: Logger;
+}
+
+export interface Hub {
+  url: string;
+  db: Kysely<HubDatabase>;
+  /** Wrapped adapters of in-process departments, by code (tests read their call counters). */
+  adapters: ReadonlyMap<string, RuntimeAdapter>;
+  sync(): Promise<SyncReport>;
+  stop(): Promise<void>;
+}
+
+const APPLICANT_PAGE = parse(`query ($after: String, $first: Int!) {
+  _applicantRecords(after: $after, first: $first) { records { localId kind name identifiers { value claimedType } phone address } next }
+}`);
+
+/**
+ * Starts the hub: storage migrated, registry loaded, one subgraph per department (in-process from its
+ * adapter, or over HTTP when the registry gives a URL), the catalogue and identity subgraphs, the
+ * stitched gateway, and the HTTP server. A department whose system cannot be reached at start does not
+ * stop the hub: its fields fail with DEPARTMENT_UNAVAILABLE until it comes back.
+ *
+ * @example
+ * const hub = await startHub({ hubDataDir: '.data/hub', registrySeed, logger });
+ */
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const logger = options.logger;
+  const env = options.env ?? process.env;
+  let ready = false;
+  const database: Database<HubDatabase> = await openDatabase<HubDatabase>(
+    options.databaseUrl ? { url: options.databaseUrl } : { dir: options.hubDataDir ?? '.data/hub' },
+  );
+  const db = database.db;
+  const adapters = new Map<string, RuntimeAdapter>();
+  let http: RunningHttpServer | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await migrateToLatest(db);
+    const registry = await loadRegistry(db, options.registrySeed ?? []);
+
+    const endpoints: SubgraphEndpoint[] = [];
+    for (const entry of registry) {
+      if (entry.adapterKind === 'catalogue') continue;
+      if (entry.url) {
+        endpoints.push(httpEndpoint({ name: entry.code, role: 'department', sdl: departmentSdl, url: entry.url, timeoutMs: (options.deadlineMs ?? 5000) + 2000 }));
+        continue;
+      }
+      const adapter = new RuntimeAdapter(entry.code, await createAdapter(entry, env, logger), { deadlineMs: options.deadlineMs ?? 5000, logger });
+      adapters.set(entry.code, adapter);
+      endpoints.push(inProcessEndpoint(createDepartmentSubgraph(adapter), 'department'));
+    }
+    endpoints.push(inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue'), inProcessEndpoint(createIdentitySubgraph(db), 'identity'));
+    const { schema } = composeGateway(endpoints);
+
+    const sources: ApplicantSource[] = endpoints
+      .filter((e) => e.role === 'department')
+      .map((e) => ({
+        department: e.name,
+        async *pages() {
+          let after: string | null = null;
+          do {
+            const result = (await e.executor({ document: APPLICANT_PAGE, variables: { after, first: 500 }, context: {} })) as {
+              data?: { _applicantRecords?: { records: ApplicantRecord[]; next: string | null } };
+              errors?: Array<{ message: string }>;
+            };
+            const page = result.data?._applicantRecords;
+            if (!page) throw new Error(result.errors?.[0]?.message ?? 'no applicant records');
+            yield page.records;
+            after = page.next;
+          } while (after);
+        },
+      }));
+    const sync = async () => {
+      const report = await syncIdentity(db, sources);
+      logger.info({ records: report.records, applicants: report.applicants, failed: report.failed.map((f) => f.department) }, 'identity sync done');
+      return report;
+    };
+
+    const firstStart = (await db.selectFrom('applicant_records').select('local_id').limit(1).execute()).length === 0;
+    if (firstStart) await sync();
+    else void sync().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'identity sync failed'));
+    if (options.syncIntervalMs) {
+      timer = setInterval(() => void sync().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'identity sync failed')), options.syncIntervalMs);
+      timer.unref();
+    }
+
+    http = await startHttpServer({
+      schema,
+      logger,
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 4000,
+      corsOrigins: options.corsOrigins ?? [],
+      isReady: () => ready,
+    });
+    ready = true;
+    const running = http;
+    return {
+      url: running.url,
+      db,
+      adapters,
+      sync,
+      async stop() {
+        ready = false;
+        clearInterval(timer);
+        await running.stop();
+        await Promise.all([...adapters.values()].map((a) => a.close().catch(() => {})));
+        await database.close();
+      },
+    };
+  } catch (error) {
+    clearInterval(timer);
+    await http?.stop().catch(() => {});
+    await Promise.all([...adapters.values()].map((a) => a.close().catch(() => {})));
+    await database.close();
+    throw error;
+  }
+}
+
+/** The department's adapter, or — when its system cannot even be opened — one that reports it unreachable. */
+async function createAdapter(entry: DepartmentEntry, env: Record<string, string | undefined>, logger: Logger): Promise<Adapter<any, any>> {
+  const factory = adapterKinds[entry.adapterKind];
+  try {
+    if (!factory) throw new Error(`unknown adapter kind ${entry.adapterKind}`);
+    return await factory({ department: entry.code, connection: resolveConnection(entry.connection, env) });
+  } catch (error) {
+    logger.error({ department: entry.code, err: { name: (error as Error).name, message: (error as Error).message } }, 'department adapter could not start');
+    const fail = async (): Promise<never> => {
+      throw new AdapterError(entry.code, 'UNREACHABLE');
+    };
+    return {
+      connector: { listPermits: fail, getPermits: fail, listApplicants: fail },
+      mapper: { statusCodes: {}, permit: () => ({ ok: false, localId: 'unknown', reason: 'unavailable' }), applicant: () => ({ ok: false, localId: 'unknown', reason: 'unavailable' }) },
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Every error code the hub puts in `extensions.code`. The README lists them; clients switch on them.
+ */
+export const ErrorCode = {
+  /** The request was malformed: bad argument, cursor, identifier, page size. */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A department's system could not answer; `extensions.department` and `extensions.reason` say which and why. */
+  DEPARTMENT_UNAVAILABLE: 'DEPARTMENT_UNAVAILABLE',
+  /** Something unexpected; `extensions.errorId` is in the server log line. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** The request named an operation the document does not hold, or held several and named none. */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  BAD_REQUEST: 'BAD_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Why a department could not answer. */
+export type UnavailableReason = 'TIMEOUT' | 'UNREACHABLE' | 'BAD_DATA' | 'CIRCUIT_OPEN' | 'ERROR';
+
+/**
+ * A client mistake, with a message safe to show.
+ *
+ * @example
+ * throw badUserInput('first must be between 0 and 200', { argument: 'first' });
+ */
+export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code: ErrorCode.BAD_USER_INPUT } });
+}
+
+/**
+ * A department that failed this request. The message names the department and reason only: never the
+ * connection string, SQL, file path or the legacy system's own error text.
+ */
+export function departmentUnavailable(department: string, reason: UnavailableReason): GraphQLError {
+  return new GraphQLError(`department ${department} is unavailable (${reason})`, {
+    extensions: { code: ErrorCode.DEPARTMENT_UNAVAILABLE, department, reason },
+  });
+}

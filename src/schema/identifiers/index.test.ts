@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+
+describe('public API', () => {
+  it('exports exactly the agreed functions', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'birthDateOfResidentId',
+        'formatOrgCodeLegacy',
+        'generateResidentId',
+        'generateUscc',
+        'isValidOrgCode',
+        'isValidResidentId',
+        'isValidUscc',
+        'mulberry32',
+        'normalizeIdentifierText',
+        'orgCodeCheckChar',
+        'orgCodeOfUscc',
+        'parseIdentifier',
+        'residentIdCheckChar',
+        'sexOfResidentId',
+        'toResidentId15',
+        'upgradeResidentId15',
+        'usccCheckChar',
+      ].sort(),
+    );
+  });
+});

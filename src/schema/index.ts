@@ -1,0 +1,6 @@
+export * from './errors.js';
+export * from './global-id.js';
+export * from './pagination.js';
+export * from './model.js';
+export * from './scalars.js';
+export * from './shanghai-time.js';

@@ -1,0 +1,50 @@
+/**
+ * Dates and times in Asia/Shanghai. China has had no daylight saving since 1991, so the zone is a fixed
+ * +08:00 for every date a licensing system holds; a fixed offset avoids a timezone database per value.
+ */
+const OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/**
+ * An instant as ISO 8601 with the +08:00 offset.
+ *
+ * @example
+ * toShanghaiIso(new Date('2023-04-12T02:30:00Z')); // '2023-04-12T10:30:00+08:00'
+ */
+export function toShanghaiIso(instant: Date): string {
+  const local = new Date(instant.getTime() + OFFSET_MS).toISOString();
+  return `${local.slice(0, 19)}+08:00`;
+}
+
+/**
+ * A legacy local date or date-time (no zone; Shanghai wall-clock) as an ISO instant with +08:00, or null
+ * when it is not a real calendar date. Accepts `YYYY-MM-DD`, `YYYY/M/D`, `YYYYMMDD`, with an optional
+ * ` HH:mm[:ss]` or `THH:mm[:ss]` part.
+ *
+ * @example
+ * localToShanghaiIso('20230412');            // '2023-04-12T00:00:00+08:00'
+ * localToShanghaiIso('2023/4/2 9:05');        // '2023-04-02T09:05:00+08:00'
+ * localToShanghaiIso('2023-13-45');           // null
+ */
+export function localToShanghaiIso(text: string): string | null {
+  const m = /^(\d{4})(?:[-/.]?)(\d{1,2})(?:[-/.]?)(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/.exec(text.trim());
+  if (!m) return null;
+  // Compact YYYYMMDD needs two-digit parts; separated forms may be one digit.
+  if (!/[-/.]/.test(text) && (m[2]!.length !== 2 || m[3]!.length !== 2)) return null;
+  const [y, mo, d, h = '0', mi = '0', s = '0'] = m.slice(1).map((v) => v ?? undefined) as string[];
+  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  if (date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) return null;
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}+08:00`;
+}
+
+/** The calendar date part (`YYYY-MM-DD`) of a legacy local date, or null when it is not a real date. */
+export function localToDate(text: string): string | null {
+  return localToShanghaiIso(text)?.slice(0, 10) ?? null;
+}
+
+/** Milliseconds since the epoch of an ISO instant with offset; used to order permits across departments. */
+export function instantMs(iso: string): number {
+  return Date.parse(iso);
+}

@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { acquireDirLock } from './lock-file.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import { typeParsers } from './type-parsers.js';
+
+/** Where a database lives: a PostgreSQL URL, or an embedded PGlite directory (`memory://` for tests). */
+export type DatabaseLocation = { url: string } | { dir: string } | { memory: true };
+
+export interface Database<DB> {
+  readonly db: Kysely<DB>;
+  readonly backend: 'postgres' | 'pglite';
+  /** Closes the pool or the embedded instance and releases the directory lock. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a database through the one storage code path the whole hub uses: kysely over `pg` when given a
+ * URL, over PGlite otherwise. The PGlite directory is created if missing and locked for this process.
+ *
+ * @example
+ * const { db, close } = await openDatabase<HubDatabase>(
+ *   process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dir: '.data/hub' },
+ * );
+ */
+export async function openDatabase<DB>(location: DatabaseLocation): Promise<Database<DB>> {
+  if ('url' in location) {
+    const pool = new pg.Pool({
+      connectionString: location.url,
+      max: Number(process.env.HUITONG_DB_POOL_SIZE ?? 10),
+      types: { getTypeParser: ((oid: number, format?: string) => typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
+    });
+    // An idle client losing its server must not crash the process: the next query reports it.
+    pool.on('error', () => {});
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, backend: 'postgres', close: () => db.destroy() };
+  }
+  let release = () => {};
+  let dataDir: string | undefined;
+  if ('dir' in location) {
+    mkdirSync(location.dir, { recursive: true });
+    release = acquireDirLock(location.dir);
+    dataDir = location.dir;
+  }
+  try {
+    const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: typeParsers });
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      backend: 'pglite',
+      close: async () => {
+        await db.destroy();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}

@@ -1,0 +1,53 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Row types of the hub's own database (not the departments' legacy stores). */
+export interface HubDatabase {
+  departments: {
+    code: string;
+    name: string;
+    adapter_kind: string;
+    /** Connection settings; may hold secrets, so it is never returned by the API or logged. */
+    connection: ColumnType<Record<string, unknown>, string, string>;
+    url: string | null;
+    last_synced_at: Date | null;
+    created_at: Generated<Date>;
+  };
+  service_items: {
+    code: string;
+    name: string;
+    department_code: string;
+    category: string;
+    statutory_days: number | null;
+    committed_days: number | null;
+    instant: boolean;
+    legal_basis: string | null;
+  };
+  disclosure_items: {
+    id: string;
+    title: string;
+    category: string;
+    publisher_code: string;
+    published_at: ColumnType<Date, string | Date, string | Date>;
+    body: string;
+    mode: string;
+  };
+  applicants: {
+    id: string;
+    kind: string;
+    name: string;
+    merged_into: string | null;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  applicant_records: {
+    department_code: string;
+    local_id: string;
+    applicant_id: string;
+    kind: string | null;
+    name: string;
+    identifiers: ColumnType<Array<{ type: string; value: string }>, string, string>;
+    synced_at: Generated<Date>;
+  };
+  applicant_identifiers: { type: string; value: string; applicant_id: string };
+  working_days: { day: string; working: boolean; note: string | null };
+}

@@ -1,0 +1,5 @@
+export { openDatabase, type Database, type DatabaseLocation } from './database.js';
+export { migrateToLatest } from './migrate.js';
+export { acquireDirLock, DataDirLockedError } from './lock-file.js';
+export { PGliteDialect } from './pglite-dialect.js';
+export type { HubDatabase } from './hub-database.js';

@@ -1,0 +1,23 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import * as hubFoundation from './migrations/2026-11-26T0800-hub-foundation.js';
+
+// Listed statically (not read from disk) so the bundle knows them and the order is reviewed in a diff.
+const migrations: Record<string, Migration> = {
+  '2026-11-26T0800-hub-foundation': hubFoundation,
+};
+
+/**
+ * Brings the hub database to the latest schema. Throws with the failing migration's name.
+ *
+ * @example
+ * await migrateToLatest(db);
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${(result.error as Error).message ?? result.error}`);
+  }
+  return result;
+}

@@ -1,0 +1,114 @@
+import DataLoader from 'dataloader';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import type { PermitPosition } from '../../adapters/core/contract.js';
+import { AdapterError } from '../../adapters/core/adapter-error.js';
+import type { RuntimeAdapter, UnifiedPermitPage, UnifiedPermitQuery } from '../../adapters/core/runtime-adapter.js';
+import { departmentUnavailable } from '../../schema/errors.js';
+import { decodeGlobalId, encodeGlobalId } from '../../schema/global-id.js';
+import type { PermitStatus, UnifiedPermit } from '../../schema/model.js';
+import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, badUserInput } from '../../schema/index.js';
+import { scalarResolvers } from '../../schema/scalars.js';
+import { departmentSdl } from './department-sdl.js';
+
+interface PermitQueryInput {
+  applicantLocalIds?: string[] | null;
+  statuses?: PermitStatus[] | null;
+  serviceItemCodes?: string[] | null;
+  appliedFrom?: string | null;
+  appliedTo?: string | null;
+  after?: string | null;
+  first: number;
+}
+
+/** A subgraph: its SDL (what the gateway composes from) and the executable schema that serves it. */
+export interface Subgraph {
+  name: string;
+  sdl: string;
+  schema: GraphQLSchema;
+}
+
+const POSITION_CURSOR = 'permit-position';
+
+/**
+ * The subgraph of one department, built from its wrapped adapter. Page requests that arrive together
+ * (the gateway's batched delegations, e.g. `Applicant.permits` for fifty applicants) are collected by a
+ * per-request DataLoader into one `listPermits` call: one round trip to the legacy system.
+ *
+ * @example
+ * const market = createDepartmentSubgraph(new RuntimeAdapter('market', await createMarketAdapter(settings)));
+ */
+export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
+  const code = adapter.department;
+  const loaders = new WeakMap<object, DataLoader<UnifiedPermitQuery, UnifiedPermitPage>>();
+
+  const pageLoader = (context: object) => {
+    let loader = loaders.get(context);
+    if (!loader) {
+      loader = new DataLoader((queries) => guard(code, () => adapter.listPermits(queries)), { cache: false, maxBatchSize: adapter.maxBatch });
+      loaders.set(context, loader);
+    }
+    return loader;
+  };
+
+  const permitId = (localId: string) => encodeGlobalId('Permit', `${code}:${localId}`);
+
+  const schema = makeExecutableSchema({
+    typeDefs: departmentSdl,
+    resolvers: {
+      ...scalarResolvers,
+      Query: {
+        _permitPage: async (_root: unknown, { query }: { query: PermitQueryInput }, context: object) => {
+          if (!Number.isInteger(query.first) || query.first < 0 || query.first > MAX_PAGE_SIZE) throw badUserInput('first out of range');
+          const unified: UnifiedPermitQuery = { first: query.first };
+          if (query.applicantLocalIds) unified.applicantLocalIds = query.applicantLocalIds;
+          if (query.statuses) unified.statuses = query.statuses;
+          if (query.serviceItemCodes) unified.serviceItemCodes = query.serviceItemCodes;
+          if (query.appliedFrom) unified.appliedFrom = query.appliedFrom;
+          if (query.appliedTo) unified.appliedTo = query.appliedTo;
+          if (query.after) unified.after = decodeCursor<PermitPosition>(query.after, POSITION_CURSOR);
+          const page = await pageLoader(context ?? {}).load(unified);
+          return {
+            totalCount: page.total,
+            hasMore: page.hasMore,
+            endCursor: page.end ? encodeCursor(POSITION_CURSOR, page.end) : query.after ?? null,
+            items: page.permits.map((permit) => ({
+              cursor: encodeCursor(POSITION_CURSOR, { appliedAt: permit.appliedAt, localId: permit.localId }),
+              appliedAt: permit.appliedAt,
+              localId: permit.localId,
+              permit,
+            })),
+          };
+        },
+        _permitsByIds: async (_root: unknown, { ids }: { ids: string[] }) => {
+          const localIds = ids.map((id) => {
+            const decoded = decodeGlobalId(id);
+            const prefix = `${code}:`;
+            return decoded?.type === 'Permit' && decoded.key.startsWith(prefix) ? decoded.key.slice(prefix.length) : null;
+          });
+          const found = await guard(code, () => adapter.getPermits(localIds.filter((id): id is string => id !== null)));
+          return localIds.map((id) => (id === null ? null : found.get(id) ?? null));
+        },
+        _applicantRecords: async (_root: unknown, { after, first }: { after?: string | null; first: number }) =>
+          guard(code, () => adapter.listApplicants(after ?? null, first)),
+      },
+      Permit: {
+        id: (p: UnifiedPermit) => permitId(p.localId),
+        department: () => ({ code }),
+        serviceItem: (p: UnifiedPermit) => (p.serviceItemCode ? { code: p.serviceItemCode } : null),
+        _applicantKey: (p: UnifiedPermit) => (p.applicantLocalId ? `${code}:${p.applicantLocalId}` : null),
+      },
+    },
+  });
+  return { name: code, sdl: departmentSdl, schema };
+}
+
+/** Adapter failures become the coded GraphQL error clients see; the cause stays in the log. */
+async function guard<T>(department: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AdapterError) throw departmentUnavailable(department, error.reason);
+    throw error;
+  }
+}
