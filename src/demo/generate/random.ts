@@ -1,13 +1,5 @@
 import type { Rng } from '../../schema/identifiers/index.js';
 
-interface WeightTable<K extends string> {
-  keys: K[];
-  cumulative: number[];
-  total: number;
-}
-
-const tables = new WeakMap<object, WeightTable<string>>();
-
 /**
  * Convenience draws over a seeded `Rng`. Every choice the generator makes goes through one of
  * these, so the same seed replays the same district.
@@ -40,19 +32,18 @@ export class Random {
 
   /** Picks a key of `weights` with probability proportional to its weight (missing keys weigh 0). */
   weighted<K extends string>(weights: Readonly<Partial<Record<K, number>>>): K {
-    // Tables hoisted to constants are reused by identity, so their entries are computed once.
-    let table = tables.get(weights) as WeightTable<K> | undefined;
-    if (table === undefined) {
-      const entries = Object.entries(weights) as Array<[K, number]>;
-      let total = 0;
-      table = { keys: entries.map(([k]) => k), cumulative: entries.map(([, w]) => (total += w)), total: 0 };
-      table.total = total;
-      tables.set(weights, table);
+    // for…in rather than Object.entries: this runs millions of times and should not allocate.
+    let total = 0;
+    for (const k in weights) total += weights[k] ?? 0;
+    let x = this.rng() * total;
+    let last: K | undefined;
+    for (const k in weights) {
+      x -= weights[k] ?? 0;
+      last = k;
+      if (x < 0) return k;
     }
-    const x = this.rng() * table.total;
-    const { cumulative, keys } = table;
-    for (let i = 0; i < cumulative.length; i++) if (x < cumulative[i]!) return keys[i]!;
-    return keys[keys.length - 1]!;
+    if (last === undefined) throw new RangeError('Random.weighted: no weights');
+    return last;
   }
 
   /** Shuffles in place (Fisher–Yates) and returns the array. */
