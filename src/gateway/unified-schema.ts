@@ -1,0 +1,24 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { catalogueSdl } from '../subgraphs/catalogue/catalogue-sdl.js';
+import { departmentSdl } from '../subgraphs/department/department-sdl.js';
+import { identitySdl } from '../subgraphs/identity/identity-sdl.js';
+import { composeGateway, type SubgraphEndpoint } from './compose.js';
+
+/**
+ * The public schema for a set of department codes, composed from the subgraphs' SDL alone (nothing is
+ * executed), printed in a stable order: what `src/schema/unified.graphql` holds for the demo district.
+ *
+ * @example
+ * printUnifiedSchema(['health', 'housing', 'market']);
+ */
+export function printUnifiedSchema(departmentCodes: readonly string[]): string {
+  const never: SubgraphEndpoint['executor'] = () => {
+    throw new Error('printing only');
+  };
+  const endpoints: SubgraphEndpoint[] = [
+    ...departmentCodes.map((name) => ({ name, role: 'department' as const, sdl: departmentSdl, executor: never })),
+    { name: 'catalogue', role: 'catalogue', sdl: catalogueSdl, executor: never },
+    { name: 'identity', role: 'identity', sdl: identitySdl, executor: never },
+  ];
+  return `${printSchema(lexicographicSortSchema(composeGateway(endpoints).schema))}\n`;
+}

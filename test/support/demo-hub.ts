@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../src/adapters/core/logger.js';
+import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../../src/demo/demo-district.js';
+import type { DepartmentEntry } from '../../src/gateway/registry.js';
+import { startHub, type Hub } from '../../src/gateway/hub.js';
+import type { Backend } from './databases.js';
+
+export interface DemoHub {
+  hub: Hub;
+  demo: DemoSystems;
+  dataDir: string;
+  /** POSTs a GraphQL request to the running hub over HTTP. */
+  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A hub over the demo district on a real loopback port, on the given storage backend, with its own
+ * temporary data directory. `env` overrides a department's connection (e.g. a dead housing URL).
+ */
+export async function startDemoHub(
+  backend: Backend,
+  options: { scale?: number; env?: Record<string, string>; registry?: readonly DepartmentEntry[]; deadlineMs?: number } = {},
+): Promise<DemoHub> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'huitong-test-'));
+  await ensureDemoData(dataDir, { scale: options.scale ?? 0.2 });
+  const demo = await startDemoSystems(dataDir, { ...options.env });
+  const fresh = await backend.freshUrl();
+  const hub = await startHub({
+    databaseUrl: fresh.url,
+    hubDataDir: join(dataDir, 'hub'),
+    port: 0,
+    registrySeed: options.registry ?? demoRegistrySeed,
+    env: demo.env,
+    deadlineMs: options.deadlineMs ?? 3000,
+    syncIntervalMs: 0,
+    logger: silentLogger,
+  });
+  await seedDemoCatalogue(hub.db, dataDir);
+  return {
+    hub,
+    demo,
+    dataDir,
+    async query(query, variables) {
+      const response = await fetch(`${hub.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return response.json() as Promise<any>;
+    },
+    async stop() {
+      await hub.stop();
+      await demo.stop();
+      await fresh.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
