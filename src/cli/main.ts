@@ -3,6 +3,10 @@ import { pino } from 'pino';
 import { startHub, type Hub } from '../gateway/hub.js';
 import { DataDirLockedError, migrateToLatest, openDatabase, type HubDatabase } from '../storage/index.js';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../demo/demo-district.js';
+import { openDepartmentAdapter } from '../gateway/open-adapter.js';
+import { loadRegistry, type DepartmentEntry } from '../gateway/registry.js';
+import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
+import { serveSubgraph } from '../subgraphs/serve-subgraph.js';
 import { readConfig, type HubConfig } from './config.js';
 
 const USAGE = `usage: huitong <command> [options]
@@ -11,6 +15,7 @@ commands:
   start                 start the hub (the demo district unless HUITONG_DEMO=0 or NODE_ENV=production)
   migrate               bring the hub database to the latest schema
   sync                  read every department's applicant records and relink identities
+  subgraph CODE         serve one department's subgraph as its own HTTP service (prints its URL on stdout)
   seed [--scale N] [--force]
                         generate the demo district's legacy data (once) and load the catalogue
 options:
@@ -45,7 +50,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || parsed.values.help ? 0 : 2;
   }
-  if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
+  if (rest.length > (command === 'subgraph' ? 1 : 0)) throw new UsageError(`unexpected argument ${rest.at(-1)}`);
+  if (command === 'subgraph' && rest.length !== 1) throw new UsageError('subgraph needs a department code');
   const config = readConfig();
   if (parsed.values.port !== undefined) config.port = Number(parsed.values.port);
   if (parsed.values.host !== undefined) config.host = parsed.values.host;
@@ -89,6 +95,8 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'subgraph':
+      return serveDepartment(config, rest[0]);
     default:
       throw new UsageError(`unknown command ${command}`);
   }
@@ -129,15 +137,50 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
   }
 }
 
+/**
+ * One department's subgraph in its own process. Its registry row comes from the hub database, or from
+ * the demo registry in demo mode; the process then owns that department's connection.
+ */
+async function serveDepartment(config: HubConfig, code: string | undefined): Promise<number> {
+  const logger = pino({ level: config.logLevel, base: { department: code } }, pino.destination(2));
+  let demo: DemoSystems | null = null;
+  let entries: readonly DepartmentEntry[];
+  if (config.demo) {
+    await ensureDemoData(config.dataDir, { scale: config.demoScale, onProgress: progress });
+    demo = await startDemoSystems(config.dataDir);
+    entries = demoRegistrySeed;
+  } else {
+    const database = await openHubDatabase(config);
+    try {
+      entries = await loadRegistry(database.db, []);
+    } finally {
+      await database.close();
+    }
+  }
+  const entry = entries.find((e) => e.code === code && e.adapterKind !== 'catalogue');
+  if (!entry) throw new UsageError(`no department ${code} with an adapter in the registry`);
+  const adapter = await openDepartmentAdapter(entry, demo?.env ?? process.env, { deadlineMs: config.deadlineMs, logger });
+  const running = await serveSubgraph(createDepartmentSubgraph(adapter), { host: config.host, port: config.port });
+  process.stdout.write(`${running.url}\n`);
+  await waitForSignal();
+  await running.close();
+  await adapter.close();
+  await demo?.stop();
+  return 0;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+}
+
 async function start(config: HubConfig): Promise<number> {
   const started = performance.now();
   const { hub, demo } = await boot(config);
   progress(`huitong ready at ${hub.url}/graphql in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  await waitForSignal();
   progress('draining…');
   await hub.stop();
   await demo?.stop();

@@ -1,8 +1,6 @@
 import type { Kysely } from 'kysely';
 import { parse } from 'graphql';
-import { RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
-import { AdapterError } from '../adapters/core/adapter-error.js';
-import type { Adapter } from '../adapters/core/contract.js';
+import type { RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
 import type { Logger } from '../adapters/core/logger.js';
 import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgraph.js';
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
@@ -11,7 +9,7 @@ import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.
 import { syncIdentity, type ApplicantSource, type SyncReport } from '../subgraphs/identity/sync.js';
 import type { ApplicantRecord } from '../schema/model.js';
 import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
-import { adapterKinds } from './adapter-kinds.js';
+import { openDepartmentAdapter } from './open-adapter.js';
 import { composeGateway, type SubgraphEndpoint } from './compose.js';
 import { httpEndpoint, inProcessEndpoint } from './endpoints.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
@@ -79,7 +77,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         endpoints.push(httpEndpoint({ name: entry.code, role: 'department', sdl: departmentSdl, url: entry.url, timeoutMs: (options.deadlineMs ?? 5000) + 2000 }));
         continue;
       }
-      const adapter = new RuntimeAdapter(entry.code, await createAdapter(entry, env, logger), { deadlineMs: options.deadlineMs ?? 5000, logger });
+      const adapter = await openDepartmentAdapter(entry, env, { deadlineMs: options.deadlineMs ?? 5000, logger });
       adapters.set(entry.code, adapter);
       endpoints.push(inProcessEndpoint(createDepartmentSubgraph(adapter), 'department'));
     }
@@ -147,23 +145,5 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     await Promise.all([...adapters.values()].map((a) => a.close().catch(() => {})));
     await database.close();
     throw error;
-  }
-}
-
-/** The department's adapter, or — when its system cannot even be opened — one that reports it unreachable. */
-async function createAdapter(entry: DepartmentEntry, env: Record<string, string | undefined>, logger: Logger): Promise<Adapter<any, any>> {
-  const factory = adapterKinds[entry.adapterKind];
-  try {
-    if (!factory) throw new Error(`unknown adapter kind ${entry.adapterKind}`);
-    return await factory({ department: entry.code, connection: resolveConnection(entry.connection, env) });
-  } catch (error) {
-    logger.error({ department: entry.code, err: { name: (error as Error).name, message: (error as Error).message } }, 'department adapter could not start');
-    const fail = async (): Promise<never> => {
-      throw new AdapterError(entry.code, 'UNREACHABLE');
-    };
-    return {
-      connector: { listPermits: fail, getPermits: fail, listApplicants: fail },
-      mapper: { statusCodes: {}, permit: () => ({ ok: false, localId: 'unknown', reason: 'unavailable' }), applicant: () => ({ ok: false, localId: 'unknown', reason: 'unavailable' }) },
-    };
   }
 }

@@ -149,9 +149,11 @@ describe('HealthExportConnector: reading exports', () => {
 });
 
 describe('HealthExportConnector: bad rows', () => {
-  const good = rows.slice(0, 6);
-  const badDate = { ...rows[6]!, applyDate: '2023-13-45' };
-  const badDecision = { ...rows[7]!, decisionDate: '2023-02-30' };
+  // One physical line per row here, so the expected line numbers are easy to read.
+  const plain = (r: Cells): Cells => ({ ...r, itemTitle: '医疗机构执业许可' });
+  const good = rows.slice(0, 6).map(plain);
+  const badDate = { ...plain(rows[6]!), applyDate: '2023-13-45' };
+  const badDecision = { ...plain(rows[7]!), decisionDate: '2023-02-30' };
 
   async function load() {
     const lines: Array<string | Buffer> = [

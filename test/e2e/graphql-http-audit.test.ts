@@ -1,0 +1,26 @@
+import { auditServer } from 'graphql-http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../support/databases.js';
+import { startDemoHub, type DemoHub } from '../support/demo-hub.js';
+
+for (const backend of backends) {
+  describe(`GraphQL over HTTP audit (${backend.name})`, () => {
+    let h: DemoHub;
+    beforeAll(async () => {
+      h = await startDemoHub(backend, { scale: 0.2 });
+    });
+    afterAll(async () => {
+      await h?.stop();
+    });
+
+    it('passes every MUST audit of the GraphQL over HTTP spec', async () => {
+      const results = await auditServer({ url: `${h.hub.url}/graphql` });
+      expect(results.length).toBeGreaterThan(0);
+      const failures = results.filter((r) => r.status === 'error');
+      const report = await Promise.all(
+        failures.map(async (r) => `${r.id} ${r.name}: ${r.status === 'error' ? r.reason : ''}${r.status === 'error' && r.response ? ` [HTTP ${r.response.status}]` : ''}`),
+      );
+      expect(failures.length, `failing audits:\n${report.join('\n')}`).toBe(0);
+    });
+  });
+}
