@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startHub, type Hub } from '../gateway/hub.js';
@@ -7,6 +8,7 @@ import { openDepartmentAdapter } from '../gateway/open-adapter.js';
 import { loadRegistry, type DepartmentEntry } from '../gateway/registry.js';
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
 import { serveSubgraph } from '../subgraphs/serve-subgraph.js';
+import { importYearCalendar, type YearCalendar } from '../subgraphs/catalogue/working-day-calendar.js';
 import { readConfig, type HubConfig } from './config.js';
 
 const USAGE = `usage: huitong <command> [options]
@@ -15,6 +17,7 @@ commands:
   start                 start the hub (the demo district unless HUITONG_DEMO=0 or NODE_ENV=production)
   migrate               bring the hub database to the latest schema
   sync                  read every department's applicant records and relink identities
+  calendar import FILE  load a year's working-day calendar: {"year", "source", "holidays": [dates], "workdays": [dates]}
   subgraph CODE         serve one department's subgraph as its own HTTP service (prints its URL on stdout)
   seed [--scale N] [--force]
                         generate the demo district's legacy data (once) and load the catalogue
@@ -50,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || parsed.values.help ? 0 : 2;
   }
-  if (rest.length > (command === 'subgraph' ? 1 : 0)) throw new UsageError(`unexpected argument ${rest.at(-1)}`);
+  const maxArgs: Record<string, number> = { subgraph: 1, calendar: 2 };
+  if (rest.length > (maxArgs[command] ?? 0)) throw new UsageError(`unexpected argument ${rest.at(-1)}`);
   if (command === 'subgraph' && rest.length !== 1) throw new UsageError('subgraph needs a department code');
   const config = readConfig();
   if (parsed.values.port !== undefined) config.port = Number(parsed.values.port);
@@ -90,6 +94,19 @@ async function main(argv: string[]): Promise<number> {
         await migrateToLatest(database.db);
         const counts = await seedDemoCatalogue(database.db, config.dataDir);
         progress(`catalogue: ${counts.serviceItems} service items, ${counts.disclosureItems} disclosure items`);
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'calendar': {
+      if (rest[0] !== 'import' || !rest[1]) throw new UsageError('usage: huitong calendar import FILE');
+      const calendar = JSON.parse(await readFile(rest[1], 'utf8')) as YearCalendar;
+      const database = await openHubDatabase(config);
+      try {
+        await migrateToLatest(database.db);
+        await importYearCalendar(database.db, calendar);
+        progress(`calendar ${calendar.year}: ${calendar.holidays.length} holidays, ${calendar.workdays.length} make-up working days`);
       } finally {
         await database.close();
       }

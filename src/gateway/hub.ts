@@ -3,6 +3,7 @@ import { parse } from 'graphql';
 import type { RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
 import type { Logger } from '../adapters/core/logger.js';
 import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgraph.js';
+import { seedBuiltInCalendars } from '../subgraphs/catalogue/working-day-calendar.js';
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
 import { departmentSdl } from '../subgraphs/department/department-sdl.js';
 import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.js';
@@ -68,6 +69,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await migrateToLatest(db);
+    await seedBuiltInCalendars(db);
     const registry = await loadRegistry(db, options.registrySeed ?? []);
 
     const endpoints: SubgraphEndpoint[] = [];

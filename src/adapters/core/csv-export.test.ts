@@ -56,10 +56,10 @@ describe('columnIndexes', () => {
 });
 
 describe('decodeText', () => {
-  it('decodes GB18030 across slice boundaries, 4-byte characters included, and drops a BOM', async () => {
-    const text = '\uFEFF陈𠀾,李𠀾𠀾\r\n'.repeat(50);
+  it('decodes GB18030 in slices, 4-byte characters included, and drops a leading BOM', async () => {
+    const text = `\uFEFF${'陈𠀾,李𠀾𠀾\r\na,𠀾\r\n\r\n'.repeat(50)}𠀾`;
     const bytes = iconv.encode(text, 'gb18030');
-    for (const slice of [1, 3, 7, 64]) expect(await decodeText(bytes, 'gb18030', slice)).toBe(text.slice(1));
+    for (const slice of [1, 2, 3, 7, 64, 1 << 20]) expect(await decodeText(bytes, 'gb18030', slice)).toBe(text.slice(1));
   });
   it('turns invalid bytes into U+FFFD without eating the delimiters after them', async () => {
     expect(await decodeText(Buffer.from([0x41, 0x81, 0x2c, 0x42, 0xff, 0x0d, 0x0a]), 'gb18030')).toBe('A\uFFFD,B\uFFFD\r\n');

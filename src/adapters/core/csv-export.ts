@@ -1,6 +1,8 @@
 import iconv from 'iconv-lite';
 import { BadDataError } from './adapter-error.js';
 
+const COMMA = 44, QUOTE = 34, CR = 13, LF = 10;
+
 /**
  * Reading legacy CSV exports: decoding without blocking the event loop, a forgiving RFC 4180 reader
  * that reports a broken record and carries on with the next line, and header lookup by name.
@@ -9,7 +11,7 @@ import { BadDataError } from './adapter-error.js';
 /** One record of a CSV text: its fields, the physical line it starts on (1-based), and why it broke. */
 export interface CsvRecord {
   line: number;
-  /** The fields read; for a broken record, those read before the error (may be fewer than written). */
+  /** The fields read; for a broken record, those read whole on its first line before the error. */
   fields: string[];
   /** Null for a well-formed record; otherwise what broke it. */
   error: string | null;
@@ -24,20 +26,35 @@ export const REPLACEMENT_CHAR = '\uFFFD';
  * Use 'gb18030' for Chinese government exports, never 'gbk': GBK cannot read the 4-byte sequences
  * GB18030 uses for rare name characters and turns them into U+FFFD.
  *
+ * For ASCII-compatible encodings only (GB18030, GBK, UTF-8 …): slices end just after a line feed,
+ * which is never part of a multi-byte sequence there, so each slice decodes on its own. (Feeding
+ * arbitrary chunks to iconv-lite's streaming decoder is not safe: in 0.7.3 a chunk that starts with the
+ * last byte of a 4-byte GB18030 sequence can lose the character at its end.)
+ *
  * @example
  * const text = await decodeText(await readFile(path), 'gb18030');
  */
 export async function decodeText(bytes: Uint8Array, encoding: string, sliceBytes = 4 << 20): Promise<string> {
-  const decoder = iconv.getDecoder(encoding);
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const parts: string[] = [];
-  for (let at = 0; at < bytes.length; at += sliceBytes) {
-    // The decoder keeps an unfinished multi-byte sequence across slices.
-    parts.push(decoder.write(Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(sliceBytes, bytes.length - at))));
-    if (at + sliceBytes < bytes.length) await yieldToEventLoop();
+  for (let at = 0; at < buffer.length; ) {
+    let end = Math.min(buffer.length, at + Math.max(1, sliceBytes));
+    if (end < buffer.length) {
+      const lf = buffer.lastIndexOf(LF, end - 1);
+      // Cut after the last line feed in the slice; a line longer than a slice runs on to its end.
+      end = lf >= at ? lf + 1 : nextLf(buffer, end);
+    }
+    parts.push(iconv.decode(buffer.subarray(at, end), encoding, { stripBOM: false }));
+    at = end;
+    if (at < buffer.length) await yieldToEventLoop();
   }
-  parts.push(decoder.end() ?? '');
   const text = parts.join('');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function nextLf(buffer: Buffer, from: number): number {
+  const lf = buffer.indexOf(LF, from);
+  return lf === -1 ? buffer.length : lf + 1;
 }
 
 /** Resolves on the next turn of the event loop (after pending I/O callbacks). */
@@ -45,7 +62,6 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-const COMMA = 44, QUOTE = 34, CR = 13, LF = 10;
 
 /**
  * The records of an RFC 4180 CSV text (CRLF, LF or CR line ends; `""` inside quotes). Unlike a strict
@@ -66,6 +82,8 @@ export function* csvRecords(text: string): Generator<CsvRecord> {
     const start = i;
     const startLine = line;
     const fields: string[] = [];
+    /** Where each field ends, to trim a broken record to its first line. */
+    const ends: number[] = [];
     let error: string | null = null;
     let quotedAny = false;
     for (;;) {
@@ -91,6 +109,7 @@ export function* csvRecords(text: string): Generator<CsvRecord> {
         if (error) break;
         line += countLineBreaks(value);
         fields.push(value);
+        ends.push(i);
         const c = text.charCodeAt(i);
         if (i < end && c !== COMMA && c !== CR && c !== LF) {
           error = 'text after a closing quote';
@@ -109,6 +128,7 @@ export function* csvRecords(text: string): Generator<CsvRecord> {
         }
         if (error) break;
         fields.push(text.slice(i, j));
+        ends.push(j);
         i = j;
       }
       // i is at a comma, a line break or the end.
@@ -123,9 +143,11 @@ export function* csvRecords(text: string): Generator<CsvRecord> {
     if (error) {
       // The broken record is its first physical line; everything after it is read afresh, so one bad
       // quote cannot swallow the rest of the file.
-      i = skipLineBreak(text, nextLineBreak(text, start));
+      const lineEnd = nextLineBreak(text, start);
+      i = skipLineBreak(text, lineEnd);
       line = startLine + 1;
-      yield { line: startLine, fields, error };
+      const whole = ends.findIndex((end) => end > lineEnd);
+      yield { line: startLine, fields: whole === -1 ? fields : fields.slice(0, whole), error };
       continue;
     }
     if (!quotedAny && fields.length === 1 && fields[0] === '') continue;

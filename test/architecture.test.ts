@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The structural rules of the codebase, checked on every run: layering, department isolation, no cycles.
+const SRC = resolve(import.meta.dirname, '../src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const files = sourceFiles(SRC);
+const imports = new Map(
+  files.map((file) => {
+    const text = readFileSync(file, 'utf8');
+    const targets = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]/gm)].map((m) =>
+      resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')),
+    );
+    return [file, targets];
+  }),
+);
+const area = (file: string) => relative(SRC, file).split(sep)[0]!;
+const folder = (file: string) => relative(SRC, file).split(sep).slice(0, 2).join('/');
+
+// What each top-level folder may import. demo and cli sit on top and may use everything.
+const ALLOWED: Record<string, string[]> = {
+  schema: ['schema'],
+  storage: ['storage'],
+  adapters: ['adapters', 'schema', 'storage'],
+  subgraphs: ['subgraphs', 'adapters', 'schema', 'storage'],
+  gateway: ['gateway', 'subgraphs', 'adapters', 'schema', 'storage'],
+  demo: ['demo', 'gateway', 'subgraphs', 'adapters', 'schema', 'storage'],
+  cli: ['cli', 'demo', 'gateway', 'subgraphs', 'adapters', 'schema', 'storage'],
+};
+
+describe('architecture', () => {
+  it('keeps the layers: schema ← adapters ← subgraphs ← gateway, storage beside them', () => {
+    const violations: string[] = [];
+    for (const [file, targets] of imports) {
+      const allowed = ALLOWED[area(file)];
+      expect(allowed, `unknown top-level folder for ${relative(SRC, file)}`).toBeDefined();
+      for (const target of targets) if (!allowed!.includes(area(target))) violations.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps every department folder to itself and the shared core, and the core to itself', () => {
+    const violations: string[] = [];
+    for (const [file, targets] of imports) {
+      if (area(file) !== 'adapters') continue;
+      const own = folder(file);
+      for (const target of targets) {
+        const other = folder(target);
+        const allowed = other === own || (other === 'adapters/core' && own !== 'adapters/core') || area(target) !== 'adapters';
+        if (!allowed) violations.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('has no import cycles', () => {
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'visiting') {
+        cycles.push([...path.slice(path.indexOf(file)), file].map((f) => relative(SRC, f)).join(' → '));
+        return;
+      }
+      state.set(file, 'visiting');
+      for (const target of imports.get(file) ?? []) visit(target, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of files) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it('gives every folder a README', () => {
+    const dirs = new Set(files.map((f) => dirname(f)));
+    const missing = [...dirs].filter((d) => !statSync(d).isDirectory() || !readdirSync(d).includes('README.md')).map((d) => relative(SRC, d) || '.');
+    expect(missing).toEqual([]);
+  });
+});
