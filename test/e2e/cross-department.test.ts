@@ -169,5 +169,19 @@ for (const backend of backends) {
       expect(none.errors).toBeUndefined();
       expect(none.data).toEqual({ permit: null });
     });
+
+    it('keeps applicant ids and names when the same records are synced again', async () => {
+      const snapshot = async () => {
+        const r: any = await h.query(`{ permits(first: 200) { nodes { id applicant { id name } } } }`);
+        expect(r.errors).toBeUndefined();
+        return new Map<string, string>(r.data.permits.nodes.map((n: any) => [n.id, n.applicant ? `${n.applicant.id} ${n.applicant.name}` : 'none']));
+      };
+      const before = await snapshot();
+      const report = await h.hub.sync();
+      expect(report.failed).toEqual([]);
+      const after = await snapshot();
+      const changed = [...after].filter(([id, v]) => before.get(id) !== v).map(([id, v]) => `${id}: ${before.get(id)} -> ${v}`);
+      expect(changed, `${changed.length} permits' applicants changed:\n${changed.slice(0, 10).join('\n')}`).toEqual([]);
+    });
   });
 }

@@ -40,10 +40,18 @@ for (const backend of backends) {
       expect(a.errors).toBeUndefined();
       expect(b.errors).toBeUndefined();
       expect(b.data.permits.totalCount).toBe(a.data.permits.totalCount);
-      // Applicant ids are minted per hub database; compare names, and everything else verbatim.
-      const strip = (nodes: any[]) => nodes.map((n) => ({ ...n, applicant: n.applicant ? n.applicant.name : null }));
+      // Applicant ids derive from the linked records, so they match across hubs; names are checked below.
+      const strip = (nodes: any[]) => nodes.map((n) => ({ ...n, applicant: n.applicant ? n.applicant.id : null }));
       expect(strip(b.data.permits.nodes)).toEqual(strip(a.data.permits.nodes));
       expect(b.data.permits.nodes.some((n: any) => n.department.code === 'market')).toBe(true);
+    });
+
+    it('names each applicant the same whichever department answered the identity sync first', async () => {
+      const [a, b]: any[] = await Promise.all([local.query(LIST), remote.query(LIST)]);
+      const names = (r: any) => new Map<string, string>(r.data.permits.nodes.filter((n: any) => n.applicant).map((n: any) => [n.applicant.id, n.applicant.name]));
+      const la = names(a);
+      const differing = [...names(b)].filter(([id, name]) => la.get(id) !== name).map(([id, name]) => `${id}: ${la.get(id)} / ${name}`);
+      expect(differing, differing.join('\n')).toEqual([]);
     });
 
     it('links applicants from the out-of-process department and fetches its permits by id', async () => {

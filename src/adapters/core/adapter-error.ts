@@ -37,7 +37,9 @@ export function classifyFailure(error: unknown, timedOut: boolean): UnavailableR
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return 'UNREACHABLE';
     if ((current as Error).name === 'AbortError' || (current as Error).name === 'TimeoutError') return 'TIMEOUT';
-    current = (current as { cause?: unknown }).cause;
+    // Errors wrapped by GraphQL executors keep the network error in originalError, not cause.
+    const wrapped = current as { cause?: unknown; originalError?: unknown };
+    current = wrapped.cause ?? wrapped.originalError;
   }
   if (error instanceof TypeError && /fetch failed/i.test(error.message)) return 'UNREACHABLE';
   return 'ERROR';

@@ -57,6 +57,21 @@ function nextLf(buffer: Buffer, from: number): number {
   return lf === -1 ? buffer.length : lf + 1;
 }
 
+/**
+ * A copy of `s` that does not keep alive the text it was sliced from. V8 represents a slice of 13 or
+ * more characters as a view into its parent, so a few cells kept from a 200 MB export would otherwise
+ * keep the whole decoded export in memory. Use it on cells a long-lived index keeps.
+ *
+ * @example
+ * const name = detachString(fields[2]!);
+ */
+export function detachString(s: string): string {
+  if (s.length < 13) return s; // V8 copies short slices already.
+  const joined = ` ${s}`;
+  joined.charCodeAt(1); // flattens the concatenation into a fresh string; the slice then points into it
+  return joined.slice(1);
+}
+
 /** Resolves on the next turn of the event loop (after pending I/O callbacks). */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

@@ -48,3 +48,24 @@ export function comparePermitOrder<T extends number | string>(aApplied: T | null
   }
   return compareCodePoints(aId, bId);
 }
+
+/**
+ * A string whose UTF-16 order (JavaScript's `<`) is `s`'s code-point order: compute it once per row,
+ * then sort and binary-search with native comparisons. Strings without units ≥ U+D800 (nearly every
+ * id) are returned as they are.
+ *
+ * @example
+ * const key = codePointKey(id);
+ * codePointKey('\u{20000}') > codePointKey('\uFF21'); // true, as by code point
+ */
+export function codePointKey(s: string): string {
+  if (!HIGH_UNITS.test(s)) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += String.fromCharCode(c < 0xd800 ? c : c >= 0xe000 ? c - 0x800 : c + 0x2000);
+  }
+  return out;
+}
+
+const HIGH_UNITS = /[\uD800-\uFFFF]/;

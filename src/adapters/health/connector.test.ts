@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateResidentId, generateUscc, mulberry32 } from '../../schema/identifiers/index.js';
 import { BadDataError } from '../core/adapter-error.js';
 import type { CallContext, PermitPosition, PermitQuery } from '../core/contract.js';
@@ -310,6 +310,23 @@ describe('HealthExportConnector: new exports', () => {
     expect((await connector.listPermits([{ limit: 1 }], ctx()))[0]!.total).toBe(10);
     await writeFile(path, exportBytes([HEADER.join(','), ...older.slice(0, 4).map((r) => line(r))]));
     expect((await connector.listPermits([{ limit: 1 }], ctx()))[0]!.total).toBe(4);
+    expect(fs.reads).toBe(2);
+  });
+
+  it('answers from the previous export while a newer one is still loading', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const fs = countingFs();
+    const slowFs: ExportFs = { ...fs, readFile: async (path) => (path.endsWith('0402.csv') && (await gate), fs.readFile(path)) };
+    await writeFile(join(dir, 'xkxx_20240401.csv'), exportBytes([HEADER.join(','), ...older.map((r) => line(r))]));
+    const connector = new HealthExportConnector(dir, { fs: slowFs, recheckMs: 0, reloadWaitMs: 20 });
+    const total = async () => (await connector.listPermits([{ limit: 1 }], ctx()))[0]!.total;
+    expect(await total()).toBe(10);
+    await writeFile(join(dir, 'xkxx_20240402.csv'), exportBytes([HEADER.join(','), ...newer.map((r) => line(r))]));
+    expect(await total()).toBe(10); // waited 20 ms, then answered from the loaded export
+    expect(await total()).toBe(10); // the load in progress is shared, not started again
+    release();
+    await vi.waitFor(async () => expect(await total()).toBe(20));
     expect(fs.reads).toBe(2);
   });
 

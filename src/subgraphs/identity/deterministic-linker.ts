@@ -111,7 +111,16 @@ function makeCluster(records: LinkedRecord[]): Cluster {
     strong?.type === 'RESIDENT_ID' ? 'PERSON' : identifiers.length > 0 ? 'ORGANIZATION' : records.find((r) => r.kind)?.kind ?? 'ORGANIZATION';
   // The name from a record that carried the strongest identifier is the most trustworthy spelling.
   const named = records.find((r) => r.identifiers.some((i) => i.type === strong?.type)) ?? records[0]!;
-  return { kind, name: named.name.replace(/\s+/g, ' '), records, identifiers };
+  return { kind, name: cleanName(named.name), records, identifiers };
+}
+
+/** Whitespace inside Chinese text is a typing slip (谢杰 乐); between Latin words it is kept, once. */
+export function cleanName(name: string): string {
+  return name
+    .replace(/\u3000/g, ' ')
+    .trim()
+    .replace(/\s*([\u3400-\u9fff\u{20000}-\u{3134f}（）()])\s*/gu, '$1')
+    .replace(/\s+/g, ' ');
 }
 
 const ORDER: Record<IdentifierType, number> = { USCC: 0, RESIDENT_ID: 1, ORG_CODE: 2 };

@@ -49,10 +49,14 @@ export async function syncIdentity(
     }),
   );
   records.push(...(await storedRecords(db, failed.map((f) => f.department))));
-  const { applicants, merged } = await saveClusters(db, linkDeterministically(dedupeRecords(records)));
+  // Departments answer in any order; linking (and the name each applicant gets) must not depend on it.
+  const ordered = dedupeRecords(records).sort((a, b) => compareText(a.department, b.department) || compareText(a.localId, b.localId));
+  const { applicants, merged } = await saveClusters(db, linkDeterministically(ordered));
   if (synced.length > 0) await db.updateTable('departments').set({ last_synced_at: new Date() }).where('code', 'in', synced).execute();
   return { records: records.length, applicants, merged, failed };
 }
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A repeated (department, local id) is the same record: the last one read wins. */
 function dedupeRecords(records: SourcedRecord[]): SourcedRecord[] {
