@@ -65,7 +65,8 @@ function filters(q: PermitQuery): RawBuilder<unknown>[] {
     where.push(ids.length ? sql`p.sqrid in (${sql.join(ids)})` : sql`false`);
   }
   if (q.rawStatusIn) where.push(q.rawStatusIn.length ? sql`p.ztdm in (${sql.join(q.rawStatusIn)})` : sql`false`);
-  if (q.rawStatusNotIn?.length) where.push(sql`p.ztdm not in (${sql.join(q.rawStatusNotIn)})`);
+  // A blank status maps to UNKNOWN too, and NOT IN alone would drop it.
+  if (q.rawStatusNotIn?.length) where.push(sql`(p.ztdm is null or p.ztdm not in (${sql.join(q.rawStatusNotIn)}))`);
   if (q.serviceItemCodes) where.push(q.serviceItemCodes.length ? sql`p.sxbm in (${sql.join(q.serviceItemCodes)})` : sql`false`);
   if (q.appliedFrom) where.push(sql`p.slrq >= ${isoToShanghaiLocal(q.appliedFrom)}::timestamp`);
   if (q.appliedTo) where.push(sql`p.slrq <= ${isoToShanghaiLocal(q.appliedTo)}::timestamp`);
