@@ -146,6 +146,7 @@ export const catalogueSdl = /* GraphQL */ `
     publishedTo: DateTime
   }
 
+  "Entry points of the data-sharing hub. 查询入口"
   type Query {
     "Every department in the hub's registry. 部门列表"
     departments: [Department!]!

@@ -88,6 +88,7 @@ export const departmentSdl = /* GraphQL */ `
     next: String
   }
 
+  "Entry points of the data-sharing hub. 查询入口"
   type Query {
     _permitPage(query: _PermitQuery!): _PermitPage!
     _permitsByIds(ids: [ID!]!): [Permit]!

@@ -56,6 +56,7 @@ export const identitySdl = /* GraphQL */ `
     _recordKeys: [String!]!
   }
 
+  "Entry points of the data-sharing hub. 查询入口"
   type Query {
     "An applicant by id; an id merged into another resolves to the survivor. 按标识查询申请人"
     applicant(id: ID!): Applicant
