@@ -12,6 +12,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     port: Number(env.PORT ?? 4000),
     corsOrigins: (env.HUITONG_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     deadlineMs: Number(env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
+    circuit: { failureThreshold: Number(env.HUITONG_CIRCUIT_FAILURES ?? 5), openMs: Number(env.HUITONG_CIRCUIT_OPEN_MS ?? 10_000) },
     syncIntervalMs: Number(env.HUITONG_SYNC_INTERVAL_MS ?? 3_600_000),
     /** The demo district (generated legacy systems) runs unless turned off or in production. */
     demo: env.HUITONG_DEMO ? env.HUITONG_DEMO !== '0' : !production,

@@ -140,6 +140,7 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
       registrySeed: config.demo ? demoRegistrySeed : [],
       env: demo?.env ?? process.env,
       deadlineMs: config.deadlineMs,
+      circuit: config.circuit,
       syncIntervalMs: config.syncIntervalMs,
       logger,
     });
@@ -176,7 +177,7 @@ async function serveDepartment(config: HubConfig, code: string | undefined): Pro
   }
   const entry = entries.find((e) => e.code === code && e.adapterKind !== 'catalogue');
   if (!entry) throw new UsageError(`no department ${code} with an adapter in the registry`);
-  const adapter = await openDepartmentAdapter(entry, demo?.env ?? process.env, { deadlineMs: config.deadlineMs, logger });
+  const adapter = await openDepartmentAdapter(entry, demo?.env ?? process.env, { deadlineMs: config.deadlineMs, circuit: config.circuit, logger });
   const running = await serveSubgraph(createDepartmentSubgraph(adapter), { host: config.host, port: config.port });
   process.stdout.write(`${running.url}\n`);
   await waitForSignal();

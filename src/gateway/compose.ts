@@ -1,20 +1,14 @@
 import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
 import { Subschema } from '@graphql-tools/delegate';
 import { stitchSchemas } from '@graphql-tools/stitch';
-import { filterSchema, type Executor } from '@graphql-tools/utils';
+import { filterSchema } from '@graphql-tools/utils';
 import { buildSchema, OperationTypeNode, parse, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { badUserInput, decodeGlobalId, scalarResolvers } from '../schema/index.js';
+import { departmentHealth } from './department-health.js';
+import type { SubgraphEndpoint } from './endpoints.js';
 import { gatewaySdl } from './gateway-sdl.js';
 import type { HubContext } from './hub-context.js';
 import { resolvePermitList, type PermitListArgs } from './permit-lists.js';
-
-/** A subgraph as the gateway sees it: its shipped SDL and how to send it a request. */
-export interface SubgraphEndpoint {
-  name: string;
-  role: 'department' | 'catalogue' | 'identity';
-  sdl: string;
-  executor: Executor;
-}
 
 export interface ComposedGateway {
   schema: GraphQLSchema;
@@ -37,6 +31,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[]): Composed
     new Subschema({ name: e.name, schema: buildSchema(e.sdl), executor: e.executor, batch: true, ...(merge ? { merge } : {}) });
 
   const departments = new Map<string, Subschema>();
+  const departmentEndpoints = new Map(endpoints.filter((e) => e.role === 'department').map((e) => [e.name, e]));
   let catalogue: Subschema | undefined;
   let identity: Subschema | undefined;
   for (const e of endpoints) {
@@ -94,6 +89,15 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[]): Composed
             context,
             info,
           });
+        },
+      },
+      Department: {
+        health: {
+          selectionSet: '{ code }',
+          resolve: (department: { code: string }) => {
+            const endpoint = departmentEndpoints.get(department.code);
+            return endpoint ? departmentHealth(endpoint) : null;
+          },
         },
       },
       Permit: {

@@ -1,7 +1,15 @@
 import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { Subgraph } from '../subgraphs/department/department-subgraph.js';
-import type { SubgraphEndpoint } from './compose.js';
+import type { Executor } from '@graphql-tools/utils';
+
+/** A subgraph as the gateway sees it: its shipped SDL and how to send it a request. */
+export interface SubgraphEndpoint {
+  name: string;
+  role: 'department' | 'catalogue' | 'identity';
+  sdl: string;
+  executor: Executor;
+}
 
 /**
  * A subgraph running in this process: requests go straight to its executable schema.

@@ -36,6 +36,53 @@ export const gatewaySdl = /* GraphQL */ `
     appliedTo: DateTime
   }
 
+  "State of the hub's circuit breaker for a department's system. 熔断状态"
+  enum CircuitState {
+    "Calls flow normally. 闭合(正常)"
+    CLOSED
+    "Calls fail at once after repeated failures, sparing a system that is down. 断开(快速失败)"
+    OPEN
+    "One probe call decides whether the system is back. 半开(探测中)"
+    HALF_OPEN
+  }
+
+  "Why a department's system could not answer. 不可用原因"
+  enum UnavailableReason {
+    "It did not answer within the deadline. 超时"
+    TIMEOUT
+    "It could not be reached. 无法连接"
+    UNREACHABLE
+    "It answered with data that breaks its own contract. 数据异常"
+    BAD_DATA
+    "The circuit is open: the hub is not calling it for now. 熔断中"
+    CIRCUIT_OPEN
+    "It reported an error. 系统错误"
+    ERROR
+  }
+
+  "A failure of a department's system. 部门系统故障"
+  type DepartmentFailure {
+    "Why. 原因"
+    reason: UnavailableReason!
+    "When. 时间"
+    at: DateTime!
+  }
+
+  "Health of a department's system as the hub sees it. 部门系统健康状况"
+  type DepartmentHealth {
+    "Circuit breaker state. 熔断状态"
+    circuit: CircuitState!
+    "The last failure, if any. 最近一次故障"
+    lastError: DepartmentFailure
+    "The last successful call. 最近一次成功调用"
+    lastSuccessAt: DateTime
+  }
+
+  extend type Department {
+    "Health of the department's approval system; null for a department without one (the bureau's own data). 系统健康状况"
+    health: DepartmentHealth
+  }
+
   extend type Query {
     "Permits across every department, merged newest first; a department that fails yields the others' permits and a DEPARTMENT_UNAVAILABLE error. 跨部门办件"
     permits(filter: PermitFilter, first: Int = 20, after: String): PermitConnection

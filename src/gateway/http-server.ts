@@ -7,6 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { printSchema, type GraphQLSchema } from 'graphql';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../adapters/core/logger.js';
 import { ErrorCode } from '../schema/index.js';
 import { createErrorFormatter } from './error-masking.js';
@@ -22,6 +23,11 @@ export interface HttpServerOptions {
   corsOrigins: readonly string[];
   /** Whether storage is migrated and the schema built; /readyz reports it. */
   isReady: () => boolean;
+  /** Each department's health, for GET /healthz/departments. */
+  departmentsHealth: () => Promise<Record<string, unknown>>;
+  /** Served at GET /metrics in the Prometheus text format. */
+  metrics: Registry;
+  plugins?: ApolloServerPlugin<HubContext>[];
 }
 
 export interface RunningHttpServer {
@@ -46,6 +52,30 @@ const departmentErrorsPlugin: ApolloServerPlugin<HubContext> = {
   },
 };
 
+/** One structured log line per request: id, operation, duration, error codes — never variables or data. */
+function requestLogPlugin(logger: Logger): ApolloServerPlugin<HubContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ response, operationName }) {
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          logger.info(
+            {
+              requestId: contextValue.requestId,
+              operation: operationName ?? null,
+              durationMs: Math.round(performance.now() - started),
+              ...(errors?.length ? { errorCodes: [...new Set(errors.map((e) => e.extensions?.code))] } : {}),
+              ...(contextValue.departmentErrors.length ? { departmentsDown: contextValue.departmentErrors.map((e) => e.extensions.department) } : {}),
+            },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}
+
 /**
  * The hub's HTTP face: Apollo Server 5 under express 5, with the routes a load balancer and a browser
  * need — /healthz, /readyz, /schema.graphql, the offline GraphQL IDE — a 1 MB body limit (413 above),
@@ -64,7 +94,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     introspection: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), departmentErrorsPlugin],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      departmentErrorsPlugin,
+      requestLogPlugin(options.logger),
+      ...(options.plugins ?? []),
+    ],
   });
   await apollo.start();
   const sdl = printSchema(options.schema);
@@ -75,6 +111,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   app.get('/readyz', (_req, res) => {
     const ready = options.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+  });
+  app.get('/healthz/departments', async (_req, res) => {
+    res.json({ departments: await options.departmentsHealth() });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(options.metrics.contentType).send(await options.metrics.metrics());
   });
   app.get('/schema.graphql', (_req, res) => {
     res.type('text/plain; charset=utf-8').send(sdl);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { parse } from 'graphql';
-import type { RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
+import type { AdapterObserver, RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
 import type { Logger } from '../adapters/core/logger.js';
 import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgraph.js';
 import { seedBuiltInCalendars } from '../subgraphs/catalogue/working-day-calendar.js';
@@ -10,8 +10,12 @@ import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.
 import { syncIdentity, type ApplicantSource, type SyncReport } from '../subgraphs/identity/sync.js';
 import type { ApplicantRecord } from '../schema/model.js';
 import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
+import { departmentHealth } from './department-health.js';
+import { createMetrics } from './metrics.js';
 import { openDepartmentAdapter } from './open-adapter.js';
-import { composeGateway, type SubgraphEndpoint } from './compose.js';
+import { startTracing, tracingObserver, tracingPlugin } from './tracing.js';
+import { composeGateway } from './compose.js';
+import type { SubgraphEndpoint } from './endpoints.js';
 import { httpEndpoint, inProcessEndpoint } from './endpoints.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
 import { loadRegistry, resolveConnection, type DepartmentEntry } from './registry.js';
@@ -27,8 +31,10 @@ export interface HubOptions {
   registrySeed?: readonly DepartmentEntry[];
   /** Where `{ env: NAME }` connection references are read from. */
   env?: Record<string, string | undefined>;
-  /** Deadline of one department call, ms. */
+  /** Deadline of one department call, retries included, ms. */
   deadlineMs?: number;
+  /** Per-department circuit breaker: consecutive failures that open it, and how long it stays open (ms). */
+  circuit?: { failureThreshold?: number; openMs?: number };
   /** Identity sync period, ms; 0 disables the schedule (start-up and CLI syncs still run). */
   syncIntervalMs?: number;
   logger: Logger;
@@ -65,6 +71,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   );
   const db = database.db;
   const adapters = new Map<string, RuntimeAdapter>();
+  const metrics = createMetrics();
+  const stopTracing = await startTracing(env);
+  const observer: AdapterObserver = {
+    call: (event) => {
+      metrics.observer.call(event);
+      tracingObserver.call(event);
+    },
+    circuit: metrics.observer.circuit!,
+    badRecord: metrics.observer.badRecord!,
+  };
   let http: RunningHttpServer | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -79,7 +95,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         endpoints.push(httpEndpoint({ name: entry.code, role: 'department', sdl: departmentSdl, url: entry.url, timeoutMs: (options.deadlineMs ?? 5000) + 2000 }));
         continue;
       }
-      const adapter = await openDepartmentAdapter(entry, env, { deadlineMs: options.deadlineMs ?? 5000, logger });
+      const adapter = await openDepartmentAdapter(entry, env, { deadlineMs: options.deadlineMs ?? 5000, logger, observer, ...(options.circuit ? { circuit: options.circuit } : {}) });
       adapters.set(entry.code, adapter);
       endpoints.push(inProcessEndpoint(createDepartmentSubgraph(adapter), 'department'));
     }
@@ -125,6 +141,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       port: options.port ?? 4000,
       corsOrigins: options.corsOrigins ?? [],
       isReady: () => ready,
+      metrics: metrics.registry,
+      plugins: [metrics.plugin, tracingPlugin],
+      departmentsHealth: async () => {
+        const departments = endpoints.filter((e) => e.role === 'department');
+        const health = await Promise.all(departments.map((e) => departmentHealth(e)));
+        return Object.fromEntries(departments.map((e, i) => [e.name, health[i]]));
+      },
     });
     ready = true;
     const running = http;
@@ -139,6 +162,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         await running.stop();
         await Promise.all([...adapters.values()].map((a) => a.close().catch(() => {})));
         await database.close();
+        await stopTracing();
       },
     };
   } catch (error) {
@@ -146,6 +170,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     await http?.stop().catch(() => {});
     await Promise.all([...adapters.values()].map((a) => a.close().catch(() => {})));
     await database.close();
+    await stopTracing();
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { AdapterError } from '../adapters/core/adapter-error.js';
 import type { Adapter } from '../adapters/core/contract.js';
 import type { Logger } from '../adapters/core/logger.js';
-import { RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
+import { RuntimeAdapter, type RuntimeOptions } from '../adapters/core/runtime-adapter.js';
 import { adapterKinds } from './adapter-kinds.js';
 import { resolveConnection, type DepartmentEntry } from './registry.js';
 
@@ -16,7 +16,7 @@ import { resolveConnection, type DepartmentEntry } from './registry.js';
 export async function openDepartmentAdapter(
   entry: DepartmentEntry,
   env: Record<string, string | undefined>,
-  options: { deadlineMs: number; logger: Logger },
+  options: RuntimeOptions & { deadlineMs: number; logger: Logger },
 ): Promise<RuntimeAdapter> {
   return new RuntimeAdapter(entry.code, await createAdapter(entry, env, options.logger), options);
 }

@@ -2,7 +2,8 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { catalogueSdl } from '../subgraphs/catalogue/catalogue-sdl.js';
 import { departmentSdl } from '../subgraphs/department/department-sdl.js';
 import { identitySdl } from '../subgraphs/identity/identity-sdl.js';
-import { composeGateway, type SubgraphEndpoint } from './compose.js';
+import { composeGateway } from './compose.js';
+import type { SubgraphEndpoint } from './endpoints.js';
 
 /**
  * The public schema for a set of department codes, composed from the subgraphs' SDL alone (nothing is

@@ -22,7 +22,7 @@ export interface DemoHub {
  */
 export async function startDemoHub(
   backend: Backend,
-  options: { scale?: number; env?: Record<string, string>; registry?: readonly DepartmentEntry[]; deadlineMs?: number } = {},
+  options: { scale?: number; env?: Record<string, string>; registry?: readonly DepartmentEntry[]; deadlineMs?: number; circuit?: { failureThreshold?: number; openMs?: number } } = {},
 ): Promise<DemoHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'huitong-test-'));
   await ensureDemoData(dataDir, { scale: options.scale ?? 0.2 });
@@ -35,6 +35,7 @@ export async function startDemoHub(
     registrySeed: options.registry ?? demoRegistrySeed,
     env: demo.env,
     deadlineMs: options.deadlineMs ?? 3000,
+    ...(options.circuit ? { circuit: options.circuit } : {}),
     syncIntervalMs: 0,
     logger: silentLogger,
   });

@@ -1,7 +1,9 @@
 import type { PermitStatus, UnifiedPermit, ApplicantRecord } from '../../schema/model.js';
 import { PERMIT_STATUSES } from '../../schema/model.js';
 import { MAX_PAGE_SIZE } from '../../schema/pagination.js';
+import type { UnavailableReason } from '../../schema/errors.js';
 import { AdapterError, classifyFailure } from './adapter-error.js';
+import { CircuitBreaker, type CircuitOptions, type CircuitState } from './circuit-breaker.js';
 import type { Adapter, CallContext, Mapped, PermitPosition, PermitQuery } from './contract.js';
 import { silentLogger, type Logger } from './logger.js';
 
@@ -25,9 +27,29 @@ export interface UnifiedPermitPage {
   end: PermitPosition | null;
 }
 
+/** What the runtime reports about each call, for metrics and traces; the hub plugs prom-client in here. */
+export interface AdapterObserver {
+  call(event: { department: string; operation: string; durationMs: number; outcome: 'OK' | UnavailableReason; batchSize: number; attempts: number }): void;
+  circuit?(department: string, state: CircuitState): void;
+  badRecord?(department: string): void;
+}
+
+/** A department's health as the hub last saw it. */
+export interface DepartmentHealth {
+  circuit: CircuitState;
+  lastError: { reason: UnavailableReason; at: Date } | null;
+  lastSuccessAt: Date | null;
+}
+
 export interface RuntimeOptions {
-  /** Deadline for one call, in milliseconds; the connector's I/O is aborted after it. */
+  /** Deadline for one call, retries included, in milliseconds; the connector's I/O is aborted after it. */
   deadlineMs?: number;
+  /** Retries after a failure that may be transient (unreachable, error), within the deadline. */
+  maxRetries?: number;
+  /** Base of the exponential backoff between retries, ms (full jitter). */
+  retryBaseMs?: number;
+  circuit?: CircuitOptions;
+  observer?: AdapterObserver;
   /** Most ids or queries sent to the system in one call; larger batches are split. ≥ the max page size. */
   maxBatch?: number;
   logger?: Logger;
@@ -52,6 +74,12 @@ export class RuntimeAdapter {
   readonly deadlineMs: number;
   readonly maxBatch: number;
   readonly #logger: Logger;
+  readonly #maxRetries: number;
+  readonly #retryBaseMs: number;
+  readonly #observer: AdapterObserver | undefined;
+  readonly #circuit: CircuitBreaker;
+  #lastError: DepartmentHealth['lastError'] = null;
+  #lastSuccessAt: Date | null = null;
   /** Calls made to the legacy system, by method; tests assert on it to prove batching. */
   readonly calls = { listPermits: 0, getPermits: 0, listApplicants: 0 };
   badRecords = 0;
@@ -64,14 +92,25 @@ export class RuntimeAdapter {
     this.deadlineMs = options.deadlineMs ?? 5000;
     this.maxBatch = Math.max(options.maxBatch ?? 500, MAX_PAGE_SIZE);
     this.#logger = options.logger ?? silentLogger;
+    this.#maxRetries = options.maxRetries ?? 2;
+    this.#retryBaseMs = options.retryBaseMs ?? 50;
+    this.#observer = options.observer;
+    this.#circuit = new CircuitBreaker(options.circuit);
+    this.#circuit.onChange = (state) => {
+      this.#logger.warn({ department, circuit: state }, 'department circuit changed');
+      this.#observer?.circuit?.(department, state);
+    };
+  }
+
+  health(): DepartmentHealth {
+    return { circuit: this.#circuit.state, lastError: this.#lastError, lastSuccessAt: this.#lastSuccessAt };
   }
 
   async listPermits(queries: readonly UnifiedPermitQuery[]): Promise<UnifiedPermitPage[]> {
     const legacy = queries.map((q) => this.#toLegacyQuery(q));
     const pages = [];
     for (const chunk of chunks(legacy, this.maxBatch)) {
-      this.calls.listPermits++;
-      pages.push(...(await this.#call('listPermits', (ctx) => this.adapter.connector.listPermits(chunk, ctx))));
+      pages.push(...(await this.#call('listPermits', chunk.length, (ctx) => this.adapter.connector.listPermits(chunk, ctx))));
     }
     if (pages.length !== queries.length) throw new AdapterError(this.department, 'BAD_DATA');
     return pages.map((page, i) => {
@@ -91,16 +130,14 @@ export class RuntimeAdapter {
   async getPermits(localIds: readonly string[]): Promise<Map<string, UnifiedPermit>> {
     const found = new Map<string, UnifiedPermit>();
     for (const chunk of chunks([...new Set(localIds)], this.maxBatch)) {
-      this.calls.getPermits++;
-      const rows = await this.#call('getPermits', (ctx) => this.adapter.connector.getPermits(chunk, ctx));
+      const rows = await this.#call('getPermits', chunk.length, (ctx) => this.adapter.connector.getPermits(chunk, ctx));
       for (const permit of this.#mapAll(rows, (raw) => this.adapter.mapper.permit(raw))) found.set(permit.localId, permit);
     }
     return found;
   }
 
   async listApplicants(after: string | null, limit: number): Promise<{ records: ApplicantRecord[]; next: string | null }> {
-    this.calls.listApplicants++;
-    const page = await this.#call('listApplicants', (ctx) => this.adapter.connector.listApplicants(after, Math.min(limit, this.maxBatch), ctx));
+    const page = await this.#call('listApplicants', 1, (ctx) => this.adapter.connector.listApplicants(after, Math.min(limit, this.maxBatch), ctx));
     return { records: this.#mapAll(page.rows, (raw) => this.adapter.mapper.applicant(raw)), next: page.next };
   }
 
@@ -131,13 +168,26 @@ export class RuntimeAdapter {
       if (mapped.ok) out.push(mapped.value);
       else {
         this.badRecords++;
+        this.#observer?.badRecord?.(this.department);
         this.#logger.warn({ department: this.department, localId: mapped.localId, reason: mapped.reason }, 'bad legacy record skipped');
       }
     }
     return out;
   }
 
-  async #call<T>(operation: string, run: (ctx: CallContext) => Promise<T>): Promise<T> {
+  /**
+   * One call to the legacy system under the department's guarantees: the circuit decides whether it goes
+   * out at all; transient failures are retried with backoff and full jitter (every call is a read, so
+   * retrying is safe); the whole — retries included — must finish within one deadline.
+   */
+  async #call<T>(operation: keyof RuntimeAdapter['calls'], batchSize: number, run: (ctx: CallContext) => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const report = (outcome: 'OK' | UnavailableReason, attempts: number) =>
+      this.#observer?.call({ department: this.department, operation, durationMs: performance.now() - started, outcome, batchSize, attempts });
+    if (!this.#circuit.tryAcquire()) {
+      report('CIRCUIT_OPEN', 0);
+      throw new AdapterError(this.department, 'CIRCUIT_OPEN');
+    }
     const controller = new AbortController();
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
@@ -148,17 +198,37 @@ export class RuntimeAdapter {
         reject(new AdapterError(this.department, 'TIMEOUT'));
       }, this.deadlineMs);
     });
-    const started = performance.now();
+    deadline.catch(() => {});
+    let attempts = 0;
     try {
-      // Racing the deadline means a connector that ignores its signal still cannot hold the request.
-      return await Promise.race([run({ signal: controller.signal }), deadline]);
-    } catch (error) {
-      const reason = classifyFailure(error, timedOut);
-      this.#logger.warn(
-        { department: this.department, operation, reason, durationMs: Math.round(performance.now() - started), err: errorSummary(error) },
-        'department call failed',
-      );
-      throw error instanceof AdapterError ? error : new AdapterError(this.department, reason, { cause: error });
+      for (;;) {
+        attempts++;
+        this.calls[operation]++;
+        try {
+          // Racing the deadline means a connector that ignores its signal still cannot hold the request.
+          const result = await Promise.race([run({ signal: controller.signal }), deadline]);
+          this.#circuit.succeeded();
+          this.#lastSuccessAt = new Date();
+          report('OK', attempts);
+          return result;
+        } catch (error) {
+          const reason = classifyFailure(error, timedOut);
+          const backoff = Math.random() * this.#retryBaseMs * 2 ** (attempts - 1);
+          const left = this.deadlineMs - (performance.now() - started);
+          if ((reason === 'UNREACHABLE' || reason === 'ERROR') && attempts <= this.#maxRetries && backoff < left) {
+            await new Promise((resolve) => setTimeout(resolve, backoff));
+            continue;
+          }
+          this.#circuit.failed();
+          this.#lastError = { reason, at: new Date() };
+          report(reason, attempts);
+          this.#logger.warn(
+            { department: this.department, operation, reason, attempts, durationMs: Math.round(performance.now() - started), err: errorSummary(error) },
+            'department call failed',
+          );
+          throw error instanceof AdapterError ? error : new AdapterError(this.department, reason, { cause: error });
+        }
+      }
     } finally {
       clearTimeout(timer);
     }

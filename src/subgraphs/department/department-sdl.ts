@@ -83,6 +83,13 @@ export const departmentSdl = /* GraphQL */ `
     address: String
   }
 
+  type _DepartmentHealth {
+    circuit: String!
+    lastErrorReason: String
+    lastErrorAt: DateTime
+    lastSuccessAt: DateTime
+  }
+
   type _ApplicantRecordPage {
     records: [_ApplicantRecord!]!
     next: String
@@ -93,5 +100,6 @@ export const departmentSdl = /* GraphQL */ `
     _permitPage(query: _PermitQuery!): _PermitPage!
     _permitsByIds(ids: [ID!]!): [Permit]!
     _applicantRecords(after: String, first: Int!): _ApplicantRecordPage!
+    _health: _DepartmentHealth!
   }
 `;

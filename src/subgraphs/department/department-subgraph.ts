@@ -89,6 +89,10 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
           const found = await guard(code, () => adapter.getPermits(localIds.filter((id): id is string => id !== null)));
           return localIds.map((id) => (id === null ? null : found.get(id) ?? null));
         },
+        _health: () => {
+          const health = adapter.health();
+          return { circuit: health.circuit, lastErrorReason: health.lastError?.reason ?? null, lastErrorAt: health.lastError?.at ?? null, lastSuccessAt: health.lastSuccessAt };
+        },
         _applicantRecords: async (_root: unknown, { after, first }: { after?: string | null; first: number }) =>
           guard(code, () => adapter.listApplicants(after ?? null, first)),
       },
