@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Every environment variable the hub reads, in one place (the README lists them). */
@@ -18,6 +19,14 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     demo: env.HUITONG_DEMO ? env.HUITONG_DEMO !== '0' : !production,
     demoScale: Number(env.HUITONG_DEMO_SCALE ?? 1),
     logLevel: env.HUITONG_LOG_LEVEL ?? 'info',
+    jwt: env.HUITONG_JWT_ISSUER
+      ? {
+          issuer: env.HUITONG_JWT_ISSUER,
+          jwks: env.HUITONG_JWT_JWKS_FILE ? { document: JSON.parse(readFileSync(env.HUITONG_JWT_JWKS_FILE, 'utf8')) as { keys: object[] } } : { url: env.HUITONG_JWT_JWKS_URL ?? '' },
+          ...(env.HUITONG_JWT_AUDIENCE ? { audience: env.HUITONG_JWT_AUDIENCE } : {}),
+          ...(env.HUITONG_JWT_CONSUMER_CLAIM ? { consumerClaim: env.HUITONG_JWT_CONSUMER_CLAIM } : {}),
+        }
+      : undefined,
     production,
   };
 }

@@ -1,15 +1,19 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startHub, type Hub } from '../gateway/hub.js';
 import { DataDirLockedError, migrateToLatest, openDatabase, type HubDatabase } from '../storage/index.js';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../demo/demo-district.js';
+import { DEMO_CREDENTIALS } from '../gateway/auth/demo-credentials.js';
 import { openDepartmentAdapter } from '../gateway/open-adapter.js';
 import { loadRegistry, type DepartmentEntry } from '../gateway/registry.js';
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
 import { serveSubgraph } from '../subgraphs/serve-subgraph.js';
 import { importYearCalendar, type YearCalendar } from '../subgraphs/catalogue/working-day-calendar.js';
 import { readConfig, type HubConfig } from './config.js';
+import { runIdentityResolve } from './identity-resolve.js';
+import { KeysUsageError, runKeysCommand } from './keys.js';
 
 const USAGE = `usage: huitong <command> [options]
 
@@ -18,6 +22,10 @@ commands:
   migrate               bring the hub database to the latest schema
   sync                  read every department's applicant records and relink identities
   calendar import FILE  load a year's working-day calendar: {"year", "source", "holidays": [dates], "workdays": [dates]}
+  keys create ID --kind K [--name N] [--department D] | keys list | keys rotate ID | keys revoke KEY_ID
+                        manage consumers' API keys (a new key is printed once)
+  identity resolve FILE.jsonl|- [--strict]
+                        link JSON Lines department records offline; one {source, localId, applicantId} line per input line
   subgraph CODE         serve one department's subgraph as its own HTTP service (prints its URL on stdout)
   seed [--scale N] [--force]
                         generate the demo district's legacy data (once) and load the catalogue
@@ -42,6 +50,10 @@ async function main(argv: string[]): Promise<number> {
         host: { type: 'string' },
         scale: { type: 'string' },
         force: { type: 'boolean' },
+        kind: { type: 'string' },
+        name: { type: 'string' },
+        department: { type: 'string' },
+        strict: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -53,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || parsed.values.help ? 0 : 2;
   }
-  const maxArgs: Record<string, number> = { subgraph: 1, calendar: 2 };
+  const maxArgs: Record<string, number> = { subgraph: 1, calendar: 2, keys: 2, identity: 2 };
   if (rest.length > (maxArgs[command] ?? 0)) throw new UsageError(`unexpected argument ${rest.at(-1)}`);
   if (command === 'subgraph' && rest.length !== 1) throw new UsageError('subgraph needs a department code');
   const config = readConfig();
@@ -114,6 +126,22 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'subgraph':
       return serveDepartment(config, rest[0]);
+    case 'identity':
+      if (rest[0] !== 'resolve') throw new UsageError('usage: huitong identity resolve FILE.jsonl|- [--strict]');
+      // Offline: never opens the hub's database.
+      return runIdentityResolve([...rest.slice(1), ...(parsed.values.strict ? ['--strict'] : [])], { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    case 'keys': {
+      const database = await openHubDatabase(config);
+      try {
+        await migrateToLatest(database.db);
+        return await runKeysCommand(database.db, rest, parsed.values, process.stdout);
+      } catch (error) {
+        if (error instanceof KeysUsageError) throw new UsageError(error.message);
+        throw error;
+      } finally {
+        await database.close();
+      }
+    }
     default:
       throw new UsageError(`unknown command ${command}`);
   }
@@ -142,6 +170,9 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
       deadlineMs: config.deadlineMs,
       circuit: config.circuit,
       syncIntervalMs: config.syncIntervalMs,
+      demoCredentialsDir: config.demo ? config.dataDir : undefined,
+      production: config.production,
+      jwt: config.jwt,
       logger,
     });
     if (config.demo) {
@@ -197,6 +228,10 @@ function waitForSignal(): Promise<void> {
 async function start(config: HubConfig): Promise<number> {
   const started = performance.now();
   const { hub, demo } = await boot(config);
+  if (config.demo) {
+    progress(`demo credentials (also in ${join(config.dataDir, 'demo-credentials.json')}):`);
+    for (const c of DEMO_CREDENTIALS) progress(`  ${c.key.padEnd(18)} ${c.kind.toLowerCase()}${c.departmentCode ? ` ${c.departmentCode}` : ''}`);
+  }
   progress(`huitong ready at ${hub.url}/graphql in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   await waitForSignal();
   progress('draining…');

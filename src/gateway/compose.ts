@@ -6,6 +6,7 @@ import { buildSchema, OperationTypeNode, parse, type GraphQLObjectType, type Gra
 import { badUserInput, decodeGlobalId, scalarResolvers } from '../schema/index.js';
 import { departmentHealth } from './department-health.js';
 import type { SubgraphEndpoint } from './endpoints.js';
+import { departmentSdl } from '../subgraphs/department/department-sdl.js';
 import { gatewaySdl } from './gateway-sdl.js';
 import type { HubContext } from './hub-context.js';
 import { resolvePermitList, type PermitListArgs } from './permit-lists.js';
@@ -60,10 +61,15 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[]): Composed
 
   const stitched = stitchSchemas({
     subschemas: [...departments.values(), catalogue, identity],
-    typeDefs: gatewaySdl,
+    // With no department registered yet, the permit types still have to exist for the gateway's own fields.
+    typeDefs: departments.size ? gatewaySdl : [departmentSdl, gatewaySdl],
     resolvers: {
       ...scalarResolvers,
       Query: {
+        viewer: (_root: unknown, _args: unknown, context: HubContext) =>
+          context.consumer
+            ? { ...context.consumer, department: context.consumer.departmentCode ? { code: context.consumer.departmentCode } : null, purpose: context.purpose }
+            : null,
         permits: async (_root: unknown, args: PermitListArgs, context: HubContext, info: GraphQLResolveInfo) => {
           let scope: Map<string, string[]> | null = null;
           if (args.filter?.applicantId) {

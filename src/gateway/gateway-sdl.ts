@@ -83,7 +83,33 @@ export const gatewaySdl = /* GraphQL */ `
     health: DepartmentHealth
   }
 
+  "Kind of consumer of the hub. 调用方类型"
+  enum ConsumerKind {
+    "A district department. 部门"
+    DEPARTMENT
+    "A public-facing portal. 门户"
+    PORTAL
+    "A data steward of the bureau. 数据管理员"
+    STEWARD
+  }
+
+  "The authenticated caller. 当前调用方"
+  type Viewer {
+    "Consumer id. 调用方标识"
+    id: String!
+    "Consumer name. 调用方名称"
+    name: String!
+    "Kind of consumer. 调用方类型"
+    kind: ConsumerKind!
+    "The consumer's department, for department consumers. 所属部门"
+    department: Department
+    "The purpose code declared in the x-purpose header. 申明用途"
+    purpose: String
+  }
+
   extend type Query {
+    "Who the hub takes the caller to be; null for the public (no credential). 当前调用方"
+    viewer: Viewer
     "Permits across every department, merged newest first; a department that fails yields the others' permits and a DEPARTMENT_UNAVAILABLE error. 跨部门办件"
     permits(filter: PermitFilter, first: Int = 20, after: String): PermitConnection
     "A permit by id, from whichever department holds it. 按标识查询办件"

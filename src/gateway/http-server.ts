@@ -12,6 +12,7 @@ import type { Logger } from '../adapters/core/logger.js';
 import { ErrorCode } from '../schema/index.js';
 import { createErrorFormatter } from './error-masking.js';
 import { graphiqlPage } from './graphiql-page.js';
+import type { Consumer } from './auth/consumer.js';
 import { createHubContext, type HubContext } from './hub-context.js';
 
 export interface HttpServerOptions {
@@ -28,6 +29,8 @@ export interface HttpServerOptions {
   /** Served at GET /metrics in the Prometheus text format. */
   metrics: Registry;
   plugins?: ApolloServerPlugin<HubContext>[];
+  /** The consumer an `Authorization` header names; null for none; throws UNAUTHENTICATED for a bad one. */
+  authenticate?: (authorization: string | undefined) => Promise<Consumer | null>;
 }
 
 export interface RunningHttpServer {
@@ -63,6 +66,7 @@ function requestLogPlugin(logger: Logger): ApolloServerPlugin<HubContext> {
           logger.info(
             {
               requestId: contextValue.requestId,
+              consumer: contextValue.consumer?.id ?? null,
               operation: operationName ?? null,
               durationMs: Math.round(performance.now() - started),
               ...(errors?.length ? { errorCodes: [...new Set(errors.map((e) => e.extensions?.code))] } : {}),
@@ -140,7 +144,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     '/graphql',
     express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/graphql-response+json'] }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createHubContext(String(req.headers['x-request-id'] ?? randomUUID())),
+      context: async ({ req }) => {
+        const consumer = options.authenticate ? await options.authenticate(req.headers.authorization) : null;
+        const purpose = typeof req.headers['x-purpose'] === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(req.headers['x-purpose']) ? req.headers['x-purpose'] : null;
+        // A client-chosen request id is kept only when it is short and plain: it goes into logs.
+        const given = req.headers['x-request-id'];
+        const requestId = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+        return createHubContext(requestId, consumer, purpose);
+      },
     }),
   );
   app.use((_req, res) => {

@@ -1,4 +1,5 @@
 import type { GraphQLError } from 'graphql';
+import type { Consumer } from './auth/consumer.js';
 
 /**
  * What every gateway request carries. Errors a resolver cannot raise without failing its whole field —
@@ -7,9 +8,13 @@ import type { GraphQLError } from 'graphql';
  */
 export interface HubContext {
   requestId: string;
+  /** Who is asking; null is the public. */
+  consumer: Consumer | null;
+  /** The purpose code the request declared in `x-purpose`, if any. */
+  purpose: string | null;
   departmentErrors: GraphQLError[];
 }
 
-export function createHubContext(requestId: string): HubContext {
-  return { requestId, departmentErrors: [] };
+export function createHubContext(requestId: string, consumer: Consumer | null = null, purpose: string | null = null): HubContext {
+  return { requestId, consumer, purpose, departmentErrors: [] };
 }

@@ -10,6 +10,9 @@ import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.
 import { syncIdentity, type ApplicantSource, type SyncReport } from '../subgraphs/identity/sync.js';
 import type { ApplicantRecord } from '../schema/model.js';
 import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
+import { createAuthenticator } from './auth/authenticate.js';
+import { liveDemoKeys, seedDemoCredentials } from './auth/demo-credentials.js';
+import type { JwtSettings } from './auth/jwt.js';
 import { departmentHealth } from './department-health.js';
 import { createMetrics } from './metrics.js';
 import { openDepartmentAdapter } from './open-adapter.js';
@@ -37,6 +40,12 @@ export interface HubOptions {
   circuit?: { failureThreshold?: number; openMs?: number };
   /** Identity sync period, ms; 0 disables the schedule (start-up and CLI syncs still run). */
   syncIntervalMs?: number;
+  /** Seed the demo consumers and their fixed keys, writing demo-credentials.json into this directory. */
+  demoCredentialsDir?: string | undefined;
+  /** Production mode: refuses to start while any demo key is live. */
+  production?: boolean;
+  /** Single sign-on: accept JWTs from this issuer, checked against its JWKS. */
+  jwt?: JwtSettings | undefined;
   logger: Logger;
 }
 
@@ -86,6 +95,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   try {
     await migrateToLatest(db);
     await seedBuiltInCalendars(db);
+    if (options.demoCredentialsDir) await seedDemoCredentials(db, options.demoCredentialsDir);
+    if (options.production) {
+      const demo = await liveDemoKeys(db);
+      if (demo.length) throw new Error(`production mode refuses to start while demo keys are live (${demo.join(', ')}); revoke them with \`huitong keys revoke\``);
+    }
     const registry = await loadRegistry(db, options.registrySeed ?? []);
 
     const endpoints: SubgraphEndpoint[] = [];
@@ -141,6 +155,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       port: options.port ?? 4000,
       corsOrigins: options.corsOrigins ?? [],
       isReady: () => ready,
+      authenticate: createAuthenticator(db, { jwt: options.jwt }),
       metrics: metrics.registry,
       plugins: [metrics.plugin, tracingPlugin],
       departmentsHealth: async () => {

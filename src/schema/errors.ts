@@ -6,6 +6,10 @@ import { GraphQLError } from 'graphql';
 export const ErrorCode = {
   /** The request was malformed: bad argument, cursor, identifier, page size. */
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A credential was sent but is wrong, expired or revoked (HTTP 401). No credential at all is the public. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller may not see this field or run this operation; `extensions` name the field's class and owner. */
+  FORBIDDEN: 'FORBIDDEN',
   /** A department's system could not answer; `extensions.department` and `extensions.reason` say which and why. */
   DEPARTMENT_UNAVAILABLE: 'DEPARTMENT_UNAVAILABLE',
   /** Something unexpected; `extensions.errorId` is in the server log line. */

@@ -50,4 +50,6 @@ export interface HubDatabase {
   };
   applicant_identifiers: { type: string; value: string; applicant_id: string };
   working_days: { day: string; working: boolean; note: string | null };
+  consumers: { id: string; name: string; kind: string; department_code: string | null; created_at: Generated<Date> };
+  api_keys: { id: string; consumer_id: string; key_hash: string; prefix: string; created_at: Generated<Date>; revoked_at: Date | null };
 }

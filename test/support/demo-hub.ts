@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/adapters/core/logger.js';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../../src/demo/demo-district.js';
 import type { DepartmentEntry } from '../../src/gateway/registry.js';
 import { startHub, type Hub } from '../../src/gateway/hub.js';
+import type { JwtSettings } from '../../src/gateway/auth/jwt.js';
 import type { Backend } from './databases.js';
 
 export interface DemoHub {
@@ -12,7 +13,7 @@ export interface DemoHub {
   demo: DemoSystems;
   dataDir: string;
   /** POSTs a GraphQL request to the running hub over HTTP. */
-  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> }>;
+  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> }>;
   stop(): Promise<void>;
 }
 
@@ -22,7 +23,7 @@ export interface DemoHub {
  */
 export async function startDemoHub(
   backend: Backend,
-  options: { scale?: number; env?: Record<string, string>; registry?: readonly DepartmentEntry[]; deadlineMs?: number; circuit?: { failureThreshold?: number; openMs?: number } } = {},
+  options: { scale?: number; env?: Record<string, string>; registry?: readonly DepartmentEntry[]; deadlineMs?: number; circuit?: { failureThreshold?: number; openMs?: number }; jwt?: JwtSettings } = {},
 ): Promise<DemoHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'huitong-test-'));
   await ensureDemoData(dataDir, { scale: options.scale ?? 0.2 });
@@ -37,6 +38,8 @@ export async function startDemoHub(
     deadlineMs: options.deadlineMs ?? 3000,
     ...(options.circuit ? { circuit: options.circuit } : {}),
     syncIntervalMs: 0,
+    demoCredentialsDir: dataDir,
+    ...(options.jwt ? { jwt: options.jwt } : {}),
     logger: silentLogger,
   });
   await seedDemoCatalogue(hub.db, dataDir);
@@ -44,10 +47,10 @@ export async function startDemoHub(
     hub,
     demo,
     dataDir,
-    async query(query, variables) {
+    async query(query, variables, headers = {}) {
       const response = await fetch(`${hub.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return response.json() as Promise<any>;

@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runIdentityResolve } from './identity-resolve.js';
+
+function sink() {
+  const stream = new PassThrough();
+  const chunks: string[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+  return { stream, text: () => chunks.join('') };
+}
+
+async function run(args: string[], stdinText = '') {
+  const out = sink();
+  const err = sink();
+  const code = await runIdentityResolve(args, { stdin: Readable.from([stdinText]), stdout: out.stream, stderr: err.stream });
+  return { code, out: out.text(), err: err.text() };
+}
+
+const LINES = [
+  JSON.stringify({ source: 'market', localId: '7', name: '广州市恒丰餐饮管理有限公司', idNumber: '91350200776049653A', extra: 1 }),
+  '{not json',
+  JSON.stringify({ source: 'health', localId: 'H1', name: '恒丰餐饮管理有限责任公司', idType: '组织机构代码', idNumber: '77604965-3' }),
+  JSON.stringify({ localId: 'X' }),
+  JSON.stringify({ source: 'housing', localId: 'P1', kind: 'PERSON', name: '张伟', idNumber: '110105491231002' }),
+  JSON.stringify({ source: 'market', localId: '7', name: '广州市恒丰餐饮管理有限公司', idNumber: '91350200776049653a' }),
+  '',
+  JSON.stringify({ source: 'civil', localId: 'C1', name: '張 偉', idNumber: '11010519491231002x' }),
+];
+
+describe('huitong identity resolve', () => {
+  it('writes one line per valid input line, in order, reports malformed lines and keeps duplicates', async () => {
+    const { code, out, err } = await run(['-'], LINES.join('\n'));
+    expect(code).toBe(0);
+    const rows = out.trim().split('\n').map((l) => JSON.parse(l) as { source: string; localId: string; applicantId: number });
+    expect(rows.map((r) => `${r.source}:${r.localId}`)).toEqual(['market:7', 'health:H1', 'housing:P1', 'market:7', 'civil:C1']);
+    expect(rows[0]!.applicantId).toBe(rows[1]!.applicantId);
+    expect(rows[0]!.applicantId).toBe(rows[3]!.applicantId);
+    expect(rows[2]!.applicantId).toBe(rows[4]!.applicantId);
+    expect(rows[0]!.applicantId).not.toBe(rows[2]!.applicantId);
+    expect(err).toContain('line 2: not valid JSON, skipped');
+    expect(err).toContain('line 4: missing "source"');
+    expect(err).toMatch(/lines read 8, skipped 2, records 4, clusters 2/);
+    expect(err).not.toContain('张伟');
+  });
+
+  it('reads a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'identity-resolve-'));
+    const file = join(dir, 'in.jsonl');
+    writeFileSync(file, LINES.filter((l) => l.startsWith('{"')).join('\n'));
+    const { code, out } = await run([file]);
+    expect(code).toBe(0);
+    expect(out.trim().split('\n')).toHaveLength(5);
+  });
+
+  it('stops at the first malformed line with --strict', async () => {
+    const { code, out, err } = await run(['--strict', '-'], LINES.join('\n'));
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toContain('line 2: not valid JSON');
+  });
+
+  it('exits 2 on usage errors and 1 on a missing file', async () => {
+    expect((await run([])).code).toBe(2);
+    expect((await run(['a', 'b'])).code).toBe(2);
+    expect((await run(['--bogus', '-'])).code).toBe(2);
+    expect((await run(['/nonexistent/file.jsonl'])).code).toBe(1);
+  });
+});

@@ -1,0 +1,115 @@
+// `huitong identity resolve FILE.jsonl` (`-` for stdin): offline identity resolution of department
+// records in JSON Lines. Public interface — keep stable. Writes one line per valid input line, in input
+// order: {"source", "localId", "applicantId"}; applicantId is a cluster label local to this output.
+// Never touches the hub's database. Progress and the summary go to stderr, without personal data.
+
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { resolveIdentities, type ResolutionRecord } from '../subgraphs/identity/resolution/index.js';
+
+export interface CommandIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const USAGE = 'usage: huitong identity resolve [--strict] FILE.jsonl|-';
+
+const optionalText = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
+
+/** Reads one JSON line into a record, or returns the reason it is malformed. */
+function parseLine(line: string): ResolutionRecord | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'not valid JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const o = value as Record<string, unknown>;
+  const source = optionalText(o.source);
+  const localId = optionalText(o.localId);
+  if (!source) return 'missing "source"';
+  if (!localId) return 'missing "localId"';
+  const kind = o.kind === 'PERSON' || o.kind === 'ORGANIZATION' ? o.kind : null;
+  return { source, localId, kind, name: optionalText(o.name), idType: optionalText(o.idType), idNumber: optionalText(o.idNumber), phone: optionalText(o.phone), address: optionalText(o.address) };
+}
+
+/**
+ * Runs the command; returns the exit code (0 done, 1 stopped by --strict or an I/O error, 2 usage).
+ *
+ * @example
+ * const code = await runIdentityResolve(['records.jsonl'], { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+ */
+export async function runIdentityResolve(args: string[], io: CommandIo): Promise<number> {
+  const say = (s: string) => io.stderr.write(`${s}\n`);
+  let file: string;
+  let strict: boolean;
+  try {
+    const parsed = parseArgs({ args, allowPositionals: true, options: { strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    if (parsed.values.help) {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (parsed.positionals.length !== 1) throw new Error('expected exactly one FILE (or - for stdin)');
+    file = parsed.positionals[0]!;
+    strict = parsed.values.strict === true;
+  } catch (error) {
+    say(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+
+  const keys: Array<{ source: string; localId: string }> = [];
+  const records: ResolutionRecord[] = [];
+  let lineNo = 0;
+  let skipped = 0;
+  try {
+    const input = file === '-' ? io.stdin : createReadStream(file, { encoding: 'utf8' });
+    const lines = createInterface({ input, crlfDelay: Infinity });
+    for await (const raw of lines) {
+      lineNo++;
+      const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (line.trim() === '') continue;
+      const rec = parseLine(line);
+      if (typeof rec === 'string') {
+        say(`line ${lineNo}: ${rec}${strict ? '' : ', skipped'}`);
+        if (strict) return 1;
+        skipped++;
+        continue;
+      }
+      records.push(rec); // a repeated (source, localId) is replaced by its last occurrence in the resolver
+      keys.push({ source: rec.source, localId: rec.localId });
+      if (lineNo % 100_000 === 0) say(`read ${lineNo} lines`);
+    }
+  } catch (error) {
+    say(`cannot read ${file === '-' ? 'stdin' : file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return 1;
+  }
+
+  const result = resolveIdentities(records);
+  try {
+    let buffer = '';
+    for (const k of keys) {
+      buffer += `${JSON.stringify({ source: k.source, localId: k.localId, applicantId: result.labelOf(k.source, k.localId) })}\n`;
+      if (buffer.length > 1 << 16) {
+        await write(io.stdout, buffer);
+        buffer = '';
+      }
+    }
+    if (buffer) await write(io.stdout, buffer);
+  } catch (error) {
+    say(`cannot write output: ${(error as Error).message}`);
+    return 1;
+  }
+  say(`lines read ${lineNo}, skipped ${skipped}, records ${result.stats.records}, clusters ${result.stats.clusters}, review candidates ${result.stats.reviewCandidates}`);
+  return 0;
+}
+
+function write(stream: NodeJS.WritableStream, chunk: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ok = stream.write(chunk, (error) => (error ? reject(error) : undefined));
+    if (ok) resolve();
+    else stream.once('drain', resolve);
+  });
+}

@@ -1,0 +1,154 @@
+// Identifiers as evidence of different strength. A value whose check character holds links
+// deterministically (via parseIdentifier, reused from schema/identifiers); a value that fails its check
+// is kept as "broken" evidence: its one-typo neighbours that do validate are looked up, and a match
+// plus an agreeing name or phone is strong, but never proof on its own.
+
+import {
+  birthDateOfResidentId,
+  isValidOrgCode,
+  isValidResidentId,
+  isValidUscc,
+  normalizeIdentifierText,
+  orgCodeOfUscc,
+  parseIdentifier,
+  sexOfResidentId,
+  type CanonicalIdentifier,
+  type IdentifierType,
+} from '../../../schema/identifiers/index.js';
+import type { NameShape } from './normalise-name.js';
+
+export interface IdentifierEvidence {
+  /** A check-valid USCC. */
+  uscc: string | null;
+  /** A check-valid resident ID (15-digit forms upgraded to 18). */
+  residentId: string | null;
+  /** The organisation code: the legacy value, or characters 9–17 of the USCC. */
+  orgCode: string | null;
+  /** True when the record holds only the legacy organisation code, no USCC. */
+  orgCodeOnly: boolean;
+  /** A normalised identifier-shaped value (9, 15 or 18 characters) whose check fails. */
+  broken: string | null;
+  /** Birth date YYYYMMDD and sex (1 male, 2 female) from a valid resident ID; 0 when unknown. */
+  birth: number;
+  sex: number;
+  /** A valid identifier ignored because it contradicts the record's name (an organisation holding its representative's ID). */
+  conflicting: CanonicalIdentifier | null;
+}
+
+const EMPTY: IdentifierEvidence = {
+  uscc: null, residentId: null, orgCode: null, orgCodeOnly: false, broken: null, birth: 0, sex: 0, conflicting: null,
+};
+
+/**
+ * Reads a legacy `证件类型` value: a code or free text, often wrong, so it only breaks ties between
+ * readings that both validate.
+ *
+ * @example
+ * claimedIdentifierType('居民身份证'); // 'RESIDENT_ID'
+ * claimedIdentifierType('营业执照');   // 'USCC'
+ */
+export function claimedIdentifierType(idType: string | null | undefined): IdentifierType | null {
+  if (!idType) return null;
+  const t = idType.trim().toUpperCase();
+  if (t.includes('身份') || t === 'RESIDENT_ID' || t === 'ID' || t === 'SFZ' || t === '01' || t === '1' || t === '111') return 'RESIDENT_ID';
+  if (t.includes('信用') || t.includes('执照') || t === 'USCC' || t === '49' || t === 'TYSHXYDM') return 'USCC';
+  if (t.includes('机构') || t === 'ORG_CODE' || t === 'ZZJGDM' || t === '41') return 'ORG_CODE';
+  return null;
+}
+
+/**
+ * The identifier evidence of one record. Ambiguous readings (an 18-character value valid both as a
+ * USCC and as a resident ID) are settled by the claimed type, then by the name's shape, else dropped.
+ * A valid identifier of the wrong kind for an unmistakable name is set aside, not linked on.
+ *
+ * @example
+ * readIdentifier('77604965-3', null, 'ORGANIZATION').orgCode; // '776049653'
+ * readIdentifier('110105491231002', null, 'PERSON').residentId; // '11010519491231002X'
+ * readIdentifier('11010519491231003X', null, 'PERSON').broken;  // '11010519491231003X'
+ */
+export function readIdentifier(raw: string | null | undefined, idType: string | null | undefined, shape: NameShape): IdentifierEvidence {
+  if (typeof raw !== 'string' || raw.length === 0) return EMPTY;
+  let readings = parseIdentifier(raw);
+  if (readings.length > 1) {
+    const claimed = claimedIdentifierType(idType);
+    if (claimed) readings = readings.filter((r) => r.type === claimed);
+  }
+  if (readings.length > 1 && shape !== 'UNKNOWN') readings = readings.filter((r) => (shape === 'PERSON') === (r.type === 'RESIDENT_ID'));
+  if (readings.length > 1) return EMPTY;
+  const reading = readings[0];
+  if (reading) {
+    const personId = reading.type === 'RESIDENT_ID';
+    if ((personId && shape === 'ORGANIZATION') || (!personId && reading.type === 'ORG_CODE' && shape === 'PERSON')) {
+      return { ...EMPTY, conflicting: reading };
+    }
+    // About 1 in 31 mistyped resident IDs passes the USCC check by chance: on a person's name, an
+    // all-digit value starting with a province code (1–8) is read as a broken resident ID instead.
+    if (reading.type === 'USCC' && shape === 'PERSON' && /^[1-8]\d{17}$/.test(reading.value)) return { ...EMPTY, broken: reading.value };
+    if (reading.type === 'USCC') return { ...EMPTY, uscc: reading.value, orgCode: orgCodeOfUscc(reading.value) };
+    if (reading.type === 'ORG_CODE') return { ...EMPTY, orgCode: reading.value, orgCodeOnly: true };
+    return {
+      ...EMPTY,
+      residentId: reading.value,
+      birth: Number(birthDateOfResidentId(reading.value).replaceAll('-', '')),
+      sex: sexOfResidentId(reading.value) === 'M' ? 1 : 2,
+    };
+  }
+  const s = normalizeIdentifierText(raw);
+  if ((s.length === 18 || s.length === 9 || s.length === 15) && isAlnum(s)) return { ...EMPTY, broken: s };
+  return EMPTY;
+}
+
+function isAlnum(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a))) return false;
+  }
+  return true;
+}
+
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const ORG_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const DIGITS = '0123456789';
+const RID_CHECK = '0123456789X';
+
+/**
+ * Every check-valid identifier one typing slip away from a broken value: one character substituted
+ * or two adjacent characters swapped. A typo that breaks the check character has ~15–20 such
+ * neighbours, of which at most a few are ever issued, so the caller looks them up in its index.
+ *
+ * @example
+ * typoNeighbours('11010519491231003X').some((n) => n.value === '11010519491231002X'); // true
+ */
+export function typoNeighbours(broken: string): CanonicalIdentifier[] {
+  const out: CanonicalIdentifier[] = [];
+  const seen = new Set<string>();
+  const tryAdd = (type: IdentifierType, value: string) => {
+    const ok = type === 'USCC' ? isValidUscc(value) : type === 'RESIDENT_ID' ? isValidResidentId(value) : isValidOrgCode(value);
+    if (ok && !seen.has(`${type}:${value}`)) {
+      seen.add(`${type}:${value}`);
+      out.push({ type, value });
+    }
+  };
+  const variants = (type: IdentifierType, alphabetAt: (i: number) => string) => {
+    for (let i = 0; i < broken.length; i++) {
+      const alphabet = alphabetAt(i);
+      const head = broken.slice(0, i);
+      const tail = broken.slice(i + 1);
+      for (let k = 0; k < alphabet.length; k++) {
+        const ch = alphabet.charAt(k);
+        if (ch !== broken.charAt(i)) tryAdd(type, head + ch + tail);
+      }
+    }
+    for (let i = 0; i + 1 < broken.length; i++) {
+      if (broken.charAt(i) === broken.charAt(i + 1)) continue;
+      tryAdd(type, broken.slice(0, i) + broken.charAt(i + 1) + broken.charAt(i) + broken.slice(i + 2));
+    }
+  };
+  if (broken.length === 18) {
+    variants('USCC', () => USCC_CHARS);
+    variants('RESIDENT_ID', (i) => (i === 17 ? RID_CHECK : DIGITS));
+  } else if (broken.length === 9) {
+    variants('ORG_CODE', (i) => (i === 8 ? `${DIGITS}X` : ORG_CHARS));
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { generateResidentId, generateUscc, mulberry32 } from '../../../schema/identifiers/index.js';
+import { generateEvaluationSet } from './evaluation-generator.js';
+import { evaluateResolution } from './evaluation.js';
+import { resolveIdentities, resolveIncremental, type ResolutionResult } from './resolver.js';
+import type { ResolutionRecord } from './types.js';
+
+const rng = mulberry32(5);
+const USCC_A = generateUscc(rng);
+const USCC_B = generateUscc(rng);
+const RID_A = generateResidentId(rng, { sex: 'M', birthYearRange: [1980, 1980] });
+const RID_B = generateResidentId(rng, { sex: 'M', birthYearRange: [1990, 1990] });
+const PHONE = '13912345678';
+
+const same = (r: ResolutionResult, a: string, b: string) => r.labelOf('s', a) === r.labelOf('s', b);
+const rec = (localId: string, fields: Partial<ResolutionRecord>): ResolutionRecord => ({ source: 's', localId, ...fields });
+
+describe('never-merge rules (no score overrides them)', () => {
+  it.each([
+    ['two different valid USCCs', { name: '广州市恒丰餐饮管理有限公司', idNumber: USCC_A, phone: PHONE, address: '新港中路1号' }, { name: '广州市恒丰餐饮管理有限公司', idNumber: USCC_B, phone: PHONE, address: '新港中路1号' }],
+    ['two different valid resident IDs', { name: '欧阳子轩', idNumber: RID_A, phone: PHONE, address: '新港中路1号' }, { name: '欧阳子轩', idNumber: RID_B, phone: PHONE, address: '新港中路1号' }],
+    ['a branch and its head office', { name: '广州市恒丰餐饮管理有限公司', phone: PHONE, address: '新港中路1号' }, { name: '广州市恒丰餐饮管理有限公司琶洲分公司', phone: PHONE, address: '新港中路1号' }],
+    ['two branches', { name: '恒丰餐饮管理有限公司琶洲分公司', phone: PHONE, address: '新港中路1号' }, { name: '恒丰餐饮管理有限公司赤岗分公司', phone: PHONE, address: '新港中路1号' }],
+    ['a person and an organisation', { name: '恒丰', kind: 'PERSON', phone: PHONE, address: '新港中路1号' }, { name: '恒丰餐饮管理有限公司', phone: PHONE, address: '新港中路1号' }],
+    ['股份有限公司 and 有限公司', { name: '恒丰科技股份有限公司', phone: PHONE, address: '新港中路1号' }, { name: '恒丰科技有限公司', phone: PHONE, address: '新港中路1号' }],
+    ['look-alike trade names', { name: '广州恒丰餐饮管理有限公司', phone: PHONE, address: '新港中路1号' }, { name: '广州衡丰餐饮管理有限公司', phone: PHONE, address: '新港中路1号' }],
+  ] as const)('%s', (_label, a, b) => {
+    const r = resolveIdentities([rec('a', a), rec('b', b)]);
+    expect(same(r, 'a', 'b')).toBe(false);
+    expect(r.reviewCandidates.filter((c) => c.score > 1000)).toEqual([]);
+  });
+
+  it('does not chain through a shared record: a third record matching both keeps the two IDs apart', () => {
+    const r = resolveIdentities([
+      rec('a', { name: '欧阳子轩', idNumber: RID_A }),
+      rec('b', { name: '欧阳子轩', idNumber: RID_B }),
+      rec('c', { name: '欧阳子轩', phone: PHONE, address: '新港中路1号' }),
+      rec('d', { name: '欧阳子轩', phone: PHONE, address: '新港中路1号' }),
+    ]);
+    expect(same(r, 'a', 'b')).toBe(false);
+    expect(same(r, 'c', 'd')).toBe(true);
+  });
+});
+
+describe('linking levels', () => {
+  it('links identifiers in legacy forms deterministically', () => {
+    const r = resolveIdentities([
+      rec('a', { name: '恒丰', idNumber: USCC_A }),
+      rec('b', { name: '完全不同的名字有限公司', idNumber: `${USCC_A.slice(8, 16)}-${USCC_A.charAt(16)}` }),
+    ]);
+    expect(same(r, 'a', 'b')).toBe(true);
+    expect(r.stats.deterministicLinks).toBe(1);
+  });
+  it('links a one-character typo only with an agreeing name or phone', () => {
+    const typo = RID_A.slice(0, 16) + String((Number(RID_A.charAt(16)) + 2) % 10) + RID_A.charAt(17);
+    const withName = resolveIdentities([rec('a', { name: '张伟', idNumber: RID_A }), rec('b', { name: '張 偉', idNumber: typo })]);
+    expect(same(withName, 'a', 'b')).toBe(true);
+    const otherName = resolveIdentities([rec('a', { name: '张伟', idNumber: RID_A }), rec('b', { name: '李娜', idNumber: typo })]);
+    expect(same(otherName, 'a', 'b')).toBe(false);
+  });
+  it('weighs a common name less than a rare one and sends common-name-only records to review', () => {
+    const r = resolveIdentities([
+      rec('a', { name: '张伟', phone: PHONE }),
+      rec('b', { name: '张伟' }),
+      rec('c', { name: '欧阳子轩', phone: '13800000001' }),
+      rec('d', { name: '欧阳子轩' }),
+    ]);
+    expect(same(r, 'a', 'b')).toBe(false);
+    expect(same(r, 'c', 'd')).toBe(true);
+    expect(r.reviewCandidates.map((c) => [c.a.localId, c.b.localId].sort().join())).toContain('a,b');
+    expect(r.reviewCandidates[0]!.evidence[0]).toMatchObject({ field: 'name', level: 'exact' });
+  });
+  it('links name + phone written differently', () => {
+    const r = resolveIdentities([rec('a', { name: '欧阳子轩', phone: '+86 139 1234 5678' }), rec('b', { name: '歐陽子軒 ', phone: PHONE })]);
+    expect(same(r, 'a', 'b')).toBe(true);
+  });
+});
+
+/** Clusters as a canonical partition of "source:localId" strings. */
+function partition(r: ResolutionResult): string[] {
+  return r.clusters.map((c) => c.records.map((x) => `${x.source}:${x.localId}`).sort().join('|')).sort();
+}
+
+describe('incremental resolution', () => {
+  it('equals a full run over the same records (additions and changes)', () => {
+    const set = generateEvaluationSet({ seed: 99, entities: 1500 });
+    const records = set.records;
+    const cut = Math.floor(records.length * 0.7);
+    let result = resolveIdentities(records.slice(0, cut));
+    // Add the rest in three batches, and change some earlier records (name typo fixed, phone removed).
+    const changed = records.slice(0, 40).map((r, i) => (i % 2 === 0 ? { ...r, phone: null } : { ...r, address: '新港中路999号' }));
+    const rest = records.slice(cut);
+    const batches = [rest.slice(0, 200), [...rest.slice(200, 600), ...changed.slice(0, 20)], [...rest.slice(600), ...changed.slice(20)]];
+    for (const batch of batches) result = resolveIncremental(result.state, batch);
+    const finalRecords = new Map<string, ResolutionRecord>();
+    for (const r of [...records, ...changed]) finalRecords.set(`${r.source}:${r.localId}`, r);
+    const full = resolveIdentities([...finalRecords.values()]);
+    expect(partition(result)).toEqual(partition(full));
+    const pairs = (r: ResolutionResult) => r.reviewCandidates.map((c) => `${c.a.source}:${c.a.localId}~${c.b.source}:${c.b.localId}`).sort();
+    expect(pairs(result)).toEqual(pairs(full));
+  });
+  it('does not depend on input order', () => {
+    const set = generateEvaluationSet({ seed: 3, entities: 800 });
+    const reversed = [...set.records].reverse();
+    expect(partition(resolveIdentities(reversed))).toEqual(partition(resolveIdentities(set.records)));
+  });
+});
+
+describe('evaluation (pinned)', () => {
+  it('meets the quality floor on a seeded evaluation set', () => {
+    const set = generateEvaluationSet({ seed: 20240601, entities: 4000 });
+    const report = evaluateResolution(set, resolveIdentities(set.records));
+    expect(report.precision).toBeGreaterThanOrEqual(0.999);
+    expect(report.fusedEntities).toBeLessThanOrEqual(2);
+    // Recall is below the 0.99 target today (see README "Open work"); pinned so it cannot regress.
+    expect(report.recall).toBeGreaterThanOrEqual(0.93);
+    expect(report.blockingRecall).toBeGreaterThanOrEqual(0.99);
+  });
+});

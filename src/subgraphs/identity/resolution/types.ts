@@ -1,0 +1,89 @@
+import type { ApplicantKind } from '../../../schema/model.js';
+
+/**
+ * One department record as the resolver reads it (the offline command's JSON line, or an
+ * ApplicantRecord via `fromApplicantRecord`). Everything but `source` and `localId` may be missing.
+ */
+export interface ResolutionRecord {
+  /** Department code. */
+  source: string;
+  /** The record's key in its department's system; (source, localId) identifies a record. */
+  localId: string;
+  /** What the record claims to be; often wrong, so the name's shape and valid identifiers decide first. */
+  kind?: ApplicantKind | null;
+  name?: string | null;
+  /** 证件类型: free text or a code, often wrong; only breaks ties between valid readings. */
+  idType?: string | null;
+  /** Any identifier in any legacy form (USCC, org code, 15/18-digit resident ID, typos, junk). */
+  idNumber?: string | null;
+  phone?: string | null;
+  address?: string | null;
+}
+
+export interface RecordRef {
+  source: string;
+  localId: string;
+}
+
+export interface ResolutionOptions {
+  /** Total weight (bits) at or above which a scored pair is linked. Default 19: a rare name alone is not enough. */
+  linkThreshold?: number;
+  /**
+   * Weight at or above which a record holding nothing but a name joins the one cluster bearing that
+   * name (never when two clusters bear it: then it goes to review). Default 17.
+   */
+  nameOnlyThreshold?: number;
+  /** Total weight at or above which an unlinked pair goes to the review queue. Default 8. */
+  reviewThreshold?: number;
+  /**
+   * Blocks (records sharing a name, phone or address) larger than this are not expanded into pairs:
+   * a value that common is no evidence on its own, and other keys still pair its records. Default 40.
+   */
+  maxBlockSize?: number;
+  /**
+   * Reference population for term-frequency weights: u(value) = max(count / population, floor). Kept
+   * fixed (not the data's size) so that adding records changes only the weights of values they hold,
+   * which is what lets incremental resolution equal a full run. Default 1,000,000.
+   */
+  population?: number;
+  /** Area code given to landline numbers written without one. Default '020' (Guangzhou). */
+  defaultAreaCode?: string;
+}
+
+/** One piece of evidence behind a pair's score, for the review queue. */
+export interface Evidence {
+  field: 'identifier' | 'name' | 'phone' | 'address' | 'birth' | 'form' | 'region';
+  /** The comparison level reached, e.g. 'typo-neighbour', 'exact', 'pinyin', 'disagree'. */
+  level: string;
+  /** Its weight in bits (log2 m/u). */
+  weight: number;
+}
+
+/** An ambiguous pair for a steward: its score falls in [reviewThreshold, linkThreshold), or it is a name-only match with rivals. */
+export interface ReviewCandidate {
+  a: RecordRef;
+  b: RecordRef;
+  score: number;
+  evidence: Evidence[];
+}
+
+export interface ResolvedCluster {
+  /** Label local to this result (0-based, dense). */
+  id: number;
+  kind: ApplicantKind | null;
+  records: RecordRef[];
+}
+
+export interface ResolutionStats {
+  records: number;
+  clusters: number;
+  /** Records linked through identifiers alone (same valid USCC/org code/resident ID). */
+  deterministicLinks: number;
+  /** Pairs scored after blocking. */
+  comparisons: number;
+  /** Scored links accepted by the constrained clustering. */
+  probabilisticLinks: number;
+  /** Scored links refused because they would break a never-merge rule. */
+  refusedLinks: number;
+  reviewCandidates: number;
+}
