@@ -51,5 +51,27 @@ export interface HubDatabase {
   applicant_identifiers: { type: string; value: string; applicant_id: string };
   working_days: { day: string; working: boolean; note: string | null };
   consumers: { id: string; name: string; kind: string; department_code: string | null; created_at: Generated<Date> };
+  identity_review_candidates: {
+    id: Generated<number>;
+    a_department: string;
+    a_local_id: string;
+    b_department: string;
+    b_local_id: string;
+    score: number;
+    evidence: ColumnType<unknown[], string, string>;
+    status: ColumnType<string, string | undefined, string>;
+    created_at: Generated<Date>;
+  };
+  identity_pins: { department_code: string; local_id: string; applicant_id: string; action_id: number };
+  identity_separations: { a_department: string; a_local_id: string; b_department: string; b_local_id: string; action_id: number };
+  identity_actions: {
+    id: Generated<number>;
+    action: string;
+    steward: string;
+    reason: string;
+    applicant_ids: ColumnType<string[], string, string>;
+    records: ColumnType<Array<{ department: string; localId: string }>, string, string>;
+    created_at: Generated<Date>;
+  };
   api_keys: { id: string; consumer_id: string; key_hash: string; prefix: string; created_at: Generated<Date>; revoked_at: Date | null };
 }

@@ -35,12 +35,12 @@ export async function startDemoHub(
     port: 0,
     registrySeed: options.registry ?? demoRegistrySeed,
     env: demo.env,
-    deadlineMs: options.deadlineMs ?? 3000,
+    deadlineMs: options.deadlineMs ?? 10_000,
     ...(options.circuit ? { circuit: options.circuit } : {}),
     syncIntervalMs: 0,
     demoCredentialsDir: dataDir,
     ...(options.jwt ? { jwt: options.jwt } : {}),
-    logger: silentLogger,
+    logger: process.env.HUITONG_TEST_LOG ? { ...silentLogger, error: (obj: object, msg?: string) => console.error(msg, JSON.stringify(obj)) } : silentLogger,
   });
   await seedDemoCatalogue(hub.db, dataDir);
   return {

@@ -46,9 +46,11 @@ export async function saveClusters(db: Kysely<HubDatabase>, clusters: readonly C
 
     for (const cluster of clusters) {
       const previous = [...new Set(cluster.records.map((r) => existing.get(`${r.department}:${r.localId}`)).filter((id): id is string => !!id && !used.has(id)))].sort();
-      const id = previous[0] ?? newApplicantId(cluster);
+      // A steward's pin decides the id; otherwise the records' previous id, the smallest when they had several.
+      const id = cluster.pinnedId ?? previous[0] ?? newApplicantId(cluster);
       used.add(id);
-      for (const other of previous.slice(1)) {
+      for (const other of previous) {
+        if (other === id) continue;
         redirects.push({ from: other, to: id });
         used.add(other);
       }

@@ -20,6 +20,8 @@ export interface Cluster {
   name: string;
   records: LinkedRecord[];
   identifiers: CanonicalIdentifier[];
+  /** The applicant id a data steward pinned these records to, if any. */
+  pinnedId?: string;
 }
 
 /**
@@ -41,6 +43,11 @@ export function canonicalIdentifiers(record: ApplicantRecord): CanonicalIdentifi
   return dedupe(out);
 }
 
+/** A record with its identifiers read and validated. */
+export function toLinkedRecord(r: SourcedRecord): LinkedRecord {
+  return { department: r.department, localId: r.localId, name: r.name.trim(), kind: r.kind, identifiers: canonicalIdentifiers(r) };
+}
+
 /**
  * Deterministic linking: records sharing a valid USCC or resident ID are one applicant; a record that
  * holds only a legacy organisation code joins the organisation whose USCC contains it — only when
@@ -54,13 +61,7 @@ export function canonicalIdentifiers(record: ApplicantRecord): CanonicalIdentifi
  * ]); // one cluster with both records
  */
 export function linkDeterministically(records: readonly SourcedRecord[]): Cluster[] {
-  const linked: LinkedRecord[] = records.map((r) => ({
-    department: r.department,
-    localId: r.localId,
-    name: r.name.trim(),
-    kind: r.kind,
-    identifiers: canonicalIdentifiers(r),
-  }));
+  const linked = records.map(toLinkedRecord);
 
   // Which USCCs contain each org code, to decide whether an org-code-only record is unambiguous.
   const usccsByOrgCode = new Map<string, Set<string>>();
@@ -104,7 +105,8 @@ export function linkDeterministically(records: readonly SourcedRecord[]): Cluste
   return clusters;
 }
 
-function makeCluster(records: LinkedRecord[]): Cluster {
+/** An applicant from its linked records: kind from the strongest identifier, name from the record that holds it. */
+export function makeCluster(records: LinkedRecord[]): Cluster {
   const identifiers = dedupe(records.flatMap((r) => r.identifiers)).sort(compareIdentifiers);
   const strong = identifiers.find((i) => i.type !== 'ORG_CODE');
   const kind: ApplicantKind =

@@ -56,8 +56,106 @@ export const identitySdl = /* GraphQL */ `
     _recordKeys: [String!]!
   }
 
+  "One piece of evidence behind a candidate's score. 匹配证据"
+  type IdentityEvidence {
+    "The field compared: identifier, name, phone, address, birth, form, region. 比对字段"
+    field: String!
+    "The comparison level reached, e.g. exact, pinyin, typo-neighbour, disagree. 比对结果"
+    level: String!
+    "Its weight in bits (log2 m/u); negative is evidence against. 权重(比特)"
+    weight: Float!
+  }
+
+  "State of a review candidate. 待审核状态"
+  enum IdentityCandidateStatus {
+    "Awaiting a steward. 待审核"
+    OPEN
+    "Confirmed: the records are one applicant. 已确认"
+    CONFIRMED
+    "Rejected: the records are different applicants. 已驳回"
+    REJECTED
+  }
+
+  "Two department records the resolver could not decide on, for a data steward. 待人工审核的匹配"
+  type IdentityReviewCandidate {
+    "Opaque id. 标识"
+    id: ID!
+    "Total weight in bits. 匹配得分"
+    score: Float!
+    "What agreed and what did not. 匹配证据"
+    evidence: [IdentityEvidence!]!
+    "The two records. 两条记录"
+    records: [ApplicantRecord!]!
+    "State. 状态"
+    status: IdentityCandidateStatus!
+  }
+
+  "A page of review candidates, highest score first. 待审核分页"
+  type IdentityReviewCandidateConnection {
+    "The candidates. 节点"
+    nodes: [IdentityReviewCandidate!]!
+    "Cursor after the last one; pass as after. 结束游标"
+    endCursor: String
+    "Whether more follow. 是否有下一页"
+    hasNextPage: Boolean!
+    "Open candidates in all. 总数"
+    totalCount: Int!
+  }
+
+  "Kind of steward action. 操作类型"
+  enum IdentityActionKind {
+    "A review candidate confirmed. 确认"
+    CONFIRM
+    "A review candidate rejected. 驳回"
+    REJECT
+    "Two applicants merged. 合并"
+    MERGE
+    "Records split off an applicant. 拆分"
+    SPLIT
+  }
+
+  "A data steward's decision, kept as history. 数据管理员操作记录"
+  type IdentityAction {
+    "Opaque id. 标识"
+    id: ID!
+    "What was done. 操作类型"
+    action: IdentityActionKind!
+    "The steward who did it. 操作人"
+    steward: String!
+    "Why. 理由"
+    reason: String!
+    "When. 时间"
+    at: DateTime!
+    "Applicants concerned (a merged-away id stays listed). 涉及的申请人"
+    applicantIds: [ID!]!
+  }
+
+  "A department record, by its department and local id. 部门记录引用"
+  input RecordRefInput {
+    "Department code. 部门代码"
+    departmentCode: String!
+    "The record's key in that department's system. 部门内编号"
+    localId: String!
+  }
+
+  "Changes only a data steward may make. 数据管理员操作"
+  type Mutation {
+    "Confirm a review candidate: its two records' applicants become one. Steward only. 确认匹配"
+    confirmIdentityCandidate(id: ID!, reason: String!): Applicant
+    "Reject a review candidate: the two records stay different applicants after every sync. Steward only. 驳回匹配"
+    rejectIdentityCandidate(id: ID!, reason: String!): IdentityReviewCandidate
+    "Merge two applicants; the survivor keeps its id and the other redirects to it. Never two different valid USCCs or resident IDs, never a person with an organisation. Steward only. 合并申请人"
+    mergeApplicants(survivorId: ID!, mergedId: ID!, reason: String!): Applicant
+    "Split records off an applicant into a new one; the rest keep the id. Steward only. 拆分申请人"
+    splitApplicant(applicantId: ID!, records: [RecordRefInput!]!, reason: String!): Applicant
+  }
+
   "Entry points of the data-sharing hub. 查询入口"
   type Query {
+    "Pairs of records awaiting a steward's decision, highest score first. Steward only. 待审核匹配"
+    identityReviewCandidates(first: Int = 20, after: String): IdentityReviewCandidateConnection!
+    "What stewards did to this applicant, newest first. Steward only. 申请人操作记录"
+    identityActions(applicantId: ID!): [IdentityAction!]!
     "An applicant by id; an id merged into another resolves to the survivor. 按标识查询申请人"
     applicant(id: ID!): Applicant
     "An applicant by any form of identifier (USCC, org code with or without dash, 15- or 18-digit resident ID, full-width, lower-case x…); type disambiguates a value valid as more than one. 按证件查询申请人"

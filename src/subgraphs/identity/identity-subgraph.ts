@@ -1,11 +1,29 @@
 import DataLoader from 'dataloader';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { Kysely } from 'kysely';
+import { GraphQLError } from 'graphql';
+import { sql, type Kysely } from 'kysely';
 import { parseIdentifier, type IdentifierType } from '../../schema/identifiers/index.js';
-import { badUserInput, decodeGlobalId, encodeGlobalId, scalarResolvers } from '../../schema/index.js';
+import { badUserInput, decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId, ErrorCode, pageSize, scalarResolvers } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
 import type { Subgraph } from '../department/department-subgraph.js';
 import { identitySdl } from './identity-sdl.js';
+import { Stewardship, type RecordRefInput } from './stewardship.js';
+
+type CandidateRow = HubDatabase['identity_review_candidates'] & { id: number; a_department: string; a_local_id: string; b_department: string; b_local_id: string };
+
+/** The slice of the gateway's context this subgraph reads: who is asking. */
+interface StewardContext {
+  consumer?: { id: string; kind: string } | null;
+}
+
+/** Steward operations need the data steward credential; returns the steward's id for the history. */
+function requireSteward(context: StewardContext | undefined): string {
+  const consumer = context?.consumer;
+  if (consumer?.kind !== 'STEWARD') {
+    throw new GraphQLError('only a data steward may do this', { extensions: { code: ErrorCode.FORBIDDEN, requires: 'STEWARD' } });
+  }
+  return consumer.id;
+}
 
 interface ApplicantRow {
   id: string;
@@ -35,11 +53,86 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
     return (await db.selectFrom('applicants').select(['id', 'kind', 'name']).where('id', '=', row.merged_into).executeTakeFirst()) ?? null;
   };
 
+  const stewardship = new Stewardship(db);
+  const applicantKey = (id: string, argument: string) => {
+    const decoded = decodeGlobalId(id);
+    if (decoded?.type !== 'Applicant') throw badUserInput(`${argument} is not an applicant id`, { argument });
+    return decoded.key;
+  };
+  const candidateKey = (id: string) => {
+    const decoded = decodeGlobalId(id);
+    const n = decoded?.type === 'IdentityReviewCandidate' ? Number(decoded.key) : Number.NaN;
+    if (!Number.isSafeInteger(n)) throw badUserInput('id is not a review candidate id', { argument: 'id' });
+    return n;
+  };
+  const candidateRecords = async (c: CandidateRow) => {
+    const rows = await db
+      .selectFrom('applicant_records')
+      .select(['department_code', 'local_id', 'name'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('department_code', '=', c.a_department), eb('local_id', '=', c.a_local_id)]),
+          eb.and([eb('department_code', '=', c.b_department), eb('local_id', '=', c.b_local_id)]),
+        ]),
+      )
+      .execute();
+    return rows.map((r) => ({ department: { code: r.department_code }, localId: r.local_id, name: r.name }));
+  };
+
   const schema = makeExecutableSchema({
     typeDefs: identitySdl,
     resolvers: {
       ...scalarResolvers,
+      Mutation: {
+        confirmIdentityCandidate: async (_: unknown, { id, reason }: { id: string; reason: string }, context: StewardContext) => {
+          const steward = requireSteward(context);
+          return byId(await stewardship.confirm(candidateKey(id), steward, reason));
+        },
+        rejectIdentityCandidate: async (_: unknown, { id, reason }: { id: string; reason: string }, context: StewardContext) => {
+          const steward = requireSteward(context);
+          await stewardship.reject(candidateKey(id), steward, reason);
+          return db.selectFrom('identity_review_candidates').selectAll().where('id', '=', candidateKey(id)).executeTakeFirst();
+        },
+        mergeApplicants: async (_: unknown, args: { survivorId: string; mergedId: string; reason: string }, context: StewardContext) => {
+          const steward = requireSteward(context);
+          return byId(await stewardship.merge(applicantKey(args.survivorId, 'survivorId'), applicantKey(args.mergedId, 'mergedId'), steward, args.reason));
+        },
+        splitApplicant: async (_: unknown, args: { applicantId: string; records: RecordRefInput[]; reason: string }, context: StewardContext) => {
+          const steward = requireSteward(context);
+          return byId(await stewardship.split(applicantKey(args.applicantId, 'applicantId'), args.records, steward, args.reason));
+        },
+      },
+      IdentityReviewCandidate: {
+        id: (c: CandidateRow) => encodeGlobalId('IdentityReviewCandidate', String(c.id)),
+        records: candidateRecords,
+      },
+      IdentityAction: {
+        id: (a: { id: number }) => encodeGlobalId('IdentityAction', String(a.id)),
+        at: (a: { created_at: Date }) => a.created_at,
+        applicantIds: (a: { applicant_ids: string[] }) => a.applicant_ids.map((id) => encodeGlobalId('Applicant', id)),
+      },
       Query: {
+        identityReviewCandidates: async (_: unknown, args: { first?: number | null; after?: string | null }, context: StewardContext) => {
+          requireSteward(context);
+          const first = pageSize(args.first);
+          let page = db.selectFrom('identity_review_candidates').selectAll().where('status', '=', 'OPEN').orderBy('score', 'desc').orderBy('id').limit(first + 1);
+          if (args.after) {
+            const { s: score, id } = decodeCursor<{ s: number; id: number }>(args.after, 'identityReviewCandidates');
+            page = page.where((eb) => eb.or([eb('score', '<', score), eb.and([eb('score', '=', score), eb('id', '>', id)])]));
+          }
+          const [rows, count] = await Promise.all([
+            page.execute(),
+            db.selectFrom('identity_review_candidates').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'OPEN').executeTakeFirstOrThrow(),
+          ]);
+          const nodes = rows.slice(0, first);
+          const last = nodes.at(-1);
+          return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor('identityReviewCandidates', { s: last.score, id: last.id }) : null, totalCount: Number(count.n) };
+        },
+        identityActions: async (_: unknown, { applicantId }: { applicantId: string }, context: StewardContext) => {
+          requireSteward(context);
+          const key = applicantKey(applicantId, 'applicantId');
+          return db.selectFrom('identity_actions').selectAll().where(sql<boolean>`applicant_ids @> ${JSON.stringify([key])}::jsonb`).orderBy('id', 'desc').execute();
+        },
         applicant: async (_: unknown, { id }: { id: string }) => {
           const decoded = decodeGlobalId(id);
           if (!decoded) throw badUserInput('id is not a valid id', { argument: 'id' });

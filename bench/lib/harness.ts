@@ -1,0 +1,145 @@
+// Data preparation and target start-up shared by `bench/run.ts` and `bench/soak.ts`.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { demoPaths } from '../../src/demo/demo-district.js';
+import type { Fixtures } from './workloads.js';
+import { BENCH_DIR, startChild, type Child } from './proc.js';
+
+export const TARGET_NAMES = ['hub-inprocess', 'hub-http', 'monolith'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+export const DEPARTMENTS = ['market', 'housing', 'health'] as const;
+
+export interface Target {
+  name: TargetName;
+  url: string;
+  /** Every process whose memory counts for this target (gateway and subgraphs for hub-http). */
+  processes: Child[];
+  callsUrls: string[];
+  /** hub-http only: the housing subgraph process (the soak stops and restarts it). */
+  housingSubgraph?: Child;
+  info: Record<string, unknown>;
+}
+
+const entry = (name: string) => join(BENCH_DIR, name);
+
+export function dataDirFor(scale: number): string {
+  return join(BENCH_DIR, `.data-${scale}`);
+}
+
+/** Generates (once) the legacy stores, the hub database template and fixtures for a scale. */
+export async function prepareData(scale: number, logDir: string, say: (m: string) => void): Promise<{ dir: string; fixtures: Fixtures }> {
+  const dir = dataDirFor(scale);
+  mkdirSync(dir, { recursive: true });
+  const fresh = !existsSync(join(dir, 'hub-template', '.complete'));
+  if (fresh) say(`preparing data at scale ${scale} in ${dir} (generation and identity sync; cached for later runs)…`);
+  const started = performance.now();
+  const child = await startChild('prepare', entry('targets/prepare.ts'), ['--scale', String(scale), '--dir', dir], {
+    logDir,
+    readyTimeoutMs: 3 * 60 * 60 * 1000,
+    nodeArgs: ['--max-old-space-size=12000'],
+  });
+  await child.stop();
+  if (fresh) say(`data ready in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const fixtures = JSON.parse(readFileSync(join(dir, 'fixtures.json'), 'utf8')) as Fixtures;
+  return { dir, fixtures };
+}
+
+/** A fresh copy of the market PGlite store and the hub database for one target (PGlite: one owner). */
+function copyStores(dir: string, target: string): { market: string; hub: string } {
+  const root = join(dir, 'targets', target);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  const market = join(root, 'market');
+  const hub = join(root, 'hub');
+  cpSync(demoPaths(join(dir, 'base')).marketDir, market, { recursive: true });
+  cpSync(join(dir, 'hub-template'), hub, { recursive: true });
+  rmSync(join(market, 'huitong.lock'), { force: true });
+  rmSync(join(hub, 'huitong.lock'), { force: true });
+  return { market, hub };
+}
+
+/** The demo housing department's fake API, as its own process (not part of any target). */
+export function startHousing(dir: string, logDir: string, port = 0, name = 'housing-legacy'): Promise<Child<{ ready: true; url: string }>> {
+  return startChild(name, entry('targets/housing.ts'), ['--file', demoPaths(join(dir, 'base')).housingFile, '--port', String(port)], {
+    logDir,
+    readyTimeoutMs: 10 * 60 * 1000,
+  });
+}
+
+export function startSubgraph(code: string, env: Record<string, string>, logDir: string, port = 0): Promise<Child<{ ready: true; url: string; callsUrl: string }>> {
+  return startChild(`subgraph-${code}`, entry('targets/subgraph.ts'), [code], { env: { ...env, PORT: String(port) }, logDir, readyTimeoutMs: 10 * 60 * 1000 });
+}
+
+export async function startTarget(
+  name: TargetName,
+  dir: string,
+  housingUrl: string,
+  logDir: string,
+  options: { housingSubgraphPort?: number } = {},
+): Promise<Target> {
+  const stores = copyStores(dir, name);
+  const env = {
+    HUITONG_MARKET_DB_URL: `file:${stores.market}`,
+    HUITONG_HOUSING_API_URL: housingUrl,
+    HUITONG_HEALTH_EXPORT_DIR: demoPaths(join(dir, 'base')).healthDir,
+  };
+  const long = { logDir, readyTimeoutMs: 3 * 60 * 60 * 1000, env };
+  if (name === 'monolith') {
+    const child = await startChild<{ ready: true; url: string; callsUrl: string }>('monolith', entry('targets/monolith.ts'), ['--hub-dir', stores.hub], long);
+    return { name, url: child.ready.url, processes: [child], callsUrls: [child.ready.callsUrl], info: {} };
+  }
+  if (name === 'hub-inprocess') {
+    const child = await startChild<{ ready: true; url: string; callsUrl: string }>('hub-inprocess', entry('targets/hub.ts'), ['--mode', 'inprocess', '--hub-dir', stores.hub], long);
+    const { ready: _r, url, callsUrl, ...info } = child.ready;
+    return { name, url, processes: [child], callsUrls: [callsUrl], info };
+  }
+  const subgraphs: Child<{ ready: true; url: string; callsUrl: string }>[] = [];
+  try {
+    for (const code of DEPARTMENTS) subgraphs.push(await startSubgraph(code, env, logDir, code === 'housing' ? options.housingSubgraphPort ?? 0 : 0));
+    const urls = subgraphs.map((s, i) => `${DEPARTMENTS[i]}=${s.ready.url}`).join(',');
+    const gateway = await startChild<{ ready: true; url: string; callsUrl: string }>('hub-http-gateway', entry('targets/hub.ts'), ['--mode', 'http', '--hub-dir', stores.hub, '--urls', urls], long);
+    const { ready: _r, url, callsUrl: _c, ...info } = gateway.ready;
+    return {
+      name,
+      url,
+      processes: [gateway, ...subgraphs],
+      callsUrls: subgraphs.map((s) => s.ready.callsUrl),
+      housingSubgraph: subgraphs[1],
+      info,
+    };
+  } catch (error) {
+    await Promise.all(subgraphs.map((s) => s.stop()));
+    throw error;
+  }
+}
+
+export type Calls = Record<string, { listPermits: number; getPermits: number; listApplicants: number }>;
+
+/** Sums every process's adapter call counters (the housing subgraph's may be missing while it is down). */
+export async function readCalls(target: Target): Promise<Calls> {
+  const out: Calls = {};
+  for (const url of target.callsUrls) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      Object.assign(out, (await response.json()) as Calls);
+    } catch {
+      /* a process being restarted */
+    }
+  }
+  return out;
+}
+
+export function callDelta(before: Calls, after: Calls): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [code, c] of Object.entries(after)) {
+    const b = before[code] ?? { listPermits: 0, getPermits: 0, listApplicants: 0 };
+    out[code] = c.listPermits - b.listPermits + (c.getPermits - b.getPermits) + (c.listApplicants - b.listApplicants);
+  }
+  return out;
+}
+
+/** POSTs one GraphQL request. */
+export async function graphql(url: string, bodyJson: string): Promise<{ status: number; json: any }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyJson, signal: AbortSignal.timeout(60_000) });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}

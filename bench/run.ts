@@ -1,0 +1,273 @@
+// `npm run bench [-- --quick] [--scale N] [--duration S] [--rounds N] [--connections N]
+//   [--targets a,b] [--workloads a,b] [--time-limit-min N]`
+// Benchmarks every workload against every target (hub-inprocess, hub-http, monolith), each target in
+// its own processes, the load generator in another, alternating targets round by round. Prints a
+// table and writes bench/results/latest.json and latest.md.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RunRequest, RunResult } from './load/autocannon-worker.js';
+import { callDelta, DEPARTMENTS, graphql, prepareData, readCalls, startHousing, startTarget, TARGET_NAMES, type Target, type TargetName } from './lib/harness.js';
+import { BENCH_DIR, memoryMb, resetPeak, stopAll, type Child } from './lib/proc.js';
+import { workloads as allWorkloads, type Workload } from './lib/workloads.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    scale: { type: 'string' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    rounds: { type: 'string' },
+    connections: { type: 'string' },
+    targets: { type: 'string' },
+    workloads: { type: 'string' },
+    'deadline-ms': { type: 'string' },
+    'time-limit-min': { type: 'string' },
+  },
+});
+const quick = values.quick!;
+const config = {
+  scale: Number(values.scale ?? (quick ? 5 : 200)),
+  durationS: Number(values.duration ?? (quick ? 5 : 20)),
+  warmupS: Number(values.warmup ?? (quick ? 2 : 5)),
+  rounds: Number(values.rounds ?? (quick ? 2 : 3)),
+  connections: Number(values.connections ?? 10),
+  timeLimitMin: Number(values['time-limit-min'] ?? (quick ? 10 : 120)),
+};
+const targetNames = (values.targets?.split(',') ?? [...TARGET_NAMES]) as TargetName[];
+const logDir = join(BENCH_DIR, 'logs', new Date().toISOString().replace(/[:.]/g, '-'));
+// Every target process (and data preparation) reads its department deadline from here.
+if (values['deadline-ms']) process.env.HUITONG_DEPARTMENT_DEADLINE_MS = values['deadline-ms'];
+const say = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+const deadline = Date.now() + config.timeLimitMin * 60_000;
+
+interface Sample extends RunResult {
+  calls: Record<string, number>;
+  peakRssMb: number;
+}
+
+class LoadGenerator {
+  #proc: ChildProcess;
+  readonly ready: Promise<void>;
+  constructor() {
+    this.#proc = fork(join(BENCH_DIR, 'load/autocannon-worker.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.ready = new Promise((resolve, reject) => {
+      this.#proc.once('message', () => resolve());
+      this.#proc.once('exit', (code) => reject(new Error(`load generator exited (${code})`)));
+    });
+  }
+  run(request: Omit<RunRequest, 'type'>): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('load generator run timed out')), (request.durationS + 120) * 1000);
+      this.#proc.once('message', (message: { type: string; result?: RunResult; message?: string }) => {
+        clearTimeout(timer);
+        if (message.type === 'result') resolve(message.result!);
+        else reject(new Error(message.message));
+      });
+      this.#proc.send({ type: 'run', ...request });
+    });
+  }
+  stop() {
+    this.#proc.kill('SIGKILL');
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Strips cursors (each implementation encodes its own) before comparing two responses. */
+function comparable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(comparable);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !/cursor$/i.test(k)).map(([k, v]) => [k, comparable(v)]));
+  }
+  return value;
+}
+
+async function measure(target: Target, workload: Workload, load: LoadGenerator, durationS: number): Promise<Sample> {
+  for (const p of target.processes) if (p.proc.exitCode !== null || p.proc.signalCode !== null) throw new Error(`${p.name} has exited (log: ${p.logFile})`);
+  const resetOk = target.processes.every((p) => resetPeak(p.pid));
+  const before = await readCalls(target);
+  const result = await load.run({ url: target.url, connections: config.connections, durationS, bodies: workload.bodies });
+  // Requests still in flight when the run ended are served (and call departments): wait until the
+  // counters settle, then divide by requests sent.
+  let after = await readCalls(target);
+  for (let i = 0; i < 40; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const again = await readCalls(target);
+    const settled = JSON.stringify(again) === JSON.stringify(after);
+    after = again;
+    if (settled) break;
+  }
+  const peakRssMb = target.processes.reduce((sum, p) => sum + memoryMb(p.pid).peak, 0);
+  if (!resetOk) say('warning: could not reset VmHWM; peak RSS is since process start');
+  return { ...result, calls: callDelta(before, after), peakRssMb };
+}
+
+async function main() {
+  mkdirSync(logDir, { recursive: true });
+  say(`mode ${quick ? 'quick' : 'full'}: scale ${config.scale}, ${config.rounds} round(s) × ${config.durationS} s per workload and target, warm-up ${config.warmupS} s, ${config.connections} connections; logs in ${relative(process.cwd(), logDir)}`);
+  const { dir, fixtures } = await prepareData(config.scale, logDir, say);
+  const selected = allWorkloads(fixtures).filter((w) => !values.workloads || values.workloads.split(',').includes(w.name));
+
+  const load = new LoadGenerator();
+  let housing: Child<{ ready: true; url: string }> | undefined;
+  const targets: Target[] = [];
+  try {
+    await load.ready;
+    housing = await startHousing(dir, logDir);
+    for (const name of targetNames) {
+      const t = performance.now();
+      targets.push(await startTarget(name, dir, housing.ready.url, logDir));
+      const info = targets.at(-1)!.info;
+      say(`${name} ready in ${((performance.now() - t) / 1000).toFixed(1)} s${Object.keys(info).length ? ` ${JSON.stringify(info)}` : ''}`);
+    }
+
+    // Every workload answers without errors on every target, and the same data as the monolith.
+    const mismatches: string[] = [];
+    for (const w of selected) {
+      const reference = targets.find((t) => t.name === 'monolith') ?? targets[0]!;
+      const expected = await graphql(reference.url, w.bodies[0]!);
+      for (const t of targets) {
+        const got = t === reference ? expected : await graphql(t.url, w.bodies[0]!);
+        if (got.status !== 200 || got.json?.errors) throw new Error(`${w.name} on ${t.name}: HTTP ${got.status} ${JSON.stringify(got.json?.errors ?? got.json).slice(0, 500)}`);
+        if (JSON.stringify(comparable(got.json.data)) !== JSON.stringify(comparable(expected.json.data))) mismatches.push(`${w.name}: ${t.name} differs from ${reference.name}`);
+      }
+    }
+    if (mismatches.length) say(`WARNING, responses differ:\n  ${mismatches.join('\n  ')}`);
+    else say(`responses checked: every target returns the same data for every workload`);
+
+    for (const w of selected) for (const t of targets) await measure(t, w, load, config.warmupS);
+    say('warm-up done');
+
+    const samples = new Map<string, Sample[]>();
+    let stoppedEarly = false;
+    for (let r = 0; r < config.rounds && !stoppedEarly; r++) {
+      for (const w of selected) {
+        const order = targets.map((_, i) => targets[(i + r) % targets.length]!);
+        for (const t of order) {
+          if (Date.now() > deadline) {
+            stoppedEarly = true;
+            break;
+          }
+          const sample = await measure(t, w, load, config.durationS);
+          const key = `${w.name}|${t.name}`;
+          samples.set(key, [...(samples.get(key) ?? []), sample]);
+          say(`round ${r + 1}/${config.rounds} ${w.name.padEnd(18)} ${t.name.padEnd(14)} ${round(sample.rps).toString().padStart(8)} req/s  p50 ${sample.p50Ms} ms  p99 ${sample.p99Ms} ms${sample.graphqlErrors + sample.non2xx + sample.errors ? `  ERRORS ${sample.graphqlErrors + sample.non2xx + sample.errors} ${sample.errorSample ?? ''}` : ''}`);
+        }
+      }
+    }
+    if (stoppedEarly) say(`time limit of ${config.timeLimitMin} min reached: stopped early, figures are from the rounds completed`);
+
+    const report = buildReport(selected, targets, samples, dir, stoppedEarly);
+    mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
+    const jsonPath = join(BENCH_DIR, 'results', 'latest.json');
+    const mdPath = join(BENCH_DIR, 'results', 'latest.md');
+    writeFileSync(jsonPath, `${JSON.stringify(report.json, null, 2)}\n`);
+    writeFileSync(mdPath, report.markdown);
+    process.stdout.write(`${report.markdown}\n`);
+    process.stdout.write(`JSON: ${jsonPath}\nMarkdown: ${mdPath}\n`);
+  } finally {
+    load.stop();
+    await Promise.all(targets.flatMap((t) => t.processes.map((p) => p.stop())));
+    await housing?.stop();
+    await stopAll();
+  }
+}
+
+function buildReport(selected: Workload[], targets: Target[], samples: Map<string, Sample[]>, dir: string, stoppedEarly: boolean) {
+  const json = {
+    generatedAt: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    config: { ...config, targets: targets.map((t) => t.name), dataDir: relative(process.cwd(), dir) },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 2 ** 30), node: process.version },
+    stoppedEarly,
+    notes: [
+      'governance overhead: not measured — governance is not built yet, so that row is left out',
+      'rps: completed requests / duration, median over rounds; p50/p99: autocannon latency percentiles, median over rounds',
+      'peakRssMb: kernel VmHWM of the target process(es) (hub-http: gateway + 3 subgraph processes), reset before each run; max over rounds',
+      'backendCallsPerRequest: RuntimeAdapter calls (listPermits + getPermits + listApplicants) of all departments during the runs (counters read after in-flight requests drain) / requests sent',
+    ],
+    workloads: selected.map((w) => {
+      const rows = targets.map((t) => {
+        const s = samples.get(`${w.name}|${t.name}`) ?? [];
+        const requests = s.reduce((n, x) => n + x.requests, 0);
+        const sent = s.reduce((n, x) => n + x.sent, 0);
+        const perDept: Record<string, number> = {};
+        for (const code of DEPARTMENTS) perDept[code] = sent ? round(s.reduce((n, x) => n + (x.calls[code] ?? 0), 0) / sent, 3) : 0;
+        return {
+          name: t.name,
+          rps: round(median(s.map((x) => x.rps))),
+          p50Ms: round(median(s.map((x) => x.p50Ms))),
+          p99Ms: round(median(s.map((x) => x.p99Ms))),
+          peakRssMb: round(Math.max(0, ...s.map((x) => x.peakRssMb))),
+          backendCallsPerRequest: round(Object.values(perDept).reduce((a, b) => a + b, 0), 3),
+          backendCallsPerRequestByDepartment: perDept,
+          requests,
+          failed: s.reduce((n, x) => n + x.graphqlErrors + x.non2xx + x.errors, 0),
+          rounds: s.length,
+        };
+      });
+      const mono = rows.find((r) => r.name === 'monolith');
+      const ratios: Record<string, number> = {};
+      for (const r of rows) if (mono && r !== mono && mono.rps > 0) ratios[`${r.name}/monolith`] = round(r.rps / mono.rps, 2);
+      return { name: w.name, description: w.description, backendCallBudgetPerDepartment: w.departmentLevels, targets: rows, ratios };
+    }),
+  };
+
+  const lines: string[] = [];
+  lines.push(`# Huitong benchmark — ${json.mode} run, ${json.generatedAt}`, '');
+  lines.push(
+    `Scale ${config.scale} (${relative(process.cwd(), dir)}), ${config.rounds} round(s) × ${config.durationS} s per workload and target after a ${config.warmupS} s warm-up, ${config.connections} connections, load generator in its own process. Machine: ${json.machine.cpus} × ${json.machine.cpuModel}, ${json.machine.memoryGb} GB, Node ${json.machine.node}.${stoppedEarly ? ' **Stopped early at the time limit.**' : ''}`,
+    '',
+  );
+  lines.push('| workload | target | req/s | p50 ms | p99 ms | peak RSS MB | backend calls/req (market/housing/health) | vs monolith | failed |');
+  lines.push('|---|---|---:|---:|---:|---:|---|---:|---:|');
+  for (const w of json.workloads) {
+    for (const r of w.targets) {
+      const d = r.backendCallsPerRequestByDepartment;
+      const ratio = w.ratios[`${r.name}/monolith`];
+      lines.push(`| ${w.name} | ${r.name} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.peakRssMb} | ${r.backendCallsPerRequest} (${d.market}/${d.housing}/${d.health}) | ${r.name === 'monolith' ? '1.00' : ratio?.toFixed(2) ?? '–'} | ${r.failed} |`);
+    }
+  }
+  lines.push('', '_Governance overhead: not measured — governance is not built yet, so that row is left out._', '');
+  lines.push('## Targets', '');
+  for (const w of json.workloads) {
+    const checks: string[] = [];
+    const inproc = w.ratios['hub-inprocess/monolith'];
+    const http = w.ratios['hub-http/monolith'];
+    if (w.name !== 'disclosure-search') {
+      if (inproc !== undefined) checks.push(`in-process ≥ 0.8× monolith: ${inproc.toFixed(2)}× ${inproc >= 0.8 ? 'PASS' : 'FAIL'}`);
+      if (http !== undefined) checks.push(`HTTP subgraphs ≥ 0.5× monolith: ${http.toFixed(2)}× ${http >= 0.5 ? 'PASS' : 'FAIL'}`);
+    }
+    for (const r of w.targets.filter((t) => t.name !== 'monolith')) {
+      const worst = Math.max(...Object.values(r.backendCallsPerRequestByDepartment));
+      const budget = w.backendCallBudgetPerDepartment;
+      checks.push(`${r.name} ≤ ${budget} call(s) per department per request (${budget} nesting level(s)): max ${worst} ${worst <= budget + 1e-9 ? 'PASS' : 'FAIL'}`);
+    }
+    lines.push(`- **${w.name}** — ${checks.join('; ')}`);
+  }
+  lines.push('');
+  return { json, markdown: `${lines.join('\n')}\n` };
+}
+
+const hardStop = setTimeout(() => {
+  say('hard time limit exceeded: killing every child process');
+  void stopAll().finally(() => process.exit(1));
+}, (config.timeLimitMin + 15) * 60_000);
+hardStop.unref();
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    say(`failed: ${(error as Error).stack ?? String(error)}`);
+    await stopAll();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,52 @@
+// What every target entry shares: the ready message to the harness, exit when the harness goes away,
+// a logger that keeps warnings in the log file, and the /bench/calls debug route on its own port.
+import http from 'node:http';
+import type { Logger } from '../../src/adapters/core/logger.js';
+import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js';
+
+export function announce(message: Record<string, unknown>): void {
+  process.send?.({ ready: true, ...message });
+}
+
+export function failed(error: unknown): never {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.send?.({ failed: (error as Error).message });
+  process.exit(1);
+}
+
+/** Exit when the harness goes away (its IPC channel closes) or asks us to stop. */
+export function onStop(stop: () => Promise<void>): void {
+  let stopping = false;
+  const run = () => {
+    if (stopping) return;
+    stopping = true;
+    const timer = setTimeout(() => process.exit(0), 5000);
+    timer.unref();
+    stop().finally(() => process.exit(0));
+  };
+  process.on('disconnect', run);
+  process.once('SIGTERM', run);
+  process.once('SIGINT', run);
+}
+
+/** Warnings and errors go to stderr (the log file); info messages are only watched for `onInfo`. */
+export function benchLogger(onInfo: (msg: string, obj: object) => void = () => {}): Logger {
+  const write = (level: string) => (obj: object, msg?: string) => process.stderr.write(`${JSON.stringify({ level, msg, ...obj })}\n`);
+  return { info: (obj, msg) => onInfo(msg ?? '', obj), warn: write('warn'), error: write('error'), debug() {} };
+}
+
+/** Serves `GET /bench/calls` on a loopback port: each wrapped adapter's call counters, by department. */
+export async function serveCalls(adapters: () => ReadonlyMap<string, RuntimeAdapter>): Promise<string> {
+  const server = http.createServer((req, res) => {
+    if (req.url !== '/bench/calls') {
+      res.writeHead(404).end();
+      return;
+    }
+    const out: Record<string, RuntimeAdapter['calls']> = {};
+    for (const [code, adapter] of adapters()) out[code] = { ...adapter.calls };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  server.unref();
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}/bench/calls`;
+}

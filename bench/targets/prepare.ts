@@ -1,0 +1,89 @@
+// Prepares a scale's data once: the demo district's legacy stores (bench/.data-<scale>/base), a hub
+// database template with the catalogue loaded and identities synced (hub-template), and fixtures.json
+// (real identifiers and search terms the workloads rotate through). Later runs find the markers.
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems } from '../../src/demo/demo-district.js';
+import { startHub } from '../../src/gateway/hub.js';
+import { encodeGlobalId } from '../../src/schema/index.js';
+import { announce, benchLogger, failed } from './ipc.js';
+
+const { values } = parseArgs({ options: { scale: { type: 'string' }, dir: { type: 'string' } } });
+const scale = Number(values.scale);
+const dir = values.dir!;
+const say = (m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`);
+
+const SEARCH_CANDIDATES = ['规划', '政策', '通知', '公告', '卫生', '住房', '市场', '许可', '办法', '实施', '年度', '信息'];
+
+async function main() {
+  const base = join(dir, 'base');
+  const started = performance.now();
+  await ensureDemoData(base, { scale, onProgress: say });
+  const generatedS = (performance.now() - started) / 1000;
+  const template = join(dir, 'hub-template');
+  let syncS = 0;
+  if (!existsSync(join(template, '.complete'))) {
+    const building = join(dir, 'hub-template.building');
+    rmSync(building, { recursive: true, force: true });
+    const demo = await startDemoSystems(base, {});
+    const t = performance.now();
+    try {
+      say('building the hub database template (catalogue + identity sync)…');
+      const hub = await startHub({
+        hubDataDir: building,
+        port: 0,
+        registrySeed: demoRegistrySeed,
+        env: demo.env,
+        syncIntervalMs: 0,
+        deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
+        logger: benchLogger((msg, obj) => say(`${msg} ${JSON.stringify(obj)}`)),
+      });
+      try {
+        await seedDemoCatalogue(hub.db, base);
+        // The start-up sync's log names failed departments only: re-sync to see why, and to recover.
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const synced = await hub.db.selectFrom('applicant_records').select('department_code').distinct().execute();
+          if (synced.length >= 3) break;
+          const report = await hub.sync();
+          say(`re-sync: ${report.records} records; failed ${JSON.stringify(report.failed)}`);
+        }
+        syncS = (performance.now() - t) / 1000;
+        const fixtures = await buildFixtures(hub.db);
+        writeFileSync(join(dir, 'fixtures.json'), JSON.stringify(fixtures, null, 2));
+      } finally {
+        await hub.stop();
+      }
+    } finally {
+      await demo.stop();
+    }
+    writeFileSync(join(building, '.complete'), new Date().toISOString());
+    renameSync(building, template);
+  }
+  announce({ generatedS, syncS });
+}
+
+async function buildFixtures(db: Awaited<ReturnType<typeof startHub>>['db']) {
+  // Applicants with a record in every department (so a 360° view asks all of them), most records first.
+  const rows = await sql<{ applicant_id: string }>`
+    select applicant_id from applicant_records group by applicant_id
+    having count(distinct department_code) = 3 order by count(*) desc, applicant_id limit 40`.execute(db);
+  const ids = rows.rows.map((r) => r.applicant_id);
+  if (ids.length === 0) throw new Error('no applicant has records in every department');
+  const identifiers = await db.selectFrom('applicant_identifiers').select(['applicant_id', 'type', 'value']).where('applicant_id', 'in', ids).execute();
+  const applicants = ids.flatMap((id) => {
+    const ident = identifiers.find((i) => i.applicant_id === id && i.type !== 'ORG_CODE') ?? identifiers.find((i) => i.applicant_id === id);
+    return ident ? [{ id: encodeGlobalId('Applicant', id), identifier: ident.value }] : [];
+  });
+  const searchTerms: string[] = [];
+  for (const term of SEARCH_CANDIDATES) {
+    const n = await db.selectFrom('disclosure_items').select((eb) => eb.fn.countAll<number>().as('n')).where('title', 'ilike', `%${term}%`).executeTakeFirstOrThrow();
+    if (Number(n.n) > 0) searchTerms.push(term);
+  }
+  if (searchTerms.length === 0) searchTerms.push('规划');
+  const counts = await sql<{ department_code: string; n: number }>`select department_code, count(*)::int as n from applicant_records group by 1 order by 1`.execute(db);
+  return { applicants, searchTerms, applicantRecords: counts.rows };
+}
+
+main().catch(failed);

@@ -1,0 +1,221 @@
+import type { KeyObject } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { AuditLogDatabase } from './audit-tables.js';
+import { openCheckpoint, type CheckpointStatement } from './checkpoint-statement.js';
+import { linkHash, searchIndexOf, type AuditEventDocument } from './event-document.js';
+import { GENESIS_HASH, hashText, isAuditHashAlgorithm } from './hash-algorithms.js';
+import { publicKeysById, type AuditKeyInput } from './signing-keys.js';
+
+/** What can be wrong with a link of the chain. */
+export type AuditChainProblem =
+  /** The stored text no longer hashes to its stored content hash: the row was edited. */
+  | 'content-hash-mismatch'
+  /** The row's prev_hash is not the previous event's hash: a row before it was changed or replaced. */
+  | 'previous-hash-mismatch'
+  /** The row's hash is not the link of its seq, prev and content hashes: the hash column was edited. */
+  | 'link-hash-mismatch'
+  /** A sequence number is absent: a row was deleted (or events before the start, with no pruning anchor). */
+  | 'missing-sequence'
+  /** A checkpoint's signature does not verify, or its key is unknown. */
+  | 'bad-checkpoint-signature'
+  /** A validly signed checkpoint does not match the event at its sequence: the chain was rewritten. */
+  | 'checkpoint-mismatch'
+  /** A signed checkpoint lies beyond the last event: the tail was deleted. */
+  | 'truncated-after-checkpoint'
+  /** The log ends before a checkpoint the verifier knows was made (`minCheckpointSeq`). */
+  | 'missing-checkpoint'
+  /** Search columns or record-id rows disagree with the event's text (search would lie). */
+  | 'index-mismatch'
+  /** The stored text is not a readable event. */
+  | 'unreadable-event';
+
+export interface AuditBrokenLink {
+  seq: number;
+  problem: AuditChainProblem;
+  detail: string;
+}
+
+export interface AuditChainSummary {
+  events: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  checkpoints: number;
+  lastCheckpointSeq: number | null;
+  /** Events after the last checkpoint: protected by the chain only (see README, "What it proves"). */
+  unsignedEvents: number;
+}
+
+export type AuditVerification = ({ ok: true } & AuditChainSummary) | ({ ok: false; broken: AuditBrokenLink } & AuditChainSummary);
+
+export interface VerifyAuditChainOptions {
+  /** The checkpoint public key(s): PEM or KeyObject; several during a key rotation. */
+  publicKey: AuditKeyInput | readonly AuditKeyInput[];
+  /** A checkpoint sequence the verifier saw before (kept outside the database): the log must still reach it. */
+  minCheckpointSeq?: number;
+  /** Events read per query. */
+  batchSize?: number;
+}
+
+export interface CheckedCheckpoint {
+  seq: number;
+  statement: CheckpointStatement | null;
+  error: string | null;
+}
+
+/**
+ * Walks the whole chain and every signed checkpoint and names the first broken link (lowest sequence).
+ * Read-only; runs under any role with SELECT on the audit tables.
+ *
+ * @example
+ * const result = await verifyAuditChain(db, { publicKey: readFileSync('audit-public.pem', 'utf8') });
+ * if (!result.ok) console.error(`seq ${result.broken.seq}: ${result.broken.problem} — ${result.broken.detail}`);
+ */
+export async function verifyAuditChain(db: Kysely<any>, options: VerifyAuditChainOptions): Promise<AuditVerification> {
+  const adb = db as Kysely<AuditLogDatabase>;
+  const keys = publicKeysById(options.publicKey);
+  const checkpoints = new Map<number, CheckedCheckpoint>();
+  for (const row of await adb.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute()) {
+    checkpoints.set(row.seq, checkCheckpointRow(row, keys));
+  }
+  const bounds = await adb.selectFrom('audit_events').select((eb) => [eb.fn.min('seq').as('first'), eb.fn.max('seq').as('last'), eb.fn.countAll().as('count')]).executeTakeFirstOrThrow();
+  const firstSeq = bounds.first === null ? null : Number(bounds.first);
+  const lastSeq = bounds.last === null ? null : Number(bounds.last);
+  const signed = [...checkpoints.values()].filter((c) => c.statement && !c.error);
+  const lastCheckpoint = signed.at(-1)?.statement ?? null;
+  const summary: AuditChainSummary = {
+    events: Number(bounds.count),
+    firstSeq,
+    lastSeq,
+    checkpoints: checkpoints.size,
+    lastCheckpointSeq: lastCheckpoint?.seq ?? null,
+    unsignedEvents: lastSeq === null ? 0 : lastSeq - Math.min(lastCheckpoint?.seq ?? 0, lastSeq),
+  };
+  const fail = (broken: AuditBrokenLink): AuditVerification => ({ ok: false, broken, ...summary });
+
+  // Where the chain must start: seq 1 from the genesis hash, or just after a signed pruning anchor.
+  let expectedPrev = GENESIS_HASH;
+  let startSeq = 1;
+  if (firstSeq !== null && firstSeq > 1) {
+    const anchor = checkpoints.get(firstSeq - 1);
+    if (!anchor) return fail({ seq: firstSeq - 1, problem: 'missing-sequence', detail: `events ${startRange(firstSeq - 1)} are missing and no signed pruning anchor marks where the log starts` });
+    if (anchor.error) return fail({ seq: anchor.seq, problem: 'bad-checkpoint-signature', detail: `pruning anchor at seq ${anchor.seq}: ${anchor.error}` });
+    if (anchor.statement!.kind !== 'anchor') return fail({ seq: firstSeq - 1, problem: 'missing-sequence', detail: `events ${startRange(firstSeq - 1)} are missing; checkpoint ${anchor.seq} is a ${anchor.statement!.kind} checkpoint, not a pruning anchor` });
+    expectedPrev = anchor.statement!.head;
+    startSeq = firstSeq;
+  }
+
+  if (firstSeq !== null) {
+    const broken = await walkEvents(adb, { fromSeq: startSeq, expectedPrev, checkpoints, batchSize: options.batchSize ?? 1000 });
+    if (broken) return fail(broken);
+  }
+
+  // Checkpoints beyond the last event: forged ones are named as such, genuine ones prove truncation.
+  // With every event pruned, the log ends at its pruning anchor.
+  const end = lastSeq ?? Math.max(0, ...signed.filter((c) => c.statement!.kind === 'anchor').map((c) => c.seq));
+  for (const checkpoint of checkpoints.values()) {
+    if (checkpoint.seq <= end) continue;
+    if (checkpoint.error) return fail({ seq: checkpoint.seq, problem: 'bad-checkpoint-signature', detail: `checkpoint at seq ${checkpoint.seq}: ${checkpoint.error}` });
+    const last = [...checkpoints.keys()].at(-1)!;
+    return fail({ seq: end + 1, problem: 'truncated-after-checkpoint', detail: `checkpoint ${last} was signed but the events end at seq ${end}: ${last - end} event(s) deleted from the tail` });
+  }
+  if (options.minCheckpointSeq !== undefined && (lastCheckpoint?.seq ?? 0) < options.minCheckpointSeq) {
+    return fail({ seq: options.minCheckpointSeq, problem: 'missing-checkpoint', detail: `a checkpoint at seq ${options.minCheckpointSeq} was seen before, but the last signed checkpoint is at seq ${lastCheckpoint?.seq ?? 'none'}` });
+  }
+  return { ok: true, ...summary };
+}
+
+const startRange = (last: number) => (last === 1 ? '1' : `1–${last}`);
+
+/** Verifies a stored checkpoint row: the signature over its statement, and that the row says the same. */
+export function checkCheckpointRow(row: Selectable<AuditLogDatabase['audit_checkpoints']>, keys: ReadonlyMap<string, KeyObject>): CheckedCheckpoint {
+  const opened = openCheckpoint({ statement: row.statement, signature: row.signature }, keys);
+  if ('error' in opened) return { seq: row.seq, statement: null, error: opened.error };
+  const s = opened.statement;
+  if (s.seq !== row.seq || s.head !== row.head_hash || s.alg !== row.hash_alg || s.kind !== row.kind || s.keyId !== row.key_id) {
+    return { seq: row.seq, statement: null, error: 'the row differs from its signed statement' };
+  }
+  return { seq: row.seq, statement: s, error: null };
+}
+
+interface WalkOptions {
+  fromSeq: number;
+  /** The hash the first event must point back to; null to take the first row's prev_hash as given. */
+  expectedPrev: string | null;
+  checkpoints: ReadonlyMap<number, CheckedCheckpoint>;
+  batchSize: number;
+  /** Stop after this sequence (inclusive). */
+  toSeq?: number;
+}
+
+/**
+ * Walks events from `fromSeq` in sequence order and returns the first broken link, or null. Each
+ * event: contiguous sequence, text hashes to content_hash, prev_hash is the previous hash, hash is
+ * the link, search columns and record rows agree with the text, a checkpoint at its seq signs its hash.
+ */
+export async function walkEvents(db: Kysely<AuditLogDatabase>, options: WalkOptions): Promise<AuditBrokenLink | null> {
+  let expectedSeq = options.fromSeq;
+  let expectedPrev = options.expectedPrev;
+  for (;;) {
+    let query = db.selectFrom('audit_events').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(options.batchSize);
+    if (options.toSeq !== undefined) query = query.where('seq', '<=', options.toSeq);
+    const rows = await query.execute();
+    if (rows.length === 0) return null;
+    const last = rows.at(-1)!.seq;
+    const recordRows = await db.selectFrom('audit_event_records').select(['event_seq', 'kind', 'department', 'record_id']).where('event_seq', '>=', rows[0]!.seq).where('event_seq', '<=', last).execute();
+    const recordsBySeq = new Map<number, string[]>();
+    for (const r of recordRows) {
+      const list = recordsBySeq.get(r.event_seq) ?? [];
+      list.push(recordKey(r));
+      recordsBySeq.set(r.event_seq, list);
+    }
+    for (const row of rows) {
+      if (row.seq !== expectedSeq) {
+        return { seq: expectedSeq, problem: 'missing-sequence', detail: row.seq - expectedSeq === 1 ? `event ${expectedSeq} is missing` : `events ${expectedSeq}–${row.seq - 1} are missing` };
+      }
+      const seq = row.seq;
+      if (!isAuditHashAlgorithm(row.hash_alg)) return { seq, problem: 'unreadable-event', detail: `unknown hash algorithm ${row.hash_alg}` };
+      const contentHash = hashText(row.hash_alg, row.canonical);
+      if (contentHash !== row.content_hash) return { seq, problem: 'content-hash-mismatch', detail: `the stored text hashes to ${contentHash.slice(0, 16)}…, the row records ${row.content_hash.slice(0, 16)}…: the event was edited` };
+      if (expectedPrev !== null && row.prev_hash !== expectedPrev) {
+        return { seq, problem: 'previous-hash-mismatch', detail: `prev_hash ${row.prev_hash.slice(0, 16)}… is not the hash of event ${seq - 1} (${expectedPrev.slice(0, 16)}…)` };
+      }
+      const link = linkHash(row.hash_alg, seq, row.prev_hash, row.content_hash);
+      if (link !== row.hash) return { seq, problem: 'link-hash-mismatch', detail: `the row's hash is not the link of its seq, prev and content hashes: the hash column was edited` };
+      const indexProblem = compareIndex(row, recordsBySeq.get(seq) ?? []);
+      if (indexProblem) return { seq, problem: indexProblem.startsWith('unreadable') ? 'unreadable-event' : 'index-mismatch', detail: indexProblem };
+      const checkpoint = options.checkpoints.get(seq);
+      if (checkpoint) {
+        if (checkpoint.error) return { seq, problem: 'bad-checkpoint-signature', detail: `checkpoint at seq ${seq}: ${checkpoint.error}` };
+        if (checkpoint.statement!.head !== row.hash || checkpoint.statement!.alg !== row.hash_alg) {
+          return { seq, problem: 'checkpoint-mismatch', detail: `checkpoint ${seq} signed head ${checkpoint.statement!.head.slice(0, 16)}…, but event ${seq} now hashes to ${row.hash.slice(0, 16)}…: the chain up to it was rewritten` };
+        }
+      }
+      expectedPrev = row.hash;
+      expectedSeq = seq + 1;
+    }
+    if (rows.length < options.batchSize) return null;
+  }
+}
+
+const recordKey = (r: { kind: string; department: string; record_id: string }) => `${r.kind}\u0000${r.department}\u0000${r.record_id}`;
+
+function compareIndex(row: Selectable<AuditLogDatabase['audit_events']>, records: string[]): string | null {
+  let document: AuditEventDocument;
+  try {
+    document = JSON.parse(row.canonical) as AuditEventDocument;
+  } catch {
+    return 'unreadable: the stored text is not JSON';
+  }
+  if (document?.v !== 1 || !Array.isArray(document.released) || !Array.isArray(document.applicantIds)) return 'unreadable: not an audit event document';
+  if (document.seq !== row.seq) return `the text says seq ${document.seq}, the row ${row.seq}`;
+  if (document.at !== new Date(row.occurred_at).toISOString()) return `the text says time ${document.at}, the row ${new Date(row.occurred_at).toISOString()}`;
+  const expected = searchIndexOf(document);
+  for (const [column, value] of Object.entries(expected.columns)) {
+    const actual = (row as Record<string, unknown>)[column];
+    if (JSON.stringify(actual) !== JSON.stringify(value)) return `column ${column} is ${JSON.stringify(actual)}, the text says ${JSON.stringify(value)}`;
+  }
+  const want = expected.records.map(recordKey).sort();
+  const have = [...records].sort();
+  if (want.length !== have.length || want.some((k, i) => k !== have[i])) return `record-id rows (${have.length}) disagree with the text (${want.length} released ids)`;
+  return null;
+}

@@ -1,0 +1,342 @@
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  appendAuditEvent,
+  checkpointAuditChain,
+  createAuditLog,
+  createAuditSigner,
+  ensureAuditWriterRole,
+  exportAuditRange,
+  generateAuditKeyPair,
+  pruneAuditEvents,
+  searchAuditEvents,
+  verifyAuditChain,
+  verifyExport,
+  type AuditEventInput,
+  type AuditExport,
+  type AuditVerification,
+} from '../../src/storage/audit-log/index.js';
+import { linkHash } from '../../src/storage/audit-log/event-document.js';
+import { hashText } from '../../src/storage/audit-log/hash-algorithms.js';
+import { migrateToLatest, type Database } from '../../src/storage/index.js';
+import { backends } from '../support/databases.js';
+
+const keys = generateAuditKeyPair();
+const signer = createAuditSigner(keys.privateKeyPem);
+const publicKey = keys.publicKeyPem;
+const intruder = createAuditSigner(generateAuditKeyPair().privateKeyPem);
+
+// Generated ids only: no personal data in fixtures.
+const event = (i: number, overrides: Partial<AuditEventInput> = {}): AuditEventInput => ({
+  consumer: i % 2 ? 'c_test_portal' : 'c_test_window',
+  consumerDepartment: 'tax',
+  purpose: 'test purpose',
+  operation: { name: i % 3 ? 'ApplicantLicences' : 'ApplicantHousing', hash: `sha256:${hashText('sha256', `op${i % 3}`)}` },
+  released: [
+    { department: i % 3 ? 'market' : 'housing', clearFields: ['status'], maskedFields: ['phone'], recordIds: [`rec_${i}`, `rec_shared`] },
+  ],
+  applicantIds: [`ap_test${i}`],
+  outcome: 'released',
+  requestId: `req_${i}`,
+  ...overrides,
+});
+
+class Rollback extends Error {}
+
+/** Tampers inside a transaction, verifies there, and rolls back: every case starts from the same intact log. */
+async function verifyAfter(db: Kysely<any>, tamper: (trx: Kysely<any>) => Promise<void>): Promise<AuditVerification> {
+  let result: AuditVerification | undefined;
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      await tamper(trx);
+      result = await verifyAuditChain(trx, { publicKey });
+      throw new Rollback();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof Rollback)) throw error;
+    });
+  return result!;
+}
+
+const brokenAt = (result: AuditVerification) => (result.ok ? null : { seq: result.broken.seq, problem: result.broken.problem });
+
+for (const backend of backends) {
+  describe(`audit log on ${backend.name}`, () => {
+    let database: Database<any>;
+    let db: Kysely<any>;
+    beforeAll(async () => {
+      database = await backend.open();
+      db = database.db;
+      await migrateToLatest(db);
+    });
+    afterAll(() => database.close());
+
+    it('appends events and verifies the chain and its checkpoints', async () => {
+      expect(await verifyAuditChain(db, { publicKey })).toMatchObject({ ok: true, events: 0 });
+      for (let i = 1; i <= 5; i++) {
+        const appended = await appendAuditEvent(db, event(i));
+        expect(appended.seq).toBe(i);
+      }
+      const checkpoint = await checkpointAuditChain(db, { signer });
+      expect(checkpoint).toMatchObject({ seq: 5, kind: 'on-demand', keyId: signer.keyId });
+      // Signing again without new events returns the same checkpoint.
+      expect((await checkpointAuditChain(db, { signer }))?.signature).toBe(checkpoint!.signature);
+      await appendAuditEvent(db, event(6));
+      expect(await verifyAuditChain(db, { publicKey })).toEqual({ ok: true, events: 6, firstSeq: 1, lastSeq: 6, checkpoints: 1, lastCheckpointSeq: 5, unsignedEvents: 1 });
+      // The stored text is what was hashed, byte for byte.
+      const row = await db.selectFrom('audit_events').selectAll().where('seq', '=', 3).executeTakeFirstOrThrow();
+      expect(hashText('sha256', row.canonical)).toBe(row.content_hash);
+      expect(JSON.parse(row.canonical)).toMatchObject({ seq: 3, consumer: 'c_test_portal', applicantIds: ['ap_test3'] });
+    });
+
+    it('rejects a malformed event before writing anything', async () => {
+      await expect(appendAuditEvent(db, { ...event(0), purpose: '' })).rejects.toThrow(/purpose/);
+      await expect(appendAuditEvent(db, { ...event(0), outcome: 'maybe' as never })).rejects.toThrow(/outcome/);
+      expect((await verifyAuditChain(db, { publicKey })).lastSeq).toBe(6);
+    });
+
+    it('keeps one unbroken chain under 50 concurrent appends, with periodic checkpoints', async () => {
+      const audit = createAuditLog(db, { signer, checkpointEvery: 10, onCheckpointError: (e) => { throw e; } });
+      const appended = await Promise.all(Array.from({ length: 50 }, (_, i) => audit.append(event(100 + i))));
+      expect(appended.map((a) => a.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => 7 + i));
+      await audit.checkpoint();
+      const result = await verifyAuditChain(db, { publicKey });
+      expect(result).toMatchObject({ ok: true, events: 56, lastSeq: 56, lastCheckpointSeq: 56, unsignedEvents: 0 });
+      const checkpoints = await db.selectFrom('audit_checkpoints').select(['seq', 'kind']).orderBy('seq').execute();
+      expect(checkpoints.filter((c) => c.kind === 'periodic').map((c) => c.seq)).toEqual([10, 20, 30, 40, 50]);
+    });
+
+    it('names an edited row: changed canonical text', async () => {
+      const result = await verifyAfter(db, (trx) => sql`update audit_events set canonical = replace(canonical, 'test purpose', 'other purpose') where seq = 12`.execute(trx).then(() => {}));
+      expect(brokenAt(result)).toEqual({ seq: 12, problem: 'content-hash-mismatch' });
+    });
+
+    it('names an edited row whose hashes were recomputed, and a rewritten chain up to a checkpoint', async () => {
+      const rehash = async (trx: Kysely<any>, seq: number, prev: string | null) => {
+        const row = await trx.selectFrom('audit_events').selectAll().where('seq', '=', seq).executeTakeFirstOrThrow();
+        const canonical = String(row.canonical).replace('test purpose', 'other purpose');
+        const contentHash = hashText('sha256', canonical);
+        const hash = linkHash('sha256', seq, prev ?? row.prev_hash, contentHash);
+        await trx.updateTable('audit_events').set({ canonical, content_hash: contentHash, hash, prev_hash: prev ?? row.prev_hash }).where('seq', '=', seq).execute();
+        return hash;
+      };
+      const one = await verifyAfter(db, async (trx) => void (await rehash(trx, 12, null)));
+      expect(brokenAt(one)).toEqual({ seq: 13, problem: 'previous-hash-mismatch' });
+      // Rewriting every later link too cannot reach the signed head.
+      const all = await verifyAfter(db, async (trx) => {
+        let prev: string | null = null;
+        for (let seq = 12; seq <= 56; seq++) prev = await rehash(trx, seq, prev);
+      });
+      expect(brokenAt(all)).toEqual({ seq: 20, problem: 'checkpoint-mismatch' });
+    });
+
+    it('names a deleted row in the middle', async () => {
+      const result = await verifyAfter(db, (trx) => trx.deleteFrom('audit_events').where('seq', '=', 30).execute().then(() => {}));
+      expect(brokenAt(result)).toEqual({ seq: 30, problem: 'missing-sequence' });
+    });
+
+    it('names a truncated tail after a checkpoint', async () => {
+      const result = await verifyAfter(db, (trx) => trx.deleteFrom('audit_events').where('seq', '>', 52).execute().then(() => {}));
+      expect(brokenAt(result)).toEqual({ seq: 53, problem: 'truncated-after-checkpoint' });
+      expect(result.ok ? '' : result.broken.detail).toMatch(/checkpoint 56/);
+      // Truncating the checkpoints too is caught by a verifier that remembers the last one it saw.
+      let remembered: AuditVerification | undefined;
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('audit_events').where('seq', '>', 52).execute();
+        await trx.deleteFrom('audit_checkpoints').where('seq', '>', 52).execute();
+        remembered = await verifyAuditChain(trx, { publicKey, minCheckpointSeq: 56 });
+        throw new Rollback();
+      }).catch((e: unknown) => { if (!(e instanceof Rollback)) throw e; });
+      expect(brokenAt(remembered!)).toEqual({ seq: 56, problem: 'missing-checkpoint' });
+    });
+
+    it('names a forged checkpoint signature', async () => {
+      const flipped = await verifyAfter(db, (trx) => sql`update audit_checkpoints set signature = translate(signature, 'ABCabc', 'BCAbca') where seq = 30`.execute(trx).then(() => {}));
+      expect(brokenAt(flipped)).toEqual({ seq: 30, problem: 'bad-checkpoint-signature' });
+      // A checkpoint signed with a key that is not the hub's.
+      const foreign = await verifyAfter(db, async (trx) => {
+        const row = await trx.selectFrom('audit_checkpoints').selectAll().where('seq', '=', 40).executeTakeFirstOrThrow();
+        const statement = String(row.statement).replace(signer.keyId, intruder.keyId);
+        await trx.updateTable('audit_checkpoints').set({ statement, key_id: intruder.keyId, signature: intruder.sign(statement) }).where('seq', '=', 40).execute();
+      });
+      expect(brokenAt(foreign)).toEqual({ seq: 40, problem: 'bad-checkpoint-signature' });
+    });
+
+    it('names a search index that no longer matches the text', async () => {
+      const result = await verifyAfter(db, (trx) => trx.deleteFrom('audit_event_records').where('event_seq', '=', 15).where('kind', '=', 'applicant').execute().then(() => {}));
+      expect(brokenAt(result)).toEqual({ seq: 15, problem: 'index-mismatch' });
+    });
+
+    it('searches by applicant, record, department, consumer, operation and time', async () => {
+      const byApplicant = await searchAuditEvents(db, { applicantId: 'ap_test3' });
+      expect(byApplicant.map((e) => e.seq)).toEqual([3]);
+      expect(byApplicant[0]!.event.released[0]!.recordIds).toContain('rec_3');
+      expect((await searchAuditEvents(db, { recordId: 'rec_110' })).map((e) => e.event.requestId)).toEqual(['req_110']);
+      expect(await searchAuditEvents(db, { recordId: 'rec_110', department: 'housing' })).toEqual([]);
+      expect(await searchAuditEvents(db, { recordId: 'rec_shared', limit: 1000 })).toHaveLength(56);
+      const housing = await searchAuditEvents(db, { department: 'housing', limit: 1000 });
+      expect(housing.length).toBeGreaterThan(0);
+      expect(housing.every((e) => e.event.released.some((r) => r.department === 'housing'))).toBe(true);
+      const portal = await searchAuditEvents(db, { consumer: 'c_test_portal', operation: 'ApplicantLicences', limit: 1000 });
+      expect(portal.every((e) => e.event.consumer === 'c_test_portal' && e.event.operation.name === 'ApplicantLicences')).toBe(true);
+      const all = await searchAuditEvents(db, { limit: 1000 });
+      const middle = all[20]!.event.at;
+      const later = await searchAuditEvents(db, { from: new Date(middle), limit: 1000 });
+      expect(later.every((e) => e.event.at >= middle)).toBe(true);
+      expect((await searchAuditEvents(db, { afterSeq: 50 })).map((e) => e.seq)).toEqual([51, 52, 53, 54, 55, 56]);
+    });
+
+    it('verifies an SM3 chain (the algorithm is stored per event)', async () => {
+      for (let i = 0; i < 3; i++) await appendAuditEvent(db, event(200 + i), { hash: 'sm3' });
+      const row = await db.selectFrom('audit_events').selectAll().where('seq', '=', 58).executeTakeFirstOrThrow();
+      expect(row.hash_alg).toBe('sm3');
+      expect(hashText('sm3', row.canonical)).toBe(row.content_hash);
+      await checkpointAuditChain(db, { signer });
+      expect(await verifyAuditChain(db, { publicKey })).toMatchObject({ ok: true, lastSeq: 59, lastCheckpointSeq: 59 });
+      const tampered = await verifyAfter(db, (trx) => sql`update audit_events set canonical = replace(canonical, 'req_201', 'req_999') where seq = 58`.execute(trx).then(() => {}));
+      expect(brokenAt(tampered)).toEqual({ seq: 58, problem: 'content-hash-mismatch' });
+    });
+
+    it('exports a range a third party verifies offline with the public key alone', async () => {
+      const all = await searchAuditEvents(db, { limit: 1000 });
+      // Concurrent appends can share a millisecond: bound the range by times, not positions.
+      const from = new Date(all[10]!.event.at);
+      const to = new Date(all.find((e) => e.event.at > all[14]!.event.at)!.event.at);
+      const exported = await exportAuditRange(db, { from, to });
+      const text = JSON.stringify(exported);
+      const result = verifyExport(text, publicKey);
+      expect(result.ok).toBe(true);
+      const inRange = all.filter((e) => e.event.at >= from.toISOString() && e.event.at < to.toISOString()).length;
+      expect(result).toMatchObject({ ok: true, inRange, endProven: true });
+      // Only the range and one event either side are disclosed; the rest up to the checkpoint are links.
+      const texts = exported.events.filter((e) => e.canonical !== undefined).map((e) => e.seq);
+      expect(texts).toEqual(Array.from({ length: inRange + 2 }, (_, i) => texts[0]! + i));
+      expect(exported.events.at(-1)!.seq).toBe(Math.min(...[10, 20, 30, 40, 50, 56].filter((c) => c >= texts.at(-1)!)));
+
+      const altered = JSON.parse(text) as AuditExport;
+      const victimSeq = (result as { firstSeq: number }).firstSeq + 1;
+      const victim = altered.events.find((e) => e.seq === victimSeq)!;
+      victim.canonical = victim.canonical!.replace('test purpose', 'other purpose');
+      expect(verifyExport(altered, publicKey)).toMatchObject({ ok: false, seq: victimSeq });
+
+      const gap = JSON.parse(text) as AuditExport;
+      gap.events.splice(4, 1);
+      expect(verifyExport(gap, publicKey).ok).toBe(false);
+
+      const forged = JSON.parse(text) as AuditExport;
+      forged.checkpoints = forged.checkpoints.map((c) => ({ ...c, signature: intruder.sign(c.statement) }));
+      expect(verifyExport(forged, publicKey)).toMatchObject({ ok: false });
+      expect(verifyExport(text, intruder.publicKey)).toMatchObject({ ok: false });
+    });
+
+    it('exports an unsigned tail only after signing it', async () => {
+      await appendAuditEvent(db, event(300));
+      const from = new Date(Date.now() - 60_000);
+      const to = new Date(Date.now() + 60_000);
+      await expect(exportAuditRange(db, { from, to })).rejects.toThrow(/no signed checkpoint/);
+      const exported = await exportAuditRange(db, { from, to, signer });
+      expect(verifyExport(exported, publicKey)).toMatchObject({ ok: true, lastSeq: 60, checkpointSeq: 60, endProven: false });
+    });
+
+    it('refuses to prune anything younger than six months', async () => {
+      await expect(pruneAuditEvents(db, { signer, olderThan: new Date(Date.now() - 30 * 86_400_000) })).rejects.toThrow(/younger than 183 days/);
+      await expect(pruneAuditEvents(db, { signer, retentionDays: 90 })).rejects.toThrow(/at least 183/);
+      expect(await pruneAuditEvents(db, { signer })).toEqual({ pruned: 0, anchorSeq: null });
+    });
+
+    it('writes through a role with no UPDATE or DELETE where the backend has roles', async () => {
+      const roleName = `huitong_audit_writer_t${Math.random().toString(36).slice(2, 8)}`;
+      const { role, reason } = await ensureAuditWriterRole(db, roleName);
+      if (backend.name === 'pglite') {
+        expect(role).toBeNull();
+        expect(reason).toMatch(/PGlite/);
+        return;
+      }
+      try {
+        expect(role).toBe(roleName);
+        expect(await ensureAuditWriterRole(db, roleName)).toEqual({ role: roleName });
+        const audit = createAuditLog(db, { signer, writerRole: roleName, checkpointEvery: 0 });
+        const appended = await audit.append(event(400));
+        expect((await audit.checkpoint())?.seq).toBe(appended.seq);
+        for (const statement of [
+          sql`update audit_events set consumer = 'x' where seq = 1`,
+          sql`update audit_events set canonical = 'x' where seq = 1`,
+          sql`delete from audit_events where seq = 1`,
+          sql`delete from audit_checkpoints`,
+          sql`delete from audit_event_records`,
+          sql`truncate audit_events cascade`,
+        ]) {
+          await expect(
+            db.transaction().execute(async (trx) => {
+              await sql`set local role ${sql.id(roleName)}`.execute(trx);
+              await statement.execute(trx);
+            }),
+          ).rejects.toMatchObject({ code: '42501' });
+        }
+        // The connection went back to its own role after each transaction.
+        const { rows } = await sql<{ u: string }>`select current_user as u`.execute(db);
+        expect(rows[0]!.u).not.toBe(roleName);
+        expect((await verifyAuditChain(db, { publicKey })).ok).toBe(true);
+      } finally {
+        await dropRoleLater(roleName);
+      }
+    });
+
+    it('prunes old events behind a signed anchor and keeps the chain verifiable', async () => {
+      const cutoff = new Date(Date.now() + 1000);
+      await new Promise((r) => setTimeout(r, 1100));
+      for (let i = 0; i < 3; i++) await appendAuditEvent(db, event(500 + i));
+      const before = await verifyAuditChain(db, { publicKey });
+      expect(before.ok).toBe(true);
+      // "Now" is seven months after the cutoff, as it will be once the retention period has passed.
+      const now = new Date(cutoff.getTime() + 213 * 86_400_000);
+      const result = await pruneAuditEvents(db, { signer, olderThan: cutoff, now });
+      expect(result.anchorSeq).toBe(before.lastSeq! - 3);
+      expect(result.pruned).toBe(before.lastSeq! - 3);
+      const after = await verifyAuditChain(db, { publicKey });
+      expect(after).toMatchObject({ ok: true, events: 3, firstSeq: result.anchorSeq! + 1 });
+      expect(await searchAuditEvents(db, { applicantId: 'ap_test3' })).toEqual([]);
+      // The chain continues from the kept events, and deleting one of them is still caught.
+      await appendAuditEvent(db, event(600));
+      await checkpointAuditChain(db, { signer });
+      expect((await verifyAuditChain(db, { publicKey })).ok).toBe(true);
+      const first = await verifyAfter(db, (trx) => trx.deleteFrom('audit_events').where('seq', '=', result.anchorSeq! + 1).execute().then(() => {}));
+      expect(brokenAt(first)).toEqual({ seq: result.anchorSeq! + 1, problem: 'missing-sequence' });
+      // Without the anchor, a log that starts late is events deleted from the start.
+      const noAnchor = await verifyAfter(db, (trx) => trx.deleteFrom('audit_checkpoints').where('kind', '=', 'anchor').execute().then(() => {}));
+      expect(brokenAt(noAnchor)).toEqual({ seq: result.anchorSeq!, problem: 'missing-sequence' });
+      // Everything pruned: the anchor alone is a valid, empty log, and appends continue from it.
+      const all = await pruneAuditEvents(db, { signer, olderThan: new Date(Date.now() + 1000), now: new Date(Date.now() + 400 * 86_400_000) });
+      expect(await verifyAuditChain(db, { publicKey })).toMatchObject({ ok: true, events: 0, lastCheckpointSeq: all.anchorSeq });
+      expect((await appendAuditEvent(db, event(700))).seq).toBe(all.anchorSeq! + 1);
+      expect((await verifyAuditChain(db, { publicKey })).ok).toBe(true);
+    });
+
+    it('refuses to sign a checkpoint over a tampered segment, and to append past a truncated tail', async () => {
+      const head = (await verifyAuditChain(db, { publicKey })).lastSeq!;
+      await appendAuditEvent(db, event(800));
+      await sql`update audit_events set canonical = replace(canonical, 'req_800', 'req_888') where seq = ${head + 1}`.execute(db);
+      await expect(checkpointAuditChain(db, { signer })).rejects.toThrow(/refusing to sign: seq \d+ content-hash-mismatch/);
+      await sql`delete from audit_events where seq = ${head + 1}`.execute(db);
+      await checkpointAuditChain(db, { signer });
+      await sql`delete from audit_events where seq = ${head}`.execute(db);
+      await expect(appendAuditEvent(db, event(801))).rejects.toThrow(/truncated/);
+      expect(brokenAt(await verifyAuditChain(db, { publicKey }))).toEqual({ seq: head, problem: 'truncated-after-checkpoint' });
+    });
+  });
+}
+
+const rolesToDrop: string[] = [];
+async function dropRoleLater(role: string) {
+  rolesToDrop.push(role);
+}
+afterAll(async () => {
+  if (!process.env.DATABASE_URL || rolesToDrop.length === 0) return;
+  // Roles are cluster-wide; the test database (and the grants in it) is dropped by then.
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  for (const role of rolesToDrop) await admin.query(`drop role if exists ${role}`).catch(() => {});
+  await admin.end();
+});
