@@ -21,7 +21,7 @@ process.stdout.write(
     `  precision        ${f(r.precision)}  (${r.correctPairs} of ${r.predictedPairs} predicted pairs)`,
     `  recall           ${f(r.recall)}  (achievable true pairs; all pairs: ${f(r.recallAllPairs)})`,
     `  F1               ${f(r.f1)}`,
-    `  fused entities   ${r.fusedEntities}  (clusters holding more than one true applicant)`,
+    `  fused entities   ${r.fusedEntities}  (clusters holding more than one true applicant; ${r.fusedEntitiesAchievable} without the excluded records below)`,
     `  blocking recall  ${f(r.blockingRecall)}`,
     `  clusters         ${r.clusters}  review candidates ${r.reviewCandidates}`,
     `  excluded         ${r.ambiguousRecords} records holding nothing but a name several applicants bear (${r.excludedTruePairs} of ${r.truePairs} true pairs)`,

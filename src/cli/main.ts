@@ -12,6 +12,7 @@ import { createDepartmentSubgraph } from '../subgraphs/department/department-sub
 import { serveSubgraph } from '../subgraphs/serve-subgraph.js';
 import { importYearCalendar, type YearCalendar } from '../subgraphs/catalogue/working-day-calendar.js';
 import { readConfig, type HubConfig } from './config.js';
+import { runAuditCommand } from './audit.js';
 import { runIdentityResolve } from './identity-resolve.js';
 import { KeysUsageError, runKeysCommand } from './keys.js';
 
@@ -26,6 +27,8 @@ commands:
                         manage consumers' API keys (a new key is printed once)
   identity resolve FILE.jsonl|- [--strict]
                         link JSON Lines department records offline; one {source, localId, applicantId} line per input line
+  audit verify|export|checkpoint|prune
+                        the tamper-evident audit log (see huitong audit --help)
   subgraph CODE         serve one department's subgraph as its own HTTP service (prints its URL on stdout)
   seed [--scale N] [--force]
                         generate the demo district's legacy data (once) and load the catalogue
@@ -40,6 +43,11 @@ class UsageError extends Error {}
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
 async function main(argv: string[]): Promise<number> {
+  // The audit commands parse their own options.
+  if (argv[0] === 'audit') {
+    const config = readConfig();
+    return runAuditCommand(argv.slice(1), { openHubDatabase: () => openHubDatabase(config), env: process.env, stdout: process.stdout, stderr: process.stderr });
+  }
   let parsed;
   try {
     parsed = parseArgs({

@@ -52,6 +52,9 @@ export async function openDatabase<DB>(location: DatabaseLocation): Promise<Data
       backend: 'pglite',
       close: async () => {
         await db.destroy();
+        // kysely destroys a driver only once it has run a query: close an unused instance ourselves,
+        // or its timer keeps the process alive.
+        if (!pglite.closed) await pglite.close();
         release();
       },
     };

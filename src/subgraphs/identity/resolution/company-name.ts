@@ -152,6 +152,38 @@ function stripRegions(text: string): { region: string; rest: string } {
   return { region, rest };
 }
 
+const BARE_LEVELS = REGION_LEVELS.map((level) => [...new Set(level.map(bareRegion))].sort((a, b) => b.length - a.length));
+
+/** A parsed region ('广东广州海珠') as [province, city, district], '' where absent; null if not parseable. */
+function regionLevels(region: string): [string, string, string] | null {
+  const out: [string, string, string] = ['', '', ''];
+  let rest = region;
+  for (let l = 0; l < BARE_LEVELS.length; l++) {
+    const hit = BARE_LEVELS[l]!.find((r) => rest.startsWith(r));
+    if (hit !== undefined) {
+      out[l] = hit;
+      rest = rest.slice(hit.length);
+    }
+  }
+  return rest === '' ? out : null;
+}
+
+/**
+ * True when two parsed regions can name the same place: each level both give (province, city,
+ * district) agrees. 广东广州 / 广州海珠 / 广州 are compatible; 广州 / 深圳 are not.
+ *
+ * @example
+ * regionsCompatible('广东广州', '广州海珠'); // true
+ */
+export function regionsCompatible(a: string, b: string): boolean {
+  if (a.startsWith(b) || b.startsWith(a)) return true;
+  const x = regionLevels(a);
+  const y = regionLevels(b);
+  if (x === null || y === null) return false;
+  for (let l = 0; l < 3; l++) if (x[l] !== '' && y[l] !== '' && x[l] !== y[l]) return false;
+  return true;
+}
+
 /** True when `word` is a known region name (used by address normalisation). */
 export function isRegionWord(word: string): boolean {
   return ALL_REGIONS.has(word);

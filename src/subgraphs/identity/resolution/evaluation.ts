@@ -19,6 +19,11 @@ export interface EvaluationReport {
   recallAllPairs: number;
   /** Clusters holding records of more than one true applicant. */
   fusedEntities: number;
+  /**
+   * Clusters holding records of more than one true applicant once the truly ambiguous records (below)
+   * are left out: the fusions a resolver could have avoided. `fusedEntities` counts them all.
+   */
+  fusedEntitiesAchievable: number;
   /** Share of achievable true pairs that blocking puts in reach of each other directly. */
   blockingRecall: number;
   /**
@@ -66,6 +71,7 @@ export function evaluateResolution(set: EvaluationSet, result: ResolutionResult)
   const cell = new Map<string, number>();
   const cellAchievable = new Map<string, number>();
   const entitiesOfCluster = new Map<number, Set<number>>();
+  const entitiesOfClusterAchievable = new Map<number, Set<number>>();
   for (let i = 0; i < n; i++) {
     const c = label[i]!;
     const e = truth[i]!;
@@ -80,6 +86,11 @@ export function evaluateResolution(set: EvaluationSet, result: ResolutionResult)
     let set2 = entitiesOfCluster.get(c);
     if (!set2) entitiesOfCluster.set(c, (set2 = new Set()));
     set2.add(e);
+    if (ambiguous[i] === 0) {
+      let set3 = entitiesOfClusterAchievable.get(c);
+      if (!set3) entitiesOfClusterAchievable.set(c, (set3 = new Set()));
+      set3.add(e);
+    }
   }
   let predictedPairs = 0;
   for (const s of clusterSize.values()) predictedPairs += pairs(s);
@@ -93,6 +104,8 @@ export function evaluateResolution(set: EvaluationSet, result: ResolutionResult)
   for (const s of cellAchievable.values()) correctAchievable += pairs(s);
   let fusedEntities = 0;
   for (const s of entitiesOfCluster.values()) if (s.size > 1) fusedEntities++;
+  let fusedEntitiesAchievable = 0;
+  for (const s of entitiesOfClusterAchievable.values()) if (s.size > 1) fusedEntitiesAchievable++;
 
   // Blocking recall over achievable true pairs.
   const byEntity = new Map<number, number[]>();
@@ -124,6 +137,7 @@ export function evaluateResolution(set: EvaluationSet, result: ResolutionResult)
     f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
     recallAllPairs: truePairs === 0 ? 1 : correctPairs / truePairs,
     fusedEntities,
+    fusedEntitiesAchievable,
     blockingRecall: achievablePairs === 0 ? 1 : blocked / achievablePairs,
     ambiguousRecords,
     excludedTruePairs: truePairs - achievablePairs,

@@ -22,9 +22,6 @@ const FORM_CODE: Record<OrganisationForm, number> = {
 /** Value ids per field; 0 means "no value". */
 export const FIELDS = ['uscc', 'rid', 'org', 'broken', 'name', 'pinyin', 'phone', 'addr', 'region', 'branch'] as const;
 export type Field = (typeof FIELDS)[number];
-const PREFIX: Record<Field, string> = {
-  uscc: 'U', rid: 'R', org: 'O', broken: 'B', name: 'N', pinyin: 'P', phone: 'T', addr: 'A', region: 'G', branch: 'H',
-};
 
 /** Growable Int32Array. */
 function grow<T extends Int32Array | Uint8Array | Uint32Array>(a: T, size: number): T {
@@ -62,8 +59,13 @@ export class FeatureTable {
   /** Birth date read from a broken resident ID's date part (typo elsewhere), 0 if none. */
   brokenBirth = new Int32Array(1024);
   readonly cols: Record<Field, Int32Array>;
-  /** Interned value strings → id (ids start at 1), and how many rows hold each value. */
-  readonly valueIds = new Map<string, number>();
+  /**
+   * Interned values, one map per field (value string → id; ids are global and start at 1), the value
+   * of each id (`texts[id]`, without any prefix) and how many rows hold each value. One map per field
+   * keeps keys as the normalised strings themselves (no prefixed copy to build, hash and keep).
+   */
+  private readonly ids = Object.fromEntries(FIELDS.map((f) => [f, new Map<string, number>()])) as Record<Field, Map<string, number>>;
+  readonly texts: string[] = [''];
   counts = new Int32Array(1024);
   private nextValue = 1;
 
@@ -73,16 +75,22 @@ export class FeatureTable {
 
   /** The id of `value` in `field`, or 0 when no row ever held it. */
   lookup(field: Field, value: string): number {
-    return this.valueIds.get(PREFIX[field] + value) ?? 0;
+    return this.ids[field].get(value) ?? 0;
+  }
+
+  /** Number of distinct values interned (all fields). */
+  get valueCount(): number {
+    return this.nextValue - 1;
   }
 
   private intern(field: Field, value: string | null): number {
     if (value === null || value === '') return 0;
-    const key = PREFIX[field] + value;
-    let id = this.valueIds.get(key);
+    const map = this.ids[field];
+    let id = map.get(value);
     if (id === undefined) {
       id = this.nextValue++;
-      this.valueIds.set(key, id);
+      map.set(value, id);
+      this.texts.push(value);
       this.counts = grow(this.counts, id + 1);
     }
     return id;

@@ -4,6 +4,7 @@
 // agreeing on a name nobody else holds ~19. m values are set from the noise legacy data shows (not
 // fitted per run, so scores are stable across runs and across incremental updates).
 
+import { regionsCompatible } from './company-name.js';
 import { FeatureTable, KIND_UNKNOWN } from './features.js';
 import type { Evidence } from './types.js';
 
@@ -52,8 +53,9 @@ export function nameFrequencyFloor(name: string, person: boolean): number {
     if (VERY_COMMON_NAMES.has(name)) return 1e-3;
     return [...name].length <= 2 ? 2e-5 : 1e-6;
   }
-  // Organisation key 'trade|industry…': a bare trade name without industry is weaker.
-  return name.endsWith('|') ? 1e-5 : 1e-6;
+  // Organisation key 'trade|industry…': a bare trade name without industry (恒丰) is weaker; a name
+  // whose industry the parser did not split off (鑫盛文化传播经营部|) is a full name.
+  return name.endsWith('|') && [...name].length <= 5 ? 1e-5 : 1e-6;
 }
 
 /** Term-frequency agreement weight: log2(m / max(count / population, floor)). */
@@ -61,45 +63,41 @@ export function agreementWeight(m: number, count: number, population: number, fl
   return Math.log2(m / Math.max(count / population, floor));
 }
 
+// Evidence fields as slots of a per-field accumulator; birth goes with the identifier it was read from.
+const FIELD_SLOT: Record<Evidence['field'], number> = { identifier: 0, birth: 0, name: 1, phone: 2, address: 3, form: 4, region: 5 };
+const FIELD_COUNT = 6;
+
 /** Per-run scoring context: caches name floors by value id. */
 export class PairScorer {
   private readonly floors = new Map<number, number>();
-  private readonly nameText: Map<number, string>;
 
   constructor(
     private readonly t: FeatureTable,
     private readonly population: number,
-  ) {
-    // Name strings by value id, for the frequency floor (built once; names are a minority of values).
-    this.nameText = new Map();
-    for (const [key, id] of t.valueIds) if (key.charCodeAt(0) === 0x4e /* N */) this.nameText.set(id, key.slice(1));
-  }
+  ) {}
 
   private nameFloor(id: number): number {
     let f = this.floors.get(id);
     if (f === undefined) {
-      const text = this.nameText.get(id) ?? this.lookupName(id);
+      // Name values are 'p' + folded name for people, 'o' + trade|industry key for organisations.
+      const text = this.t.texts[id] ?? 'p?';
       f = nameFrequencyFloor(text.slice(1), text.charCodeAt(0) === 0x70 /* p */);
       this.floors.set(id, f);
     }
     return f;
   }
 
-  private lookupName(id: number): string {
-    // A name interned after construction (incremental update): rebuild the reverse map once.
-    for (const [key, vid] of this.t.valueIds) if (key.charCodeAt(0) === 0x4e) this.nameText.set(vid, key.slice(1));
-    return this.nameText.get(id) ?? 'p?';
-  }
-
   /**
    * Total weight of a pair, or VETO when a never-merge rule applies (person vs organisation, two
    * different valid USCCs or resident IDs, branch vs head office or another branch, different sex or
    * birth date from valid IDs). Pass `evidence` to collect the comparison levels reached.
+   * `nameHolders` replaces the name's record count in its term-frequency weight: the resolver passes
+   * 1 when exactly one cluster bears the name (its records are one holder, not many).
    *
    * @example
    * const w = scorer.score(i, j); // e.g. 19.3 for a rare name plus an address agreeing
    */
-  score(i: number, j: number, evidence?: Evidence[]): number {
+  score(i: number, j: number, evidence?: Evidence[], nameHolders?: number, perField?: Float64Array): number {
     const t = this.t;
     const c = t.cols;
     const ki = t.kind[i]!;
@@ -117,6 +115,7 @@ export class PairScorer {
     let w = 0;
     const add = (field: Evidence['field'], level: string, weight: number) => {
       w += weight;
+      if (perField) perField[FIELD_SLOT[field]]! += weight;
       evidence?.push({ field, level, weight: Math.round(weight * 100) / 100 });
     };
 
@@ -140,7 +139,7 @@ export class PairScorer {
     // Names: exact (term-frequency weighted), same pinyin, or disagree.
     const ni = c.name[i]!, nj = c.name[j]!;
     if (ni !== 0 && nj !== 0) {
-      if (ni === nj) add('name', 'exact', agreementWeight(M_NAME, t.counts[ni]!, this.population, this.nameFloor(ni)));
+      if (ni === nj) add('name', 'exact', agreementWeight(M_NAME, nameHolders ?? t.counts[ni]!, this.population, this.nameFloor(ni)));
       else if (c.pinyin[i] !== 0 && c.pinyin[i] === c.pinyin[j]) add('name', 'pinyin', WEIGHTS.namePinyin);
       else add('name', 'disagree', WEIGHTS.nameDisagree);
     }
@@ -161,6 +160,37 @@ export class PairScorer {
     return w;
   }
 
+  /**
+   * Weight of record `r` against a whole cluster: per field, the best level any member reaches (a
+   * phone agreeing with one member agrees; a phone differing from every member's disagrees), with the
+   * name weighted as held by one applicant (`nameHolders` 1). `total` is VETO when any member vetoes;
+   * `besidesName` is the part of it that is not the name (0 when no other field could be compared).
+   *
+   * @example
+   * scorer.profileScore(r, [a, b]).total; // name (rare, ~19.9) + best identifier/phone/address levels
+   */
+  profileScore(r: number, members: ArrayLike<number>): { total: number; besidesName: number } {
+    const best = new Float64Array(FIELD_COUNT).fill(-Infinity);
+    const one = new Float64Array(FIELD_COUNT);
+    const ev: Evidence[] = [];
+    for (let k = 0; k < members.length; k++) {
+      const o = members[k]!;
+      if (o === r) continue;
+      one.fill(0);
+      ev.length = 0;
+      if (this.score(r, o, ev, 1, one) === VETO) return { total: VETO, besidesName: VETO };
+      // Only the fields this pair compared (a member lacking a phone says nothing about it).
+      for (const e of ev) {
+        const f = FIELD_SLOT[e.field];
+        if (one[f]! > best[f]!) best[f] = one[f]!;
+      }
+    }
+    let total = 0;
+    for (let f = 0; f < FIELD_COUNT; f++) if (best[f]! > -Infinity) total += best[f]!;
+    const name = best[FIELD_SLOT.name]!;
+    return { total, besidesName: name > -Infinity ? total - name : total };
+  }
+
   /** True when i holds a broken value one typo away from j's valid identifier. */
   private typoPair(i: number, j: number): boolean {
     const set = this.typoTargets.get(i);
@@ -169,14 +199,19 @@ export class PairScorer {
     return set.includes(c.uscc[j]!) || set.includes(c.rid[j]!) || set.includes(c.org[j]!);
   }
 
-  private readonly regionText = new Map<number, string>();
-  /** 广州 and 广州海珠 are the same place at two precisions; only a different prefix disagrees. */
+  /** 广州, 广东广州 and 广州海珠 are one place at different precisions; only a level both give and differ on disagrees. */
   private regionCompatible(a: number, b: number): boolean {
-    if (this.regionText.size === 0) for (const [key, id] of this.t.valueIds) if (key.charCodeAt(0) === 0x47 /* G */) this.regionText.set(id, key.slice(1));
-    const x = this.regionText.get(a) ?? '';
-    const y = this.regionText.get(b) ?? '';
-    return x.startsWith(y) || y.startsWith(x);
+    const key = Math.min(a, b) * 0x4000000 + Math.max(a, b);
+    let ok = this.regionPairs.get(key);
+    if (ok === undefined) {
+      ok = regionsCompatible(this.t.texts[a] ?? '', this.t.texts[b] ?? '');
+      this.regionPairs.set(key, ok);
+    }
+    return ok;
   }
+
+  /** Region value pairs already compared (a few hundred distinct regions). */
+  private readonly regionPairs = new Map<number, boolean>();
 
   /** Row → value ids of the valid identifiers its broken value is one typo from (set by blocking). */
   readonly typoTargets = new Map<number, number[]>();

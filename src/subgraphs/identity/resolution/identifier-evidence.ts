@@ -121,34 +121,93 @@ const RID_CHECK = '0123456789X';
  */
 export function typoNeighbours(broken: string): CanonicalIdentifier[] {
   const out: CanonicalIdentifier[] = [];
-  const seen = new Set<string>();
-  const tryAdd = (type: IdentifierType, value: string) => {
-    const ok = type === 'USCC' ? isValidUscc(value) : type === 'RESIDENT_ID' ? isValidResidentId(value) : isValidOrgCode(value);
-    if (ok && !seen.has(`${type}:${value}`)) {
-      seen.add(`${type}:${value}`);
-      out.push({ type, value });
-    }
-  };
-  const variants = (type: IdentifierType, alphabetAt: (i: number) => string) => {
-    for (let i = 0; i < broken.length; i++) {
-      const alphabet = alphabetAt(i);
-      const head = broken.slice(0, i);
-      const tail = broken.slice(i + 1);
-      for (let k = 0; k < alphabet.length; k++) {
-        const ch = alphabet.charAt(k);
-        if (ch !== broken.charAt(i)) tryAdd(type, head + ch + tail);
-      }
-    }
-    for (let i = 0; i + 1 < broken.length; i++) {
-      if (broken.charAt(i) === broken.charAt(i + 1)) continue;
-      tryAdd(type, broken.slice(0, i) + broken.charAt(i + 1) + broken.charAt(i) + broken.slice(i + 2));
-    }
-  };
   if (broken.length === 18) {
-    variants('USCC', () => USCC_CHARS);
-    variants('RESIDENT_ID', (i) => (i === 17 ? RID_CHECK : DIGITS));
+    neighboursIn(broken, 'USCC', USCC_SCHEME, out);
+    neighboursIn(broken, 'RESIDENT_ID', RID_SCHEME, out);
   } else if (broken.length === 9) {
-    variants('ORG_CODE', (i) => (i === 8 ? `${DIGITS}X` : ORG_CHARS));
+    neighboursIn(broken, 'ORG_CODE', ORG_SCHEME, out);
   }
   return out;
 }
+
+/**
+ * Substitutions, then adjacent swaps, that validate under one scheme. A weighted check sum changes by
+ * w·(new − old) when one character changes, so only the characters that make the sum match the check
+ * character are built (a necessary condition; each candidate is still fully validated): ~35 strings
+ * per value instead of ~700. No candidate repeats (a substitution changes one position, a swap two).
+ */
+function neighboursIn(broken: string, type: IdentifierType, scheme: CheckScheme, out: CanonicalIdentifier[]): void {
+  const valid = type === 'USCC' ? isValidUscc : type === 'RESIDENT_ID' ? isValidResidentId : isValidOrgCode;
+  const { weights, value, checkOf } = scheme;
+  const n = weights.length; // body length; the check character follows
+  let sum = 0;
+  let bad = 0;
+  let badAt = -1;
+  for (let i = 0; i < n; i++) {
+    const c = broken.charCodeAt(i);
+    const v = c < 128 ? value[c]! : -1;
+    if (v < 0) {
+      bad++;
+      badAt = i;
+    } else sum += v * weights[i]!;
+  }
+  const checkCode = broken.charCodeAt(n);
+  if (bad <= 1) {
+    for (let i = 0; i <= n; i++) {
+      if (bad === 1 && i !== badAt) continue;
+      const own = broken.charCodeAt(i);
+      if (i === n) {
+        // Substituting the check character: exactly one value fits.
+        const code = checkOf[sum % scheme.modulus]!;
+        if (code !== own && scheme.checkAlphabet.includes(String.fromCharCode(code))) pushIfValid(broken.slice(0, n) + String.fromCharCode(code), type, valid, out);
+        continue;
+      }
+      const v0 = own < 128 ? value[own]! : -1;
+      const base = sum - (v0 < 0 ? 0 : v0 * weights[i]!);
+      const alphabet = scheme.bodyAlphabet;
+      for (let k = 0; k < alphabet.length; k++) {
+        const code = alphabet.charCodeAt(k);
+        if (code === own || checkOf[(base + value[code]! * weights[i]!) % scheme.modulus] !== checkCode) continue;
+        pushIfValid(broken.slice(0, i) + String.fromCharCode(code) + broken.slice(i + 1), type, valid, out);
+      }
+    }
+  }
+  for (let i = 0; i + 1 < broken.length; i++) {
+    if (broken.charCodeAt(i) === broken.charCodeAt(i + 1)) continue;
+    pushIfValid(broken.slice(0, i) + broken.charAt(i + 1) + broken.charAt(i) + broken.slice(i + 2), type, valid, out);
+  }
+}
+
+function pushIfValid(value: string, type: IdentifierType, valid: (s: string) => boolean, out: CanonicalIdentifier[]): void {
+  if (valid(value)) out.push({ type, value });
+}
+
+/** A weighted-sum check character scheme: body character values, weights, and Σ mod m → check code. */
+interface CheckScheme {
+  weights: readonly number[];
+  bodyAlphabet: string;
+  checkAlphabet: string;
+  /** Character code (< 128) → value, -1 outside the body alphabet. */
+  value: Int8Array;
+  modulus: number;
+  /** Σ mod modulus → check character code. */
+  checkOf: Int32Array;
+}
+
+function scheme(weights: number[], bodyAlphabet: string, checkAlphabet: string, valueOf: (ch: string) => number, modulus: number, check: (r: number) => string): CheckScheme {
+  const value = new Int8Array(128).fill(-1);
+  for (const ch of bodyAlphabet) value[ch.charCodeAt(0)] = valueOf(ch);
+  const checkOf = new Int32Array(modulus);
+  for (let r = 0; r < modulus; r++) checkOf[r] = check(r).charCodeAt(0);
+  return { weights, bodyAlphabet, checkAlphabet, value, modulus, checkOf };
+}
+
+/** GB 32100-2015: weight 3^i mod 31, check = (31 − Σ mod 31) mod 31. */
+const USCC_SCHEME = scheme([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], USCC_CHARS, USCC_CHARS, (ch) => USCC_CHARS.indexOf(ch), 31, (r) => USCC_CHARS.charAt((31 - r) % 31));
+/** GB 11643-1999: ISO 7064 MOD 11-2. */
+const RID_SCHEME = scheme([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], DIGITS, RID_CHECK, (ch) => DIGITS.indexOf(ch), 11, (r) => '10X98765432'.charAt(r));
+/** GB 11714: c = 11 − Σ mod 11 (10 → X, 11 → 0). */
+const ORG_SCHEME = scheme([3, 7, 9, 10, 5, 8, 4, 2], ORG_CHARS, `${DIGITS}X`, (ch) => ORG_CHARS.indexOf(ch), 11, (r) => {
+  const c = 11 - r;
+  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
+});

@@ -70,6 +70,16 @@ describe('linking levels', () => {
     expect(r.reviewCandidates.map((c) => [c.a.localId, c.b.localId].sort().join())).toContain('a,b');
     expect(r.reviewCandidates[0]!.evidence[0]).toMatchObject({ field: 'name', level: 'exact' });
   });
+  it('sends a record whose only agreement with a cluster is a rare name to review, not into the cluster', () => {
+    const r = resolveIdentities([
+      rec('a', { name: '欧阳子轩', idNumber: RID_A, phone: PHONE }),
+      rec('b', { name: '欧阳子轩', idNumber: RID_A, address: '新港中路1号' }),
+      rec('c', { name: '欧阳子轩', phone: '13700000000' }),
+    ]);
+    expect(same(r, 'a', 'b')).toBe(true);
+    expect(same(r, 'a', 'c')).toBe(false);
+    expect(r.reviewCandidates.some((p) => p.a.localId === 'c' || p.b.localId === 'c')).toBe(true);
+  });
   it('links name + phone written differently', () => {
     const r = resolveIdentities([rec('a', { name: '欧阳子轩', phone: '+86 139 1234 5678' }), rec('b', { name: '歐陽子軒 ', phone: PHONE })]);
     expect(same(r, 'a', 'b')).toBe(true);
@@ -110,10 +120,13 @@ describe('evaluation (pinned)', () => {
   it('meets the quality floor on a seeded evaluation set', () => {
     const set = generateEvaluationSet({ seed: 20240601, entities: 4000 });
     const report = evaluateResolution(set, resolveIdentities(set.records));
-    expect(report.precision).toBeGreaterThanOrEqual(0.999);
-    expect(report.fusedEntities).toBeLessThanOrEqual(2);
-    // Recall is below the 0.99 target today (see README "Open work"); pinned so it cannot regress.
-    expect(report.recall).toBeGreaterThanOrEqual(0.93);
+    // Measured 2026-11: precision 1.0, recall 0.9769, fused 0 (0 avoidable), blocking recall 0.9935.
+    expect(report.precision).toBeGreaterThanOrEqual(0.9995);
+    expect(report.fusedEntities).toBeLessThanOrEqual(1);
+    // Fusions only through records holding nothing but a name several applicants bear (unattributable).
+    expect(report.fusedEntitiesAchievable).toBe(0);
+    // Recall is below the 0.99 target (see README "Open work"); pinned so it cannot regress.
+    expect(report.recall).toBeGreaterThanOrEqual(0.97);
     expect(report.blockingRecall).toBeGreaterThanOrEqual(0.99);
   });
 });
