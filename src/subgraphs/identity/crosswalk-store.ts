@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../../storage/index.js';
 import type { IdentifierType } from '../../schema/identifiers/index.js';
 import type { ApplicantKind } from '../../schema/model.js';
-import type { Cluster, SourcedRecord } from './deterministic-linker.js';
+import type { Cluster, SourcedRecord } from './applicant-cluster.js';
 
 const BATCH = 500;
 
@@ -29,7 +29,7 @@ export async function storedRecords(db: Kysely<HubDatabase>, departments: readon
  * record, so a rebuild from the same data gives the same ids.
  *
  * @example
- * await saveClusters(db, linkDeterministically(records));
+ * await saveClusters(db, (await resolveRecords(db, records)).clusters);
  */
 export async function saveClusters(db: Kysely<HubDatabase>, clusters: readonly Cluster[]): Promise<{ applicants: number; merged: number }> {
   let merged = 0;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ApplicantRecord } from '../../schema/model.js';
 import type { HubDatabase } from '../../storage/index.js';
 import { saveClusters, storedRecords } from './crosswalk-store.js';
-import { makeCluster, toLinkedRecord, type Cluster, type SourcedRecord } from './deterministic-linker.js';
+import { makeCluster, toLinkedRecord, type Cluster, type SourcedRecord } from './applicant-cluster.js';
 import { fromApplicantRecord, resolveIdentities, type ReviewCandidate } from './resolution/index.js';
 import { applyStewardDecisions, loadStewardDecisions } from './steward-decisions.js';
 

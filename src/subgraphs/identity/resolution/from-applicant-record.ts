@@ -1,4 +1,4 @@
-import type { SourcedRecord } from '../deterministic-linker.js';
+import type { SourcedRecord } from '../applicant-cluster.js';
 import { parseIdentifier } from '../../../schema/identifiers/index.js';
 import type { ResolutionRecord } from './types.js';
 

@@ -48,63 +48,6 @@ export function toLinkedRecord(r: SourcedRecord): LinkedRecord {
   return { department: r.department, localId: r.localId, name: r.name.trim(), kind: r.kind, identifiers: canonicalIdentifiers(r) };
 }
 
-/**
- * Deterministic linking: records sharing a valid USCC or resident ID are one applicant; a record that
- * holds only a legacy organisation code joins the organisation whose USCC contains it — only when
- * exactly one such USCC is known. Records with nothing valid stay alone. A cluster never holds two
- * different USCCs or resident IDs, nor a person with an organisation, by construction.
- *
- * @example
- * const clusters = linkDeterministically([
- *   { department: 'market', localId: '7', name: '某某有限公司', kind: 'ORGANIZATION', identifiers: [{ value: '91350200776049653A', claimedType: null }], phone: null, address: null },
- *   { department: 'health', localId: 'H1', name: '某某有限公司', kind: null, identifiers: [{ value: '77604965-3', claimedType: null }], phone: null, address: null },
- * ]); // one cluster with both records
- */
-export function linkDeterministically(records: readonly SourcedRecord[]): Cluster[] {
-  const linked = records.map(toLinkedRecord);
-
-  // Which USCCs contain each org code, to decide whether an org-code-only record is unambiguous.
-  const usccsByOrgCode = new Map<string, Set<string>>();
-  for (const r of linked) {
-    for (const id of r.identifiers) {
-      if (id.type !== 'USCC') continue;
-      const org = orgCodeOfUscc(id.value);
-      let set = usccsByOrgCode.get(org);
-      if (!set) usccsByOrgCode.set(org, (set = new Set()));
-      set.add(id.value);
-    }
-  }
-
-  const keyOf = (r: LinkedRecord): string | null => {
-    let strong = r.identifiers.filter((i) => i.type !== 'ORG_CODE');
-    // An organisation's record may also hold its representative's ID number: the claimed kind picks.
-    if (strong.length > 1 && r.kind) strong = strong.filter((i) => (r.kind === 'PERSON') === (i.type === 'RESIDENT_ID'));
-    // Still two different strong identifiers: link neither way.
-    if (strong.length > 1) return null;
-    if (strong.length === 1) return `${strong[0]!.type}:${strong[0]!.value}`;
-    const orgs = r.identifiers.filter((i) => i.type === 'ORG_CODE');
-    if (orgs.length !== 1) return null;
-    const usccs = usccsByOrgCode.get(orgs[0]!.value);
-    if (!usccs) return `ORG_CODE:${orgs[0]!.value}`;
-    return usccs.size === 1 ? `USCC:${[...usccs][0]}` : null;
-  };
-
-  const byKey = new Map<string, LinkedRecord[]>();
-  const clusters: Cluster[] = [];
-  for (const r of linked) {
-    const key = keyOf(r);
-    if (key === null) {
-      clusters.push(makeCluster([r]));
-      continue;
-    }
-    const group = byKey.get(key);
-    if (group) group.push(r);
-    else byKey.set(key, [r]);
-  }
-  for (const group of byKey.values()) clusters.push(makeCluster(group));
-  return clusters;
-}
-
 /** An applicant from its linked records: kind from the strongest identifier, name from the record that holds it. */
 export function makeCluster(records: LinkedRecord[]): Cluster {
   const identifiers = dedupe(records.flatMap((r) => r.identifiers)).sort(compareIdentifiers);
