@@ -66,8 +66,19 @@ export function startHousing(dir: string, logDir: string, port = 0, name = 'hous
   });
 }
 
-export function startSubgraph(code: string, env: Record<string, string>, logDir: string, port = 0): Promise<Child<{ ready: true; url: string; callsUrl: string }>> {
-  return startChild(`subgraph-${code}`, entry('targets/subgraph.ts'), [code], { env: { ...env, PORT: String(port) }, logDir, readyTimeoutMs: 10 * 60 * 1000 });
+export function startSubgraph(
+  code: string,
+  env: Record<string, string>,
+  logDir: string,
+  port = 0,
+  nodeArgs?: string[],
+): Promise<Child<{ ready: true; url: string; callsUrl: string }>> {
+  return startChild(`subgraph-${code}`, entry('targets/subgraph.ts'), [code], {
+    env: { ...env, PORT: String(port) },
+    logDir,
+    readyTimeoutMs: 10 * 60 * 1000,
+    ...(nodeArgs ? { nodeArgs } : {}),
+  });
 }
 
 export async function startTarget(
@@ -75,7 +86,7 @@ export async function startTarget(
   dir: string,
   housingUrl: string,
   logDir: string,
-  options: { housingSubgraphPort?: number } = {},
+  options: { housingSubgraphPort?: number; nodeArgs?: string[] } = {},
 ): Promise<Target> {
   const stores = copyStores(dir, name);
   const env = {
@@ -83,7 +94,7 @@ export async function startTarget(
     HUITONG_HOUSING_API_URL: housingUrl,
     HUITONG_HEALTH_EXPORT_DIR: demoPaths(join(dir, 'base')).healthDir,
   };
-  const long = { logDir, readyTimeoutMs: 3 * 60 * 60 * 1000, env };
+  const long = { logDir, readyTimeoutMs: 3 * 60 * 60 * 1000, env, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) };
   if (name === 'monolith') {
     const child = await startChild<{ ready: true; url: string; callsUrl: string }>('monolith', entry('targets/monolith.ts'), ['--hub-dir', stores.hub], long);
     return { name, url: child.ready.url, processes: [child], callsUrls: [child.ready.callsUrl], info: {} };
@@ -95,7 +106,7 @@ export async function startTarget(
   }
   const subgraphs: Child<{ ready: true; url: string; callsUrl: string }>[] = [];
   try {
-    for (const code of DEPARTMENTS) subgraphs.push(await startSubgraph(code, env, logDir, code === 'housing' ? options.housingSubgraphPort ?? 0 : 0));
+    for (const code of DEPARTMENTS) subgraphs.push(await startSubgraph(code, env, logDir, code === 'housing' ? options.housingSubgraphPort ?? 0 : 0, options.nodeArgs));
     const urls = subgraphs.map((s, i) => `${DEPARTMENTS[i]}=${s.ready.url}`).join(',');
     const gateway = await startChild<{ ready: true; url: string; callsUrl: string }>('hub-http-gateway', entry('targets/hub.ts'), ['--mode', 'http', '--hub-dir', stores.hub, '--urls', urls], long);
     const { ready: _r, url, callsUrl: _c, ...info } = gateway.ready;

@@ -1,11 +1,41 @@
 // What every target entry shares: the ready message to the harness, exit when the harness goes away,
 // a logger that keeps warnings in the log file, and the /bench/calls debug route on its own port.
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { Session } from 'node:inspector';
 import type { Logger } from '../../src/adapters/core/logger.js';
 import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js';
 
 export function announce(message: Record<string, unknown>): void {
+  serveCpuProfiles();
   process.send?.({ ready: true, ...message });
+}
+
+/**
+ * `{ cpuProfile: 'start' }` / `{ cpuProfile: 'stop', file }` over IPC (bench/profile.ts): a CPU profile
+ * of this process over exactly the window the driver loads it, written as a .cpuprofile.
+ */
+function serveCpuProfiles(): void {
+  let session: Session | undefined;
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  process.on('message', (message: { cpuProfile?: 'start' | 'stop'; file?: string }) => {
+    if (message?.cpuProfile === 'start') {
+      session = new Session();
+      session.connect();
+      void post('Profiler.enable')
+        .then(() => post('Profiler.setSamplingInterval', { interval: 200 }))
+        .then(() => post('Profiler.start'))
+        .then(() => process.send?.({ cpuProfile: 'started' }));
+    } else if (message?.cpuProfile === 'stop' && session) {
+      void post('Profiler.stop').then(({ profile }) => {
+        writeFileSync(message.file!, JSON.stringify(profile));
+        session!.disconnect();
+        session = undefined;
+        process.send?.({ cpuProfile: 'written', file: message.file });
+      });
+    }
+  });
 }
 
 export function failed(error: unknown): never {

@@ -3,12 +3,14 @@ import { Subschema } from '@graphql-tools/delegate';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import { filterSchema } from '@graphql-tools/utils';
 import { buildSchema, OperationTypeNode, parse, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import { badUserInput, decodeGlobalId, scalarResolvers } from '../schema/index.js';
+import { badUserInput, decodeGlobalId } from '../schema/index.js';
 import { departmentHealth } from './department-health.js';
 import type { SubgraphEndpoint } from './endpoints.js';
 import { departmentSdl } from '../subgraphs/department/department-sdl.js';
+import { memoizedScalarResolvers } from '../subgraphs/department/memoized-scalars.js';
 import { gatewaySdl } from './gateway-sdl.js';
 import type { HubContext } from './hub-context.js';
+import { PageRequests } from './page-requests.js';
 import { resolvePermitList, type PermitListArgs } from './permit-lists.js';
 
 export interface ComposedGateway {
@@ -59,12 +61,15 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[]): Composed
     return scope;
   };
 
+  // The page type is protocol, hidden from clients, so it is taken from the stitched schema before filtering.
+  const pageRequests = new PageRequests(() => stitched.getType('_PermitPage') as GraphQLObjectType);
+
   const stitched = stitchSchemas({
     subschemas: [...departments.values(), catalogue, identity],
     // With no department registered yet, the permit types still have to exist for the gateway's own fields.
     typeDefs: departments.size ? gatewaySdl : [departmentSdl, gatewaySdl],
     resolvers: {
-      ...scalarResolvers,
+      ...memoizedScalarResolvers,
       Query: {
         viewer: (_root: unknown, _args: unknown, context: HubContext) =>
           context.consumer
@@ -79,7 +84,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[]): Composed
             };
             scope = recordScope(result.data?.applicant?._recordKeys ?? []);
           }
-          return resolvePermitList(departments, pageType(), args, scope, context, info);
+          return resolvePermitList(departments, pageRequests, args, scope, context, info);
         },
         permit: (_root: unknown, { id }: { id: string }, context: HubContext, info: GraphQLResolveInfo) => {
           const decoded = decodeGlobalId(id);
@@ -127,14 +132,12 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[]): Composed
         permits: {
           selectionSet: '{ _recordKeys }',
           resolve: (applicant: { _recordKeys?: string[] }, args: PermitListArgs, context: HubContext, info: GraphQLResolveInfo) =>
-            resolvePermitList(departments, pageType(), { ...args, filter: { ...args.filter, applicantId: null } }, recordScope(applicant._recordKeys ?? []), context, info),
+            resolvePermitList(departments, pageRequests, { ...args, filter: { ...args.filter, applicantId: null } }, recordScope(applicant._recordKeys ?? []), context, info),
         },
       },
     },
   });
 
-  // The page type is protocol, hidden from clients, so it is taken from the schema before filtering.
-  const pageType = () => stitched.getType('_PermitPage') as GraphQLObjectType;
   const schema = filterSchema({
     schema: stitched,
     rootFieldFilter: (_operation, name) => !name.startsWith('_'),

@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto';
-import { delegateToSchema, getSubschema, getUnpathedErrors, resolveExternalValue, type Subschema } from '@graphql-tools/delegate';
-import { GraphQLError, OperationTypeNode, responsePathAsArray, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { getSubschema, getUnpathedErrors, resolveExternalValue, type Subschema } from '@graphql-tools/delegate';
+import {
+  GraphQLError,
+  responsePathAsArray,
+  type FieldNode,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type OperationDefinitionNode,
+  type SelectionNode,
+} from 'graphql';
 import { classifyFailure } from '../adapters/core/adapter-error.js';
 import { badUserInput, decodeCursor, departmentUnavailable, encodeCursor, ErrorCode, pageSize, type PermitStatus } from '../schema/index.js';
 import { field, fields, nodeSelections } from './delegated-selection.js';
 import type { HubContext } from './hub-context.js';
+import type { DepartmentPageQuery, PageRequests } from './page-requests.js';
 
 export interface PermitFilterInput {
   departmentCodes?: string[] | null;
@@ -27,13 +36,18 @@ interface ListCursor {
   p: Record<string, string | null>;
 }
 
+/** One department's item as delivered: its permit selections still raw until it survives the merge. */
 interface PageItem {
   department: string;
-  cursor: string;
+  /** The department's own position after this item; null when the client reads no cursor. */
+  cursor: string | null;
   appliedAt: string | null;
+  /** `appliedAt` as epoch ms (NaN when missing), parsed once for sorting. */
+  appliedMs: number;
   localId: string;
-  edgeNode: unknown;
-  listNode: unknown;
+  page: DepartmentPage;
+  e: unknown;
+  n: unknown;
 }
 
 interface DepartmentPage {
@@ -42,9 +56,72 @@ interface DepartmentPage {
   hasMore: boolean;
   endCursor: string | null;
   items: PageItem[];
+  /** Wraps a raw permit of this page for the gateway's resolvers (stitching's external value). */
+  wrap: (value: unknown) => unknown;
 }
 
 const CURSOR_KIND = 'permits';
+
+/** What one list field asks of every department: the `_permitPages` selection, built once per client selection. */
+interface ListSelection {
+  fieldNodes: readonly FieldNode[];
+  fromEdges: readonly SelectionNode[] | null;
+  fromNodes: readonly SelectionNode[] | null;
+  cursors: boolean;
+  pageField: FieldNode;
+}
+
+/**
+ * By operation and list field: the selections seen so far (they differ only through @skip/@include with
+ * variables). Apollo reuses one parsed document per query, so a selection — and the subgraph document
+ * planned for it — is built once, not on every request.
+ */
+const selections = new WeakMap<OperationDefinitionNode, WeakMap<FieldNode, ListSelection[]>>();
+
+const sameNodes = (a: readonly SelectionNode[] | null, b: readonly SelectionNode[] | null) =>
+  a === b || (a !== null && b !== null && a.length === b.length && a.every((n, i) => n === b[i]));
+
+function listSelection(info: GraphQLResolveInfo): ListSelection {
+  const schema = info.schema;
+  const found = nodeSelections(
+    info,
+    schema.getType('PermitConnection') as GraphQLObjectType,
+    schema.getType('PermitEdge') as GraphQLObjectType,
+    schema.getType('PageInfo') as GraphQLObjectType,
+  );
+  const fromEdges = found.fromEdges?.selections ?? null;
+  const fromNodes = found.fromNodes?.selections ?? null;
+  let byField = selections.get(info.operation);
+  if (!byField) selections.set(info.operation, (byField = new WeakMap()));
+  let seen = byField.get(info.fieldNodes[0]!);
+  if (!seen) byField.set(info.fieldNodes[0]!, (seen = []));
+  const hit = seen.find(
+    (s) => s.cursors === found.cursors && sameNodes(s.fieldNodes, info.fieldNodes) && sameNodes(s.fromEdges, fromEdges) && sameNodes(s.fromNodes, fromNodes),
+  );
+  if (hit) return hit;
+  const pageField = field(
+    '_permitPages',
+    fields(
+      field('totalCount'),
+      field('hasMore'),
+      found.cursors ? field('endCursor') : null,
+      field(
+        'items',
+        fields(
+          found.cursors ? field('cursor') : null,
+          field('appliedAt'),
+          field('localId'),
+          found.fromEdges && field('permit', found.fromEdges, 'e'),
+          found.fromNodes && field('permit', found.fromNodes, 'n'),
+        ),
+      ),
+    ),
+  );
+  const selection: ListSelection = { fieldNodes: info.fieldNodes, fromEdges, fromNodes, cursors: found.cursors, pageField };
+  // A handful of @skip/@include combinations at most; the bound only guards against the pathological.
+  if (seen.length < 16) seen.push(selection);
+  return selection;
+}
 
 /**
  * One page of permits across departments: every department is asked once (batched with its siblings
@@ -57,7 +134,7 @@ const CURSOR_KIND = 'permits';
  */
 export async function resolvePermitList(
   departments: ReadonlyMap<string, Subschema>,
-  pageType: GraphQLObjectType,
+  pageRequests: PageRequests,
   args: PermitListArgs,
   scope: Map<string, string[]> | null,
   context: HubContext,
@@ -84,23 +161,13 @@ export async function resolvePermitList(
   const targets = [...departments.keys()].filter(
     (code) => (!filter.departmentCodes || filter.departmentCodes.includes(code)) && (!scope || scope.has(code)),
   );
-  const connectionType = info.schema.getType('PermitConnection') as GraphQLObjectType;
-  const { fromEdges, fromNodes } = nodeSelections(info, connectionType, info.schema.getType('PermitEdge') as GraphQLObjectType);
-  const pageField = field(
-    '_permitPage',
-    fields(
-      field('totalCount'),
-      field('hasMore'),
-      field('endCursor'),
-      field('items', fields(field('cursor'), field('appliedAt'), field('localId'), fromEdges && field('permit', fromEdges, 'e'), fromNodes && field('permit', fromNodes, 'n'))),
-    ),
-  );
+  const selection = listSelection(info);
   const permitType = info.schema.getType('Permit') as GraphQLObjectType;
 
   const pages = await Promise.all(
     targets.map(async (department): Promise<DepartmentPage | null> => {
       const subschema = departments.get(department)!;
-      const query = {
+      const query: DepartmentPageQuery = {
         first,
         after: positions[department] ?? null,
         statuses: filter.statuses ?? null,
@@ -111,16 +178,7 @@ export async function resolvePermitList(
       };
       let result: any;
       try {
-        result = await delegateToSchema({
-          schema: subschema,
-          operation: OperationTypeNode.QUERY,
-          fieldName: '_permitPage',
-          args: { query },
-          fieldNodes: [pageField],
-          returnType: pageType,
-          context,
-          info,
-        });
+        result = await pageRequests.load(subschema, selection.pageField, query, context, info);
       } catch (error) {
         result = error;
       }
@@ -130,21 +188,27 @@ export async function resolvePermitList(
       }
       const owner = getSubschema(result, 'items');
       const errors = getUnpathedErrors(result);
-      const wrap = (value: unknown) => (value === undefined ? undefined : resolveExternalValue(value, errors, owner, context, info, permitType));
-      return {
+      const page: DepartmentPage = {
         department,
         totalCount: result.totalCount,
         hasMore: result.hasMore,
-        endCursor: result.endCursor,
-        items: (result.items as any[]).map((item) => ({
-          department,
-          cursor: item.cursor,
-          appliedAt: item.appliedAt,
-          localId: item.localId,
-          edgeNode: wrap(item.e),
-          listNode: wrap(item.n),
-        })),
+        endCursor: result.endCursor ?? null,
+        items: [],
+        // Only the items that survive the merge are wrapped: a page of `first` from every department
+        // leaves most of them out.
+        wrap: (value) => (value === undefined ? undefined : resolveExternalValue(value, errors, owner, context, info, permitType)),
       };
+      page.items = (result.items as any[]).map((item) => ({
+        department,
+        cursor: item.cursor ?? null,
+        appliedAt: item.appliedAt,
+        appliedMs: item.appliedAt === null ? Number.NaN : Date.parse(item.appliedAt),
+        localId: item.localId,
+        page,
+        e: item.e,
+        n: item.n,
+      }));
+      return page;
     }),
   );
 
@@ -156,11 +220,15 @@ export async function resolvePermitList(
 
   const running = { ...positions };
   const edges = merged.map((item) => {
-    const page = lastOf.get(item.department)!;
-    const isLastOfPage = page.items[page.items.length - 1] === item && taken.get(item.department) === page.items.length;
-    // After a department's last item, resume from where its read ended: past any bad rows it skipped.
-    running[item.department] = isLastOfPage ? page.endCursor ?? item.cursor : item.cursor;
-    return { node: item.edgeNode, listNode: item.listNode, cursor: encodeCursor(CURSOR_KIND, { f: fingerprint, p: { ...running } } satisfies ListCursor) };
+    let cursor: string | null = null;
+    if (selection.cursors) {
+      const page = lastOf.get(item.department)!;
+      const isLastOfPage = page.items[page.items.length - 1] === item && taken.get(item.department) === page.items.length;
+      // After a department's last item, resume from where its read ended: past any bad rows it skipped.
+      running[item.department] = isLastOfPage ? page.endCursor ?? item.cursor : item.cursor;
+      cursor = encodeCursor(CURSOR_KIND, { f: fingerprint, p: { ...running } } satisfies ListCursor);
+    }
+    return { node: item.page.wrap(item.e), listNode: item.page.wrap(item.n), cursor };
   });
   const hasNextPage = answered.some((p) => p.hasMore || (taken.get(p.department) ?? 0) < p.items.length);
   return {
@@ -181,7 +249,7 @@ function compareItems(a: PageItem, b: PageItem): number {
   if (a.appliedAt !== b.appliedAt) {
     if (a.appliedAt === null) return 1;
     if (b.appliedAt === null) return -1;
-    const diff = Date.parse(b.appliedAt) - Date.parse(a.appliedAt);
+    const diff = b.appliedMs - a.appliedMs;
     if (diff !== 0) return diff;
   }
   if (a.department !== b.department) return a.department < b.department ? -1 : 1;

@@ -98,6 +98,8 @@ export const departmentSdl = /* GraphQL */ `
   "Entry points of the data-sharing hub. 查询入口"
   type Query {
     _permitPage(query: _PermitQuery!): _PermitPage!
+    "Several pages in one request, answered by one adapter call; an entry is null (with its error) when its query is invalid or the system fails."
+    _permitPages(queries: [_PermitQuery!]!): [_PermitPage]!
     _permitsByIds(ids: [ID!]!): [Permit]!
     _applicantRecords(after: String, first: Int!): _ApplicantRecordPage!
     _health: _DepartmentHealth!

@@ -8,8 +8,8 @@ import { departmentUnavailable } from '../../schema/errors.js';
 import { decodeGlobalId, encodeGlobalId } from '../../schema/global-id.js';
 import type { PermitStatus, UnifiedPermit } from '../../schema/model.js';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, badUserInput } from '../../schema/index.js';
-import { scalarResolvers } from '../../schema/scalars.js';
 import { departmentSdl } from './department-sdl.js';
+import { memoizedScalarResolvers } from './memoized-scalars.js';
 
 interface PermitQueryInput {
   applicantLocalIds?: string[] | null;
@@ -53,32 +53,51 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
 
   const permitId = (localId: string) => encodeGlobalId('Permit', `${code}:${localId}`);
 
+  const unifiedQuery = (query: PermitQueryInput): UnifiedPermitQuery => {
+    if (!Number.isInteger(query.first) || query.first < 0 || query.first > MAX_PAGE_SIZE) throw badUserInput('first out of range');
+    const unified: UnifiedPermitQuery = { first: query.first };
+    if (query.applicantLocalIds) unified.applicantLocalIds = query.applicantLocalIds;
+    if (query.statuses) unified.statuses = query.statuses;
+    if (query.serviceItemCodes) unified.serviceItemCodes = query.serviceItemCodes;
+    if (query.appliedFrom) unified.appliedFrom = query.appliedFrom;
+    if (query.appliedTo) unified.appliedTo = query.appliedTo;
+    if (query.after) unified.after = decodeCursor<PermitPosition>(query.after, POSITION_CURSOR);
+    return unified;
+  };
+  // An item's cursor is encoded only when the gateway asks for it (it does when the client wants cursors).
+  const pageResult = (page: UnifiedPermitPage, query: PermitQueryInput) => ({
+    totalCount: page.total,
+    hasMore: page.hasMore,
+    endCursor: page.end ? encodeCursor(POSITION_CURSOR, page.end) : query.after ?? null,
+    items: page.permits.map((permit) => ({ appliedAt: permit.appliedAt, localId: permit.localId, permit })),
+  });
+
   const schema = makeExecutableSchema({
     typeDefs: departmentSdl,
     resolvers: {
-      ...scalarResolvers,
+      ...memoizedScalarResolvers,
       Query: {
         _permitPage: async (_root: unknown, { query }: { query: PermitQueryInput }, context: object) => {
-          if (!Number.isInteger(query.first) || query.first < 0 || query.first > MAX_PAGE_SIZE) throw badUserInput('first out of range');
-          const unified: UnifiedPermitQuery = { first: query.first };
-          if (query.applicantLocalIds) unified.applicantLocalIds = query.applicantLocalIds;
-          if (query.statuses) unified.statuses = query.statuses;
-          if (query.serviceItemCodes) unified.serviceItemCodes = query.serviceItemCodes;
-          if (query.appliedFrom) unified.appliedFrom = query.appliedFrom;
-          if (query.appliedTo) unified.appliedTo = query.appliedTo;
-          if (query.after) unified.after = decodeCursor<PermitPosition>(query.after, POSITION_CURSOR);
-          const page = await pageLoader(context ?? {}).load(unified);
-          return {
-            totalCount: page.total,
-            hasMore: page.hasMore,
-            endCursor: page.end ? encodeCursor(POSITION_CURSOR, page.end) : query.after ?? null,
-            items: page.permits.map((permit) => ({
-              cursor: encodeCursor(POSITION_CURSOR, { appliedAt: permit.appliedAt, localId: permit.localId }),
-              appliedAt: permit.appliedAt,
-              localId: permit.localId,
-              permit,
-            })),
-          };
+          const unified = unifiedQuery(query);
+          return pageResult(await pageLoader(context ?? {}).load(unified), query);
+        },
+        _permitPages: async (_root: unknown, { queries }: { queries: PermitQueryInput[] }, context: object) => {
+          // A query that is not valid fails alone; the valid ones still go out in one call.
+          const unified = queries.map((query) => {
+            try {
+              return unifiedQuery(query);
+            } catch (error) {
+              return error as Error;
+            }
+          });
+          const valid = unified.filter((q): q is UnifiedPermitQuery => !(q instanceof Error));
+          const pages = await pageLoader(context ?? {}).loadMany(valid);
+          let next = 0;
+          return unified.map((q, i) => {
+            if (q instanceof Error) return q;
+            const page = pages[next++]!;
+            return page instanceof Error ? page : pageResult(page, queries[i]!);
+          });
         },
         _permitsByIds: async (_root: unknown, { ids }: { ids: string[] }) => {
           const localIds = ids.map((id) => {
@@ -95,6 +114,9 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
         },
         _applicantRecords: async (_root: unknown, { after, first }: { after?: string | null; first: number }) =>
           guard(code, () => adapter.listApplicants(after ?? null, first)),
+      },
+      _PermitItem: {
+        cursor: (item: { appliedAt: string | null; localId: string }) => encodeCursor(POSITION_CURSOR, { appliedAt: item.appliedAt, localId: item.localId }),
       },
       Permit: {
         id: (p: UnifiedPermit) => permitId(p.localId),

@@ -1,0 +1,84 @@
+// `npx tsx bench/profile.ts --target hub-inprocess --workload permit-page-200 [--duration 10]
+//   [--connections 10] [--prof] [--scale 5]`
+// A profiling driver for one target and one workload: starts the target as the benchmark does (its own
+// process(es), same stores), loads it with autocannon from this process for a warm-up and then
+// `--duration` seconds, prints req/s and latency, and with `--prof` runs the target's processes under
+// the inspector's CPU profiler over exactly the measured window (bench/targets/ipc.ts) and prints the
+// top self-time functions and packages of each process's profile.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { prepareData, startHousing, startTarget, type TargetName } from './lib/harness.js';
+import { summarize } from './lib/cpuprofile.js';
+import { BENCH_DIR, stopAll, type Child } from './lib/proc.js';
+import { workloads } from './lib/workloads.js';
+
+const { values } = parseArgs({
+  options: {
+    target: { type: 'string', default: 'hub-inprocess' },
+    workload: { type: 'string', default: 'permit-page-200' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '10' },
+    scale: { type: 'string', default: '5' },
+    prof: { type: 'boolean', default: false },
+    top: { type: 'string', default: '45' },
+  },
+});
+const say = (m: string) => process.stderr.write(`[profile] ${m}\n`);
+
+async function main() {
+  const logDir = join(BENCH_DIR, 'logs', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const profDir = join(logDir, 'cpuprofiles');
+  mkdirSync(profDir, { recursive: true });
+  const { dir, fixtures } = await prepareData(Number(values.scale), logDir, say);
+  const workload = workloads(fixtures).find((w) => w.name === values.workload);
+  if (!workload) throw new Error(`no workload ${values.workload}`);
+  const housing = await startHousing(dir, logDir);
+  const target = await startTarget(values.target as TargetName, dir, housing.ready.url, logDir);
+  say(`${target.name} ready at ${target.url}`);
+  let next = 0;
+  const load = (duration: number) =>
+    autocannon({
+      url: target.url,
+      connections: Number(values.connections),
+      duration,
+      timeout: 60,
+      requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: workload.bodies[next++ % workload.bodies.length]! }) }],
+    });
+  await load(Number(values.warmup));
+  const ask = (p: Child, message: object, answer: string) =>
+    new Promise<void>((resolve) => {
+      const on = (m: { cpuProfile?: string }) => {
+        if (m?.cpuProfile !== answer) return;
+        p.proc.off('message', on);
+        resolve();
+      };
+      p.proc.on('message', on);
+      p.proc.send(message);
+    });
+  if (values.prof) await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'start' }, 'started')));
+  const result = await load(Number(values.duration));
+  if (values.prof) {
+    await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'stop', file: join(profDir, `${p.name}.cpuprofile`) }, 'written')));
+  }
+  say(
+    `${target.name} ${workload.name}: ${(result.requests.total / result.duration).toFixed(1)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non2xx ${result.non2xx}, errors ${result.errors}`,
+  );
+  for (const p of target.processes) await p.stop();
+  await housing.stop();
+  await stopAll();
+  if (values.prof) {
+    for (const f of readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'))) process.stdout.write(`${summarize(join(profDir, f), Number(values.top))}\n`);
+  } else rmSync(profDir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    say(`failed: ${(error as Error).stack ?? String(error)}`);
+    await stopAll();
+    process.exit(1);
+  },
+);
