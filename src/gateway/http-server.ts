@@ -10,6 +10,7 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../adapters/core/logger.js';
 import { ErrorCode } from '../schema/index.js';
+import { abuseLimits } from './abuse-limits.js';
 import { createErrorFormatter } from './error-masking.js';
 import { graphiqlPage } from './graphiql-page.js';
 import type { Consumer } from './auth/consumer.js';
@@ -29,6 +30,8 @@ export interface HttpServerOptions {
   /** Served at GET /metrics in the Prometheus text format. */
   metrics: Registry;
   plugins?: ApolloServerPlugin<HubContext>[];
+  /** Production mode: no introspection, no field suggestions. */
+  production?: boolean;
   /** The consumer an `Authorization` header names; null for none; throws UNAUTHENTICATED for a bad one. */
   authenticate?: (authorization: string | undefined) => Promise<Consumer | null>;
 }
@@ -92,17 +95,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
+  const limits = abuseLimits({ production: options.production ?? false });
   const apollo = new ApolloServer<HubContext>({
     schema: options.schema,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    introspection: true,
+    introspection: !options.production,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
       departmentErrorsPlugin,
       requestLogPlugin(options.logger),
+      ...(limits.plugins as ApolloServerPlugin<HubContext>[]),
       ...(options.plugins ?? []),
     ],
   });

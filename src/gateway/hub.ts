@@ -155,6 +155,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       port: options.port ?? 4000,
       corsOrigins: options.corsOrigins ?? [],
       isReady: () => ready,
+      production: options.production ?? false,
       authenticate: createAuthenticator(db, { jwt: options.jwt }),
       metrics: metrics.registry,
       plugins: [metrics.plugin, tracingPlugin],
