@@ -13,7 +13,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 export function abuseLimits(options: { production: boolean }) {
   const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: 12, ignoreIntrospection: true, flattenFragments: true },
-    maxAliases: { n: 30 },
+    maxAliases: { n: 64 },
     maxDirectives: { n: 50 },
     // The token limit is graphql-js's own parse option (see parseOptions below): armor's version throws
     // from a plugin hook on a syntax error, which Apollo answers with a 500.
