@@ -39,7 +39,9 @@ const config = {
 const targetNames = (values.targets?.split(',') ?? [...TARGET_NAMES]) as TargetName[];
 const logDir = join(BENCH_DIR, 'logs', new Date().toISOString().replace(/[:.]/g, '-'));
 // Every target process (and data preparation) reads its department deadline from here.
-if (values['deadline-ms']) process.env.HUITONG_DEPARTMENT_DEADLINE_MS = values['deadline-ms'];
+// At ≥ 1M permits a sync page can take longer than an interactive request's default 5 s.
+const deadlineMs = values['deadline-ms'] ?? (quick ? undefined : '60000');
+if (deadlineMs) process.env.HUITONG_DEPARTMENT_DEADLINE_MS = deadlineMs;
 const say = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const deadline = Date.now() + config.timeLimitMin * 60_000;
 
