@@ -31,7 +31,9 @@ describe('abusive documents', () => {
   it('still answers the IDE introspection and ordinary queries, and stays up', async () => {
     const introspection = await hub.query('{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }');
     expect(introspection.errors).toBeUndefined();
-    const ok = await hub.query('{ permits(first: 5) { nodes { applicant { permits(first: 2) { nodes { serviceItem { department { name } } } } } } } }');
+    // The five-hop query of the benchmarks: permits → applicant → permits → service item → department.
+    const ok = await hub.query(`{ permits(first: 30) { totalCount nodes { id title department { code name } applicant { id name permits(first: 10) {
+      totalCount nodes { id title status appliedAt department { code name } serviceItem { code name category department { code name } } } } } } } }`);
     expect(ok.errors).toBeUndefined();
     expect((await fetch(`${hub.hub.url}/healthz`)).status).toBe(200);
   });
