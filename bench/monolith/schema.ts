@@ -4,6 +4,7 @@
 // database — with per-request DataLoaders. No stitching, no delegation, no subgraph protocol: the cost
 // floor the hub is compared against. It implements what the benchmark workloads ask for (plus `permit`
 // and `departments`); the rest of the public schema answers with an error.
+import type { PermitListArgs } from '../../src/gateway/permit-lists.js';
 import { readFileSync } from 'node:fs';
 import DataLoader from 'dataloader';
 import { makeExecutableSchema } from '@graphql-tools/schema';
@@ -24,7 +25,6 @@ import {
   pageSize,
   scalarResolvers,
   toConnection,
-  type PermitStatus,
   type UnifiedPermit,
 } from '../../src/schema/index.js';
 import type { HubDatabase } from '../../src/storage/index.js';
@@ -35,19 +35,6 @@ interface ApplicantRow {
   id: string;
   kind: string;
   name: string;
-}
-interface PermitFilter {
-  departmentCodes?: string[] | null;
-  statuses?: PermitStatus[] | null;
-  applicantId?: string | null;
-  serviceItemCodes?: string[] | null;
-  appliedFrom?: string | null;
-  appliedTo?: string | null;
-}
-interface ListArgs {
-  filter?: PermitFilter | null;
-  first?: number | null;
-  after?: string | null;
 }
 interface DisclosureFilter {
   search?: string | null;
@@ -158,7 +145,7 @@ export function createMonolithSchema(db: Kysely<HubDatabase>, adapters: Readonly
   };
 
   /** One page across departments: one load per department (batched per request), merged in order. */
-  const permitList = async (args: ListArgs, scope: Map<string, string[]> | null, context: HubContext, info: GraphQLResolveInfo) => {
+  const permitList = async (args: PermitListArgs, scope: Map<string, string[]> | null, context: HubContext, info: GraphQLResolveInfo) => {
     const first = pageSize(args.first);
     const filter = args.filter ?? {};
     for (const code of filter.departmentCodes ?? []) {
@@ -261,7 +248,7 @@ export function createMonolithSchema(db: Kysely<HubDatabase>, adapters: Readonly
           if (ids.length > 1) throw badUserInput('value is valid as more than one identifier type; pass type', { argument: 'type' });
           return ids[0] ? byId(ids[0]) : null;
         },
-        permits: async (_: unknown, args: ListArgs, context: HubContext, info: GraphQLResolveInfo) => {
+        permits: async (_: unknown, args: PermitListArgs, context: HubContext, info: GraphQLResolveInfo) => {
           let scope: Map<string, string[]> | null = null;
           if (args.filter?.applicantId) {
             const decoded = decodeGlobalId(args.filter.applicantId);
@@ -304,7 +291,7 @@ export function createMonolithSchema(db: Kysely<HubDatabase>, adapters: Readonly
         identifiers: (a: ApplicantRow, _: unknown, context: HubContext) => loaders(context).identifiers.load(a.id),
         records: async (a: ApplicantRow, _: unknown, context: HubContext) =>
           (await loaders(context).records.load(a.id)).map((r) => ({ department: r.department, localId: r.localId, name: r.name })),
-        permits: async (a: ApplicantRow, args: ListArgs, context: HubContext, info: GraphQLResolveInfo) =>
+        permits: async (a: ApplicantRow, args: PermitListArgs, context: HubContext, info: GraphQLResolveInfo) =>
           permitList({ ...args, filter: { ...args.filter, applicantId: null } }, scopeOf(await loaders(context).records.load(a.id)), context, info),
       },
       ApplicantRecord: {
