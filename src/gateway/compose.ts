@@ -18,6 +18,11 @@ export interface ComposedGateway {
   departments: ReadonlyMap<string, Subschema>;
 }
 
+export interface ComposeOptions {
+  /** Rewrites the gateway's resolver map before stitching: how governance wraps every governed field in one place. */
+  transformResolvers?: (resolvers: Record<string, any>) => Record<string, any>;
+}
+
 const RECORD_KEYS = parse('query ($id: ID!) { applicant(id: $id) { _recordKeys } }');
 
 /**
@@ -29,7 +34,7 @@ const RECORD_KEYS = parse('query ($id: ID!) { applicant(id: $id) { _recordKeys }
  * @example
  * const { schema } = composeGateway([marketEndpoint, housingEndpoint, catalogueEndpoint, identityEndpoint]);
  */
-export function composeGateway(endpoints: readonly SubgraphEndpoint[]): ComposedGateway {
+export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: ComposeOptions = {}): ComposedGateway {
   const subschema = (e: SubgraphEndpoint, merge?: Subschema['merge']) =>
     new Subschema({ name: e.name, schema: buildSchema(e.sdl), executor: e.executor, batch: true, ...(merge ? { merge } : {}) });
 
@@ -68,7 +73,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[]): Composed
     subschemas: [...departments.values(), catalogue, identity],
     // With no department registered yet, the permit types still have to exist for the gateway's own fields.
     typeDefs: departments.size ? gatewaySdl : [departmentSdl, gatewaySdl],
-    resolvers: {
+    resolvers: (options.transformResolvers ?? ((r) => r))({
       ...memoizedScalarResolvers,
       Query: {
         viewer: (_root: unknown, _args: unknown, context: HubContext) =>
@@ -135,7 +140,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[]): Composed
             resolvePermitList(departments, pageRequests, { ...args, filter: { ...args.filter, applicantId: null } }, recordScope(applicant._recordKeys ?? []), context, info),
         },
       },
-    },
+    }),
   });
 
   const schema = filterSchema({

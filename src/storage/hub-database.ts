@@ -46,6 +46,9 @@ export interface HubDatabase {
     kind: string | null;
     name: string;
     identifiers: ColumnType<Array<{ type: string; value: string }>, string, string>;
+    /** Contact data as the department stores it: personal data, never logged, masked by the gateway. */
+    phone: string | null;
+    address: string | null;
     synced_at: Generated<Date>;
   };
   applicant_identifiers: { type: string; value: string; applicant_id: string };
@@ -71,6 +74,38 @@ export interface HubDatabase {
     reason: string;
     applicant_ids: ColumnType<string[], string, string>;
     records: ColumnType<Array<{ department: string; localId: string }>, string, string>;
+    created_at: Generated<Date>;
+  };
+  purposes: { code: string; description: string; created_at: Generated<Date> };
+  access_requests: {
+    id: Generated<number>;
+    consumer_id: string;
+    department_code: string;
+    fields: ColumnType<string[], string, string>;
+    purpose: string;
+    legal_basis: string;
+    clear_text: boolean;
+    valid_from: Date;
+    valid_until: Date;
+    status: ColumnType<string, string | undefined, string>;
+    submitted_at: Generated<Date>;
+    due_on: ColumnType<string, string, string>;
+    decided_at: Date | null;
+    decided_by: string | null;
+    decision_reason: string | null;
+  };
+  grants: {
+    id: Generated<number>;
+    consumer_id: string;
+    department_code: string;
+    fields: ColumnType<string[], string, string>;
+    purpose: string;
+    legal_basis: string;
+    clear_text: boolean;
+    valid_from: Date;
+    valid_until: Date;
+    request_id: number | null;
+    revoked_at: Date | null;
     created_at: Generated<Date>;
   };
   api_keys: { id: string; consumer_id: string; key_hash: string; prefix: string; created_at: Generated<Date>; revoked_at: Date | null };

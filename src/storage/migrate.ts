@@ -3,6 +3,7 @@ import * as hubFoundation from './migrations/2026-11-26T0800-hub-foundation.js';
 import * as consumers from './migrations/2026-11-26T0900-consumers.js';
 import * as identityStewardship from './migrations/2026-11-26T1100-identity-stewardship.js';
 import * as auditLog from './migrations/2026-11-26T1000-audit-log.js';
+import * as governance from './migrations/2026-11-26T1200-governance.js';
 
 // Listed statically (not read from disk) so the bundle knows them and the order is reviewed in a diff.
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T0900-consumers': consumers,
   '2026-11-26T1000-audit-log': auditLog,
   '2026-11-26T1100-identity-stewardship': identityStewardship,
+  '2026-11-26T1200-governance': governance,
 };
 
 /**
