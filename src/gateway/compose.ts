@@ -42,6 +42,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
   const departmentEndpoints = new Map(endpoints.filter((e) => e.role === 'department').map((e) => [e.name, e]));
   let catalogue: Subschema | undefined;
   let identity: Subschema | undefined;
+  const services: Subschema[] = [];
   for (const e of endpoints) {
     if (e.role === 'department') departments.set(e.name, subschema(e));
     else if (e.role === 'catalogue') {
@@ -49,7 +50,8 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
         Department: { selectionSet: '{ code }', fieldName: '_departmentsByCodes', key: ({ code }: { code: string }) => code, argsFromKeys: (codes) => ({ codes }) },
         ServiceItem: { selectionSet: '{ code }', fieldName: '_serviceItemsByCodes', key: ({ code }: { code: string }) => code, argsFromKeys: (codes) => ({ codes }) },
       });
-    } else identity = subschema(e);
+    } else if (e.role === 'identity') identity = subschema(e);
+    else services.push(subschema(e));
   }
   if (!catalogue || !identity) throw new Error('the gateway needs the catalogue and identity subgraphs');
   const identitySchema = identity;
@@ -70,7 +72,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
   const pageRequests = new PageRequests(() => stitched.getType('_PermitPage') as GraphQLObjectType);
 
   const stitched = stitchSchemas({
-    subschemas: [...departments.values(), catalogue, identity],
+    subschemas: [...departments.values(), catalogue, identity, ...services],
     // With no department registered yet, the permit types still have to exist for the gateway's own fields.
     typeDefs: departments.size ? gatewaySdl : [departmentSdl, gatewaySdl],
     resolvers: (options.transformResolvers ?? ((r) => r))({

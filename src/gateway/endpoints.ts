@@ -6,7 +6,8 @@ import type { Executor } from '@graphql-tools/utils';
 /** A subgraph as the gateway sees it: its shipped SDL and how to send it a request. */
 export interface SubgraphEndpoint {
   name: string;
-  role: 'department' | 'catalogue' | 'identity';
+  /** `service`: a hub-wide subgraph with no merged types of its own (governance). */
+  role: 'department' | 'catalogue' | 'identity' | 'service';
   sdl: string;
   executor: Executor;
 }

@@ -44,6 +44,11 @@ export interface HubOptions {
   demoCredentialsDir?: string | undefined;
   /** Production mode: refuses to start while any demo key is live. */
   production?: boolean;
+  /**
+   * Sharing classes, grants, masking and the audit trail (default on). Off only for benchmarks that
+   * compare the bare gateway with the monolith baseline.
+   */
+  governance?: boolean;
   /** Single sign-on: accept JWTs from this issuer, checked against its JWKS. */
   jwt?: JwtSettings | undefined;
   logger: Logger;
