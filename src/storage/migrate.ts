@@ -4,6 +4,7 @@ import * as consumers from './migrations/2026-11-26T0900-consumers.js';
 import * as identityStewardship from './migrations/2026-11-26T1100-identity-stewardship.js';
 import * as auditLog from './migrations/2026-11-26T1000-audit-log.js';
 import * as governance from './migrations/2026-11-26T1200-governance.js';
+import * as governanceWorkflow from './migrations/2026-11-26T1300-governance-workflow.js';
 
 // Listed statically (not read from disk) so the bundle knows them and the order is reviewed in a diff.
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T1000-audit-log': auditLog,
   '2026-11-26T1100-identity-stewardship': identityStewardship,
   '2026-11-26T1200-governance': governance,
+  '2026-11-26T1300-governance-workflow': governanceWorkflow,
 };
 
 /**

@@ -1,0 +1,314 @@
+import { departmentStubSdl, pageInfoSdl, scalarsSdl } from '../../schema/sdl/common.js';
+
+/** The governance subgraph: the purpose catalogue, conditional-sharing requests and grants, and the audit search. */
+export const governanceSdl = /* GraphQL */ `
+  ${scalarsSdl}
+  ${departmentStubSdl}
+  ${pageInfoSdl}
+
+  "A purpose of use a consumer declares (x-purpose header) and states in a request. 用途"
+  type Purpose {
+    "ASCII code, e.g. LICENSING_REVIEW. 用途代码"
+    code: String!
+    "What the purpose is, in English and Chinese. 用途说明"
+    description: String!
+  }
+
+  "State of an access request. 申请状态"
+  enum AccessRequestStatus {
+    "Awaiting the owning department's decision. 待审批"
+    PENDING
+    "Approved: a grant was created. 已同意"
+    APPROVED
+    "Rejected, with a reason. 已拒绝"
+    REJECTED
+  }
+
+  "Which side of a request the caller is on. 申请视角"
+  enum AccessRequestRole {
+    "Requests the caller made. 我提出的申请"
+    MINE
+    "Requests the caller may decide: to its department, or every request for a steward. 待我审批的申请"
+    TO_DECIDE
+  }
+
+  "Which side of a grant the caller is on. 授权视角"
+  enum GrantRole {
+    "Grants the caller holds. 我获得的授权"
+    HELD
+    "Grants the caller's department gave, or every grant for a steward. 我方给出的授权"
+    GIVEN
+  }
+
+  "A consumer's request to read another department's conditional data (有条件共享申请). Due 10 working days after submission. 共享申请"
+  type AccessRequest {
+    "Opaque id. 标识"
+    id: ID!
+    "The consumer that asked. 申请方标识"
+    consumerId: String!
+    "The consumer's name. 申请方名称"
+    consumerName: String
+    "The department that owns the data and decides. 数据提供部门"
+    department: Department!
+    "Field coordinates (ApplicantRecord.phone) or whole types (ApplicantRecord) asked for. 申请的数据项"
+    fields: [String!]!
+    "Purpose code from the catalogue. 用途代码"
+    purpose: String!
+    "The legal basis stated. 共享依据"
+    legalBasis: String!
+    "Whether personal data is asked for unmasked. 是否申请明文"
+    clearText: Boolean!
+    "Start of the period asked for. 申请有效期起"
+    validFrom: DateTime!
+    "End of the period asked for. 申请有效期止"
+    validUntil: DateTime!
+    "State. 状态"
+    status: AccessRequestStatus!
+    "When it was submitted. 提交时间"
+    submittedAt: DateTime!
+    "The day the decision is due: 10 working days after submission, by the hub's working-day calendar. 答复期限"
+    dueOn: Date!
+    "Still pending after its due day (Asia/Shanghai). 是否逾期"
+    overdue: Boolean!
+    "When it was decided. 审批时间"
+    decidedAt: DateTime
+    "The consumer that decided. 审批人"
+    decidedBy: String
+    "Why it was approved or rejected. 审批理由"
+    decisionReason: String
+    "The grant an approval created. 对应授权"
+    grant: Grant
+  }
+
+  "A live permission to a department's conditional data (共享授权); expires by itself at validUntil. 授权"
+  type Grant {
+    "Opaque id. 标识"
+    id: ID!
+    "The consumer that holds it. 被授权方标识"
+    consumerId: String!
+    "The consumer's name. 被授权方名称"
+    consumerName: String
+    "The department whose data it opens. 数据提供部门"
+    department: Department!
+    "Field coordinates or whole types. 授权数据项"
+    fields: [String!]!
+    "The only purpose it is valid for. 用途代码"
+    purpose: String!
+    "The legal basis. 共享依据"
+    legalBasis: String!
+    "Whether personal data is released unmasked. 是否明文"
+    clearText: Boolean!
+    "Start of validity. 有效期起"
+    validFrom: DateTime!
+    "End of validity. 有效期止"
+    validUntil: DateTime!
+    "Not revoked and valid now. 是否生效"
+    active: Boolean!
+    "When it was created. 创建时间"
+    createdAt: DateTime!
+    "The request it came from. 来源申请"
+    request: AccessRequest
+    "When it was revoked. 撤销时间"
+    revokedAt: DateTime
+    "Who revoked it. 撤销人"
+    revokedBy: String
+    "Why it was revoked. 撤销理由"
+    revokeReason: String
+  }
+
+  "An edge of an access request list. 申请列表边"
+  type AccessRequestEdge {
+    "The request. 申请"
+    node: AccessRequest!
+    "Position to pass as after. 游标"
+    cursor: String!
+  }
+
+  "A page of access requests, newest first. 共享申请分页"
+  type AccessRequestConnection {
+    "Requests with cursors. 边"
+    edges: [AccessRequestEdge!]!
+    "Requests alone. 节点"
+    nodes: [AccessRequest!]!
+    "Paging state. 分页信息"
+    pageInfo: PageInfo!
+    "Requests matching the filter that the caller may see. 总数"
+    totalCount: Int!
+  }
+
+  "An edge of a grant list. 授权列表边"
+  type GrantEdge {
+    "The grant. 授权"
+    node: Grant!
+    "Position to pass as after. 游标"
+    cursor: String!
+  }
+
+  "A page of grants, newest first. 授权分页"
+  type GrantConnection {
+    "Grants with cursors. 边"
+    edges: [GrantEdge!]!
+    "Grants alone. 节点"
+    nodes: [Grant!]!
+    "Paging state. 分页信息"
+    pageInfo: PageInfo!
+    "Grants matching the filter that the caller may see. 总数"
+    totalCount: Int!
+  }
+
+  "Filters for access requests. 共享申请筛选"
+  input AccessRequestFilter {
+    "Only this state. 状态"
+    status: AccessRequestStatus
+    "Only requests the caller made, or only those it may decide. 视角"
+    role: AccessRequestRole
+    "Only overdue requests (true) or only those that are not (false). 是否逾期"
+    overdue: Boolean
+    "Only requests to this department. 数据提供部门"
+    departmentCode: String
+  }
+
+  "Filters for grants. 授权筛选"
+  input GrantFilter {
+    "Only grants valid now and not revoked (true), or only the others (false). 是否生效"
+    active: Boolean
+    "Only grants the caller holds, or only those its department gave. 视角"
+    role: GrantRole
+    "Only grants on this department's data. 数据提供部门"
+    departmentCode: String
+  }
+
+  "What a consumer asks for. 共享申请内容"
+  input AccessRequestInput {
+    "The department that owns the data. 数据提供部门"
+    departmentCode: String!
+    "Field coordinates (ApplicantRecord.phone) or whole types (ApplicantRecord) the hub governs. 申请的数据项"
+    fields: [String!]!
+    "A purpose code from the catalogue. 用途代码"
+    purpose: String!
+    "The law, regulation or document that allows the use. 共享依据"
+    legalBasis: String!
+    "Start of the period. 有效期起"
+    validFrom: DateTime!
+    "End of the period: after the start, and at most a year later. 有效期止"
+    validUntil: DateTime!
+    "Ask for personal data unmasked. 是否申请明文"
+    clearText: Boolean = false
+  }
+
+  "Outcome of an audited operation. 审计结果"
+  enum AuditOutcome {
+    "Everything asked for was released. 已提供"
+    RELEASED
+    "Some departments' data was withheld or failed. 部分提供"
+    PARTIAL
+    "Nothing was released: not allowed. 已拒绝"
+    DENIED
+    "Nothing was released: an error. 失败"
+    FAILED
+  }
+
+  "What one department released in an audited operation. 部门数据提供情况"
+  type AuditRelease {
+    "The department whose data it is. 数据提供部门"
+    department: Department!
+    "Fields released in clear text. 明文提供的数据项"
+    clearFields: [String!]!
+    "Fields released masked. 脱敏提供的数据项"
+    maskedFields: [String!]!
+    "The department's record ids released. 涉及的部门记录"
+    recordIds: [String!]!
+  }
+
+  "One operation that touched another department's data, from the tamper-evident audit log. 审计事件"
+  type AuditEvent {
+    "Position in the hash chain. 序号"
+    seq: Int!
+    "When it was written (the database clock). 时间"
+    at: DateTime!
+    "The consumer. 调用方标识"
+    consumerId: String!
+    "The consumer's own department, if any. 调用方所属部门"
+    consumerDepartment: Department
+    "The purpose declared. 用途"
+    purpose: String!
+    "The GraphQL operation name, if given. 操作名称"
+    operationName: String
+    "Hash of the operation's document. 操作摘要"
+    operationHash: String!
+    "Per department, what was released. 数据提供情况"
+    released: [AuditRelease!]!
+    "Applicants whose data was released. 涉及的申请人"
+    applicantIds: [ID!]!
+    "Outcome. 结果"
+    outcome: AuditOutcome!
+    "The request id, to join with the access log. 请求标识"
+    requestId: String
+    "The event's link hash in the chain. 链哈希"
+    hash: String!
+  }
+
+  "An edge of an audit event list. 审计事件列表边"
+  type AuditEventEdge {
+    "The event. 审计事件"
+    node: AuditEvent!
+    "Position to pass as after. 游标"
+    cursor: String!
+  }
+
+  "A page of audit events, oldest first. 审计事件分页"
+  type AuditEventConnection {
+    "Events with cursors. 边"
+    edges: [AuditEventEdge!]!
+    "Events alone. 节点"
+    nodes: [AuditEvent!]!
+    "Paging state. 分页信息"
+    pageInfo: PageInfo!
+  }
+
+  "Filters for the audit search; every one is an index lookup. 审计检索条件"
+  input AuditEventFilter {
+    "Only this consumer. 调用方标识"
+    consumerId: String
+    "Only events that released this department's data. 数据提供部门"
+    department: String
+    "Only events that released this applicant's data: who accessed it. 申请人标识"
+    applicantId: ID
+    "Only events that released this department record (with department, in that department). 部门记录编号"
+    recordId: String
+    "At or after. 起始时间"
+    from: DateTime
+    "Before. 截止时间"
+    to: DateTime
+    "Only this outcome. 结果"
+    outcome: AuditOutcome
+    "Only this operation name. 操作名称"
+    operationName: String
+  }
+
+  "Entry points of the data-sharing hub. 查询入口"
+  type Query {
+    "The purpose catalogue: the codes x-purpose may carry. 用途目录"
+    purposes: [Purpose!]!
+    "Access requests the caller may see: its own, its department's to decide, or all for a steward. 共享申请"
+    accessRequests(filter: AccessRequestFilter, first: Int = 20, after: String): AccessRequestConnection!
+    "Grants the caller may see: those it holds, those its department gave, or all for a steward. 共享授权"
+    grants(filter: GrantFilter, first: Int = 20, after: String): GrantConnection!
+    "Search the audit log, e.g. who accessed an applicant's data. Steward only. 审计检索"
+    auditEvents(filter: AuditEventFilter, first: Int = 20, after: String): AuditEventConnection!
+  }
+
+  "Changes to the hub's data: identity stewardship and data-sharing governance. 变更操作"
+  type Mutation {
+    "Add a purpose to the catalogue or change its description. Steward only. 维护用途目录"
+    savePurpose(code: String!, description: String!): Purpose!
+    "Ask another department for its conditional data. Departments and portals only. 提出共享申请"
+    requestAccess(input: AccessRequestInput!): AccessRequest!
+    "Approve a pending request, creating a grant. The owning department or a steward. 同意共享申请"
+    approveAccessRequest(id: ID!, reason: String!): AccessRequest!
+    "Reject a pending request. The owning department or a steward. 拒绝共享申请"
+    rejectAccessRequest(id: ID!, reason: String!): AccessRequest!
+    "Revoke a grant before it expires. The owning department or a steward. 撤销授权"
+    revokeGrant(id: ID!, reason: String!): Grant!
+  }
+`;

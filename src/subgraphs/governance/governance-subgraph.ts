@@ -1,0 +1,175 @@
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import { badUserInput, decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId, pageSize, scalarResolvers, toConnection } from '../../schema/index.js';
+import type { HubDatabase } from '../../storage/index.js';
+import type { Subgraph } from '../department/department-subgraph.js';
+import { accessRequestCondition, decideAccessRequest, isOverdue, MAX_PERIOD_DAYS, shanghaiDate, submitAccessRequest, type AccessRequestFilter, type AccessRequestInput } from './access-requests.js';
+import { auditEventsPage, type AuditEventFilterInput } from './audit-events-query.js';
+import { requireConsumer, requireRequester, requireSteward, type GovernanceContext } from './governance-context.js';
+import { governanceSdl } from './governance-sdl.js';
+import type { AccessRequestRow, GovernanceDatabase, GrantRow } from './governance-tables.js';
+import { grantCondition, isGrantActive, revokeGrant, type GrantFilter } from './grants.js';
+import { listPurposes, savePurpose } from './purpose-catalogue.js';
+
+export interface GovernanceSubgraphOptions {
+  /**
+   * The field coordinates the hub governs (`ApplicantRecord.phone`, `Permit.applicant`, …), against which
+   * requests are checked; a whole type is accepted when it has one. A function is read on every request,
+   * so the gateway may hand over a list it computes later.
+   */
+  governedFields: Iterable<string> | (() => Iterable<string>);
+  /** The clock (tests move it); default the system clock. */
+  now?: () => Date;
+  /** Longest period one request may ask for, in days (default 366). */
+  maxPeriodDays?: number;
+}
+
+type Args<T> = T & Record<string, unknown>;
+
+/**
+ * The governance subgraph: the purpose catalogue, conditional-sharing requests with due dates on the
+ * working-day calendar, grants that expire by themselves, and the data steward's audit search. It reads
+ * `context.consumer` and answers FORBIDDEN to whoever may not do something; it has no merged types and
+ * joins the gateway with the `service` role.
+ *
+ * @example
+ * const governance = createGovernanceSubgraph(hub.db, { governedFields: ['ApplicantRecord.phone', 'ApplicantRecord.address'] });
+ */
+export function createGovernanceSubgraph(db: Kysely<HubDatabase>, options: GovernanceSubgraphOptions): Subgraph {
+  const gdb = db as unknown as Kysely<GovernanceDatabase>;
+  const now = options.now ?? (() => new Date());
+  const governed = options.governedFields;
+  const settings = {
+    governedFields: typeof governed === 'function' ? governed : () => governed,
+    now,
+    maxPeriodDays: options.maxPeriodDays ?? MAX_PERIOD_DAYS,
+  };
+
+  // Per-request loaders: one query for every consumer name, grant or request a response shows.
+  const perRequest = new WeakMap<object, ReturnType<typeof makeLoaders>>();
+  const loaders = (context: object | undefined) => {
+    if (!context) return makeLoaders(gdb);
+    let l = perRequest.get(context);
+    if (!l) perRequest.set(context, (l = makeLoaders(gdb)));
+    return l;
+  };
+
+  const numericKey = (id: string, type: 'AccessRequest' | 'Grant') => {
+    const decoded = decodeGlobalId(id);
+    const n = decoded?.type === type ? Number(decoded.key) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n <= 0) throw badUserInput(`id is not ${type === 'Grant' ? 'a grant' : 'an access request'} id`, { argument: 'id' });
+    return n;
+  };
+
+  const schema = makeExecutableSchema({
+    typeDefs: governanceSdl,
+    resolvers: {
+      ...scalarResolvers,
+      Query: {
+        purposes: () => listPurposes(db),
+        accessRequests: async (_: unknown, args: Args<{ filter?: AccessRequestFilter | null; first?: number | null; after?: string | null }>, context: GovernanceContext) => {
+          const consumer = requireConsumer(context);
+          const first = pageSize(args.first);
+          const today = shanghaiDate(now());
+          let page = db.selectFrom('access_requests').selectAll().where((eb) => accessRequestCondition(eb, consumer, args.filter, today));
+          if (args.after) page = page.where('id', '<', cursorId(args.after, 'accessRequests'));
+          const [rows, count] = await Promise.all([
+            page.orderBy('id', 'desc').limit(first + 1).execute(),
+            db.selectFrom('access_requests').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => accessRequestCondition(eb, consumer, args.filter, today)).executeTakeFirstOrThrow(),
+          ]);
+          return toConnection(rows, first, Number(count.n), (r) => encodeCursor('accessRequests', { id: r.id }));
+        },
+        grants: async (_: unknown, args: Args<{ filter?: GrantFilter | null; first?: number | null; after?: string | null }>, context: GovernanceContext) => {
+          const consumer = requireConsumer(context);
+          const first = pageSize(args.first);
+          const at = now();
+          let page = gdb.selectFrom('grants').selectAll().where((eb) => grantCondition(eb, consumer, args.filter, at));
+          if (args.after) page = page.where('id', '<', cursorId(args.after, 'grants'));
+          const [rows, count] = await Promise.all([
+            page.orderBy('id', 'desc').limit(first + 1).execute(),
+            gdb.selectFrom('grants').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => grantCondition(eb, consumer, args.filter, at)).executeTakeFirstOrThrow(),
+          ]);
+          return toConnection(rows, first, Number(count.n), (r) => encodeCursor('grants', { id: r.id }));
+        },
+        auditEvents: async (_: unknown, args: Args<{ filter?: AuditEventFilterInput | null; first?: number | null; after?: string | null }>, context: GovernanceContext) => {
+          requireSteward(context);
+          return auditEventsPage(db, args.filter, pageSize(args.first), args.after);
+        },
+      },
+      Mutation: {
+        savePurpose: async (_: unknown, args: Args<{ code: string; description: string }>, context: GovernanceContext) => {
+          requireSteward(context);
+          return savePurpose(db, args.code, args.description);
+        },
+        requestAccess: async (_: unknown, args: Args<{ input: AccessRequestInput }>, context: GovernanceContext) =>
+          submitAccessRequest(db, requireRequester(context), args.input, settings),
+        approveAccessRequest: (_: unknown, args: Args<{ id: string; reason: string }>, context: GovernanceContext) =>
+          decideAccessRequest(db, context ?? {}, numericKey(args.id, 'AccessRequest'), 'APPROVED', args.reason, now()),
+        rejectAccessRequest: (_: unknown, args: Args<{ id: string; reason: string }>, context: GovernanceContext) =>
+          decideAccessRequest(db, context ?? {}, numericKey(args.id, 'AccessRequest'), 'REJECTED', args.reason, now()),
+        revokeGrant: (_: unknown, args: Args<{ id: string; reason: string }>, context: GovernanceContext) =>
+          revokeGrant(gdb, context ?? {}, numericKey(args.id, 'Grant'), args.reason, now()),
+      },
+      AccessRequest: {
+        id: (r: AccessRequestRow) => encodeGlobalId('AccessRequest', String(r.id)),
+        consumerId: (r: AccessRequestRow) => r.consumer_id,
+        consumerName: (r: AccessRequestRow, _: unknown, context: object) => loaders(context).consumerNames.load(r.consumer_id),
+        department: (r: AccessRequestRow) => ({ code: r.department_code }),
+        legalBasis: (r: AccessRequestRow) => r.legal_basis,
+        clearText: (r: AccessRequestRow) => r.clear_text,
+        validFrom: (r: AccessRequestRow) => r.valid_from,
+        validUntil: (r: AccessRequestRow) => r.valid_until,
+        submittedAt: (r: AccessRequestRow) => r.submitted_at,
+        dueOn: (r: AccessRequestRow) => String(r.due_on).slice(0, 10),
+        overdue: (r: AccessRequestRow) => isOverdue(r, now()),
+        decidedAt: (r: AccessRequestRow) => r.decided_at,
+        decidedBy: (r: AccessRequestRow) => r.decided_by,
+        decisionReason: (r: AccessRequestRow) => r.decision_reason,
+        grant: (r: AccessRequestRow, _: unknown, context: object) => (r.status === 'APPROVED' ? loaders(context).grantsByRequest.load(r.id) : null),
+      },
+      Grant: {
+        id: (g: GrantRow) => encodeGlobalId('Grant', String(g.id)),
+        consumerId: (g: GrantRow) => g.consumer_id,
+        consumerName: (g: GrantRow, _: unknown, context: object) => loaders(context).consumerNames.load(g.consumer_id),
+        department: (g: GrantRow) => ({ code: g.department_code }),
+        legalBasis: (g: GrantRow) => g.legal_basis,
+        clearText: (g: GrantRow) => g.clear_text,
+        validFrom: (g: GrantRow) => g.valid_from,
+        validUntil: (g: GrantRow) => g.valid_until,
+        active: (g: GrantRow) => isGrantActive(g, now()),
+        createdAt: (g: GrantRow) => g.created_at,
+        request: (g: GrantRow, _: unknown, context: object) => (g.request_id === null ? null : loaders(context).requests.load(g.request_id)),
+        revokedAt: (g: GrantRow) => g.revoked_at,
+        revokedBy: (g: GrantRow) => g.revoked_by,
+        revokeReason: (g: GrantRow) => g.revoke_reason,
+      },
+    },
+  });
+  return { name: 'governance', sdl: governanceSdl, schema };
+}
+
+/** The id inside a list's cursor; BAD_USER_INPUT for a cursor from another list or a forged one. */
+function cursorId(after: string, kind: string): number {
+  const { id } = decodeCursor<{ id: unknown }>(after, kind);
+  if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw badUserInput('after is not a valid cursor for this list', { argument: 'after' });
+  return id;
+}
+
+function makeLoaders(db: Kysely<GovernanceDatabase>) {
+  return {
+    consumerNames: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.selectFrom('consumers').select(['id', 'name']).where('id', 'in', ids).execute();
+      const names = new Map(rows.map((r) => [r.id, r.name]));
+      return ids.map((id) => names.get(id) ?? null);
+    }),
+    grantsByRequest: new DataLoader(async (ids: readonly number[]) => {
+      const rows = await db.selectFrom('grants').selectAll().where('request_id', 'in', ids).execute();
+      return ids.map((id) => (rows.find((r) => r.request_id === id) as GrantRow | undefined) ?? null);
+    }),
+    requests: new DataLoader(async (ids: readonly number[]) => {
+      const rows = await db.selectFrom('access_requests').selectAll().where('id', 'in', ids).execute();
+      return ids.map((id) => (rows.find((r) => r.id === id) as AccessRequestRow | undefined) ?? null);
+    }),
+  };
+}
