@@ -118,11 +118,11 @@ export const gatewaySdl = /* GraphQL */ `
 
   extend type Permit {
     "The applicant, linked across departments by the identity service. 申请人"
-    applicant: Applicant
+    applicant: Applicant @share(level: OPEN)
   }
 
   extend type Applicant {
     "This applicant's permits in every department, merged newest first. 申请人在各部门的办件"
-    permits(filter: PermitFilter, first: Int = 20, after: String): PermitConnection
+    permits(filter: PermitFilter, first: Int = 20, after: String): PermitConnection @share(level: OPEN, person: UNCONDITIONAL)
   }
 `;

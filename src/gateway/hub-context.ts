@@ -1,5 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import type { Consumer } from './auth/consumer.js';
+import type { RequestGovernance } from './governance/request-governance.js';
 
 /**
  * What every gateway request carries. Errors a resolver cannot raise without failing its whole field —
@@ -13,6 +14,8 @@ export interface HubContext {
   /** The purpose code the request declared in `x-purpose`, if any. */
   purpose: string | null;
   departmentErrors: GraphQLError[];
+  /** Set once the operation is known; absent when governance is off. */
+  governance?: RequestGovernance;
 }
 
 export function createHubContext(requestId: string, consumer: Consumer | null = null, purpose: string | null = null): HubContext {

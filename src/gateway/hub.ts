@@ -10,6 +10,10 @@ import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.
 import { syncIdentity, type ApplicantSource, type SyncReport } from '../subgraphs/identity/sync.js';
 import type { ApplicantRecord } from '../schema/model.js';
 import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
+import { createAuditLog, ensureAuditWriterRole, type AuditHashAlgorithm, type AuditLog, type AuditSigner } from '../storage/audit-log/index.js';
+import { createGovernanceSubgraph, createPurposeCatalogue, liveGrants, seedDemoPurposes } from '../subgraphs/governance/index.js';
+import { governancePlugin, governResolvers, guardIdentifierLookups, readFieldPolicies } from './governance/index.js';
+import { gatewaySdl } from './gateway-sdl.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { liveDemoKeys, seedDemoCredentials } from './auth/demo-credentials.js';
 import type { JwtSettings } from './auth/jwt.js';
@@ -20,7 +24,7 @@ import { startTracing, tracingObserver, tracingPlugin } from './tracing.js';
 import { composeGateway } from './compose.js';
 import type { SubgraphEndpoint } from './endpoints.js';
 import { httpEndpoint, inProcessEndpoint } from './endpoints.js';
-import { startHttpServer, type RunningHttpServer } from './http-server.js';
+import { startHttpServer, type AbuseOptions, type RunningHttpServer } from './http-server.js';
 import { loadRegistry, resolveConnection, type DepartmentEntry } from './registry.js';
 
 export interface HubOptions {
@@ -49,8 +53,12 @@ export interface HubOptions {
    * compare the bare gateway with the monolith baseline.
    */
   governance?: boolean;
+  /** The audit trail: checkpoint signer (its key kept outside the database), hash algorithm, checkpoint period. */
+  audit?: { signer?: AuditSigner | undefined; hash?: AuditHashAlgorithm; checkpointEvery?: number; checkpointIntervalMs?: number };
   /** Single sign-on: accept JWTs from this issuer, checked against its JWKS. */
   jwt?: JwtSettings | undefined;
+  /** Rate limits, trusted documents, proxy trust (see AbuseOptions); none when absent. */
+  abuse?: AbuseOptions | undefined;
   logger: Logger;
 }
 
@@ -59,6 +67,8 @@ export interface Hub {
   db: Kysely<HubDatabase>;
   /** Wrapped adapters of in-process departments, by code (tests read their call counters). */
   adapters: ReadonlyMap<string, RuntimeAdapter>;
+  /** The audit trail the gateway writes every cross-department release to. */
+  audit: AuditLog;
   sync(): Promise<SyncReport>;
   stop(): Promise<void>;
 }
@@ -97,10 +107,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   };
   let http: RunningHttpServer | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let checkpointTimer: NodeJS.Timeout | undefined;
   try {
     await migrateToLatest(db);
     await seedBuiltInCalendars(db);
-    if (options.demoCredentialsDir) await seedDemoCredentials(db, options.demoCredentialsDir);
+    if (options.demoCredentialsDir) {
+      await seedDemoCredentials(db, options.demoCredentialsDir);
+      await seedDemoPurposes(db);
+    }
     if (options.production) {
       const demo = await liveDemoKeys(db);
       if (demo.length) throw new Error(`production mode refuses to start while demo keys are live (${demo.join(', ')}); revoke them with \`huitong keys revoke\``);
@@ -119,7 +133,20 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       endpoints.push(inProcessEndpoint(createDepartmentSubgraph(adapter), 'department'));
     }
     endpoints.push(inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue'), inProcessEndpoint(createIdentitySubgraph(db), 'identity'));
-    const { schema } = composeGateway(endpoints);
+    // Every field's sharing class comes from the @share directives in the SDL that defines it.
+    const policies = readFieldPolicies([...new Set(endpoints.map((e) => e.sdl)), gatewaySdl]);
+    endpoints.push(inProcessEndpoint(createGovernanceSubgraph(db, { governedFields: policies.keys() }), 'service'));
+    const governed = options.governance !== false;
+    const composed = composeGateway(endpoints, governed ? { transformResolvers: governResolvers(policies) } : {}).schema;
+    const schema = governed ? guardIdentifierLookups(composed) : composed;
+    const audit = await openAuditLog(db, options, logger);
+    const signer = options.audit?.signer;
+    if (signer && options.audit?.checkpointIntervalMs !== 0) {
+      const checkpoint = () => void audit.checkpoint().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
+      checkpointTimer = setInterval(checkpoint, options.audit?.checkpointIntervalMs ?? 60_000);
+      checkpointTimer.unref();
+    }
+    const purposes = createPurposeCatalogue(db);
 
     const sources: ApplicantSource[] = endpoints
       .filter((e) => e.role === 'department')
@@ -162,8 +189,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       isReady: () => ready,
       production: options.production ?? false,
       authenticate: createAuthenticator(db, { jwt: options.jwt }),
+      ...options.abuse,
       metrics: metrics.registry,
-      plugins: [metrics.plugin, tracingPlugin],
+      plugins: [
+        metrics.plugin,
+        tracingPlugin,
+        ...(governed ? [governancePlugin({ audit, grants: (consumerId, at) => liveGrants(db, consumerId, at), purposeExists: (code) => purposes.has(code), logger })] : []),
+      ],
       departmentsHealth: async () => {
         const departments = endpoints.filter((e) => e.role === 'department');
         const health = await Promise.all(departments.map((e) => departmentHealth(e)));
@@ -176,11 +208,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       url: running.url,
       db,
       adapters,
+      audit,
       sync,
       async stop() {
         ready = false;
         clearInterval(timer);
+        clearInterval(checkpointTimer);
         await running.stop();
+        // The tail written since the last checkpoint gets its signature before the hub goes away.
+        if (signer) await audit.checkpoint().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
         await Promise.all([...adapters.values()].map((a) => a.close().catch(() => {})));
         await database.close();
         await stopTracing();
@@ -188,10 +224,34 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     };
   } catch (error) {
     clearInterval(timer);
+    clearInterval(checkpointTimer);
     await http?.stop().catch(() => {});
     await Promise.all([...adapters.values()].map((a) => a.close().catch(() => {})));
     await database.close();
     await stopTracing();
     throw error;
   }
+}
+
+/**
+ * The audit log the gateway appends to. On PostgreSQL the appends run under a role that may only INSERT
+ * and SELECT the audit tables; a database user without CREATEROLE keeps its own role, with a warning.
+ */
+async function openAuditLog(db: Kysely<HubDatabase>, options: HubOptions, logger: Logger): Promise<AuditLog> {
+  let writerRole: string | undefined;
+  if (options.databaseUrl) {
+    try {
+      writerRole = (await ensureAuditWriterRole(db, 'huitong_audit_writer')).role ?? undefined;
+    } catch (error) {
+      logger.warn({ err: { message: (error as Error).message } }, 'audit writer role unavailable; audit appends run as the hub user');
+    }
+  }
+  const { signer, hash, checkpointEvery } = options.audit ?? {};
+  return createAuditLog(db, {
+    ...(writerRole ? { writerRole } : {}),
+    ...(signer ? { signer } : {}),
+    ...(hash ? { hash } : {}),
+    ...(checkpointEvery ? { checkpointEvery } : {}),
+    onCheckpointError: (error) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'),
+  });
 }

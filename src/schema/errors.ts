@@ -21,6 +21,12 @@ export const ErrorCode = {
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
   BAD_REQUEST: 'BAD_REQUEST',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** The audit event of a request could not be written, so its data was not released (HTTP 503). */
+  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
+  /** Too many requests from this consumer (or, for the public, this address); HTTP 429 with `Retry-After`. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** Trusted-documents mode: the operation is not in the hub's persisted-operations manifest (HTTP 403). */
+  OPERATION_NOT_TRUSTED: 'OPERATION_NOT_TRUSTED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -6,13 +6,17 @@ import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, 
 import type { DepartmentEntry } from '../../src/gateway/registry.js';
 import { startHub, type Hub } from '../../src/gateway/hub.js';
 import type { JwtSettings } from '../../src/gateway/auth/jwt.js';
+import type { AbuseOptions } from '../../src/gateway/http-server.js';
 import type { Backend } from './databases.js';
 
 export interface DemoHub {
   hub: Hub;
   demo: DemoSystems;
   dataDir: string;
-  /** POSTs a GraphQL request to the running hub over HTTP. */
+  /**
+   * POSTs a GraphQL request to the running hub over HTTP, as the demo data steward (who sees everything in
+   * clear) unless `headers.authorization` says otherwise; `authorization: ''` asks as the public.
+   */
   query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> }>;
   stop(): Promise<void>;
 }
@@ -23,7 +27,7 @@ export interface DemoHub {
  */
 export async function startDemoHub(
   backend: Backend,
-  options: { scale?: number; env?: Record<string, string>; registry?: readonly DepartmentEntry[]; deadlineMs?: number; circuit?: { failureThreshold?: number; openMs?: number }; jwt?: JwtSettings } = {},
+  options: { scale?: number; env?: Record<string, string>; registry?: readonly DepartmentEntry[]; deadlineMs?: number; circuit?: { failureThreshold?: number; openMs?: number }; jwt?: JwtSettings; abuse?: AbuseOptions; governance?: boolean } = {},
 ): Promise<DemoHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'huitong-test-'));
   await ensureDemoData(dataDir, { scale: options.scale ?? 0.2 });
@@ -40,6 +44,8 @@ export async function startDemoHub(
     syncIntervalMs: 0,
     demoCredentialsDir: dataDir,
     ...(options.jwt ? { jwt: options.jwt } : {}),
+    ...(options.governance === false ? { governance: false } : {}),
+    ...(options.abuse ? { abuse: options.abuse } : {}),
     logger: process.env.HUITONG_TEST_LOG ? { ...silentLogger, error: (obj: object, msg?: string) => console.error(msg, JSON.stringify(obj)) } : silentLogger,
   });
   await seedDemoCatalogue(hub.db, dataDir);
@@ -50,7 +56,7 @@ export async function startDemoHub(
     async query(query, variables, headers = {}) {
       const response = await fetch(`${hub.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', authorization: 'Bearer demo-steward-key', ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return response.json() as Promise<any>;

@@ -81,3 +81,36 @@ export const departmentStubSdl = /* GraphQL */ `
     code: String!
   }
 `;
+
+/**
+ * The sharing class of each field (国发〔2016〕51号), read by the gateway's governance layer, which
+ * enforces it in one place. `level` applies to data about organisations or about no one; `person`, when
+ * given, applies instead when the row concerns a natural person (双公示 publishes licensing decisions on
+ * organisations, never personal data); `personal` marks what is masked unless a grant allows clear text.
+ */
+export const shareDirectiveSdl = /* GraphQL */ `
+  "Sharing class of a data item under 国发〔2016〕51号. 共享类型"
+  enum ShareLevel {
+    "Open data: anyone, without a credential (公开). 公开"
+    OPEN
+    "Shared with every government consumer without conditions. 无条件共享"
+    UNCONDITIONAL
+    "Shared only with a live grant from the owning department, for a declared purpose. 有条件共享"
+    CONDITIONAL
+    "Never leaves the owning department. 不予共享"
+    NONE
+  }
+
+  "Kind of personal data a field holds: masked unless a grant allows clear text. 个人信息类别"
+  enum PersonalData {
+    "Resident identity numbers, masked as 440105********123X. 公民身份号码"
+    RESIDENT_ID
+    "Phone numbers, masked as 138****5678. 联系电话"
+    PHONE
+    "Addresses, cut after the street. 住址"
+    ADDRESS
+  }
+
+  "Marks a field's sharing class; enforced by the hub's gateway for every path that reaches the field. 共享属性"
+  directive @share(level: ShareLevel!, person: ShareLevel, personal: PersonalData) on FIELD_DEFINITION
+`;

@@ -31,12 +31,15 @@ export interface AuditEventInput {
   /** Hub applicant ids whose data was released, for "who accessed this applicant". */
   applicantIds?: string[];
   outcome: AuditOutcome;
+  /** What was refused, as `Type.field@department` or `lookup:<identifier type>`: attempts are evidence too. */
+  denied?: string[];
   /** The request or trace id, to join with the access log. */
   requestId?: string;
 }
 
 /** The stored event: the input plus its place and time in the chain. */
-export interface AuditEventDocument extends Required<Omit<AuditEventInput, 'requestId'>> {
+export interface AuditEventDocument extends Required<Omit<AuditEventInput, 'requestId' | 'denied'>> {
+  denied?: string[];
   v: 1;
   seq: number;
   /** ISO 8601, the database clock when the event took its place in the chain. */
@@ -79,6 +82,8 @@ export function buildEventDocument(event: AuditEventInput, seq: number, at: Date
     })),
     applicantIds: texts(event.applicantIds ?? [], 'applicantIds', 200),
     outcome: event.outcome,
+    // Only present when something was refused, so events written before this field hash the same.
+    ...(event.denied?.length ? { denied: texts(event.denied, 'denied', 300) } : {}),
     ...(event.requestId !== undefined ? { requestId: text(event.requestId, 'requestId', 200) } : {}),
   };
   return document;

@@ -1,4 +1,4 @@
-import { departmentStubSdl, permitStatusSdl, scalarsSdl } from '../../schema/sdl/common.js';
+import { departmentStubSdl, permitStatusSdl, scalarsSdl, shareDirectiveSdl } from '../../schema/sdl/common.js';
 
 /**
  * The SDL every department subgraph ships, whatever its adapter. Fields starting with `_` are the
@@ -8,6 +8,7 @@ export const departmentSdl = /* GraphQL */ `
   ${scalarsSdl}
   ${permitStatusSdl}
   ${departmentStubSdl}
+  ${shareDirectiveSdl}
 
   "A catalogued service; the catalogue subgraph owns its fields. 政务服务事项"
   type ServiceItem {
@@ -18,29 +19,29 @@ export const departmentSdl = /* GraphQL */ `
   "One application case and its outcome in a department's approval system. 许可/审批件/办件"
   type Permit {
     "Globally unique opaque id. 全局标识"
-    id: ID!
+    id: ID! @share(level: OPEN)
     "The department whose system holds the case. 办理部门"
-    department: Department!
+    department: Department! @share(level: OPEN)
     "The catalogued service applied for. 政务服务事项"
-    serviceItem: ServiceItem
+    serviceItem: ServiceItem @share(level: OPEN)
     "Title of the permit or case. 许可名称/项目名称"
-    title: String!
+    title: String! @share(level: OPEN)
     "Unified status. 办件状态"
-    status: PermitStatus!
-    "The department's own status code or text, verbatim. 原始状态"
-    rawStatus: String
+    status: PermitStatus! @share(level: OPEN)
+    "The department's own status code or text, verbatim; not shared outside the department (stewards excepted). 原始状态"
+    rawStatus: String @share(level: NONE)
     "When the application was received or accepted. 申请/受理时间"
-    appliedAt: DateTime
+    appliedAt: DateTime @share(level: OPEN)
     "When it was decided. 决定时间"
-    decidedAt: DateTime
+    decidedAt: DateTime @share(level: OPEN)
     "Last day of validity of the permit granted. 有效期至"
-    validUntil: Date
+    validUntil: Date @share(level: OPEN)
     "Working days the law allows. 法定时限(工作日)"
-    statutoryDays: Int
+    statutoryDays: Int @share(level: OPEN)
     "Working days the department promises. 承诺时限(工作日)"
-    committedDays: Int
+    committedDays: Int @share(level: OPEN)
     "Working days it actually took. 实际用时(工作日)"
-    actualDays: Int
+    actualDays: Int @share(level: OPEN)
     _applicantKey: String
   }
 

@@ -1,9 +1,10 @@
-import { departmentStubSdl, scalarsSdl } from '../../schema/sdl/common.js';
+import { departmentStubSdl, scalarsSdl, shareDirectiveSdl } from '../../schema/sdl/common.js';
 
 /** The identity subgraph: hub applicants and the crosswalk from department records to them. */
 export const identitySdl = /* GraphQL */ `
   ${scalarsSdl}
   ${departmentStubSdl}
+  ${shareDirectiveSdl}
 
   "Whether an applicant is a natural person or an organisation. 申请人类型(自然人/法人及其他组织)"
   enum ApplicantKind {
@@ -31,28 +32,34 @@ export const identitySdl = /* GraphQL */ `
     value: String!
   }
 
-  "One department's record of an applicant, from which the hub linked it. 部门申请人记录"
+  "One department's record of an applicant, from which the hub linked it. Governed fields are null, with a FORBIDDEN error, where the caller may not see them. 部门申请人记录"
   type ApplicantRecord {
     "The department whose system holds the record. 来源部门"
-    department: Department!
+    department: Department @share(level: UNCONDITIONAL)
     "The record's key in that system. 部门内编号"
-    localId: String!
+    localId: String @share(level: UNCONDITIONAL)
     "The name as that system spells it. 部门登记名称"
-    name: String!
+    name: String @share(level: UNCONDITIONAL)
+    "Contact phone as that system stores it; masked for natural persons unless a grant allows clear text. 联系电话"
+    phone: String @share(level: CONDITIONAL, personal: PHONE)
+    "Address as that system stores it; cut after the street for natural persons unless a grant allows clear text. 地址"
+    address: String @share(level: CONDITIONAL, personal: ADDRESS)
+    _key: String!
+    _personal: Boolean!
   }
 
-  "A person or organisation that applies for permits, linked across departments. 申请人/行政相对人"
+  "A person or organisation that applies for permits, linked across departments. Data about natural persons is never open; governed fields are null, with a FORBIDDEN error, where the caller may not see them. 申请人/行政相对人"
   type Applicant {
     "Globally unique opaque id, stable across restarts and re-syncs. 全局标识"
-    id: ID!
+    id: ID! @share(level: OPEN, person: UNCONDITIONAL)
     "Person or organisation. 申请人类型"
-    kind: ApplicantKind!
+    kind: ApplicantKind @share(level: OPEN, person: UNCONDITIONAL)
     "Name. 名称/姓名"
-    name: String!
-    "Each distinct valid identifier once, canonical. 证件"
-    identifiers: [Identifier!]!
+    name: String @share(level: OPEN, person: UNCONDITIONAL)
+    "Each distinct valid identifier once, canonical; a person's resident ID is masked unless a grant allows clear text. 证件"
+    identifiers: [Identifier!] @share(level: OPEN, person: UNCONDITIONAL, personal: RESIDENT_ID)
     "The department records linked to this applicant. 部门记录"
-    records: [ApplicantRecord!]!
+    records: [ApplicantRecord!] @share(level: UNCONDITIONAL)
     _recordKeys: [String!]!
   }
 

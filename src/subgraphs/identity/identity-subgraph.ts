@@ -67,16 +67,17 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
   };
   const candidateRecords = async (c: CandidateRow) => {
     const rows = await db
-      .selectFrom('applicant_records')
-      .select(['department_code', 'local_id', 'name'])
+      .selectFrom('applicant_records as r')
+      .innerJoin('applicants as a', 'a.id', 'r.applicant_id')
+      .select(RECORD_COLUMNS)
       .where((eb) =>
         eb.or([
-          eb.and([eb('department_code', '=', c.a_department), eb('local_id', '=', c.a_local_id)]),
-          eb.and([eb('department_code', '=', c.b_department), eb('local_id', '=', c.b_local_id)]),
+          eb.and([eb('r.department_code', '=', c.a_department), eb('r.local_id', '=', c.a_local_id)]),
+          eb.and([eb('r.department_code', '=', c.b_department), eb('r.local_id', '=', c.b_local_id)]),
         ]),
       )
       .execute();
-    return rows.map((r) => ({ department: { code: r.department_code }, localId: r.local_id, name: r.name }));
+    return rows.map(toRecord);
   };
 
   const schema = makeExecutableSchema({
@@ -187,15 +188,48 @@ function makeLoaders(db: Kysely<HubDatabase>) {
       return ids.map((id) => rows.filter((r) => r.applicant_id === id).map((r) => ({ type: r.type, value: r.value })));
     }),
     records: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await db.selectFrom('applicant_records').select(['applicant_id', 'department_code', 'local_id', 'name']).where('applicant_id', 'in', ids).orderBy('department_code').orderBy('local_id').execute();
-      const grouped = new Map<string, Array<{ department: { code: string }; localId: string; name: string }>>();
+      const rows = await db
+        .selectFrom('applicant_records as r')
+        .innerJoin('applicants as a', 'a.id', 'r.applicant_id')
+        .select(RECORD_COLUMNS)
+        .where('r.applicant_id', 'in', ids)
+        .orderBy('r.department_code')
+        .orderBy('r.local_id')
+        .execute();
+      const grouped = new Map<string, RecordValue[]>();
       for (const r of rows) {
         let list = grouped.get(r.applicant_id);
         if (!list) grouped.set(r.applicant_id, (list = []));
-        list.push({ department: { code: r.department_code }, localId: r.local_id, name: r.name });
+        list.push(toRecord(r));
       }
       return ids.map((id) => grouped.get(id) ?? []);
     }),
+  };
+}
+
+const RECORD_COLUMNS = ['r.applicant_id', 'r.department_code', 'r.local_id', 'r.name', 'r.phone', 'r.address', 'a.kind'] as const;
+
+interface RecordValue {
+  department: { code: string };
+  localId: string;
+  name: string;
+  phone: string | null;
+  address: string | null;
+  /** `department:localId`, the key governance and audit name the record by. */
+  _key: string;
+  /** Whether the record is about a natural person: decides masking and the person sharing class. */
+  _personal: boolean;
+}
+
+function toRecord(r: { department_code: string; local_id: string; name: string; phone: string | null; address: string | null; kind: string }): RecordValue {
+  return {
+    department: { code: r.department_code },
+    localId: r.local_id,
+    name: r.name,
+    phone: r.phone,
+    address: r.address,
+    _key: `${r.department_code}:${r.local_id}`,
+    _personal: r.kind === 'PERSON',
   };
 }
 
