@@ -156,6 +156,7 @@ for (const backend of backends) {
       await bad({ validUntil: input().validFrom }, /after input.validFrom/);
       await bad({ validFrom: new Date(clock.getTime() - 30 * DAY).toISOString(), validUntil: new Date(clock.getTime() - DAY).toISOString() }, /future/);
       await bad({ validUntil: new Date(clock.getTime() + 367 * DAY).toISOString() }, /at most 366 days/);
+      await bad({ validFrom: new Date(clock.getTime() + 400 * DAY).toISOString(), validUntil: new Date(clock.getTime() + 500 * DAY).toISOString() }, /at most 366 days ahead/);
     });
 
     it('is due 10 working days after submission: across 国庆 and its make-up Saturday', async () => {

@@ -66,6 +66,9 @@ export async function submitAccessRequest(db: Kysely<HubDatabase>, consumer: Gov
   const validUntil = new Date(input.validUntil);
   if (validUntil.getTime() <= validFrom.getTime()) throw badUserInput('input.validUntil must be after input.validFrom', { argument: 'input.validUntil' });
   if (validUntil.getTime() <= now.getTime()) throw badUserInput('input.validUntil must be in the future', { argument: 'input.validUntil' });
+  if (validFrom.getTime() - now.getTime() > settings.maxPeriodDays * DAY_MS) {
+    throw badUserInput(`input.validFrom may be at most ${settings.maxPeriodDays} days ahead`, { argument: 'input.validFrom', maxDays: settings.maxPeriodDays });
+  }
   if (validUntil.getTime() - validFrom.getTime() > settings.maxPeriodDays * DAY_MS) {
     throw badUserInput(`the period may last at most ${settings.maxPeriodDays} days`, { argument: 'input.validUntil', maxDays: settings.maxPeriodDays });
   }
