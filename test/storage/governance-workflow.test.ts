@@ -83,7 +83,8 @@ for (const backend of backends) {
         .values(['market', 'housing', 'health'].map((code) => ({ code, name: `${code} (test)`, adapter_kind: 'test', connection: '{}', url: null })))
         .execute();
       await db.insertInto('consumers').values([portal, health, market, steward].map((c) => ({ id: c.id, name: c.name!, kind: c.kind, department_code: c.departmentCode }))).execute();
-      const subgraph = createGovernanceSubgraph(db, { governedFields, now: () => clock });
+      // A one-shot iterator, as the gateway passes its policies' keys(): every request must still see the list.
+      const subgraph = createGovernanceSubgraph(db, { governedFields: new Map(governedFields.map((f) => [f, true])).keys(), now: () => clock });
       run = async (consumer, document, variables = {}) =>
         (await execute({ schema: subgraph.schema, document: parse(document), variableValues: variables, contextValue: { consumer, purpose: null } })) as ExecutionResult<any>;
     });

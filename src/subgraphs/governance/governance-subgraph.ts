@@ -15,8 +15,8 @@ import { listPurposes, savePurpose } from './purpose-catalogue.js';
 export interface GovernanceSubgraphOptions {
   /**
    * The field coordinates the hub governs (`ApplicantRecord.phone`, `Permit.applicant`, …), against which
-   * requests are checked; a whole type is accepted when it has one. A function is read on every request,
-   * so the gateway may hand over a list it computes later.
+   * requests are checked; a whole type is accepted when it has one. An iterable is read once, at
+   * creation (a Map's `keys()` will do); a function is called on every request, for a list computed later.
    */
   governedFields: Iterable<string> | (() => Iterable<string>);
   /** The clock (tests move it); default the system clock. */
@@ -40,8 +40,10 @@ export function createGovernanceSubgraph(db: Kysely<HubDatabase>, options: Gover
   const gdb = db as unknown as Kysely<GovernanceDatabase>;
   const now = options.now ?? (() => new Date());
   const governed = options.governedFields;
+  // An iterable may be one-shot (a Map's keys()): read it once, now.
+  const fixed = typeof governed === 'function' ? [] : [...governed];
   const settings = {
-    governedFields: typeof governed === 'function' ? governed : () => governed,
+    governedFields: typeof governed === 'function' ? governed : () => fixed,
     now,
     maxPeriodDays: options.maxPeriodDays ?? MAX_PERIOD_DAYS,
   };
