@@ -1,5 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_RATE_LIMITS, parseRateLimitOverrides } from '../gateway/rate-limit.js';
+import { readTrustedDocuments } from '../gateway/trusted-documents.js';
+
+/** A limit from the environment: a whole number of requests per minute, 0 for unlimited. */
+function perMinute(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (!/^\d+$/.test(text.trim())) throw new Error(`${name} must be a whole number of requests per minute (0 = unlimited), not "${text}"`);
+  return Number(text);
+}
+
+/** Express's `trust proxy`: true/false, a hop count, or addresses and subnets. */
+function trustProxy(text: string | undefined): boolean | number | string | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text === 'true' || text === 'false') return text === 'true';
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
 
 /** Every environment variable the hub reads, in one place (the README lists them). */
 export function readConfig(env: Record<string, string | undefined> = process.env) {
@@ -28,6 +45,20 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     production,
+    /** Rate limits (always on from the CLI), trusted documents (opt-in), proxy trust: see AbuseOptions. */
+    abuse: {
+      rateLimit: {
+        perMinute: {
+          PUBLIC: perMinute(env, 'HUITONG_RATE_LIMIT_PUBLIC_PER_MINUTE', DEFAULT_RATE_LIMITS.perMinute.PUBLIC),
+          PORTAL: perMinute(env, 'HUITONG_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.perMinute.PORTAL),
+          DEPARTMENT: perMinute(env, 'HUITONG_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.perMinute.DEPARTMENT),
+          STEWARD: perMinute(env, 'HUITONG_RATE_LIMIT_STEWARD_PER_MINUTE', DEFAULT_RATE_LIMITS.perMinute.STEWARD),
+        },
+        overrides: parseRateLimitOverrides(env.HUITONG_RATE_LIMIT_OVERRIDES ?? ''),
+      },
+      trustedDocuments: env.HUITONG_TRUSTED_DOCUMENTS ? readTrustedDocuments(env.HUITONG_TRUSTED_DOCUMENTS) : undefined,
+      trustProxy: trustProxy(env.HUITONG_TRUST_PROXY),
+    },
   };
 }
 export type HubConfig = ReturnType<typeof readConfig>;

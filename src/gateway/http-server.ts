@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { printSchema, type GraphQLSchema } from 'graphql';
+import { GraphQLError, printSchema, type GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../adapters/core/logger.js';
 import { ErrorCode } from '../schema/index.js';
@@ -15,8 +15,10 @@ import { createErrorFormatter } from './error-masking.js';
 import { graphiqlPage } from './graphiql-page.js';
 import type { Consumer } from './auth/consumer.js';
 import { createHubContext, type HubContext } from './hub-context.js';
+import { createRateLimiter, type RateLimitSettings } from './rate-limit.js';
+import { trustDocument, type DocumentParams, type TrustedDocuments } from './trusted-documents.js';
 
-export interface HttpServerOptions {
+export interface HttpServerOptions extends AbuseOptions {
   schema: GraphQLSchema;
   logger: Logger;
   host: string;
@@ -36,6 +38,19 @@ export interface HttpServerOptions {
   authenticate?: (authorization: string | undefined) => Promise<Consumer | null>;
 }
 
+/** Guards against abuse that a deployment configures (see `src/cli/config.ts`); all off when absent. */
+export interface AbuseOptions {
+  /** Requests per minute per consumer (per address for the public): 429 with `Retry-After` above it. */
+  rateLimit?: RateLimitSettings | undefined;
+  /** Trusted-documents mode: only operations from this persisted-operations manifest run. */
+  trustedDocuments?: TrustedDocuments | undefined;
+  /**
+   * Express's `trust proxy`: behind a reverse proxy, which `X-Forwarded-For` hops to believe, so the
+   * public is limited per real client address rather than all together as the proxy's.
+   */
+  trustProxy?: boolean | number | string | undefined;
+}
+
 export interface RunningHttpServer {
   url: string;
   server: http.Server;
@@ -44,6 +59,18 @@ export interface RunningHttpServer {
 }
 
 const BODY_LIMIT = '1mb';
+/** Declared purposes are codes from the purpose catalogue: short ASCII, safe to log. */
+const PURPOSE_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Who is asking and why, settled before Apollo runs, so rate limits can count by consumer. */
+interface RequestIdentity {
+  consumer: Consumer | null;
+  purpose: string | null;
+}
+
+/** Coded errors the hub raises on purpose pass as they are; any other error is unexpected and masked. */
+const SAFE_CODES = new Set<string>(Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR));
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Adds the department errors collected during execution to the response, after the data they spared. */
 const departmentErrorsPlugin: ApolloServerPlugin<HubContext> = {
@@ -94,6 +121,7 @@ function requestLogPlugin(logger: Logger): ApolloServerPlugin<HubContext> {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const app = express();
   app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   const server = http.createServer(app);
   const limits = abuseLimits({ production: options.production ?? false });
   const apollo = new ApolloServer<HubContext>({
@@ -104,6 +132,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     introspection: !options.production,
+    // Under trusted documents the manifest is the only cache of documents: none may be registered at run time.
+    ...(options.trustedDocuments ? { persistedQueries: false as const } : {}),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
@@ -147,17 +177,102 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     next();
   });
+  /** A GraphQL-shaped error body for refusals made before Apollo runs, logged like any request. */
+  const refuse = (res: Response, status: number, code: string, message: string, extensions: Record<string, unknown> = {}) => {
+    const identity = res.locals.identity as RequestIdentity | undefined;
+    options.logger.info({ status, errorCodes: [code], consumer: identity?.consumer?.id ?? null }, 'graphql request refused');
+    res.status(status).json({ errors: [{ message, extensions: { code, ...extensions } }] });
+  };
+  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit) : null;
+  const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  /** Refuses with 429 when this caller is over its limit; true when it did. */
+  const overLimit = async (res: Response, consumer: Consumer | null, address: string) => {
+    const decision = limiter ? await limiter.consume(consumer, address) : { allowed: true as const };
+    if (decision.allowed) return false;
+    res.set('Retry-After', String(decision.retryAfterSeconds));
+    refuse(res, 429, ErrorCode.RATE_LIMITED, `rate limit of ${decision.limit} requests per minute exceeded; retry after ${decision.retryAfterSeconds} s`, {
+      retryAfter: decision.retryAfterSeconds,
+    });
+    return true;
+  };
+
+  // Who is asking, then whether they may ask now, then why: all before the body is even read.
+  app.use('/graphql', async (req, res, next) => {
+    let consumer: Consumer | null = null;
+    try {
+      consumer = options.authenticate ? await options.authenticate(req.headers.authorization) : null;
+    } catch (error) {
+      const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+      if (typeof code !== 'string' || !SAFE_CODES.has(code)) return next(error);
+      // Failed credentials count against the address, so guessing keys runs into the public's limit.
+      if (await overLimit(res, null, clientAddress(req))) return;
+      if (code === ErrorCode.UNAUTHENTICATED) res.set('WWW-Authenticate', 'Bearer');
+      const status = (error as GraphQLError).extensions.http as { status?: number } | undefined;
+      return refuse(res, status?.status ?? 400, code, (error as GraphQLError).message);
+    }
+    res.locals.identity = { consumer, purpose: null } satisfies RequestIdentity;
+    if (await overLimit(res, consumer, clientAddress(req))) return;
+    const declared = req.headers['x-purpose'];
+    if (declared !== undefined && (typeof declared !== 'string' || !PURPOSE_PATTERN.test(declared))) {
+      return refuse(res, 400, ErrorCode.BAD_USER_INPUT, 'x-purpose must be one purpose code: 1 to 64 letters, digits, ".", "_" or "-"', { header: 'x-purpose' });
+    }
+    const identity: RequestIdentity = { consumer, purpose: declared ?? null };
+    res.locals.identity = identity;
+    next();
+  });
+  app.use('/graphql', express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/graphql-response+json'] }), (req, _res, next) => {
+    // express 5 leaves the body unset for other content types; Apollo then refuses the request itself
+    // (CSRF prevention, unsupported content type) rather than the integration answering 500.
+    req.body ??= {};
+    next();
+  });
+  if (options.trustedDocuments) {
+    const docs = options.trustedDocuments;
+    const allowIntrospection = !options.production;
+    app.use('/graphql', (req, res, next) => {
+      const fromUrl = req.method === 'GET' || req.method === 'HEAD';
+      const search = new URLSearchParams(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '');
+      let params: DocumentParams;
+      if (fromUrl) {
+        let extensions: unknown;
+        try {
+          extensions = search.has('extensions') ? JSON.parse(search.get('extensions')!) : undefined;
+        } catch {
+          return refuse(res, 400, ErrorCode.BAD_REQUEST, 'extensions must be JSON');
+        }
+        params = { query: search.get('query') ?? undefined, documentId: search.get('documentId') ?? undefined, extensions };
+      } else if (isPlainObject(req.body) && Object.keys(req.body).length > 0) {
+        params = req.body as DocumentParams;
+      } else {
+        // Not a GraphQL request Apollo would run (no JSON body, a batch): it refuses it on its own terms.
+        return next();
+      }
+      const decision = trustDocument(docs, params, { allowIntrospection });
+      if (!decision.trusted) return refuse(res, decision.status, decision.code, decision.message);
+      // Hand Apollo a plain request for the trusted text: no id, no persisted-query extension.
+      const { persistedQuery: _p, ...extensions } = isPlainObject(params.extensions) ? params.extensions : {};
+      if (fromUrl) {
+        search.set('query', decision.query);
+        search.delete('documentId');
+        if (Object.keys(extensions).length) search.set('extensions', JSON.stringify(extensions));
+        else search.delete('extensions');
+        req.url = `${req.url.slice(0, req.url.indexOf('?'))}?${search.toString()}`;
+      } else {
+        const { documentId: _d, extensions: _e, ...rest } = req.body as Record<string, unknown>;
+        req.body = { ...rest, query: decision.query, ...(Object.keys(extensions).length ? { extensions } : {}) };
+      }
+      next();
+    });
+  }
   app.use(
     '/graphql',
-    express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/graphql-response+json'] }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const consumer = options.authenticate ? await options.authenticate(req.headers.authorization) : null;
-        const purpose = typeof req.headers['x-purpose'] === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(req.headers['x-purpose']) ? req.headers['x-purpose'] : null;
+      context: async ({ req, res }) => {
+        const identity = res.locals.identity as RequestIdentity;
         // A client-chosen request id is kept only when it is short and plain: it goes into logs.
         const given = req.headers['x-request-id'];
-        const requestId = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
-        return createHubContext(requestId, consumer, purpose);
+        const requestId = typeof given === 'string' && PURPOSE_PATTERN.test(given) ? given : randomUUID();
+        return createHubContext(requestId, identity.consumer, identity.purpose);
       },
     }),
   );

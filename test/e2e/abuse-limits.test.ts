@@ -28,6 +28,114 @@ describe('abusive documents', () => {
     expect(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']).toContain(code(await hub.query(tokens)));
   });
 
+  /** Every call any in-process department adapter has made so far: a refused request must not add any. */
+  const departmentCalls = () =>
+    [...hub.hub.adapters.values()].reduce((sum, adapter) => sum + Object.values(adapter.calls).reduce((a: number, b) => a + (typeof b === 'number' ? b : 0), 0), 0);
+
+  // The benchmarks' five-hop query costs about 60,000; five copies of it (fields merge, so no aliases
+  // are needed) stay within depth, alias and token limits but cost about 300,000.
+  const FIVE_HOP = `permits(first: 30) { totalCount nodes { id title department { code name } applicant { id name permits(first: 10) {
+    totalCount nodes { id title status appliedAt department { code name } serviceItem { code name category department { code name } } } } } } }`;
+
+  it('refuses a document over the static cost limit, before calling any department', async () => {
+    const before = departmentCalls();
+    const body = await hub.query(`{ ${Array.from({ length: 5 }, () => FIVE_HOP).join(' ')} }`);
+    expect(code(body)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(body.errors?.[0]?.message).toMatch(/cost/i);
+    expect(body.data).toBeUndefined();
+    expect(departmentCalls()).toBe(before);
+  });
+
+  it('refuses more than 50 directives, and accepts 50', async () => {
+    const fields = (n: number) => Array.from({ length: n }, () => 'code @include(if: true)').join(' ');
+    const before = departmentCalls();
+    expect(code(await hub.query(`{ departments { ${fields(51)} } }`))).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(departmentCalls()).toBe(before);
+    const ok = await hub.query(`{ departments { ${fields(50)} } }`);
+    expect(ok.errors).toBeUndefined();
+  });
+
+  it('refuses exactly over the alias and token limits, and accepts them at the limit', async () => {
+    const aliases = (n: number) => Array.from({ length: n }, (_, i) => `a${i}: departments { code }`).join(' ');
+    expect((await hub.query(`{ ${aliases(64)} }`)).errors).toBeUndefined();
+    expect(code(await hub.query(`{ ${aliases(65)} }`))).toBe('GRAPHQL_VALIDATION_FAILED');
+    // 19 tokens around the list, one per list item; repeated fields would trip graphql-js's own
+    // overlapping-fields work budget first, so a long list is what reaches exactly 5,000.
+    const tokens = (n: number) => `{ permits(first: 1, filter: { statuses: [${Array.from({ length: n - 19 }, () => 'APPROVED').join(' ')}] }) { totalCount } }`;
+    expect((await hub.query(tokens(5000))).errors).toBeUndefined();
+    const over = await hub.query(tokens(5001));
+    expect(code(over)).toBe('GRAPHQL_PARSE_FAILED');
+    expect(over.errors?.[0]?.message).toMatch(/token/i);
+  });
+
+  it('caps page size at 200 wherever it is asked, also through variables', async () => {
+    const before = departmentCalls();
+    for (const [query, variables] of [
+      ['query ($n: Int!) { permits(first: $n) { totalCount } }', { n: 201 }],
+      ['query ($n: Int!) { disclosureItems(first: $n) { totalCount } }', { n: 201 }],
+    ] as const) {
+      expect(code(await hub.query(query, variables)), query).toBe('BAD_USER_INPUT');
+    }
+    // Top-level lists check their size before asking any department.
+    expect(departmentCalls()).toBe(before);
+    const nested = await hub.query('query ($n: Int!) { permits(first: 1) { nodes { applicant { permits(first: $n) { totalCount } } } } }', { n: 10_000 });
+    expect(code(nested)).toBe('BAD_USER_INPUT');
+    const ok = await hub.query('query ($n: Int!) { permits(first: $n) { nodes { id } } }', { n: 200 });
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.permits.nodes).toHaveLength(200);
+  });
+
+  it('refuses a body over 1 MB with 413 even when it is streamed without a length', async () => {
+    const chunk = new TextEncoder().encode(`{"query":"{ departments { code } }","variables":{"pad":"${'x'.repeat(64 * 1024)}`);
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 24) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const response = await fetch(`${hub.hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(code((await response.json()) as never)).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  describe('CSRF prevention', () => {
+    const url = () => `${hub.hub.url}/graphql`;
+    const QUERY = '{ departments { code } }';
+
+    it.each([
+      ['text/plain', JSON.stringify({ query: QUERY })],
+      ['application/x-www-form-urlencoded', `query=${encodeURIComponent(QUERY)}`],
+      ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n${QUERY}\r\n--x--\r\n`],
+    ])('refuses a simple POST as %s with 400, running nothing', async (contentType, body) => {
+      const before = departmentCalls();
+      const response = await fetch(url(), { method: 'POST', headers: { 'content-type': contentType }, body });
+      expect(response.status).toBe(400);
+      const json = (await response.json()) as { data?: unknown; errors: Array<{ extensions?: Record<string, unknown> }> };
+      expect(json.data).toBeUndefined();
+      expect(json.errors[0]!.extensions?.code).toBe('BAD_REQUEST');
+      expect(departmentCalls()).toBe(before);
+    });
+
+    it('refuses a simple GET (no JSON content type, no preflight header) and runs one that has either', async () => {
+      const get = (headers: Record<string, string>) => fetch(`${url()}?query=${encodeURIComponent(QUERY)}`, { headers: { accept: 'application/json', ...headers } });
+      const simple = await get({});
+      expect(simple.status).toBe(400);
+      expect(((await simple.json()) as { data?: unknown }).data).toBeUndefined();
+      for (const headers of [{ 'apollo-require-preflight': 'true' }, { 'content-type': 'application/json' }, { 'x-apollo-operation-name': 'Departments' }] as Array<Record<string, string>>) {
+        const response = await get(headers);
+        expect(response.status, JSON.stringify(headers)).toBe(200);
+        const json = (await response.json()) as { data: { departments: unknown[] } };
+        expect(json.data.departments.length).toBeGreaterThan(0);
+      }
+    });
+
+    it('runs a JSON POST', async () => {
+      const response = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+      expect(response.status).toBe(200);
+    });
+  });
+
   it('still answers the IDE introspection and ordinary queries, and stays up', async () => {
     const introspection = await hub.query('{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }');
     expect(introspection.errors).toBeUndefined();

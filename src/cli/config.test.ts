@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_LIMITS } from '../gateway/rate-limit.js';
+import { sha256Hex } from '../gateway/trusted-documents.js';
+import { readConfig } from './config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'huitong-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('abuse settings from the environment', () => {
+  it('limits every caller by default and has no trusted documents', () => {
+    const { abuse } = readConfig({});
+    expect(abuse.rateLimit).toEqual({ ...DEFAULT_RATE_LIMITS, overrides: {} });
+    expect(abuse.trustedDocuments).toBeUndefined();
+    expect(abuse.trustProxy).toBeUndefined();
+  });
+
+  it('reads limits per kind, per consumer and the proxy to trust', () => {
+    const { abuse } = readConfig({
+      HUITONG_RATE_LIMIT_PUBLIC_PER_MINUTE: '30',
+      HUITONG_RATE_LIMIT_PER_MINUTE: '300',
+      HUITONG_RATE_LIMIT_STEWARD_PER_MINUTE: '0',
+      HUITONG_RATE_LIMIT_OVERRIDES: 'demo-portal=1000',
+      HUITONG_TRUST_PROXY: '1',
+    });
+    expect(abuse.rateLimit).toEqual({ perMinute: { PUBLIC: 30, PORTAL: 300, DEPARTMENT: 300, STEWARD: 0 }, overrides: { 'demo-portal': 1000 } });
+    expect(abuse.trustProxy).toBe(1);
+    expect(readConfig({ HUITONG_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).abuse.trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+
+  it('refuses a limit that is not a whole number', () => {
+    expect(() => readConfig({ HUITONG_RATE_LIMIT_PER_MINUTE: '1e3' })).toThrow(/HUITONG_RATE_LIMIT_PER_MINUTE must be a whole number/);
+    expect(() => readConfig({ HUITONG_RATE_LIMIT_OVERRIDES: 'demo-portal' })).toThrow(/CONSUMER_ID=REQUESTS_PER_MINUTE/);
+  });
+
+  it('loads the trusted documents manifest HUITONG_TRUSTED_DOCUMENTS names, and fails clearly on a bad one', () => {
+    const query = '{ departments { code } }';
+    const file = join(dir, 'manifest.json');
+    writeFileSync(file, JSON.stringify({ [sha256Hex(query)]: query }));
+    expect(readConfig({ HUITONG_TRUSTED_DOCUMENTS: file }).abuse.trustedDocuments?.byId.get(sha256Hex(query))).toBe(query);
+    expect(() => readConfig({ HUITONG_TRUSTED_DOCUMENTS: join(dir, 'missing.json') })).toThrow(/cannot read the trusted documents manifest/);
+  });
+});
