@@ -181,6 +181,7 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
       demoCredentialsDir: config.demo ? config.dataDir : undefined,
       production: config.production,
       jwt: config.jwt,
+      abuse: config.abuse,
       logger,
     });
     if (config.demo) {
