@@ -272,9 +272,9 @@ export const governanceSdl = /* GraphQL */ `
     consumerId: String
     "Only events that released this department's data. 数据提供部门"
     department: String
-    "Only events that released this applicant's data: who accessed it. 申请人标识"
+    "Only events that released this applicant's data (its Applicant id): who accessed it. 申请人标识"
     applicantId: ID
-    "Only events that released this department record (with department, in that department). 部门记录编号"
+    "Only events that released this record, as the trail stores it (department:localId, e.g. health:WSR000039); with department, released by that department. 部门记录编号"
     recordId: String
     "At or after. 起始时间"
     from: DateTime
