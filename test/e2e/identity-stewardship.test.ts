@@ -22,7 +22,7 @@ for (const backend of backends) {
     };
 
     it('lets only a data steward see the review queue or change applicants', async () => {
-      const callers: Array<Record<string, string>> = [{}, { authorization: 'Bearer demo-market-key' }, { authorization: 'Bearer demo-portal-key' }];
+      const callers: Array<Record<string, string>> = [{ authorization: '' }, { authorization: 'Bearer demo-market-key' }, { authorization: 'Bearer demo-portal-key' }];
       for (const headers of callers) {
         const body = await hub.query('{ identityReviewCandidates { totalCount } }', undefined, headers);
         expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -8,11 +8,14 @@ import { startHub, type Hub } from '../../src/gateway/hub.js';
 import type { JwtSettings } from '../../src/gateway/auth/jwt.js';
 import type { AbuseOptions } from '../../src/gateway/http-server.js';
 import type { Backend } from './databases.js';
+import { createAuditSigner, generateAuditKeyPair } from '../../src/storage/audit-log/index.js';
 
 export interface DemoHub {
   hub: Hub;
   demo: DemoSystems;
   dataDir: string;
+  /** The public key of the audit checkpoints this hub signs (PEM), for `verifyAuditChain`. */
+  auditPublicKey: string;
   /**
    * POSTs a GraphQL request to the running hub over HTTP, as the demo data steward (who sees everything in
    * clear) unless `headers.authorization` says otherwise; `authorization: ''` asks as the public.
@@ -33,6 +36,7 @@ export async function startDemoHub(
   await ensureDemoData(dataDir, { scale: options.scale ?? 0.2 });
   const demo = await startDemoSystems(dataDir, { ...options.env });
   const fresh = await backend.freshUrl();
+  const auditKeys = generateAuditKeyPair();
   const hub = await startHub({
     databaseUrl: fresh.url,
     hubDataDir: join(dataDir, 'hub'),
@@ -45,6 +49,7 @@ export async function startDemoHub(
     demoCredentialsDir: dataDir,
     ...(options.jwt ? { jwt: options.jwt } : {}),
     ...(options.governance === false ? { governance: false } : {}),
+    audit: { signer: createAuditSigner(auditKeys.privateKeyPem), checkpointIntervalMs: 0 },
     ...(options.abuse ? { abuse: options.abuse } : {}),
     logger: process.env.HUITONG_TEST_LOG ? { ...silentLogger, error: (obj: object, msg?: string) => console.error(msg, JSON.stringify(obj)) } : silentLogger,
   });
@@ -53,6 +58,7 @@ export async function startDemoHub(
     hub,
     demo,
     dataDir,
+    auditPublicKey: auditKeys.publicKeyPem,
     async query(query, variables, headers = {}) {
       const response = await fetch(`${hub.url}/graphql`, {
         method: 'POST',

@@ -21,7 +21,8 @@ export const GOVERNED_TYPES: Record<string, { selectionSet: string; facts(source
       const recordKeys = applicant._recordKeys ?? [];
       const owners = [...new Set(recordKeys.map((k) => k.slice(0, k.indexOf(':'))))];
       // An applicant whose kind is unknown is treated as a person: the stricter class applies.
-      return { owners, person: applicant.kind !== 'ORGANIZATION', recordKeys, ...(applicant.id ? { applicantId: applicant.id } : {}) };
+      const applicantId = applicant.id ? decodeGlobalId(applicant.id)?.key : undefined;
+      return { owners, person: applicant.kind !== 'ORGANIZATION', recordKeys, ...(applicantId ? { applicantId } : {}) };
     },
   },
   ApplicantRecord: {

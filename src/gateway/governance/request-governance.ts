@@ -10,7 +10,7 @@ export interface RowFacts {
   person: boolean;
   /** `department:localId` keys of the department records the row's data comes from. */
   recordKeys: readonly string[];
-  /** The public applicant id, when the row is an applicant. */
+  /** The hub's applicant key (inside the public id), when the row is an applicant. */
   applicantId?: string;
 }
 
