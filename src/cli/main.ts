@@ -12,7 +12,8 @@ import { createDepartmentSubgraph } from '../subgraphs/department/department-sub
 import { serveSubgraph } from '../subgraphs/serve-subgraph.js';
 import { importYearCalendar, type YearCalendar } from '../subgraphs/catalogue/working-day-calendar.js';
 import { readConfig, type HubConfig } from './config.js';
-import { runAuditCommand } from './audit.js';
+import { readAuditEnv, runAuditCommand } from './audit.js';
+import { createAuditSigner, ensureDemoAuditKeys } from '../storage/audit-log/index.js';
 import { runIdentityResolve } from './identity-resolve.js';
 import { KeysUsageError, runKeysCommand } from './keys.js';
 
@@ -46,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
   // The audit commands parse their own options.
   if (argv[0] === 'audit') {
     const config = readConfig();
-    return runAuditCommand(argv.slice(1), { openHubDatabase: () => openHubDatabase(config), env: process.env, stdout: process.stdout, stderr: process.stderr });
+    return runAuditCommand(argv.slice(1), { openHubDatabase: () => openHubDatabase(config), env: auditEnv(config), stdout: process.stdout, stderr: process.stderr });
   }
   let parsed;
   try {
@@ -155,6 +156,22 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The audit key files: the configured ones, or in the demo district a pair generated once under the data
+ * directory, so `npm start` signs checkpoints and `huitong audit verify` checks them with no set-up.
+ */
+function auditEnv(config: HubConfig): Record<string, string | undefined> {
+  if (!config.demo || process.env.HUITONG_AUDIT_SIGNING_KEY_FILE) return process.env;
+  const keys = ensureDemoAuditKeys(config.dataDir);
+  return { ...process.env, HUITONG_AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile, HUITONG_AUDIT_PUBLIC_KEY_FILE: process.env.HUITONG_AUDIT_PUBLIC_KEY_FILE ?? keys.publicKeyFile };
+}
+
+async function auditSettings(config: HubConfig, logger: { warn(obj: object, msg?: string): void }) {
+  const settings = readAuditEnv(auditEnv(config));
+  if (!settings.signingKeyFile) logger.warn({}, 'HUITONG_AUDIT_SIGNING_KEY_FILE is not set: audit checkpoints are not signed, so a truncated tail would go unnoticed');
+  return { hash: settings.hash, ...(settings.signingKeyFile ? { signer: createAuditSigner(await readFile(settings.signingKeyFile, 'utf8')) } : {}) };
+}
+
 async function openHubDatabase(config: HubConfig) {
   return openDatabase<HubDatabase>(config.databaseUrl ? { url: config.databaseUrl } : { dir: config.hubDataDir });
 }
@@ -181,6 +198,7 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
       demoCredentialsDir: config.demo ? config.dataDir : undefined,
       production: config.production,
       jwt: config.jwt,
+      audit: await auditSettings(config, logger),
       abuse: config.abuse,
       logger,
     });
