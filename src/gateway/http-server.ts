@@ -170,8 +170,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     maxAge: 600,
   });
   app.use('/graphql', corsMiddleware, (req, res, next) => {
-    // A browser asking for the page (not a GraphQL GET with a query) gets the IDE.
-    if (req.method === 'GET' && !('query' in req.query) && req.accepts(['text/html', 'application/json']) === 'text/html') {
+    // A browser asking for the page (not a GraphQL GET with a query or a persisted document) gets the IDE.
+    const graphqlGet = 'query' in req.query || 'documentId' in req.query || 'extensions' in req.query;
+    if (req.method === 'GET' && !graphqlGet && req.accepts(['text/html', 'application/json']) === 'text/html') {
       res.type('html').send(graphiqlPage());
       return;
     }

@@ -93,14 +93,17 @@ export function trustDocument(docs: TrustedDocuments, params: DocumentParams, op
   const persisted = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | null | undefined)?.persistedQuery?.sha256Hash;
   const id = typeof params.documentId === 'string' ? params.documentId : typeof persisted === 'string' ? persisted : undefined;
   const query = typeof params.query === 'string' && params.query !== '' ? params.query : undefined;
-  if (id !== undefined) {
-    // The usual tools key by a lower-case hash; clients that print upper case still mean the same one.
-    const text = docs.byId.get(id) ?? docs.byId.get(id.toLowerCase());
+  // The usual tools key by a lower-case hash; clients that print upper case still mean the same one.
+  const lookup = (key: string) => docs.byId.get(key) ?? docs.byId.get(key.toLowerCase());
+  if (query === undefined) {
+    if (id === undefined) return notTrusted('send a documentId from the trusted documents manifest');
+    const text = lookup(id);
     if (text === undefined) return { trusted: false, code: 'PERSISTED_QUERY_NOT_FOUND', status: 400, message: 'no trusted document has this id' };
-    if (query !== undefined && query !== text) return notTrusted('the query sent is not the trusted document its id names');
     return { trusted: true, query: text };
   }
-  if (query === undefined) return notTrusted('send a documentId from the trusted documents manifest');
+  // A full query is judged by its own text; an id sent along must not name another document.
+  const named = typeof params.documentId === 'string' ? lookup(params.documentId) : undefined;
+  if (named !== undefined && named !== query) return notTrusted('the query sent is not the trusted document its id names');
   if (docs.sha256.has(sha256Hex(query))) return { trusted: true, query };
   if (options.allowIntrospection && isIntrospectionOnly(query)) return { trusted: true, query };
   return notTrusted('only operations from the trusted documents manifest run here');
