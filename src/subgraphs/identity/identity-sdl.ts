@@ -145,7 +145,7 @@ export const identitySdl = /* GraphQL */ `
     localId: String!
   }
 
-  "Changes only a data steward may make. 数据管理员操作"
+  "Changes to the hub's data: identity stewardship and data-sharing governance. 变更操作"
   type Mutation {
     "Confirm a review candidate: its two records' applicants become one. Steward only. 确认匹配"
     confirmIdentityCandidate(id: ID!, reason: String!): Applicant
