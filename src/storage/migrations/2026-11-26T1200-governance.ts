@@ -4,8 +4,8 @@ import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   // Contact data the sync already reads, kept for the masked/granted fields of ApplicantRecord.
-  await db.schema.alterTable('applicant_records').addColumn('phone', 'varchar(64)').execute();
-  await db.schema.alterTable('applicant_records').addColumn('address', 'varchar(500)').execute();
+  await db.schema.alterTable('applicant_records').addColumn('phone', 'text').execute();
+  await db.schema.alterTable('applicant_records').addColumn('address', 'text').execute();
 
   // The purpose catalogue: the ASCII codes an `x-purpose` header may carry (用途目录).
   await db.schema

@@ -13,6 +13,9 @@ export interface LinkedRecord {
   kind: ApplicantKind | null;
   /** The canonical identifiers this record validated to (USCC also yields its ORG_CODE). */
   identifiers: CanonicalIdentifier[];
+  /** Contact data as the department stores it: personal data, kept for the governed fields, never logged. */
+  phone: string | null;
+  address: string | null;
 }
 
 export interface Cluster {
@@ -45,7 +48,7 @@ export function canonicalIdentifiers(record: ApplicantRecord): CanonicalIdentifi
 
 /** A record with its identifiers read and validated. */
 export function toLinkedRecord(r: SourcedRecord): LinkedRecord {
-  return { department: r.department, localId: r.localId, name: r.name.trim(), kind: r.kind, identifiers: canonicalIdentifiers(r) };
+  return { department: r.department, localId: r.localId, name: r.name.trim(), kind: r.kind, identifiers: canonicalIdentifiers(r), phone: r.phone, address: r.address };
 }
 
 /** An applicant from its linked records: kind from the strongest identifier, name from the record that holds it. */

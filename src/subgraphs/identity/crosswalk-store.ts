@@ -17,8 +17,8 @@ export async function storedRecords(db: Kysely<HubDatabase>, departments: readon
     name: r.name,
     kind: r.kind as ApplicantKind | null,
     identifiers: r.identifiers.filter((i) => i.type !== 'ORG_CODE' || !r.identifiers.some((j) => j.type === 'USCC')).map((i) => ({ value: i.value, claimedType: i.type as IdentifierType })),
-    phone: null,
-    address: null,
+    phone: r.phone,
+    address: r.address,
   }));
 }
 
@@ -39,7 +39,7 @@ export async function saveClusters(db: Kysely<HubDatabase>, clusters: readonly C
       existing.set(`${row.department_code}:${row.local_id}`, row.applicant_id);
     }
     const applicants: Array<{ id: string; kind: string; name: string; merged_into: null }> = [];
-    const records: Array<{ department_code: string; local_id: string; applicant_id: string; kind: string | null; name: string; identifiers: string }> = [];
+    const records: Array<{ department_code: string; local_id: string; applicant_id: string; kind: string | null; name: string; identifiers: string; phone: string | null; address: string | null }> = [];
     const identifiers: HubDatabase['applicant_identifiers'][] = [];
     const redirects: Array<{ from: string; to: string }> = [];
     const used = new Set<string>();
@@ -56,7 +56,16 @@ export async function saveClusters(db: Kysely<HubDatabase>, clusters: readonly C
       }
       applicants.push({ id, kind: cluster.kind, name: cluster.name, merged_into: null });
       for (const r of cluster.records) {
-        records.push({ department_code: r.department, local_id: r.localId, applicant_id: id, kind: r.kind, name: r.name, identifiers: JSON.stringify(r.identifiers) });
+        records.push({
+          department_code: r.department,
+          local_id: r.localId,
+          applicant_id: id,
+          kind: r.kind,
+          name: r.name,
+          identifiers: JSON.stringify(r.identifiers),
+          phone: clip(r.phone, 64),
+          address: clip(r.address, 500),
+        });
       }
       for (const i of cluster.identifiers) identifiers.push({ type: i.type, value: i.value, applicant_id: id });
     }
@@ -82,6 +91,11 @@ export async function saveClusters(db: Kysely<HubDatabase>, clusters: readonly C
     }
   });
   return { applicants: clusters.length, merged };
+}
+
+/** A value cut to its column's width (varchar(64) / varchar(500)), so one overlong legacy field cannot fail a sync. */
+function clip(value: string | null, width: number): string | null {
+  return value === null || value.length <= width ? value : value.slice(0, width);
 }
 
 function newApplicantId(cluster: Cluster): string {
