@@ -24,10 +24,11 @@ for (const backend of backends) {
       await h?.stop();
     });
 
+    // As the data steward, who may read every field: what is refused here is the input, not the caller.
     async function post(query: string, variables?: Record<string, unknown>) {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: 'Bearer demo-steward-key' },
         body: JSON.stringify({ query, variables }),
       });
       const text = await response.text();
@@ -65,6 +66,41 @@ for (const backend of backends) {
         expect(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']).toContain(json.errors![0]!.extensions?.code);
         expectNoLeaks(text);
       }
+    });
+
+    it.each([
+      ['a space', 'LICENCE CHECK'],
+      ['non-ASCII', '许可核查'],
+      ['65 characters', 'A'.repeat(65)],
+      ['an empty value', ''],
+      ['two values', 'A, B'],
+      ['a newline-free injection attempt', 'x";drop table grants;--'],
+    ])('refuses an x-purpose header with %s with 400 BAD_USER_INPUT, running nothing', async (_name, purpose) => {
+      const calls = () => [...h.hub.adapters.values()].reduce((sum, a) => sum + a.calls.listPermits, 0);
+      const before = calls();
+      // fetch refuses to send some of these bytes itself; undici sends the UTF-8 value as raw bytes.
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer demo-market-key', 'x-purpose': Buffer.from(purpose, 'utf8').toString('latin1') },
+        body: JSON.stringify({ query: '{ permits(first: 1) { totalCount } }' }),
+      });
+      expect(response.status).toBe(400);
+      const text = await response.text();
+      const json = JSON.parse(text) as { data?: unknown; errors: Array<{ extensions: Record<string, unknown> }> };
+      expect(json.data).toBeUndefined();
+      expect(json.errors[0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', header: 'x-purpose' });
+      expect(text).not.toContain('drop table');
+      expect(calls()).toBe(before);
+    });
+
+    it('passes a well-formed x-purpose on to the request', async () => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer demo-market-key', 'x-purpose': 'LICENSING_REVIEW' },
+        body: JSON.stringify({ query: '{ viewer { purpose } }' }),
+      });
+      const json = (await response.json()) as { data?: { viewer: { purpose: string } } };
+      expect(json.data?.viewer.purpose).toBe('LICENSING_REVIEW');
     });
 
     it('answers a malformed JSON body with 400 and no leaks', async () => {
