@@ -96,7 +96,7 @@ async function measure(target: Target, workload: Workload, load: LoadGenerator, 
   for (const p of target.processes) if (p.proc.exitCode !== null || p.proc.signalCode !== null) throw new Error(`${p.name} has exited (log: ${p.logFile})`);
   const resetOk = target.processes.every((p) => resetPeak(p.pid));
   const before = await readCalls(target);
-  const result = await load.run({ url: target.url, connections: config.connections, durationS, bodies: workload.bodies });
+  const result = await load.run({ url: target.url, connections: config.connections, durationS, bodies: workload.bodies, headers: target.headers });
   // Requests still in flight when the run ended are served (and call departments): wait until the
   // counters settle, then divide by requests sent.
   let after = await readCalls(target);
@@ -135,9 +135,9 @@ async function main() {
     const mismatches: string[] = [];
     for (const w of selected) {
       const reference = targets.find((t) => t.name === 'monolith') ?? targets[0]!;
-      const expected = await graphql(reference.url, w.bodies[0]!);
+      const expected = await graphql(reference.url, w.bodies[0]!, reference.headers);
       for (const t of targets) {
-        const got = t === reference ? expected : await graphql(t.url, w.bodies[0]!);
+        const got = t === reference ? expected : await graphql(t.url, w.bodies[0]!, t.headers);
         if (got.status !== 200 || got.json?.errors) throw new Error(`${w.name} on ${t.name}: HTTP ${got.status} ${JSON.stringify(got.json?.errors ?? got.json).slice(0, 500)}`);
         if (JSON.stringify(comparable(got.json.data)) !== JSON.stringify(comparable(expected.json.data))) mismatches.push(`${w.name}: ${t.name} differs from ${reference.name}`);
       }
@@ -191,7 +191,7 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 2 ** 30), node: process.version },
     stoppedEarly,
     notes: [
-      'governance overhead: not measured — governance is not built yet, so that row is left out',
+      'hub-inprocess, hub-http: governance off (the bare gateway against the monolith); hub-governed: the in-process hub with governance on (sharing classes, grants, masking, audit trail), every request as the demo data steward (Authorization: Bearer demo-steward-key); its cost is the ratio hub-governed/hub-inprocess',
       'rps: completed requests / duration, median over rounds; p50/p99: autocannon latency percentiles, median over rounds',
       'peakRssMb: kernel VmHWM of the target process(es) (hub-http: gateway + 3 subgraph processes), reset before each run; max over rounds',
       'backendCallsPerRequest: RuntimeAdapter calls (listPermits + getPermits + listApplicants) of all departments during the runs (counters read after in-flight requests drain) / requests sent',
@@ -219,6 +219,9 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
       const mono = rows.find((r) => r.name === 'monolith');
       const ratios: Record<string, number> = {};
       for (const r of rows) if (mono && r !== mono && mono.rps > 0) ratios[`${r.name}/monolith`] = round(r.rps / mono.rps, 2);
+      const bare = rows.find((r) => r.name === 'hub-inprocess');
+      const governed = rows.find((r) => r.name === 'hub-governed');
+      if (bare && governed && bare.rps > 0) ratios['hub-governed/hub-inprocess'] = round(governed.rps / bare.rps, 2);
       return { name: w.name, description: w.description, backendCallBudgetPerDepartment: w.departmentLevels, targets: rows, ratios };
     }),
   };
@@ -238,7 +241,14 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
       lines.push(`| ${w.name} | ${r.name} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.peakRssMb} | ${r.backendCallsPerRequest} (${d.market}/${d.housing}/${d.health}) | ${r.name === 'monolith' ? '1.00' : ratio?.toFixed(2) ?? '–'} | ${r.failed} |`);
     }
   }
-  lines.push('', '_Governance overhead: not measured — governance is not built yet, so that row is left out._', '');
+  const overhead = json.workloads.filter((w) => w.ratios['hub-governed/hub-inprocess'] !== undefined);
+  lines.push(
+    '',
+    overhead.length
+      ? `_Governance: hub-inprocess, hub-http run with governance off; hub-governed is the in-process hub with governance on, asked as the demo data steward. Its req/s relative to hub-inprocess: ${overhead.map((w) => `${w.name} ${w.ratios['hub-governed/hub-inprocess']!.toFixed(2)}×`).join(', ')}._`
+      : '_Governance: the hub targets run with governance off; the governed target (hub-governed) was not part of this run._',
+    '',
+  );
   lines.push('## Targets', '');
   for (const w of json.workloads) {
     const checks: string[] = [];

@@ -2,12 +2,15 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoPaths } from '../../src/demo/demo-district.js';
+import { DEMO_CREDENTIALS } from '../../src/gateway/auth/demo-credentials.js';
 import type { Fixtures } from './workloads.js';
 import { BENCH_DIR, startChild, type Child } from './proc.js';
 
-export const TARGET_NAMES = ['hub-inprocess', 'hub-http', 'monolith'] as const;
+export const TARGET_NAMES = ['hub-inprocess', 'hub-http', 'monolith', 'hub-governed'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 export const DEPARTMENTS = ['market', 'housing', 'health'] as const;
+/** The demo data steward's fixed key, seeded by the governed target (`demoCredentialsDir`). */
+export const DEMO_STEWARD_KEY = DEMO_CREDENTIALS.find((c) => c.kind === 'STEWARD')!.key;
 
 export interface Target {
   name: TargetName;
@@ -15,6 +18,8 @@ export interface Target {
   /** Every process whose memory counts for this target (gateway and subgraphs for hub-http). */
   processes: Child[];
   callsUrls: string[];
+  /** Headers every request to this target carries (hub-governed asks as the demo steward). */
+  headers: Record<string, string>;
   /** hub-http only: the housing subgraph process (the soak stops and restarts it). */
   housingSubgraph?: Child;
   info: Record<string, unknown>;
@@ -97,12 +102,15 @@ export async function startTarget(
   const long = { logDir, readyTimeoutMs: 3 * 60 * 60 * 1000, env, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) };
   if (name === 'monolith') {
     const child = await startChild<{ ready: true; url: string; callsUrl: string }>('monolith', entry('targets/monolith.ts'), ['--hub-dir', stores.hub], long);
-    return { name, url: child.ready.url, processes: [child], callsUrls: [child.ready.callsUrl], info: {} };
+    return { name, url: child.ready.url, processes: [child], callsUrls: [child.ready.callsUrl], headers: {}, info: {} };
   }
-  if (name === 'hub-inprocess') {
-    const child = await startChild<{ ready: true; url: string; callsUrl: string }>('hub-inprocess', entry('targets/hub.ts'), ['--mode', 'inprocess', '--hub-dir', stores.hub], long);
+  if (name === 'hub-inprocess' || name === 'hub-governed') {
+    const governed = name === 'hub-governed';
+    const args = ['--mode', 'inprocess', '--hub-dir', stores.hub, '--governance', governed ? 'on' : 'off'];
+    const child = await startChild<{ ready: true; url: string; callsUrl: string }>(name, entry('targets/hub.ts'), args, long);
     const { ready: _r, url, callsUrl, ...info } = child.ready;
-    return { name, url, processes: [child], callsUrls: [callsUrl], info };
+    // The demo data steward: every governed field in clear, every release audited.
+    return { name, url, processes: [child], callsUrls: [callsUrl], headers: governed ? { authorization: `Bearer ${DEMO_STEWARD_KEY}` } : {}, info };
   }
   const subgraphs: Child<{ ready: true; url: string; callsUrl: string }>[] = [];
   try {
@@ -116,6 +124,7 @@ export async function startTarget(
       processes: [gateway, ...subgraphs],
       callsUrls: subgraphs.map((s) => s.ready.callsUrl),
       housingSubgraph: subgraphs[1],
+      headers: {},
       info,
     };
   } catch (error) {
@@ -150,7 +159,7 @@ export function callDelta(before: Calls, after: Calls): Record<string, number> {
 }
 
 /** POSTs one GraphQL request. */
-export async function graphql(url: string, bodyJson: string): Promise<{ status: number; json: any }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyJson, signal: AbortSignal.timeout(60_000) });
+export async function graphql(url: string, bodyJson: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: bodyJson, signal: AbortSignal.timeout(60_000) });
   return { status: response.status, json: await response.json().catch(() => null) };
 }

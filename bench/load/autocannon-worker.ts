@@ -9,6 +9,8 @@ export interface RunRequest {
   connections: number;
   durationS: number;
   bodies: string[];
+  /** Extra request headers (the governed target's `authorization`). */
+  headers?: Record<string, string>;
 }
 
 export interface RunResult {
@@ -38,7 +40,7 @@ async function run(request: RunRequest): Promise<RunResult> {
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...request.headers },
         setupRequest: (req) => ({ ...req, body: request.bodies[next++ % request.bodies.length]! }),
       },
     ],

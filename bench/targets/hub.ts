@@ -1,7 +1,10 @@
 // The hub as a benchmark target: `startHub` over a copy of the hub database template, with in-process
 // department subgraphs (`--mode inprocess`) or every department over HTTP (`--mode http --urls
 // market=URL,housing=URL,health=URL`, written into the registry's `url` column first). Announces ready
-// only after the start-up identity sync has finished, so it does not run under load.
+// only after the start-up identity sync has finished, so it does not run under load. Governance (sharing
+// classes, grants, masking, audit) is off unless `--governance on`, which also seeds the demo consumers
+// (their keys in the hub directory) so the load can ask as the demo steward.
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoRegistrySeed } from '../../src/demo/demo-district.js';
 import { startHub } from '../../src/gateway/hub.js';
@@ -9,7 +12,8 @@ import { openDatabase, type HubDatabase } from '../../src/storage/index.js';
 import { announce, benchLogger, failed, onStop, serveCalls } from './ipc.js';
 
 async function main() {
-  const { values } = parseArgs({ options: { mode: { type: 'string' }, 'hub-dir': { type: 'string' }, urls: { type: 'string' } } });
+  const { values } = parseArgs({ options: { mode: { type: 'string' }, 'hub-dir': { type: 'string' }, urls: { type: 'string' }, governance: { type: 'string', default: 'off' } } });
+  const governance = values.governance === 'on';
   const hubDir = values['hub-dir']!;
   if (values.mode === 'http') {
     const urls = Object.fromEntries((values.urls ?? '').split(',').map((kv) => kv.split('=') as [string, string]));
@@ -38,6 +42,8 @@ async function main() {
     env: process.env,
     deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
     syncIntervalMs: 0,
+    governance,
+    ...(governance ? { demoCredentialsDir: dirname(hubDir) } : {}),
     logger,
   });
   onStop(() => hub.stop());

@@ -1,8 +1,10 @@
 // Prepares a scale's data once: the demo district's legacy stores (bench/.data-<scale>/base), a hub
 // database template with the catalogue loaded and identities synced (hub-template), and fixtures.json
 // (real identifiers and search terms the workloads rotate through). Later runs find the markers.
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems } from '../../src/demo/demo-district.js';
@@ -59,9 +61,59 @@ async function main() {
       await demo.stop();
     }
     writeFileSync(join(building, '.complete'), new Date().toISOString());
+    writeFileSync(join(building, '.identity-code'), identityCodeStamp());
     renameSync(building, template);
   }
+  syncS += await resyncIfIdentityChanged(base, template);
   announce({ generatedS, syncS });
+}
+
+/** What decides how records link into applicants: the identity subgraph, identifier rules, adapters. */
+function identityCodeStamp(): string {
+  const hash = createHash('sha256');
+  const root = fileURLToPath(new URL('../../src/', import.meta.url));
+  for (const folder of ['subgraphs/identity', 'schema/identifiers', 'adapters']) {
+    const files = (readdirSync(join(root, folder), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+    for (const f of files) hash.update(f).update(readFileSync(join(root, folder, f)));
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * The hub targets sync identities at start with the code of the day; the monolith reads the template as
+ * it is. When the linking code changed since the template was made, re-sync the template once, so every
+ * target answers with the same applicants (and the hubs' start-up syncs change nothing).
+ */
+async function resyncIfIdentityChanged(base: string, template: string): Promise<number> {
+  const stampFile = join(template, '.identity-code');
+  const stamp = identityCodeStamp();
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return 0;
+  say('identity code changed since the hub template was made: re-syncing the template…');
+  const t = performance.now();
+  const demo = await startDemoSystems(base, {});
+  try {
+    let synced!: () => void;
+    const done = new Promise<void>((resolve) => (synced = resolve));
+    const logger = benchLogger((msg) => msg === 'identity sync done' && synced());
+    const hub = await startHub({
+      hubDataDir: template,
+      port: 0,
+      registrySeed: demoRegistrySeed,
+      env: demo.env,
+      syncIntervalMs: 0,
+      governance: false,
+      deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
+      logger: { ...logger, error: (obj, msg) => (say(`${msg} ${JSON.stringify(obj)}`), msg === 'identity sync failed' && synced()) },
+    });
+    // A hub over an existing database syncs in the background at start: wait for that one.
+    await done;
+    await hub.stop();
+  } finally {
+    await demo.stop();
+  }
+  rmSync(join(template, 'huitong.lock'), { force: true });
+  writeFileSync(stampFile, stamp);
+  return (performance.now() - t) / 1000;
 }
 
 async function buildFixtures(db: Awaited<ReturnType<typeof startHub>>['db']) {

@@ -1,8 +1,7 @@
-import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
-import { Subschema } from '@graphql-tools/delegate';
+import { Subschema, type MergedTypeConfig } from '@graphql-tools/delegate';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import { filterSchema } from '@graphql-tools/utils';
-import { buildSchema, OperationTypeNode, parse, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { buildSchema, parse, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { badUserInput, decodeGlobalId } from '../schema/index.js';
 import { departmentHealth } from './department-health.js';
 import type { SubgraphEndpoint } from './endpoints.js';
@@ -11,6 +10,7 @@ import { memoizedScalarResolvers } from '../subgraphs/department/memoized-scalar
 import { gatewaySdl } from './gateway-sdl.js';
 import type { HubContext } from './hub-context.js';
 import { PageRequests } from './page-requests.js';
+import { batchDelegate, delegate, reuseMergePlans } from './prepared-delegation.js';
 import { resolvePermitList, type PermitListArgs } from './permit-lists.js';
 
 export interface ComposedGateway {
@@ -22,6 +22,22 @@ export interface ComposeOptions {
   /** Rewrites the gateway's resolver map before stitching: how governance wraps every governed field in one place. */
   transformResolvers?: (resolvers: Record<string, any>) => Record<string, any>;
 }
+
+/** A root field of an in-process subgraph, delegated as stitching would, with its document prepared once. */
+const preparedRootResolver: NonNullable<ConstructorParameters<typeof Subschema>[0]['createProxyingResolver']> =
+  ({ subschemaConfig }) =>
+  (_root, args, context, info) =>
+    delegate({ schema: subschemaConfig as Subschema, fieldName: info.fieldName, returnType: info.returnType, args, context: context as object, info });
+
+/** A type the catalogue resolves by code, in batches, through prepared delegation. */
+const byCodes = (fieldName: string): MergedTypeConfig => ({
+  selectionSet: '{ code }',
+  fieldName,
+  key: ({ code }: { code: string }) => code,
+  argsFromKeys: (codes) => ({ codes }),
+  resolve: (_original, context, info, subschema, selectionSet, key, type, skipTypeMerging = true) =>
+    batchDelegate({ schema: subschema as Subschema, fieldName, key, argsFromKeys: (codes) => ({ codes }), returnType: type, context, info, selectionSet, skipTypeMerging }),
+});
 
 const RECORD_KEYS = parse('query ($id: ID!) { applicant(id: $id) { _recordKeys } }');
 
@@ -35,8 +51,17 @@ const RECORD_KEYS = parse('query ($id: ID!) { applicant(id: $id) { _recordKeys }
  * const { schema } = composeGateway([marketEndpoint, housingEndpoint, catalogueEndpoint, identityEndpoint]);
  */
 export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: ComposeOptions = {}): ComposedGateway {
+  // A subgraph in this process takes its root fields through prepared delegation, and no request
+  // batching (merging documents only pays off when it saves a round trip).
   const subschema = (e: SubgraphEndpoint, merge?: Subschema['merge']) =>
-    new Subschema({ name: e.name, schema: buildSchema(e.sdl), executor: e.executor, batch: true, ...(merge ? { merge } : {}) });
+    new Subschema({
+      name: e.name,
+      schema: buildSchema(e.sdl),
+      executor: e.executor,
+      batch: !e.local,
+      ...(e.local ? { createProxyingResolver: preparedRootResolver } : {}),
+      ...(merge ? { merge } : {}),
+    });
 
   const departments = new Map<string, Subschema>();
   const departmentEndpoints = new Map(endpoints.filter((e) => e.role === 'department').map((e) => [e.name, e]));
@@ -47,8 +72,8 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
     if (e.role === 'department') departments.set(e.name, subschema(e));
     else if (e.role === 'catalogue') {
       catalogue = subschema(e, {
-        Department: { selectionSet: '{ code }', fieldName: '_departmentsByCodes', key: ({ code }: { code: string }) => code, argsFromKeys: (codes) => ({ codes }) },
-        ServiceItem: { selectionSet: '{ code }', fieldName: '_serviceItemsByCodes', key: ({ code }: { code: string }) => code, argsFromKeys: (codes) => ({ codes }) },
+        Department: byCodes('_departmentsByCodes'),
+        ServiceItem: byCodes('_serviceItemsByCodes'),
       });
     } else if (e.role === 'identity') identity = subschema(e);
     else services.push(subschema(e));
@@ -98,15 +123,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
           if (!decoded) throw badUserInput('id is not a valid id', { argument: 'id' });
           const department = decoded.type === 'Permit' ? departments.get(decoded.key.slice(0, decoded.key.indexOf(':'))) : undefined;
           if (!department) return null;
-          return batchDelegateToSchema({
-            schema: department,
-            operation: OperationTypeNode.QUERY,
-            fieldName: '_permitsByIds',
-            key: id,
-            argsFromKeys: (ids) => ({ ids }),
-            context,
-            info,
-          });
+          return batchDelegate({ schema: department, fieldName: '_permitsByIds', key: id, argsFromKeys: (ids) => ({ ids }), returnType: info.returnType, context, info });
         },
       },
       Department: {
@@ -123,12 +140,12 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
           selectionSet: '{ _applicantKey }',
           resolve: (permit: { _applicantKey?: string | null }, _args: unknown, context: HubContext, info: GraphQLResolveInfo) =>
             permit._applicantKey
-              ? batchDelegateToSchema({
+              ? batchDelegate({
                   schema: identitySchema,
-                  operation: OperationTypeNode.QUERY,
                   fieldName: '_applicantsByRecordKeys',
                   key: permit._applicantKey,
                   argsFromKeys: (keys) => ({ keys }),
+                  returnType: info.returnType,
                   context,
                   info,
                 })
@@ -145,6 +162,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
     }),
   });
 
+  reuseMergePlans(stitched);
   const schema = filterSchema({
     schema: stitched,
     rootFieldFilter: (_operation, name) => !name.startsWith('_'),

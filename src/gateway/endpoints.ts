@@ -10,6 +10,8 @@ export interface SubgraphEndpoint {
   role: 'department' | 'catalogue' | 'identity' | 'service';
   sdl: string;
   executor: Executor;
+  /** Runs in this process: no request batching (there is no round trip to save). */
+  local?: boolean;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface SubgraphEndpoint {
  * inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue');
  */
 export function inProcessEndpoint(subgraph: Subgraph, role: SubgraphEndpoint['role']): SubgraphEndpoint {
-  return { name: subgraph.name, role, sdl: subgraph.sdl, executor: createDefaultExecutor(subgraph.schema) };
+  return { name: subgraph.name, role, sdl: subgraph.sdl, executor: createDefaultExecutor(subgraph.schema), local: true };
 }
 
 /**
