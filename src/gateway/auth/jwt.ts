@@ -14,7 +14,8 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 
 /**
  * A verifier for tokens from the district's identity provider, checked with jose against its JWKS and
- * issuer (and audience when set); expired, not-yet-valid, wrongly signed or `alg: none` tokens fail.
+ * issuer (and audience when set); expired, not-yet-valid, wrongly signed or `alg: none` tokens fail, and
+ * so does a token without an expiry, which would otherwise be good forever.
  *
  * @example
  * const verify = createJwtVerifier({ issuer: 'https://sso.example.gov.cn', jwks: { url: 'https://sso.example.gov.cn/jwks' } });
@@ -27,6 +28,7 @@ export function createJwtVerifier(settings: JwtSettings): (token: string) => Pro
     const { payload } = await jwtVerify(token, keys, {
       issuer: settings.issuer,
       algorithms: ALGORITHMS,
+      requiredClaims: ['exp'],
       ...(settings.audience ? { audience: settings.audience } : {}),
     });
     const subject = payload[settings.consumerClaim ?? 'sub'];
