@@ -25,6 +25,13 @@ export const GOVERNED_TYPES: Record<string, { selectionSet: string; facts(source
       return { owners, person: applicant.kind !== 'ORGANIZATION', recordKeys, ...(applicantId ? { applicantId } : {}) };
     },
   },
+  Identifier: {
+    selectionSet: '{ _recordKeys _personal }',
+    facts(identifier: { _recordKeys?: string[]; _personal?: boolean }) {
+      const recordKeys = identifier._recordKeys ?? [];
+      return { owners: [...new Set(recordKeys.map((k) => k.slice(0, k.indexOf(':'))))], person: identifier._personal !== false, recordKeys };
+    },
+  },
   ApplicantRecord: {
     selectionSet: '{ _key _personal }',
     facts(record: { _key?: string; _personal?: boolean }) {

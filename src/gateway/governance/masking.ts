@@ -43,19 +43,15 @@ export function maskAddress(value: string): string {
   return REGION.exec(value)?.[1] ?? '';
 }
 
-/** Masks a field's value for its kind of personal data; lists of identifiers mask resident IDs only. */
+/** Masks a field's value for its kind of personal data. */
 export function maskValue(kind: PersonalData, value: unknown): unknown {
-  if (value === null || value === undefined) return value;
+  if (typeof value !== 'string') return value;
   switch (kind) {
     case 'PHONE':
-      return typeof value === 'string' ? maskPhone(value) : value;
+      return maskPhone(value);
     case 'ADDRESS':
-      return typeof value === 'string' ? maskAddress(value) : value;
+      return maskAddress(value);
     case 'RESIDENT_ID':
-      if (typeof value === 'string') return maskResidentId(value);
-      if (Array.isArray(value)) {
-        return value.map((i: { type?: string; value?: string }) => (i && i.type === 'RESIDENT_ID' && typeof i.value === 'string' ? { ...i, value: maskResidentId(i.value) } : i));
-      }
-      return value;
+      return maskResidentId(value);
   }
 }

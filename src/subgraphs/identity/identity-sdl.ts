@@ -27,9 +27,11 @@ export const identitySdl = /* GraphQL */ `
   "A validated identifier in canonical form: upper-case, half-width, no separators. 证件"
   type Identifier {
     "Kind of code. 证件类型"
-    type: IdentifierType!
-    "Canonical value. 证件号码"
-    value: String!
+    type: IdentifierType @share(level: OPEN, person: UNCONDITIONAL)
+    "Canonical value; a natural person's is masked (440105********123X) unless a grant allows clear text. 证件号码"
+    value: String @share(level: OPEN, person: UNCONDITIONAL, personal: RESIDENT_ID)
+    _recordKeys: [String!]!
+    _personal: Boolean!
   }
 
   "One department's record of an applicant, from which the hub linked it. Governed fields are null, with a FORBIDDEN error, where the caller may not see them. 部门申请人记录"
@@ -57,7 +59,7 @@ export const identitySdl = /* GraphQL */ `
     "Name. 名称/姓名"
     name: String @share(level: OPEN, person: UNCONDITIONAL)
     "Each distinct valid identifier once, canonical; a person's resident ID is masked unless a grant allows clear text. 证件"
-    identifiers: [Identifier!] @share(level: OPEN, person: UNCONDITIONAL, personal: RESIDENT_ID)
+    identifiers: [Identifier!] @share(level: OPEN, person: UNCONDITIONAL)
     "The department records linked to this applicant. 部门记录"
     records: [ApplicantRecord!] @share(level: UNCONDITIONAL)
     _recordKeys: [String!]!

@@ -171,10 +171,14 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
       },
       Applicant: {
         id: (a: ApplicantRow) => encodeGlobalId('Applicant', a.id),
-        identifiers: (a: ApplicantRow, _: unknown, context: object) => loaders(context ?? {}).identifiers.load(a.id),
+        // Each identifier carries whose data it is, so the gateway governs (and masks) its value wherever it is selected.
+        identifiers: async (a: ApplicantRow, _: unknown, context: object) => {
+          const [identifiers, records] = await Promise.all([loaders(context ?? {}).identifiers.load(a.id), loaders(context ?? {}).records.load(a.id)]);
+          const _recordKeys = records.map((r) => r._key);
+          return identifiers.map((i) => ({ ...i, _recordKeys, _personal: a.kind === 'PERSON' }));
+        },
         records: (a: ApplicantRow, _: unknown, context: object) => loaders(context ?? {}).records.load(a.id),
-        _recordKeys: async (a: ApplicantRow, _: unknown, context: object) =>
-          (await loaders(context ?? {}).records.load(a.id)).map((r) => `${r.department.code}:${r.localId}`),
+        _recordKeys: async (a: ApplicantRow, _: unknown, context: object) => (await loaders(context ?? {}).records.load(a.id)).map((r) => r._key),
       },
     },
   });
