@@ -113,7 +113,9 @@ function requestLogPlugin(logger: Logger): ApolloServerPlugin<HubContext> {
 /**
  * The hub's HTTP face: Apollo Server 5 under express 5, with the routes a load balancer and a browser
  * need — /healthz, /readyz, /schema.graphql, the offline GraphQL IDE — a 1 MB body limit (413 above),
- * a CORS allow-list, and SIGTERM-friendly draining.
+ * a CORS allow-list, CSRF prevention and SIGTERM-friendly draining. A GraphQL request is authenticated,
+ * rate limited (`rateLimit`: 429 with `Retry-After`), its `x-purpose` checked (400 when malformed) and,
+ * with `trustedDocuments`, its operation looked up in the manifest — all before Apollo parses anything.
  *
  * @example
  * const running = await startHttpServer({ schema, logger, host: '127.0.0.1', port: 4000, corsOrigins: [], isReady: () => true });
