@@ -27,7 +27,7 @@ export interface ComposeOptions {
 const preparedRootResolver: NonNullable<ConstructorParameters<typeof Subschema>[0]['createProxyingResolver']> =
   ({ subschemaConfig }) =>
   (_root, args, context, info) =>
-    delegate({ schema: subschemaConfig as Subschema, fieldName: info.fieldName, returnType: info.returnType, args, context: context as object, info });
+    delegate({ schema: subschemaConfig as Subschema, operation: info.operation.operation, fieldName: info.fieldName, returnType: info.returnType, args, context: context as object, info });
 
 /** A type the catalogue resolves by code, in batches, through prepared delegation. */
 const byCodes = (fieldName: string): MergedTypeConfig => ({

@@ -37,6 +37,8 @@ import {
  */
 export interface DelegateOptions {
   schema: Subschema;
+  /** Only queries are prepared; a mutation (default: query) takes stitching's own path. */
+  operation?: OperationTypeNode;
   fieldName: string;
   returnType: GraphQLOutputType;
   context: object;
@@ -90,7 +92,7 @@ export function delegate(options: DelegateOptions): unknown {
   const { schema, fieldName, info, context } = options;
   const stitchingInfo = info.schema.extensions?.['stitchingInfo'] as StitchingInfo | undefined;
   const config = (stitchingInfo?.subschemaMap.get(schema) ?? schema) as Subschema;
-  if (!preparable(config)) return fallback(options);
+  if (!preparable(config) || (options.operation ?? OperationTypeNode.QUERY) !== OperationTypeNode.QUERY) return fallback(options);
 
   const transformedSchema = schema.transformedSchema;
   const rootFields = transformedSchema.getQueryType()?.getFields();
@@ -199,7 +201,7 @@ function preparable(config: Subschema): boolean {
 function fallback(options: DelegateOptions): unknown {
   return delegateToSchema({
     schema: options.schema,
-    operation: OperationTypeNode.QUERY,
+    operation: options.operation ?? OperationTypeNode.QUERY,
     fieldName: options.fieldName,
     returnType: options.returnType,
     context: options.context,
