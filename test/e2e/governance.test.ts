@@ -21,7 +21,7 @@ type Errors = Array<{ message: string; path?: unknown[]; extensions?: Record<str
 const forbiddenAt = (errors: Errors, ...path: unknown[]) =>
   errors?.find((e) => e.extensions?.code === 'FORBIDDEN' && JSON.stringify(e.path) === JSON.stringify(path));
 
-for (const backend of backends.slice(0, 1)) {
+for (const backend of backends) {
   describe(`governance (${backend.name})`, () => {
     let hub: DemoHub;
     /** A natural person with records in two departments, one of them `home`; `other` holds none of them. */
