@@ -1,4 +1,4 @@
-// npm run eval:identity [-- --seed N --entities N]: generates a labelled evaluation set (its own
+// npm run eval:identity [-- --seed N --entities N --link-on-rare-name-alone]: generates a labelled evaluation set (its own
 // noise model, seeded), resolves it and prints pairwise precision, recall, F1, fused entities and
 // blocking recall.
 import { parseArgs } from 'node:util';
@@ -6,18 +6,19 @@ import { generateEvaluationSet } from '../src/subgraphs/identity/resolution/eval
 import { evaluateResolution } from '../src/subgraphs/identity/resolution/evaluation.js';
 import { resolveIdentities } from '../src/subgraphs/identity/resolution/resolver.js';
 
-const { values } = parseArgs({ options: { seed: { type: 'string' }, entities: { type: 'string' } } });
+const { values } = parseArgs({ options: { seed: { type: 'string' }, entities: { type: 'string' }, 'link-on-rare-name-alone': { type: 'boolean' } } });
 const seed = Number(values.seed ?? 20240601);
 const entities = Number(values.entities ?? 20000);
 const set = generateEvaluationSet({ seed, entities });
 const started = performance.now();
-const result = resolveIdentities(set.records);
+const linkOnRareNameAlone = values['link-on-rare-name-alone'] === true;
+const result = resolveIdentities(set.records, { linkOnRareNameAlone });
 const ms = performance.now() - started;
 const r = evaluateResolution(set, result);
 const f = (x: number) => x.toFixed(5);
 process.stdout.write(
   [
-    `identity resolution evaluation (seed ${seed}, ${r.entities} applicants, ${r.records} records, resolved in ${(ms / 1000).toFixed(2)} s)`,
+    `identity resolution evaluation (seed ${seed}, ${r.entities} applicants, ${r.records} records${linkOnRareNameAlone ? ', linkOnRareNameAlone' : ''}, resolved in ${(ms / 1000).toFixed(2)} s)`,
     `  precision        ${f(r.precision)}  (${r.correctPairs} of ${r.predictedPairs} predicted pairs)`,
     `  recall           ${f(r.recall)}  (achievable true pairs; all pairs: ${f(r.recallAllPairs)})`,
     `  F1               ${f(r.f1)}`,

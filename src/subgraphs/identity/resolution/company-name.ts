@@ -135,21 +135,49 @@ export function parseFoldedCompanyName(folded: string): CompanyName {
   return { region, trade, industry, form, branch, key };
 }
 
-/** Removes leading region words (province, city, district, in that order, each optional). */
-function stripRegions(text: string): { region: string; rest: string } {
+const LEVEL_WORDS = '省市区县';
+
+/**
+ * Removes leading region words: province, city and district, each at most once, in any order (海珠
+ * (广州)区… is written district first, its city in brackets). A bare word (广州, 海珠) may be followed by
+ * its level word, which goes with it. With `strict` (addresses), a bare word is only a region when
+ * its level word or another region word follows: 广州大道南 is a street, not the city.
+ *
+ * @example
+ * stripRegions('广东省广州市海珠区恒丰').region;          // '广东广州海珠'
+ * stripRegions('海珠广州区优禾嘉实业').rest;              // '优禾嘉实业'
+ * stripRegions('广州大道南168号', true).rest;             // '广州大道南168号'
+ */
+function stripRegions(text: string, strict = false): { region: string; rest: string } {
+  const levels = ['', '', ''];
   let rest = text;
-  let region = '';
-  for (const level of REGION_LEVELS) {
-    for (const r of level) {
+  for (;;) {
+    let level = -1;
+    let word = '';
+    for (let l = 0; l < REGION_LEVELS.length && level < 0; l++) {
+      if (levels[l] !== '') continue;
       // Keep at least three characters: 广州酒家 is a trade name, not a region before an industry word.
-      if (rest.startsWith(r) && rest.length - r.length >= 3) {
-        region += bareRegion(r);
-        rest = rest.slice(r.length);
-        break;
+      const hit = REGION_LEVELS[l]!.find((r) => rest.startsWith(r) && rest.length - r.length >= 3);
+      if (hit !== undefined) {
+        level = l;
+        word = hit;
       }
     }
+    if (level < 0) break;
+    let len = word.length;
+    if (bareRegion(word) === word) {
+      if (LEVEL_WORDS.includes(rest.charAt(len)) && rest.length - len - 1 >= 3) len++;
+      else if (strict && !startsWithRegion(rest.slice(len))) break;
+    }
+    levels[level] = bareRegion(word);
+    rest = rest.slice(len);
   }
-  return { region, rest };
+  return { region: levels.join(''), rest };
+}
+
+function startsWithRegion(text: string): boolean {
+  for (const level of REGION_LEVELS) for (const r of level) if (text.startsWith(r)) return true;
+  return false;
 }
 
 const BARE_LEVELS = REGION_LEVELS.map((level) => [...new Set(level.map(bareRegion))].sort((a, b) => b.length - a.length));

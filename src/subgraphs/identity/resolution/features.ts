@@ -56,6 +56,8 @@ export class FeatureTable {
   form = new Uint8Array(1024);
   sex = new Uint8Array(1024);
   birth = new Int32Array(1024);
+  /** 1 for a row whose record was removed (it holds no values and belongs to no result). */
+  removed = new Uint8Array(1024);
   /** Birth date read from a broken resident ID's date part (typo elsewhere), 0 if none. */
   brokenBirth = new Int32Array(1024);
   readonly cols: Record<Field, Int32Array>;
@@ -113,11 +115,42 @@ export class FeatureTable {
       }
     }
     this.fill(row, rec);
+    this.removed[row] = 0;
     for (const f of FIELDS) {
       const v = this.cols[f][row]!;
       if (v !== 0) this.counts[v]!++;
     }
     return row;
+  }
+
+  /**
+   * Removes a record: its row keeps its place (row numbers never move) but holds no value any more
+   * and is left out of results until the same (source, localId) is added again. Returns the row, or
+   * undefined when no such record is held.
+   */
+  remove(ref: RecordRef): number | undefined {
+    const row = this.rowOf.get(`${ref.source}\u0001${ref.localId}`);
+    if (row === undefined || this.removed[row] === 1) return undefined;
+    for (const f of FIELDS) {
+      const v = this.cols[f][row]!;
+      if (v !== 0) this.counts[v]!--;
+      this.cols[f][row] = 0;
+    }
+    this.kind[row] = KIND_UNKNOWN;
+    this.orgOnly[row] = 0;
+    this.form[row] = 0;
+    this.sex[row] = 0;
+    this.birth[row] = 0;
+    this.brokenBirth[row] = 0;
+    this.removed[row] = 1;
+    return row;
+  }
+
+  /** Number of records held (rows not removed). */
+  get liveCount(): number {
+    let n = 0;
+    for (let r = 0; r < this.size; r++) if (this.removed[r] === 0) n++;
+    return n;
   }
 
   private ensure(n: number): void {
@@ -129,6 +162,7 @@ export class FeatureTable {
     this.sex = grow(this.sex, n);
     this.birth = grow(this.birth, n);
     this.brokenBirth = grow(this.brokenBirth, n);
+    this.removed = grow(this.removed, n);
     for (const f of FIELDS) this.cols[f] = grow(this.cols[f], n);
   }
 

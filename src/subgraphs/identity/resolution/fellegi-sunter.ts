@@ -5,6 +5,7 @@
 // fitted per run, so scores are stable across runs and across incremental updates).
 
 import { regionsCompatible } from './company-name.js';
+import { holders, shareKey, type BlockIndex, type BrokenCandidates } from './blocking.js';
 import { FeatureTable, KIND_UNKNOWN } from './features.js';
 import type { Evidence } from './types.js';
 
@@ -15,6 +16,8 @@ export const VETO = -1_000_000;
 export const WEIGHTS = {
   /** One value is a typo (fails its check) one substitution/transposition from the other's valid number: u ≈ neighbours issued / space. */
   identifierTypo: 12,
+  /** Two different broken values, each one slip from the same valid number (which no record need hold). */
+  identifierSameNumber: 10,
   /** Both hold the same invalid value (copied from one source with the same slip). */
   identifierSameInvalid: 14,
   /** Both hold identifiers that are neither equal nor a typo apart. */
@@ -30,6 +33,8 @@ export const WEIGHTS = {
   /** 股份有限公司 vs 有限公司: different legal entities. */
   formDisagree: -10,
   regionDisagree: -3,
+  /** Agreeing on a phone or address many applicants use (see `PairScorer.shared`). */
+  sharedValueAgree: 3,
   /** The broken number's birth-date part equals the valid one's birth date. */
   birthAgree: 3,
 } as const;
@@ -37,6 +42,8 @@ export const WEIGHTS = {
 const M_NAME = 0.95;
 const M_PHONE = 0.9;
 const M_ADDRESS = 0.8;
+/** Distinct names among a phone's or address's holders from which it counts as shared. */
+const SHARED_VALUE_NAMES = 3;
 
 // The most frequent full names in China (public name statistics): whatever the data's counts say,
 // agreeing on one of these is never strong evidence on its own.
@@ -66,14 +73,42 @@ export function agreementWeight(m: number, count: number, population: number, fl
 // Evidence fields as slots of a per-field accumulator; birth goes with the identifier it was read from.
 const FIELD_SLOT: Record<Evidence['field'], number> = { identifier: 0, birth: 0, name: 1, phone: 2, address: 3, form: 4, region: 5 };
 const FIELD_COUNT = 6;
+const NAME_SLOT = 1;
 
-/** Per-run scoring context: caches name floors by value id. */
+/**
+ * Two groups of records compared field by field, each field at the best level any pair of members
+ * reaches: a phone agreeing with one member agrees; a phone differing from every member's disagrees;
+ * a field no pair could compare says nothing.
+ */
+export interface GroupComparison {
+  /** A never-merge rule applies between some two members. */
+  veto: boolean;
+  /** Sum of the fields' best weights, the name weighted as held by one applicant. */
+  total: number;
+  /** `total` without the name. */
+  besidesName: number;
+  /** Some field compared and disagreed at its best level: the groups look like two applicants. */
+  conflict: boolean;
+}
+
+/** Per-pair field accumulator: the weight each field slot added, and whether it was compared at all. */
+interface FieldSink {
+  weight: Float64Array;
+  compared: Uint8Array;
+}
+
+/** Per-run scoring context: caches name floors by value id and which phones and addresses are shared. */
 export class PairScorer {
   private readonly floors = new Map<number, number>();
+  private readonly sharedValues = new Map<number, boolean>();
 
   constructor(
     private readonly t: FeatureTable,
     private readonly population: number,
+    private readonly index: BlockIndex,
+    /** Broken-identifier row → its candidates (targets held in the data, keys of all). */
+    private readonly candidates: Map<number, BrokenCandidates>,
+    private readonly maxBlockSize: number,
   ) {}
 
   private nameFloor(id: number): number {
@@ -88,16 +123,40 @@ export class PairScorer {
   }
 
   /**
+   * A phone or address many applicants use: held by records bearing three or more different names,
+   * or by more records than a block may hold (an agency's or a building's switchboard, a registered
+   * agent's address). Agreeing on it says little, and differing from it says nothing.
+   */
+  shared(v: number): boolean {
+    let s = this.sharedValues.get(v);
+    if (s === undefined) {
+      const h = holders(this.index, v);
+      if (h.length > this.maxBlockSize) s = true;
+      else {
+        const names: number[] = [];
+        const col = this.t.cols.name;
+        for (const r of h) {
+          const n = col[r]!;
+          if (n !== 0 && !names.includes(n)) names.push(n);
+        }
+        s = names.length >= SHARED_VALUE_NAMES;
+      }
+      this.sharedValues.set(v, s);
+    }
+    return s;
+  }
+
+  /**
    * Total weight of a pair, or VETO when a never-merge rule applies (person vs organisation, two
    * different valid USCCs or resident IDs, branch vs head office or another branch, different sex or
    * birth date from valid IDs). Pass `evidence` to collect the comparison levels reached.
-   * `nameHolders` replaces the name's record count in its term-frequency weight: the resolver passes
-   * 1 when exactly one cluster bears the name (its records are one holder, not many).
+   * `nameHolders` replaces the name's record count in its term-frequency weight: 1 when the records
+   * bearing the name are compared as one applicant's.
    *
    * @example
    * const w = scorer.score(i, j); // e.g. 19.3 for a rare name plus an address agreeing
    */
-  score(i: number, j: number, evidence?: Evidence[], nameHolders?: number, perField?: Float64Array): number {
+  score(i: number, j: number, evidence?: Evidence[], nameHolders?: number, sink?: FieldSink): number {
     const t = this.t;
     const c = t.cols;
     const ki = t.kind[i]!;
@@ -115,8 +174,11 @@ export class PairScorer {
     let w = 0;
     const add = (field: Evidence['field'], level: string, weight: number) => {
       w += weight;
-      if (perField) perField[FIELD_SLOT[field]]! += weight;
-      evidence?.push({ field, level, weight: Math.round(weight * 100) / 100 });
+      if (sink) {
+        sink.weight[FIELD_SLOT[field]]! += weight;
+        sink.compared[FIELD_SLOT[field]] = 1;
+      }
+      if (weight !== 0) evidence?.push({ field, level, weight: Math.round(weight * 100) / 100 });
     };
 
     // Identifiers. Equal valid ones were linked before scoring; here only weaker evidence remains.
@@ -133,6 +195,8 @@ export class PairScorer {
         const bb = t.brokenBirth[i] || t.brokenBirth[j];
         const vb = t.birth[i] || t.birth[j];
         if (bb !== 0 && bb === vb) add('birth', 'agree', WEIGHTS.birthAgree);
+      } else if (brI !== 0 && brJ !== 0 && this.sameNumber(i, j)) {
+        add('identifier', 'same-number', WEIGHTS.identifierSameNumber);
       } else add('identifier', 'disagree', WEIGHTS.identifierDisagree);
     }
 
@@ -143,60 +207,76 @@ export class PairScorer {
       else if (c.pinyin[i] !== 0 && c.pinyin[i] === c.pinyin[j]) add('name', 'pinyin', WEIGHTS.namePinyin);
       else add('name', 'disagree', WEIGHTS.nameDisagree);
     }
-    if (t.form[i] !== 0 && t.form[j] !== 0 && t.form[i] !== t.form[j]) add('form', 'disagree', WEIGHTS.formDisagree);
+    if (t.form[i] !== 0 && t.form[j] !== 0) add('form', t.form[i] === t.form[j] ? 'agree' : 'disagree', t.form[i] === t.form[j] ? 0 : WEIGHTS.formDisagree);
     const gi = c.region[i]!, gj = c.region[j]!;
-    if (gi !== 0 && gj !== 0 && gi !== gj && !this.regionCompatible(gi, gj)) add('region', 'disagree', WEIGHTS.regionDisagree);
+    if (gi !== 0 && gj !== 0) {
+      const same = gi === gj || this.regionCompatible(gi, gj);
+      add('region', same ? 'agree' : 'disagree', same ? 0 : WEIGHTS.regionDisagree);
+    }
 
     const pi = c.phone[i]!, pj = c.phone[j]!;
     if (pi !== 0 && pj !== 0) {
-      if (pi === pj) add('phone', 'exact', agreementWeight(M_PHONE, t.counts[pi]!, this.population, 1e-6));
-      else add('phone', 'disagree', WEIGHTS.phoneDisagree);
+      if (pi === pj) {
+        if (this.shared(pi)) add('phone', 'shared', WEIGHTS.sharedValueAgree);
+        else add('phone', 'exact', agreementWeight(M_PHONE, t.counts[pi]!, this.population, 1e-6));
+      } else if (!this.shared(pi) && !this.shared(pj)) add('phone', 'disagree', WEIGHTS.phoneDisagree);
     }
     const ai = c.addr[i]!, aj = c.addr[j]!;
     if (ai !== 0 && aj !== 0) {
-      if (ai === aj) add('address', 'exact', agreementWeight(M_ADDRESS, t.counts[ai]!, this.population, 1e-6));
-      else add('address', 'disagree', WEIGHTS.addressDisagree);
+      if (ai === aj) {
+        if (this.shared(ai)) add('address', 'shared', WEIGHTS.sharedValueAgree);
+        else add('address', 'exact', agreementWeight(M_ADDRESS, t.counts[ai]!, this.population, 1e-6));
+      } else if (!this.shared(ai) && !this.shared(aj)) add('address', 'disagree', WEIGHTS.addressDisagree);
     }
     return w;
   }
 
   /**
-   * Weight of record `r` against a whole cluster: per field, the best level any member reaches (a
-   * phone agreeing with one member agrees; a phone differing from every member's disagrees), with the
-   * name weighted as held by one applicant (`nameHolders` 1). `total` is VETO when any member vetoes;
-   * `besidesName` is the part of it that is not the name (0 when no other field could be compared).
+   * Two groups of records (clusters) compared as wholes: per field the best level any pair of members
+   * reaches, the name weighted as held by one applicant.
    *
    * @example
-   * scorer.profileScore(r, [a, b]).total; // name (rare, ~19.9) + best identifier/phone/address levels
+   * scorer.compareGroups([r], [a, b]).total; // name (rare, ~19.9) + best identifier/phone/address levels
    */
-  profileScore(r: number, members: ArrayLike<number>): { total: number; besidesName: number } {
+  compareGroups(a: ArrayLike<number>, b: ArrayLike<number>): GroupComparison {
     const best = new Float64Array(FIELD_COUNT).fill(-Infinity);
-    const one = new Float64Array(FIELD_COUNT);
-    const ev: Evidence[] = [];
-    for (let k = 0; k < members.length; k++) {
-      const o = members[k]!;
-      if (o === r) continue;
-      one.fill(0);
-      ev.length = 0;
-      if (this.score(r, o, ev, 1, one) === VETO) return { total: VETO, besidesName: VETO };
-      // Only the fields this pair compared (a member lacking a phone says nothing about it).
-      for (const e of ev) {
-        const f = FIELD_SLOT[e.field];
-        if (one[f]! > best[f]!) best[f] = one[f]!;
+    const sink: FieldSink = { weight: new Float64Array(FIELD_COUNT), compared: new Uint8Array(FIELD_COUNT) };
+    for (let x = 0; x < a.length; x++) {
+      for (let y = 0; y < b.length; y++) {
+        const i = a[x]!;
+        const j = b[y]!;
+        if (i === j) continue;
+        sink.weight.fill(0);
+        sink.compared.fill(0);
+        if (this.score(i, j, undefined, 1, sink) === VETO) return { veto: true, total: VETO, besidesName: VETO, conflict: true };
+        for (let f = 0; f < FIELD_COUNT; f++) if (sink.compared[f] === 1 && sink.weight[f]! > best[f]!) best[f] = sink.weight[f]!;
       }
     }
     let total = 0;
-    for (let f = 0; f < FIELD_COUNT; f++) if (best[f]! > -Infinity) total += best[f]!;
-    const name = best[FIELD_SLOT.name]!;
-    return { total, besidesName: name > -Infinity ? total - name : total };
+    let conflict = false;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      if (best[f] === -Infinity) continue;
+      total += best[f]!;
+      if (best[f]! < 0) conflict = true;
+    }
+    const name = best[NAME_SLOT]!;
+    return { veto: false, total, besidesName: name > -Infinity ? total - name : total, conflict };
   }
 
-  /** True when i holds a broken value one typo away from j's valid identifier. */
+  /** True when i holds a broken value one typo away from j's valid identifier (or its organisation code). */
   private typoPair(i: number, j: number): boolean {
-    const set = this.typoTargets.get(i);
-    if (set === undefined) return false;
+    const cands = this.candidates.get(i);
+    if (cands === undefined) return false;
     const c = this.t.cols;
+    const set = cands.targets;
     return set.includes(c.uscc[j]!) || set.includes(c.rid[j]!) || set.includes(c.org[j]!);
+  }
+
+  /** True when two broken values are slips of one number (they share a candidate, held or not). */
+  private sameNumber(i: number, j: number): boolean {
+    const x = this.candidates.get(i);
+    const y = this.candidates.get(j);
+    return x !== undefined && y !== undefined && shareKey(x.keys, y.keys);
   }
 
   /** 广州, 广东广州 and 广州海珠 are one place at different precisions; only a level both give and differ on disagrees. */
@@ -212,7 +292,4 @@ export class PairScorer {
 
   /** Region value pairs already compared (a few hundred distinct regions). */
   private readonly regionPairs = new Map<number, boolean>();
-
-  /** Row → value ids of the valid identifiers its broken value is one typo from (set by blocking). */
-  readonly typoTargets = new Map<number, number[]>();
 }

@@ -106,6 +106,40 @@ function isAlnum(s: string): boolean {
   return true;
 }
 
+/**
+ * The valid identifiers a broken value may stand for: its one-typo neighbours (`typoNeighbours`), the
+ * organisation code each USCC neighbour holds, and for an 18-character value the organisation code it
+ * holds itself when that code validates (a slip in the USCC's first eight characters or its check
+ * character leaves the embedded code intact, so the legacy record holding that code is the match).
+ * Two broken values sharing a candidate are two slips of one number, even when no record holds it.
+ *
+ * @example
+ * identifierCandidates('19440105843268961U'); // includes { type: 'ORG_CODE', value: '843268961' }
+ */
+export function identifierCandidates(broken: string): CanonicalIdentifier[] {
+  const out: CanonicalIdentifier[] = [];
+  const seen = new Set<string>();
+  const add = (c: CanonicalIdentifier) => {
+    const k = `${c.type}:${c.value}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push(c);
+  };
+  for (const n of typoNeighbours(broken)) {
+    add(n);
+    if (n.type === 'USCC') {
+      const org = orgCodeOfUscc(n.value);
+      if (isValidOrgCode(org)) add({ type: 'ORG_CODE', value: org });
+    }
+  }
+  // Not for a value shaped like a resident ID (its characters 9–17 are a birth date and sequence).
+  if (broken.length === 18 && !/^[1-8]\d{16}[\dX]$/.test(broken)) {
+    const org = broken.slice(8, 17);
+    if (isAlnum(org) && isValidOrgCode(org)) add({ type: 'ORG_CODE', value: org });
+  }
+  return out;
+}
+
 const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const ORG_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const DIGITS = '0123456789';

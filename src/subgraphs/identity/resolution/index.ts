@@ -7,4 +7,4 @@ export { nameShape, normalisePersonName, personPinyinKey } from './normalise-nam
 export { parseCompanyName, type CompanyName, type OrganisationForm } from './company-name.js';
 export { normalisePhone } from './normalise-phone.js';
 export { normaliseAddress } from './normalise-address.js';
-export { claimedIdentifierType, readIdentifier, typoNeighbours, type IdentifierEvidence } from './identifier-evidence.js';
+export { claimedIdentifierType, identifierCandidates, readIdentifier, typoNeighbours, type IdentifierEvidence } from './identifier-evidence.js';

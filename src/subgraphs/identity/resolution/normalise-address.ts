@@ -42,7 +42,7 @@ function numeralValue(run: string): number {
  * normaliseAddress('新港中路１２３号３楼');                         // '新港中路123号3楼'
  */
 export function normaliseAddress(raw: string): string {
-  const folded = stripRegions(foldText(raw)).rest;
+  const folded = stripRegions(foldText(raw), true).rest;
   let out = '';
   let run = '';
   for (const ch of folded) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateResidentId, generateUscc, mulberry32 } from '../../../schema/identifiers/index.js';
 import { parseCompanyName } from './company-name.js';
-import { claimedIdentifierType, readIdentifier, typoNeighbours } from './identifier-evidence.js';
+import { claimedIdentifierType, identifierCandidates, readIdentifier, typoNeighbours } from './identifier-evidence.js';
 import { normaliseAddress } from './normalise-address.js';
 import { nameShape, normalisePersonName, personPinyinKey } from './normalise-name.js';
 import { normalisePhone } from './normalise-phone.js';
@@ -55,7 +55,7 @@ describe('parseCompanyName', () => {
     });
   });
   it('gives every spelling of one company one key', () => {
-    const keys = ['广州市海珠区恒丰餐饮管理有限公司', '恒丰餐饮管理有限责任公司', ' 广州 恒丰餐饮管理有限公司', '恒丰（广州）餐饮管理有限公司', '廣東省廣州市恆豐餐飲管理有限公司'].map(
+    const keys = ['广州市海珠区恒丰餐饮管理有限公司', '恒丰餐饮管理有限责任公司', ' 广州 恒丰餐饮管理有限公司', '恒丰（广州）餐饮管理有限公司', '廣東省廣州市恆豐餐飲管理有限公司', '海珠（广州）区恒丰餐饮管理有限公司'].map(
       (n) => parseCompanyName(n).key,
     );
     expect(new Set(keys)).toEqual(new Set(['恒丰|餐饮管理']));
@@ -101,6 +101,10 @@ describe('normaliseAddress', () => {
     ['广州市海珠区新港中路123号3楼', '新港中路123号3楼'],
     ['海珠区江南大道二〇一号', '江南大道201号'],
     ['三元里大道十二号', '三元里大道12号'],
+    // A street named after the city keeps its name; the city before it goes.
+    ['广州大道南168号', '广州大道南168号'],
+    ['广东省广州市海珠区广州大道南一六八号', '广州大道南168号'],
+    ['广州海珠区新港中路1号', '新港中路1号'],
   ])('%j → %j', (raw, out) => expect(normaliseAddress(raw)).toBe(out));
 });
 
@@ -129,6 +133,16 @@ describe('identifier evidence', () => {
     const badCheck = uscc.slice(0, 17) + (uscc.charAt(17) === '0' ? '1' : '0');
     expect(typoNeighbours(badCheck).map((n) => n.value)).toContain(uscc);
     expect(typoNeighbours('776049643').map((n) => n.value)).toContain('776049653');
+  });
+  it('offers as candidates the typo neighbours, their organisation codes, and an intact embedded organisation code', () => {
+    const slipped = uscc.charAt(1) + uscc.charAt(0) + uscc.slice(2); // characters 9–17 untouched
+    const cands = identifierCandidates(slipped);
+    expect(cands).toContainEqual({ type: 'ORG_CODE', value: uscc.slice(8, 17) });
+    const badCheck = uscc.slice(0, 17) + (uscc.charAt(17) === '0' ? '1' : '0');
+    expect(identifierCandidates(badCheck)).toEqual(expect.arrayContaining([{ type: 'USCC', value: uscc }, { type: 'ORG_CODE', value: uscc.slice(8, 17) }]));
+    // A broken resident ID's characters 9–17 are a date and a sequence, never an organisation code.
+    const brokenRid = rid.slice(0, 17) + (rid.charAt(17) === '0' ? '1' : '0');
+    expect(identifierCandidates(brokenRid).filter((c) => c.type === 'ORG_CODE' && c.value === brokenRid.slice(8, 17))).toEqual([]);
   });
   it.each([
     ['居民身份证', 'RESIDENT_ID'],

@@ -1,25 +1,52 @@
 // The resolver: normalise → deterministic identifier links → blocking → Fellegi–Sunter scores →
-// constrained clustering → review queue. resolveIdentities runs it over a full set of records;
-// resolveIncremental re-resolves only the part of the record graph that new or changed records touch,
-// and gives the same clusters a full run over the same records would (tested).
+// constrained clustering → name groups → review queue. resolveIdentities runs it over a full set of
+// records; resolveIncremental re-resolves only the part of the record graph that new, changed or
+// removed records touch, and gives the same clusters a full run over the same records would (tested).
 
-import { buildBlockIndex, candidatePartners, forEachCandidatePair, holders, oneTypoVariants, sameHardIdentifier, typoTargetIds, type BlockIndex } from './blocking.js';
+import {
+  brokenCandidates,
+  buildBlockIndex,
+  buildTypoIndex,
+  candidatePartners,
+  forEachCandidatePair,
+  holders,
+  rowsWithKey,
+  sameHardIdentifier,
+  shareKey,
+  validValueKey,
+  type BlockIndex,
+  type BrokenCandidates,
+} from './blocking.js';
 import { ConstrainedUnionFind } from './constrained-clustering.js';
-import { FeatureTable, FIELDS } from './features.js';
-import { PairScorer } from './fellegi-sunter.js';
+import { FeatureTable, FIELDS, hashKey } from './features.js';
+import { PairScorer, VETO, type GroupComparison } from './fellegi-sunter.js';
 import type { Evidence, RecordRef, ResolutionOptions, ResolutionRecord, ResolutionStats, ResolvedCluster, ReviewCandidate } from './types.js';
 
 type Settings = Required<ResolutionOptions>;
 
-const DEFAULTS: Settings = { linkThreshold: 19, nameOnlyThreshold: 17, reviewThreshold: 8, maxBlockSize: 40, population: 1_000_000, defaultAreaCode: '020' };
+const DEFAULTS: Settings = {
+  linkThreshold: 19,
+  nameOnlyThreshold: 17,
+  reviewThreshold: 8,
+  maxBlockSize: 40,
+  population: 1_000_000,
+  defaultAreaCode: '020',
+  linkOnRareNameAlone: false,
+};
+
+/**
+ * Bits a cluster must agree on besides the name to join another cluster bearing that name when some
+ * third cluster bearing it shows that two applicants share the name (a shared phone's +1 is not enough).
+ */
+const CORROBORATION_BITS = 2;
 
 /** Everything a later incremental call needs; opaque to callers. */
 export interface ResolutionState {
   readonly settings: Settings;
   readonly table: FeatureTable;
   readonly uf: ConstrainedUnionFind;
-  /** Broken-identifier row → value ids of valid identifiers one typo away. */
-  readonly typoTargets: Map<number, number[]>;
+  /** Broken-identifier row → what it may stand for (valid identifiers held one typo away; keys of all). */
+  readonly candidates: Map<number, BrokenCandidates>;
   /** Review pairs as rows, kept between calls. */
   review: Array<{ a: number; b: number; score: number }>;
 }
@@ -28,7 +55,7 @@ export interface ResolutionResult {
   clusters: ResolvedCluster[];
   reviewCandidates: ReviewCandidate[];
   stats: ResolutionStats;
-  /** Pass to resolveIncremental with new or changed records. */
+  /** Pass to resolveIncremental with new, changed or removed records. */
   state: ResolutionState;
   /** Cluster label of a record (as in `clusters[i].id`), or -1 if unknown. */
   labelOf(source: string, localId: string): number;
@@ -49,84 +76,84 @@ export function resolveIdentities(records: Iterable<ResolutionRecord>, options: 
   const settings: Settings = { ...DEFAULTS, ...options };
   const table = new FeatureTable(settings.defaultAreaCode);
   for (const r of records) table.upsert(r);
-  const state: ResolutionState = { settings, table, uf: new ConstrainedUnionFind(table), typoTargets: new Map(), review: [] };
-  for (let r = 0; r < table.size; r++) setTypoTargets(state, r);
+  const state: ResolutionState = { settings, table, uf: new ConstrainedUnionFind(table), candidates: new Map(), review: [] };
+  for (let r = 0; r < table.size; r++) setCandidates(state, r);
   const index = buildBlockIndex(table);
+  const ti = buildTypoIndex(index, state.candidates);
   const rows = new Int32Array(table.size);
   for (let r = 0; r < rows.length; r++) rows[r] = r;
   const stats = emptyStats();
-  const scorer = new PairScorer(table, settings.population);
-  for (const [row, targets] of state.typoTargets) scorer.typoTargets.set(row, targets);
-  clusterRows(state, index, scorer, rows, (visit) => forEachCandidatePair(table, index, settings.maxBlockSize, state.typoTargets, visit), stats);
+  const scorer = new PairScorer(table, settings.population, index, state.candidates, settings.maxBlockSize);
+  clusterRows(state, index, scorer, rows, (visit) => forEachCandidatePair(table, index, settings.maxBlockSize, ti, visit), stats);
   return finish(state, scorer, stats);
 }
 
 /**
- * Resolves new or changed records against an earlier result without recomputing everything: only the
- * records that share a value or a typo relation with them, and the clusters and candidate-graph
- * components those belong to, are re-clustered. The outcome equals a full run over all records.
+ * Resolves new, changed or removed records against an earlier result without recomputing
+ * everything: only the records that share a value or an identifier relation with them, and the
+ * clusters and candidate-graph components those belong to, are re-clustered. The outcome equals a
+ * full run over the records held afterwards. `previous` is updated in place and returned as `state`.
  *
  * @example
  * let result = resolveIdentities(initial);
  * result = resolveIncremental(result.state, [{ source: 'health', localId: 'H9', name: '王小明', phone: '13800138000' }]);
+ * result = resolveIncremental(result.state, [], [{ source: 'health', localId: 'H9' }]);
  */
-export function resolveIncremental(previous: ResolutionState, changed: readonly ResolutionRecord[]): ResolutionResult {
+export function resolveIncremental(previous: ResolutionState, changed: readonly ResolutionRecord[], removed: readonly RecordRef[] = []): ResolutionResult {
   const state = previous;
-  const { table, settings } = state;
+  const { table, settings, uf } = state;
+  const c = table.cols;
   const touchedValues = new Set<number>();
+  /** Valid identifiers that appeared or disappeared somewhere: broken values naming them must look again. */
+  const touchedValid = new Set<number>();
   const seeds = new Set<number>();
   const oldCluster = new Set<number>();
   const noteValues = (row: number) => {
     for (const f of FIELDS) {
-      const v = table.cols[f][row]!;
-      if (v !== 0) touchedValues.add(v);
+      const v = c[f][row]!;
+      if (v === 0) continue;
+      touchedValues.add(v);
+      if (f === 'uscc' || f === 'rid' || f === 'org') touchedValid.add(validValueKey(f, valueText(table, v)));
     }
   };
   const oldSize = table.size;
+  for (const ref of removed) {
+    const row = table.rowOf.get(`${ref.source}\u0001${ref.localId}`);
+    if (row === undefined || table.removed[row] === 1) continue;
+    noteValues(row);
+    oldCluster.add(uf.find(row));
+    table.remove(ref);
+    seeds.add(row);
+  }
   for (const rec of changed) {
     const existing = table.rowOf.get(`${rec.source}\u0001${rec.localId}`);
     if (existing !== undefined) {
       noteValues(existing);
-      oldCluster.add(state.uf.find(existing));
+      oldCluster.add(uf.find(existing));
     }
     const row = table.upsert(rec);
     seeds.add(row);
     noteValues(row);
   }
-  const uf = state.uf;
   uf.growTo(table.size);
   // New rows start as singletons; changed rows keep their old cluster until re-clustered below.
   for (let r = oldSize; r < table.size; r++) uf.reset(r);
 
-  // Typo relations: a changed broken value gets new targets; a changed valid identifier may be the
-  // target of an existing broken value, found through its one-typo variants.
-  for (const row of seeds) setTypoTargets(state, row);
-  for (const row of seeds) {
-    for (const f of ['uscc', 'rid', 'org'] as const) {
-      const v = table.cols[f][row]!;
-      if (v === 0) continue;
-      const text = valueText(table, v);
-      for (const variant of oneTypoVariants(text)) {
-        const b = table.lookup('broken', variant);
-        if (b !== 0 && table.counts[b]! > 0) touchedValues.add(b);
-      }
-    }
-  }
+  // Identifier relations: a changed broken value gets new candidates; a valid identifier that appeared
+  // or disappeared changes the targets of every broken value naming it (found through its key).
+  for (const row of seeds) setCandidates(state, row);
   const index = buildBlockIndex(table);
-  for (const v of touchedValues) for (const r of holders(index, v)) if (table.cols.broken[r] !== 0) setTypoTargets(state, r);
-  const reverseTypo = new Map<number, number[]>();
-  for (const [row, targets] of state.typoTargets) {
-    for (const v of targets) {
-      for (const o of holders(index, v)) {
-        let list = reverseTypo.get(o);
-        if (!list) reverseTypo.set(o, (list = []));
-        list.push(row);
-      }
+  let ti = buildTypoIndex(index, state.candidates);
+  let refreshed = false;
+  for (const key of touchedValid) {
+    for (const r of rowsWithKey(ti, key)) {
+      setCandidates(state, r);
+      touchedValues.add(c.broken[r]!);
+      refreshed = true;
     }
   }
-
-  const scorer = new PairScorer(table, settings.population);
-  for (const [row, targets] of state.typoTargets) scorer.typoTargets.set(row, targets);
+  if (refreshed) ti = buildTypoIndex(index, state.candidates);
+  const scorer = new PairScorer(table, settings.population, index, state.candidates, settings.maxBlockSize);
 
   // Old cluster membership, to pull in whole clusters.
   const members = new Map<number, number[]>();
@@ -143,7 +170,8 @@ export function resolveIncremental(previous: ResolutionState, changed: readonly 
   };
 
   // Region: seeds, holders of touched values, their old clusters, closed over candidate edges that
-  // matter (hard links and pairs scoring at least the review threshold).
+  // matter (hard links, pairs scoring at least the review threshold, and a name's whole block, which
+  // name-group decisions read).
   const inRegion = new Uint8Array(table.size);
   const queue: number[] = [];
   const push = (r: number) => {
@@ -157,7 +185,12 @@ export function resolveIncremental(previous: ResolutionState, changed: readonly 
   for (let qi = 0; qi < queue.length; qi++) {
     const x = queue[qi]!;
     for (const r of clusterMembers(uf.find(x))) push(r);
-    candidatePartners(table, index, settings.maxBlockSize, state.typoTargets, reverseTypo, x, (o, hard) => {
+    const name = c.name[x]!;
+    if (name !== 0) {
+      const block = holders(index, name);
+      if (block.length <= settings.maxBlockSize) for (const o of block) push(o);
+    }
+    candidatePartners(table, index, settings.maxBlockSize, ti, x, (o, hard) => {
       if (inRegion[o] === 1) return;
       if (hard || scorer.score(x, o) >= settings.reviewThreshold) push(o);
     });
@@ -166,7 +199,7 @@ export function resolveIncremental(previous: ResolutionState, changed: readonly 
   const regionPairs = (visit: (a: number, b: number) => void) => {
     const seen = new Set<number>();
     for (const x of rows) {
-      candidatePartners(table, index, settings.maxBlockSize, state.typoTargets, reverseTypo, x, (o, hard) => {
+      candidatePartners(table, index, settings.maxBlockSize, ti, x, (o, hard) => {
         if (hard) return;
         const a = Math.min(x, o);
         const b = Math.max(x, o);
@@ -191,21 +224,16 @@ function valueText(t: FeatureTable, v: number): string {
   return t.texts[v] ?? '';
 }
 
-function setTypoTargets(state: ResolutionState, row: number): void {
+function setCandidates(state: ResolutionState, row: number): void {
   const t = state.table;
   const b = t.cols.broken[row]!;
-  if (b === 0) {
-    state.typoTargets.delete(row);
-    return;
-  }
-  const targets = typoTargetIds(t, valueText(t, b));
-  if (targets.length > 0) state.typoTargets.set(row, targets);
-  else state.typoTargets.delete(row);
+  if (b === 0) state.candidates.delete(row);
+  else state.candidates.set(row, brokenCandidates(t, valueText(t, b)));
 }
 
 /**
  * Clusters `rows` (all rows, or an incremental region closed under candidate edges): hard identifier
- * links, then scored links strongest first under the never-merge rules, then name-only records.
+ * links, then scored links strongest first under the never-merge rules, then name groups.
  */
 function clusterRows(
   state: ResolutionState,
@@ -287,13 +315,34 @@ function clusterRows(
     else stats.refusedLinks++;
   }
 
-  // 3. Lone records: records left alone by step 2 (their only link to their applicant is the name,
-  //    e.g. a phone or address the others lack), then records holding nothing but a name. Each joins
-  //    the one cluster bearing its name when its evidence against that cluster taken whole (per field
-  //    the best level any member reaches, the name weighted as held by one applicant) reaches
-  //    `nameOnlyThreshold`. Another cluster bearing the name that cannot join that one (a rival
-  //    applicant) sends the record to review instead. Decisions of a level are taken against the
-  //    clusters the previous level left, so neither input order nor incremental regions change them.
+  // 3. Name groups: the clusters step 2 left that bear one name.
+  nameGroups(state, index, scorer, rows, stats, band);
+
+  for (const p of band) if (uf.find(p.a) !== uf.find(p.b) && uf.compatible(p.a, p.b)) state.review.push(p);
+}
+
+/**
+ * Step 3. For each name (block up to `maxBlockSize` records), the clusters bearing it are compared
+ * as wholes (`PairScorer.compareGroups`: per field the best level any two members reach).
+ *
+ * - When no two of them contradict each other (no never-merge rule, no field disagreeing at its best
+ *   level), nothing in the records says the name has two bearers: clusters whose comparison reaches
+ *   `nameOnlyThreshold` are one applicant. A rare name does (≈ 19.9 bits as one holder's); a
+ *   two-character name (15.5) or a very common one (9.9) needs agreement besides the name.
+ * - When two of them contradict each other, two applicants bear the name. A cluster then joins
+ *   another only with agreement besides the name (`CORROBORATION_BITS`), and only when it fits no
+ *   cluster contradicting that one (else it could be either applicant's).
+ *
+ * Everything else that scores at least `reviewThreshold` goes to review. Decisions are taken against
+ * the clusters step 2 left and applied in an order fixed by the names' hashes, each merge checked
+ * again against the clusters as they then are; so neither input order nor incremental regions
+ * change them.
+ */
+function nameGroups(state: ResolutionState, index: BlockIndex, scorer: PairScorer, rows: Int32Array, stats: ResolutionStats, band: Array<{ a: number; b: number; score: number }>): void {
+  const { table: t, uf, settings } = state;
+  const c = t.cols;
+  const h = t.keyHash;
+  const byHash = (x: number, y: number) => h[x]! - h[y]! || compareRefs(t.refs[x]!, t.refs[y]!);
   const members = new Map<number, number[]>();
   for (const r of rows) {
     const root = uf.find(r);
@@ -301,124 +350,139 @@ function clusterRows(
     if (!list) members.set(root, (list = []));
     list.push(r);
   }
-  const byHash = (x: number, y: number) => h[x]! - h[y]! || compareRefs(t.refs[x]!, t.refs[y]!);
-  const singles = Array.from(rows).filter((r) => c.name[r] !== 0 && !t.isNameOnly(r) && members.get(uf.find(r))!.length === 1).sort(byHash);
-  const nameOnly = Array.from(rows).filter((r) => t.isNameOnly(r)).sort(byHash);
+  // A cluster's representative (its first member by hash) orders clusters independently of row numbers.
+  const rep = new Map<number, number>();
+  for (const [root, list] of members) rep.set(root, list.reduce((best, r) => (byHash(r, best) < 0 ? r : best)));
 
-  /** Candidate clusters of lone record r: roots of name-block members scoring ≥ review, best member each. */
-  const candidates = (r: number) => {
-    const best = new Map<number, { row: number; score: number }>();
-    const nameOnlyPeers: number[] = [];
-    const block = holders(index, c.name[r]!);
-    if (block.length > settings.maxBlockSize) return null;
-    const own = uf.find(r);
-    for (const o of block) {
-      if (o === r) continue;
-      stats.comparisons++;
-      const s = scorer.score(r, o);
-      if (s < settings.reviewThreshold) continue;
-      if (t.isNameOnly(o)) {
-        if (s >= settings.nameOnlyThreshold) nameOnlyPeers.push(o);
-        continue;
-      }
-      const root = uf.find(o);
-      if (root === own) continue;
-      const cur = best.get(root);
-      if (!cur || s > cur.score || (s === cur.score && compareRefs(t.refs[o]!, t.refs[cur.row]!) < 0)) best.set(root, { row: o, score: s });
-    }
-    return { best, nameOnlyPeers };
-  };
-  const clusterOf = (root: number) => members.get(root) ?? [];
-  // `corroborate`: a record holding more than a name must agree with the cluster on something besides
-  // the name. Without that its evidence is the name alone, and a rare name alone is not proof: on the
-  // evaluation sets (seeds 7, 11, 20240601) attaching such records raised recall by ~0.015 but fused
-  // 9–24 pairs of different applicants who share a rare name. They go to review instead.
-  const attachable = (r: number, root: number, row: number, corroborate = false) => {
-    if (!uf.compatible(r, row)) return false;
-    const p = scorer.profileScore(r, clusterOf(root));
-    return p.total >= settings.nameOnlyThreshold && (!corroborate || p.besidesName > 0);
-  };
-
-  // 3a. Singletons with more than a name: the anchor is the one candidate cluster of two or more
-  //     records; every other candidate (a singleton) must itself be attachable to that anchor.
-  const singleSet = new Set(singles);
-  const anchorOf = new Map<number, number>();
-  const pending: Array<{ r: number; root: number; row: number; others: number[] }> = [];
-  const review3a: Array<{ a: number; b: number; score: number }> = [];
-  const singleCands = new Map<number, Map<number, { row: number; score: number }>>();
-  for (const r of singles) {
-    const cand = candidates(r);
-    if (cand !== null && cand.best.size > 0) singleCands.set(r, cand.best);
-  }
-  for (const r of singles) {
-    const best = singleCands.get(r);
-    if (best === undefined) continue;
-    const anchors = [...best].filter(([root]) => !singleSet.has(root) || clusterOf(root).length > 1);
-    let decided = false;
-    if (anchors.length === 1) {
-      const [root, { row }] = anchors[0]!;
-      if (attachable(r, root, row, true)) {
-        const others = [...best.keys()].filter((x) => x !== root);
-        pending.push({ r, root, row, others });
-        anchorOf.set(r, root);
-        decided = true;
-      }
-    } else if (anchors.length === 0 && best.size === 1) {
-      // Two singletons that are each other's only candidate (below the link threshold in step 2,
-      // e.g. a rare name and an address written as one record but not the other agreeing besides).
-      const [s0] = best.keys();
-      const theirs = singleCands.get(s0!);
-      if (theirs !== undefined && theirs.size === 1 && theirs.has(r) && attachable(r, s0!, s0!, true)) {
-        if (byHash(r, s0!) < 0) pending.push({ r, root: s0!, row: s0!, others: [] });
-        decided = true;
-      }
-    }
-    if (!decided) for (const { row, score } of best.values()) review3a.push({ a: Math.min(r, row), b: Math.max(r, row), score });
-  }
-  for (const p of pending) {
-    // Every other candidate singleton must join the same anchor, else two applicants bear the name.
-    if (p.others.every((o) => anchorOf.get(o) === p.root)) {
-      if (uf.tryMerge(p.r, p.row)) stats.probabilisticLinks++;
-      else band.push({ a: Math.min(p.r, p.row), b: Math.max(p.r, p.row), score: scorer.score(p.r, p.row) });
-    } else {
-      band.push({ a: Math.min(p.r, p.row), b: Math.max(p.r, p.row), score: scorer.score(p.r, p.row) });
-    }
-  }
-  for (const p of review3a) band.push(p);
-
-  // 3b. Records holding nothing but a name: linked only when one cluster bears that name; with
-  //     rivals they go to review (the common-name case, 张伟 with nothing else, is truly ambiguous).
-  // Membership after 3a's merges.
-  members.clear();
+  const names = new Set<number>();
   for (const r of rows) {
-    const root = uf.find(r);
-    let list = members.get(root);
-    if (!list) members.set(root, (list = []));
-    list.push(r);
+    const v = c.name[r]!;
+    if (v === 0 || names.has(v)) continue;
+    const block = holders(index, v);
+    if (block.length >= 2 && block.length <= settings.maxBlockSize) names.add(v);
   }
-  const decisions: Array<{ r: number; row: number; peers: number[]; review: Array<{ a: number; b: number; score: number }> }> = [];
-  for (const r of nameOnly) {
-    const cand = candidates(r);
-    if (cand === null) continue;
-    const review: Array<{ a: number; b: number; score: number }> = [];
-    let row = -1;
-    if (cand.best.size === 1) {
-      const [root, only] = [...cand.best][0]!;
-      if (attachable(r, root, only.row)) row = only.row;
+  const ordered = [...names].map((v) => ({ v, key: hashKey(t.texts[v] ?? '') })).sort((x, y) => x.key - y.key || compareText(t.texts[x.v] ?? '', t.texts[y.v] ?? ''));
+
+  const merges: Array<[number, number]> = [];
+  for (const { v } of ordered) {
+    const roots = [...new Set(Array.from(holders(index, v), (r) => uf.find(r)))].sort((x, y) => byHash(rep.get(x)!, rep.get(y)!));
+    const k = roots.length;
+    if (k < 2) continue;
+    const cmp: Array<Array<GroupComparison | null>> = roots.map(() => roots.map(() => null));
+    let contradiction = false;
+    for (let i = 0; i < k; i++) {
+      for (let j = i + 1; j < k; j++) {
+        stats.comparisons++;
+        const x = uf.compatible(roots[i]!, roots[j]!) ? scorer.compareGroups(members.get(roots[i]!)!, members.get(roots[j]!)!) : CONTRADICTION;
+        cmp[i]![j] = cmp[j]![i] = x;
+        if (x.veto || x.conflict) contradiction = true;
+      }
     }
-    if (row < 0) for (const { row: o, score } of cand.best.values()) review.push({ a: Math.min(r, o), b: Math.max(r, o), score });
-    decisions.push({ r, row, peers: cand.best.size === 0 ? cand.nameOnlyPeers : [], review });
-  }
-  for (const d of decisions) {
-    if (d.row >= 0) {
-      if (uf.tryMerge(d.r, d.row)) stats.probabilisticLinks++;
-      else band.push({ a: Math.min(d.r, d.row), b: Math.max(d.r, d.row), score: scorer.score(d.r, d.row) });
+    const fits = (i: number, j: number) => {
+      const x = cmp[i]![j]!;
+      return !x.veto && !x.conflict;
+    };
+    // Clusters holding nothing but the name ("bare") attach last: to the one applicant the others
+    // form, never between two (a bare record fitting two clusters would chain them).
+    const bare = roots.map((root) => members.get(root)!.every((r) => t.isNameOnly(r)));
+    const linked = new Set<string>();
+    const comp = roots.map((_, i) => i);
+    const compOf = (i: number): number => (comp[i] === i ? i : (comp[i] = compOf(comp[i]!)));
+    const link = (i: number, j: number) => {
+      merges.push([roots[i]!, roots[j]!]);
+      linked.add(`${i},${j}`);
+      comp[compOf(i)] = compOf(j);
+    };
+    for (let i = 0; i < k; i++) {
+      for (let j = i + 1; j < k; j++) {
+        if (bare[i] || bare[j] || !fits(i, j)) continue;
+        const x = cmp[i]![j]!;
+        if (x.total < settings.nameOnlyThreshold) continue;
+        const corroborated = x.besidesName >= CORROBORATION_BITS;
+        if (!contradiction) {
+          // Agreement besides the name, or (when the caller accepts it) the rare name alone.
+          if (corroborated || settings.linkOnRareNameAlone) link(i, j);
+        } else if (corroborated) {
+          // Neither may also fit a cluster that contradicts the other: then it could be either applicant's.
+          let exclusive = true;
+          for (let m = 0; m < k && exclusive; m++) {
+            if (m !== i && m !== j && fits(i, m) !== fits(j, m)) exclusive = false;
+          }
+          if (exclusive) link(i, j);
+        }
+      }
     }
-    for (const o of d.peers) uf.tryMerge(d.r, o);
-    for (const p of d.review) band.push(p);
+    const others = new Set<number>();
+    for (let i = 0; i < k; i++) if (!bare[i]) others.add(compOf(i));
+    const firstBare = bare.indexOf(true);
+    for (let i = 0; i < k; i++) {
+      if (!bare[i]) continue;
+      if (others.size === 1) {
+        // The one applicant the others form: join its cluster with the best comparison.
+        let target = -1;
+        for (let j = 0; j < k; j++) if (!bare[j] && fits(i, j) && (target < 0 || cmp[i]![j]!.total > cmp[i]![target]!.total)) target = j;
+        if (target >= 0 && cmp[i]![target]!.total >= settings.nameOnlyThreshold) link(Math.min(i, target), Math.max(i, target));
+      } else if (others.size === 0 && i !== firstBare && cmp[firstBare]![i]!.total >= settings.nameOnlyThreshold) {
+        link(firstBare, i); // only bare records bear the name: one applicant
+      }
+    }
+    for (let i = 0; i < k; i++) {
+      for (let j = i + 1; j < k; j++) {
+        if (linked.has(`${i},${j}`) || compOf(i) === compOf(j) || !fits(i, j) || cmp[i]![j]!.total < settings.reviewThreshold) continue;
+        band.push(bestPair(t, scorer, members.get(roots[i]!)!, members.get(roots[j]!)!));
+      }
+    }
   }
-  for (const p of band) if (uf.find(p.a) !== uf.find(p.b) && uf.compatible(p.a, p.b)) state.review.push(p);
+
+  // Apply, each merge checked against the clusters as they now are (another name's merges may have
+  // grown them into a contradiction).
+  const current = new Map(members);
+  for (const [a, b] of merges) {
+    const x = uf.find(a);
+    const y = uf.find(b);
+    if (x === y) continue;
+    const mx = current.get(x)!;
+    const my = current.get(y)!;
+    const check = uf.compatible(x, y) ? scorer.compareGroups(mx, my) : CONTRADICTION;
+    if (check.veto || check.conflict) {
+      stats.refusedLinks++;
+      continue;
+    }
+    uf.union(x, y);
+    stats.probabilisticLinks++;
+    const root = uf.find(x);
+    current.delete(x);
+    current.delete(y);
+    current.set(root, mx.concat(my));
+  }
 }
+
+const CONTRADICTION: GroupComparison = { veto: true, total: VETO, besidesName: VETO, conflict: true };
+
+/** The strongest-scoring pair between two clusters, for the review queue (ties: the pair first by hash). */
+function bestPair(t: FeatureTable, scorer: PairScorer, a: readonly number[], b: readonly number[]): { a: number; b: number; score: number } {
+  let best = { a: a[0]!, b: b[0]!, score: -Infinity };
+  const h = t.keyHash;
+  const rank = (x: number, y: number) => {
+    const lo = h[x]! < h[y]! || (h[x] === h[y] && compareRefs(t.refs[x]!, t.refs[y]!) < 0) ? x : y;
+    return [lo, lo === x ? y : x] as const;
+  };
+  for (const x of a) {
+    for (const y of b) {
+      const s = scorer.score(x, y);
+      if (s < best.score) continue;
+      if (s === best.score) {
+        const [p1, p2] = rank(x, y);
+        const [q1, q2] = rank(best.a, best.b);
+        if (h[p1]! > h[q1]! || (h[p1] === h[q1] && h[p2]! >= h[q2]!)) continue;
+      }
+      best = { a: x, b: y, score: s };
+    }
+  }
+  return best;
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function compareRefs(a: RecordRef, b: RecordRef): number {
   return a.source < b.source ? -1 : a.source > b.source ? 1 : a.localId < b.localId ? -1 : a.localId > b.localId ? 1 : 0;
@@ -429,7 +493,10 @@ function finish(state: ResolutionState, scorer: PairScorer, stats: ResolutionSta
   const label = new Int32Array(t.size).fill(-1);
   const rootLabel = new Map<number, number>();
   const clusters: ResolvedCluster[] = [];
+  let records = 0;
   for (let r = 0; r < t.size; r++) {
+    if (t.removed[r] === 1) continue;
+    records++;
     const root = uf.find(r);
     let l = rootLabel.get(root);
     if (l === undefined) {
@@ -442,11 +509,13 @@ function finish(state: ResolutionState, scorer: PairScorer, stats: ResolutionSta
     cl.records.push(t.refs[r]!);
     if (cl.kind === null) cl.kind = t.kindOf(r);
   }
-  // Drop review pairs a later merge made moot; dedupe; strongest first.
+  // Orient each pair by its records' keys (not row numbers, which depend on the order records came
+  // in); drop pairs a later merge made moot; dedupe; strongest first.
+  for (const p of state.review) if (compareRefs(t.refs[p.a]!, t.refs[p.b]!) > 0) [p.a, p.b] = [p.b, p.a];
   const seen = new Set<number>();
   state.review = state.review.filter((p) => {
     const key = p.a * 0x4000000 + p.b;
-    if (seen.has(key) || uf.find(p.a) === uf.find(p.b)) return false;
+    if (seen.has(key) || uf.find(p.a) === uf.find(p.b) || t.removed[p.a] === 1 || t.removed[p.b] === 1) return false;
     seen.add(key);
     return true;
   });
@@ -456,7 +525,7 @@ function finish(state: ResolutionState, scorer: PairScorer, stats: ResolutionSta
     const score = scorer.score(p.a, p.b, evidence);
     return { a: t.refs[p.a]!, b: t.refs[p.b]!, score: Math.round(score * 100) / 100, evidence };
   });
-  stats.records = t.size;
+  stats.records = records;
   stats.clusters = clusters.length;
   stats.reviewCandidates = reviewCandidates.length;
   return {
@@ -473,7 +542,8 @@ function finish(state: ResolutionState, scorer: PairScorer, stats: ResolutionSta
 
 /**
  * True when blocking puts the two records in reach of each other: one identifier group, a shared
- * uncapped block (name, phone, address, invalid value), or a typo relation. For evaluation.
+ * uncapped block (name, phone, address, invalid value), a typo relation, or two slips of one number.
+ * For evaluation.
  *
  * @example
  * blockedTogether(result.state, { source: 'market', localId: '7' }, { source: 'health', localId: 'H1' }); // true
@@ -489,8 +559,10 @@ export function blockedTogether(state: ResolutionState, a: RecordRef, b: RecordR
     const v = c[f][x]!;
     if (v !== 0 && v === c[f][y] && t.counts[v]! <= state.settings.maxBlockSize) return true;
   }
-  const tx = state.typoTargets.get(x);
-  const ty = state.typoTargets.get(y);
-  const holds = (targets: number[] | undefined, r: number) => targets !== undefined && (targets.includes(c.uscc[r]!) || targets.includes(c.rid[r]!) || targets.includes(c.org[r]!));
-  return holds(tx, y) || holds(ty, x);
+  const cx = state.candidates.get(x);
+  const cy = state.candidates.get(y);
+  const holds = (cand: BrokenCandidates | undefined, r: number) =>
+    cand !== undefined && (cand.targets.includes(c.uscc[r]!) || cand.targets.includes(c.rid[r]!) || cand.targets.includes(c.org[r]!));
+  return holds(cx, y) || holds(cy, x) || (cx !== undefined && cy !== undefined && shareKey(cx.keys, cy.keys));
 }
+

@@ -48,6 +48,14 @@ export interface ResolutionOptions {
   population?: number;
   /** Area code given to landline numbers written without one. Default '020' (Guangzhou). */
   defaultAreaCode?: string;
+  /**
+   * Link two clusters on a rare name alone (≥ `nameOnlyThreshold`) when nothing in their records
+   * contradicts it, even when each holds more than the name and nothing besides it agrees (a phone
+   * one records, an address the other). Default false: such pairs go to review, since two applicants
+   * sharing a rare name look exactly alike there. On the evaluation set it raises recall from ~0.981
+   * to ~0.995 and fuses ~4 more applicants in 20,000 (see README).
+   */
+  linkOnRareNameAlone?: boolean;
 }
 
 /** One piece of evidence behind a pair's score, for the review queue. */
