@@ -128,6 +128,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const limits = abuseLimits({ production: options.production ?? false });
   const apollo = new ApolloServer<HubContext>({
     schema: options.schema,
+    // The CLI owns the signals: Apollo's own handler would re-raise SIGTERM once drained and kill the
+    // process before the hub's shutdown (closing adapters, signing the audit head) has finished.
+    stopOnTerminationSignals: false,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     formatError: createErrorFormatter(options.logger),
