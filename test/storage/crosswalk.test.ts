@@ -3,7 +3,9 @@ import { generateResidentId, generateUscc, mulberry32, orgCodeOfUscc, formatOrgC
 import { migrateToLatest, type Database, type HubDatabase } from '../../src/storage/index.js';
 import { saveClusters } from '../../src/subgraphs/identity/crosswalk-store.js';
 import type { SourcedRecord } from '../../src/subgraphs/identity/applicant-cluster.js';
-import { resolveRecords } from '../../src/subgraphs/identity/sync.js';
+import { claimedIdentifierType } from '../../src/subgraphs/identity/resolution/index.js';
+import { generateEvaluationSet } from '../../src/subgraphs/identity/resolution/evaluation-generator.js';
+import { resolveRecords, syncIdentity, type ApplicantSource } from '../../src/subgraphs/identity/sync.js';
 import { backends } from '../support/databases.js';
 
 const rng = mulberry32(7);
@@ -11,6 +13,31 @@ const uscc = generateUscc(rng);
 const otherUscc = generateUscc(rng);
 let personId = generateResidentId(rng, { birthYearRange: [1960, 1990] });
 while (!toResidentId15(personId)) personId = generateResidentId(rng, { birthYearRange: [1960, 1990] });
+
+/** The evaluation generator's records (generated numbers only) as departments would send them. */
+function departmentRecords(seed: number, entities: number): SourcedRecord[] {
+  return generateEvaluationSet({ seed, entities }).records.map((r) => ({
+    department: r.source,
+    localId: r.localId,
+    kind: r.kind ?? null,
+    name: r.name ?? '',
+    identifiers: r.idNumber ? [{ value: r.idNumber, claimedType: claimedIdentifierType(r.idType) }] : [],
+    phone: r.phone ?? null,
+    address: r.address ?? null,
+  }));
+}
+
+/** One ApplicantSource per department over a fixed export, in pages of 500. */
+function sourcesOf(records: readonly SourcedRecord[]): ApplicantSource[] {
+  const byDepartment = new Map<string, SourcedRecord[]>();
+  for (const r of records) byDepartment.set(r.department, [...(byDepartment.get(r.department) ?? []), r]);
+  return [...byDepartment].map(([department, list]) => ({
+    department,
+    async *pages() {
+      for (let i = 0; i < list.length; i += 500) yield list.slice(i, i + 500).map(({ department: _d, ...r }) => r);
+    },
+  }));
+}
 
 const record = (department: string, localId: string, value: string | null, kind: SourcedRecord['kind'] = null): SourcedRecord => ({
   department,
@@ -80,6 +107,80 @@ for (const backend of backends) {
       const withA = clusters.find((c) => c.records.some((r) => r.localId === 'a'))!;
       expect(withA.records.map((r) => r.localId).sort()).toEqual(['a', 'o']);
       expect(clusters.find((c) => c.records.some((r) => r.localId === 'p'))!.kind).toBe('PERSON');
+    });
+
+    it('resolves a later sync incrementally, giving the clusters and review queue a full run gives, with stable ids', async () => {
+      const all = departmentRecords(42, 800);
+      const cut = Math.floor(all.length * 0.7);
+      const first = all.slice(0, cut);
+      // The next exports: the rest added, some records changed, some dropped by their department.
+      const dropped = new Set(first.slice(0, 25).map((r) => `${r.department}:${r.localId}`));
+      const second = [
+        ...first.filter((r) => !dropped.has(`${r.department}:${r.localId}`)).map((r, i) => (i % 97 === 0 ? { ...r, phone: null } : i % 89 === 0 ? { ...r, address: `${r.address ?? ''}2号` } : r)),
+        ...all.slice(cut),
+      ];
+      const firstByKey = new Map(first.map((r) => [`${r.department}:${r.localId}`, r]));
+      const changed = second.filter((r) => {
+        const f = firstByKey.get(`${r.department}:${r.localId}`);
+        return f !== undefined && (f.phone !== r.phone || f.address !== r.address);
+      }).length;
+      expect(changed).toBeGreaterThan(10);
+
+      const incremental = await backend.open<HubDatabase>();
+      const full = await backend.open<HubDatabase>();
+      try {
+        await migrateToLatest(incremental.db);
+        await migrateToLatest(full.db);
+        const one = await syncIdentity(incremental.db, sourcesOf(first));
+        expect(one.resolution.mode).toBe('full');
+        const before = await incremental.db.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id']).execute();
+        const two = await syncIdentity(incremental.db, sourcesOf(second));
+        expect(two.resolution).toEqual({ mode: 'incremental', changed: changed + (all.length - cut), removed: dropped.size });
+        const reference = await syncIdentity(full.db, sourcesOf(second));
+        expect(reference.resolution.mode).toBe('full');
+
+        const partition = async (db: typeof full.db) => {
+          const rows = await db.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id']).execute();
+          const groups = new Map<string, string[]>();
+          for (const r of rows) groups.set(r.applicant_id, [...(groups.get(r.applicant_id) ?? []), `${r.department_code}:${r.local_id}`]);
+          return [...groups.values()].map((g) => g.sort().join('|')).sort();
+        };
+        const queue = async (db: typeof full.db) =>
+          (await db.selectFrom('identity_review_candidates').select(['a_department', 'a_local_id', 'b_department', 'b_local_id']).where('status', '=', 'OPEN').execute())
+            .map((c) => `${c.a_department}:${c.a_local_id}~${c.b_department}:${c.b_local_id}`)
+            .sort();
+        const got = await partition(incremental.db);
+        expect(got.length).toBeGreaterThan(600);
+        expect(got).toEqual(await partition(full.db));
+        expect(await queue(incremental.db)).toEqual(await queue(full.db));
+
+        // Ids stay stable: most records keep their id; an earlier id is never lost (it is still held,
+        // or redirects to the applicant that took its records).
+        const now = new Map((await incremental.db.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id']).execute()).map((r) => [`${r.department_code}:${r.local_id}`, r.applicant_id]));
+        const held = new Set(now.values());
+        const redirect = new Map((await incremental.db.selectFrom('applicants').select(['id', 'merged_into']).execute()).map((a) => [a.id, a.merged_into]));
+        let kept = 0;
+        for (const r of before) {
+          const id = now.get(`${r.department_code}:${r.local_id}`);
+          if (id === undefined) continue; // dropped by its department
+          if (id === r.applicant_id) kept++;
+          expect(held.has(r.applicant_id) || held.has(redirect.get(r.applicant_id) ?? '')).toBe(true);
+        }
+        expect(kept).toBeGreaterThan(before.length * 0.95);
+
+        // Phone and address are kept raw, as the department sent them.
+        const sent = second.find((r) => r.phone !== null && r.address !== null)!;
+        const stored = await incremental.db
+          .selectFrom('applicant_records')
+          .select(['phone', 'address'])
+          .where('department_code', '=', sent.department)
+          .where('local_id', '=', sent.localId)
+          .executeTakeFirstOrThrow();
+        expect(stored).toEqual({ phone: sent.phone, address: sent.address });
+      } finally {
+        await incremental.close();
+        await full.close();
+      }
     });
   });
 }

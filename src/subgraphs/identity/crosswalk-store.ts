@@ -63,8 +63,8 @@ export async function saveClusters(db: Kysely<HubDatabase>, clusters: readonly C
           kind: r.kind,
           name: r.name,
           identifiers: JSON.stringify(r.identifiers),
-          phone: clip(r.phone, 64),
-          address: clip(r.address, 500),
+          phone: r.phone,
+          address: r.address,
         });
       }
       for (const i of cluster.identifiers) identifiers.push({ type: i.type, value: i.value, applicant_id: id });
@@ -91,11 +91,6 @@ export async function saveClusters(db: Kysely<HubDatabase>, clusters: readonly C
     }
   });
   return { applicants: clusters.length, merged };
-}
-
-/** A value cut to its column's width (varchar(64) / varchar(500)), so one overlong legacy field cannot fail a sync. */
-function clip(value: string | null, width: number): string | null {
-  return value === null || value.length <= width ? value : value.slice(0, width);
 }
 
 function newApplicantId(cluster: Cluster): string {

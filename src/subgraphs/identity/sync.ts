@@ -3,7 +3,16 @@ import type { ApplicantRecord } from '../../schema/model.js';
 import type { HubDatabase } from '../../storage/index.js';
 import { saveClusters, storedRecords } from './crosswalk-store.js';
 import { makeCluster, toLinkedRecord, type Cluster, type SourcedRecord } from './applicant-cluster.js';
-import { fromApplicantRecord, resolveIdentities, type ReviewCandidate } from './resolution/index.js';
+import {
+  fromApplicantRecord,
+  resolveIdentities,
+  resolveIncremental,
+  type RecordRef,
+  type ResolutionRecord,
+  type ResolutionResult,
+  type ResolutionState,
+  type ReviewCandidate,
+} from './resolution/index.js';
 import { applyStewardDecisions, loadStewardDecisions } from './steward-decisions.js';
 
 /** Where a sync reads one department's applicant records from, page by page. */
@@ -18,11 +27,32 @@ export interface SyncReport {
   merged: number;
   /** Departments whose records could not be read this time: their previous records were kept. */
   failed: Array<{ department: string; error: string }>;
+  /**
+   * How the resolver ran: `full` over every record (the first sync of a process), or `incremental`
+   * over the records added, changed or removed since the previous sync (`changed`, `removed`).
+   */
+  resolution: { mode: 'full' | 'incremental'; changed: number; removed: number };
 }
+
+/**
+ * What a sync keeps for the next one in this process: the resolver's state and each record as it was
+ * resolved, to tell which records a department added, changed or dropped since.
+ */
+interface SyncMemory {
+  state: ResolutionState;
+  records: Map<string, SourcedRecord>;
+}
+
+const memories = new WeakMap<Kysely<HubDatabase>, SyncMemory>();
+/** Syncs of one database run one after another (a timer and a manual sync may overlap). */
+const running = new WeakMap<Kysely<HubDatabase>, Promise<unknown>>();
 
 /**
  * Pulls every department's applicant records, links them, and saves the crosswalk. A department that
  * fails keeps the records of its last good sync, so one system down never unlinks its applicants.
+ * The first sync of a process resolves every record; later ones resolve only the records added,
+ * changed or removed since, against the clusters kept from the previous sync (`resolveIncremental`,
+ * which gives the clusters a full run would).
  *
  * @example
  * const report = await syncIdentity(db, sources, (n) => process.stderr.write(`\r${n} records`));
@@ -32,6 +62,13 @@ export async function syncIdentity(
   sources: readonly ApplicantSource[],
   onProgress: (records: number) => void = () => {},
 ): Promise<SyncReport> {
+  const previous = running.get(db) ?? Promise.resolve();
+  const run = previous.catch(() => {}).then(() => syncOnce(db, sources, onProgress));
+  running.set(db, run);
+  return run;
+}
+
+async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSource[], onProgress: (records: number) => void): Promise<SyncReport> {
   const records: SourcedRecord[] = [];
   const failed: SyncReport['failed'] = [];
   const synced: string[] = [];
@@ -60,23 +97,56 @@ export async function syncIdentity(
       }
     }),
   );
-  for (const r of await storedRecords(db, failed.map((f) => f.department))) records.push(r);
+  const memory = memories.get(db);
+  const failedCodes = new Set(failed.map((f) => f.department));
+  if (memory) {
+    // The records last resolved for a department that could not be read are still its records.
+    for (const r of memory.records.values()) if (failedCodes.has(r.department)) records.push(r);
+  } else {
+    for (const r of await storedRecords(db, [...failedCodes])) records.push(r);
+  }
   // Departments answer in any order; linking (and the name each applicant gets) must not depend on it.
   const ordered = dedupeRecords(records).sort((a, b) => compareText(a.department, b.department) || compareText(a.localId, b.localId));
-  const { clusters, reviewCandidates } = await resolveRecords(db, ordered);
+  // Whatever goes wrong from here, the next sync starts afresh rather than from a state the database does not hold.
+  memories.delete(db);
+  const { clusters, reviewCandidates, state, resolution } = await resolveRecords(db, ordered, memory);
   const { applicants, merged } = await saveClusters(db, clusters);
   await saveReviewCandidates(db, reviewCandidates, clusters);
   if (synced.length > 0) await db.updateTable('departments').set({ last_synced_at: new Date() }).where('code', 'in', synced).execute();
-  return { records: records.length, applicants, merged, failed };
+  memories.set(db, { state, records: new Map(ordered.map((r) => [recordKey(r), r])) });
+  return { records: records.length, applicants, merged, failed, resolution };
 }
 
 /**
  * The one resolver the sync, the steward API and the offline command share, then the stewards'
- * decisions on top: clusters ready to save, and the pairs left for review.
+ * decisions on top: clusters ready to save, and the pairs left for review. Given the memory of an
+ * earlier sync, only the records added, changed or removed since are resolved again.
  */
-export async function resolveRecords(db: Kysely<HubDatabase>, records: readonly SourcedRecord[]): Promise<{ clusters: Cluster[]; reviewCandidates: ReviewCandidate[] }> {
-  const result = resolveIdentities(records.map(fromApplicantRecord));
-  const byKey = new Map(records.map((r) => [`${r.department}:${r.localId}`, r]));
+export async function resolveRecords(
+  db: Kysely<HubDatabase>,
+  records: readonly SourcedRecord[],
+  memory?: SyncMemory,
+): Promise<{ clusters: Cluster[]; reviewCandidates: ReviewCandidate[]; state: ResolutionState; resolution: SyncReport['resolution'] }> {
+  let result: ResolutionResult;
+  let resolution: SyncReport['resolution'];
+  if (memory) {
+    const changed: ResolutionRecord[] = [];
+    const present = new Set<string>();
+    for (const r of records) {
+      const key = recordKey(r);
+      present.add(key);
+      const before = memory.records.get(key);
+      if (before === undefined || !sameRecord(before, r)) changed.push(fromApplicantRecord(r));
+    }
+    const removed: RecordRef[] = [];
+    for (const [key, r] of memory.records) if (!present.has(key)) removed.push({ source: r.department, localId: r.localId });
+    result = resolveIncremental(memory.state, changed, removed);
+    resolution = { mode: 'incremental', changed: changed.length, removed: removed.length };
+  } else {
+    result = resolveIdentities(records.map(fromApplicantRecord));
+    resolution = { mode: 'full', changed: records.length, removed: 0 };
+  }
+  const byKey = new Map(records.map((r) => [recordKey(r), r]));
   const groups = result.clusters.map((c) => c.records.map((r) => `${r.source}:${r.localId}`));
   const decided = applyStewardDecisions(groups, await loadStewardDecisions(db));
   const clusters = decided
@@ -85,7 +155,15 @@ export async function resolveRecords(db: Kysely<HubDatabase>, records: readonly 
       const cluster = makeCluster(g.keys.map((k) => toLinkedRecord(byKey.get(k)!)));
       return g.pinnedId ? { ...cluster, pinnedId: g.pinnedId } : cluster;
     });
-  return { clusters, reviewCandidates: result.reviewCandidates };
+  return { clusters, reviewCandidates: result.reviewCandidates, state: result.state, resolution };
+}
+
+const recordKey = (r: SourcedRecord) => `${r.department}:${r.localId}`;
+
+/** True when a department sent a record unchanged (every field the resolver or the crosswalk reads). */
+function sameRecord(a: SourcedRecord, b: SourcedRecord): boolean {
+  if (a.name !== b.name || a.kind !== b.kind || a.phone !== b.phone || a.address !== b.address || a.identifiers.length !== b.identifiers.length) return false;
+  return a.identifiers.every((x, i) => x.value === b.identifiers[i]!.value && x.claimedType === b.identifiers[i]!.claimedType);
 }
 
 /** Replaces the open review candidates with this run's, leaving decided ones and pairs now linked out. */

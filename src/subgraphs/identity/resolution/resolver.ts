@@ -295,18 +295,16 @@ function clusterRows(
   });
   const order = Array.from(ls.keys());
   const h = t.keyHash;
-  const tie = (i: number) => {
+  // Ties broken by the records' key hashes (lower, then higher), never by row numbers.
+  const lo = new Uint32Array(ls.length);
+  const hi = new Uint32Array(ls.length);
+  for (let i = 0; i < ls.length; i++) {
     const x = h[la[i]!]!;
     const y = h[lb[i]!]!;
-    return x < y ? [x, y] : [y, x];
-  };
-  order.sort((i, j) => {
-    const d = ls[j]! - ls[i]!;
-    if (d !== 0) return d;
-    const [a1, a2] = tie(i);
-    const [b1, b2] = tie(j);
-    return a1! - b1! || a2! - b2! || compareRefs(t.refs[la[i]!]!, t.refs[la[j]!]!) || compareRefs(t.refs[lb[i]!]!, t.refs[lb[j]!]!);
-  });
+    lo[i] = Math.min(x, y);
+    hi[i] = Math.max(x, y);
+  }
+  order.sort((i, j) => ls[j]! - ls[i]! || lo[i]! - lo[j]! || hi[i]! - hi[j]! || compareRefs(t.refs[la[i]!]!, t.refs[la[j]!]!) || compareRefs(t.refs[lb[i]!]!, t.refs[lb[j]!]!));
   for (const i of order) {
     const a = la[i]!;
     const b = lb[i]!;
@@ -343,9 +341,29 @@ function nameGroups(state: ResolutionState, index: BlockIndex, scorer: PairScore
   const c = t.cols;
   const h = t.keyHash;
   const byHash = (x: number, y: number) => h[x]! - h[y]! || compareRefs(t.refs[x]!, t.refs[y]!);
+
+  // Names whose holders (a block of 2..maxBlockSize) lie in more than one cluster; most lie in one.
+  const names: number[] = [];
+  const seenName = new Set<number>();
+  const involved = new Set<number>();
+  for (const r of rows) {
+    const v = c.name[r]!;
+    if (v === 0 || seenName.has(v)) continue;
+    seenName.add(v);
+    const block = holders(index, v);
+    if (block.length < 2 || block.length > settings.maxBlockSize) continue;
+    const first = uf.find(block[0]!);
+    let split = false;
+    for (let k = 1; k < block.length && !split; k++) split = uf.find(block[k]!) !== first;
+    if (!split) continue;
+    names.push(v);
+    for (const o of block) involved.add(uf.find(o));
+  }
+  if (names.length === 0) return;
   const members = new Map<number, number[]>();
   for (const r of rows) {
     const root = uf.find(r);
+    if (!involved.has(root)) continue;
     let list = members.get(root);
     if (!list) members.set(root, (list = []));
     list.push(r);
@@ -353,15 +371,7 @@ function nameGroups(state: ResolutionState, index: BlockIndex, scorer: PairScore
   // A cluster's representative (its first member by hash) orders clusters independently of row numbers.
   const rep = new Map<number, number>();
   for (const [root, list] of members) rep.set(root, list.reduce((best, r) => (byHash(r, best) < 0 ? r : best)));
-
-  const names = new Set<number>();
-  for (const r of rows) {
-    const v = c.name[r]!;
-    if (v === 0 || names.has(v)) continue;
-    const block = holders(index, v);
-    if (block.length >= 2 && block.length <= settings.maxBlockSize) names.add(v);
-  }
-  const ordered = [...names].map((v) => ({ v, key: hashKey(t.texts[v] ?? '') })).sort((x, y) => x.key - y.key || compareText(t.texts[x.v] ?? '', t.texts[y.v] ?? ''));
+  const ordered = names.map((v) => ({ v, key: hashKey(t.texts[v] ?? '') })).sort((x, y) => x.key - y.key || compareText(t.texts[x.v] ?? '', t.texts[y.v] ?? ''));
 
   const merges: Array<[number, number]> = [];
   for (const { v } of ordered) {
