@@ -54,8 +54,9 @@ for (const backend of backends) {
       const newId = split.data.splitApplicant.id;
       expect(split.data.splitApplicant.records).toEqual([moving]);
 
-      // A sync reruns the resolver, which would link them again: the steward's decision wins.
-      await hub.hub.sync();
+      // A sync reruns the resolver (incrementally, after the hub's first), which would link them
+      // again: the steward's decision wins.
+      expect((await hub.hub.sync()).resolution.mode).toBe('incremental');
       const after = await hub.query(APPLICANT, { id: multi.id });
       expect(after.data.applicant.records).not.toContainEqual(moving);
       expect((await hub.query(APPLICANT, { id: newId })).data.applicant.records).toEqual([moving]);
