@@ -95,6 +95,8 @@ export async function startTarget(
 ): Promise<Target> {
   const stores = copyStores(dir, name);
   const env = {
+    // Every target as it would be deployed: graphql-js skips its development-only checks (all alike).
+    NODE_ENV: 'production',
     HUITONG_MARKET_DB_URL: `file:${stores.market}`,
     HUITONG_HOUSING_API_URL: housingUrl,
     HUITONG_HEALTH_EXPORT_DIR: demoPaths(join(dir, 'base')).healthDir,

@@ -1,4 +1,4 @@
-import { trace, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { context as otelContext, trace, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { AdapterObserver } from '../adapters/core/runtime-adapter.js';
 import type { HubContext } from './hub-context.js';
@@ -28,10 +28,19 @@ export async function startTracing(env: Record<string, string | undefined>): Pro
 
 const tracer = (): Tracer => trace.getTracer('huitong');
 
-/** A span per GraphQL request, named after its operation. */
+/**
+ * Where a request's trace context travels with its GraphQL context: in-process subgraphs run their
+ * department calls inside it (`context.with`), so those calls' spans are children of the request's span.
+ * A symbol rather than a field: subgraphs cannot import the gateway, and read it by the same key.
+ */
+export const TRACE_CONTEXT = Symbol.for('huitong.traceContext');
+
+/** A span per GraphQL request, named after its operation; its context is left on the request's context. */
 export const tracingPlugin: ApolloServerPlugin<HubContext> = {
   async requestDidStart({ contextValue }) {
     const span = tracer().startSpan('graphql.request', { attributes: { 'huitong.request_id': contextValue.requestId } });
+    // Nothing to carry when tracing is off (the API's no-op span is not recording).
+    if (span.isRecording()) (contextValue as unknown as Record<symbol, unknown>)[TRACE_CONTEXT] = trace.setSpan(otelContext.active(), span);
     return {
       async didResolveOperation({ operationName, operation }) {
         span.updateName(`graphql ${operation?.operation ?? 'query'} ${operationName ?? 'anonymous'}`);
@@ -45,7 +54,10 @@ export const tracingPlugin: ApolloServerPlugin<HubContext> = {
   },
 };
 
-/** A span per department call, recorded when it ends (the runtime reports duration and outcome). */
+/**
+ * A span per department call, recorded when it ends (the runtime reports duration and outcome). Its
+ * parent is the active context: the request's span when the call ran inside the request's trace context.
+ */
 export const tracingObserver: AdapterObserver = {
   call({ department, operation, durationMs, outcome, batchSize, attempts }) {
     const end = Date.now();

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { context as otelContext, type Context } from '@opentelemetry/api';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import type { PermitPosition } from '../../adapters/core/contract.js';
@@ -45,7 +46,7 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
   const pageLoader = (context: object) => {
     let loader = loaders.get(context);
     if (!loader) {
-      loader = new DataLoader((queries) => guard(code, () => adapter.listPermits(queries)), { cache: false, maxBatchSize: adapter.maxBatch });
+      loader = new DataLoader((queries) => guard(code, () => traced(context, () => adapter.listPermits(queries))), { cache: false, maxBatchSize: adapter.maxBatch });
       loaders.set(context, loader);
     }
     return loader;
@@ -99,13 +100,13 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
             return page instanceof Error ? page : pageResult(page, queries[i]!);
           });
         },
-        _permitsByIds: async (_root: unknown, { ids }: { ids: string[] }) => {
+        _permitsByIds: async (_root: unknown, { ids }: { ids: string[] }, context: object) => {
           const localIds = ids.map((id) => {
             const decoded = decodeGlobalId(id);
             const prefix = `${code}:`;
             return decoded?.type === 'Permit' && decoded.key.startsWith(prefix) ? decoded.key.slice(prefix.length) : null;
           });
-          const found = await guard(code, () => adapter.getPermits(localIds.filter((id): id is string => id !== null)));
+          const found = await guard(code, () => traced(context, () => adapter.getPermits(localIds.filter((id): id is string => id !== null))));
           return localIds.map((id) => (id === null ? null : found.get(id) ?? null));
         },
         _health: () => {
@@ -127,6 +128,15 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
     },
   });
   return { name: code, sdl: departmentSdl, schema };
+}
+
+/** The gateway's trace context of a request, when it runs this subgraph in its own process (see gateway/tracing.ts). */
+const TRACE_CONTEXT = Symbol.for('huitong.traceContext');
+
+/** Runs a department call inside the request's trace context, so the call's span is the request span's child. */
+function traced<T>(context: object | undefined, run: () => Promise<T>): Promise<T> {
+  const parent = (context as Record<symbol, Context | undefined> | undefined)?.[TRACE_CONTEXT];
+  return parent ? otelContext.with(parent, run) : run();
 }
 
 /** Adapter failures become the coded GraphQL error clients see; the cause stays in the log. */
