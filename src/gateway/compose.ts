@@ -94,7 +94,12 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
   };
 
   // The page type is protocol, hidden from clients, so it is taken from the stitched schema before filtering.
-  const pageRequests = new PageRequests(() => stitched.getType('_PermitPage') as GraphQLObjectType);
+  const local = new Set([...departments].filter(([code]) => departmentEndpoints.get(code)?.local).map(([, s]) => s));
+  const pageRequests = new PageRequests(
+    () => stitched.getType('_PermitPage') as GraphQLObjectType,
+    () => stitched.getType('_PermitItem') as GraphQLObjectType,
+    (s) => local.has(s),
+  );
 
   const stitched = stitchSchemas({
     subschemas: [...departments.values(), catalogue, identity, ...services],

@@ -19,7 +19,9 @@ import {
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLResolveInfo,
+  type SelectionSetNode,
 } from 'graphql';
+import { delegate } from './prepared-delegation.js';
 
 /** One department's page request, as the department subgraph's `_PermitQuery`. */
 export interface DepartmentPageQuery {
@@ -58,7 +60,7 @@ const FIELD = '_permitPages';
  * types resolve exactly as with `delegateToSchema`.
  *
  * @example
- * const pages = new PageRequests(() => stitched.getType('_PermitPage') as GraphQLObjectType);
+ * const pages = new PageRequests(() => stitched.getType('_PermitPage') as GraphQLObjectType, () => stitched.getType('_PermitItem') as GraphQLObjectType);
  * const page = await pages.load(market, pageField, query, context, info); // an external object
  */
 export class PageRequests {
@@ -69,8 +71,66 @@ export class PageRequests {
   /** Per request (context), department and page field: the loader gathering that tick's pages. */
   readonly #loaders = new WeakMap<object, Map<Subschema, Map<FieldNode, DataLoader<PageLoad, unknown>>>>();
 
-  constructor(pageType: () => GraphQLObjectType) {
+  readonly #itemType: () => GraphQLObjectType;
+  #itemListType: GraphQLOutputType | undefined;
+  readonly #local: (subschema: Subschema) => boolean;
+  /** Per request (context), department and item selection: the loader gathering that tick's second steps. */
+  readonly #itemLoaders = new WeakMap<object, Map<Subschema, Map<SelectionSetNode, DataLoader<string, unknown>>>>();
+
+  /**
+   * `local` says which departments run in this process: their lists take two steps (see `items`).
+   */
+  constructor(pageType: () => GraphQLObjectType, itemType: () => GraphQLObjectType, local: (subschema: Subschema) => boolean = () => false) {
     this.#pageType = pageType;
+    this.#itemType = itemType;
+    this.#local = local;
+  }
+
+  /** Whether a department's lists take two steps: keys first, then only the items kept after the merge. */
+  twoSteps(subschema: Subschema): boolean {
+    return this.#local(subschema);
+  }
+
+  /**
+   * The second step of a list over an in-process department: the kept items by local id, with the
+   * client's permit selections (`_permitItems`). The department serves them from the permits the first
+   * step already read in this request — no backend call — so a department computes its permits' fields
+   * only for the items that survive the merge, not for all `first` it sent. Every list of the request
+   * asking the same department for the same selection in the same tick goes out as one request.
+   * Resolves to external `_PermitItem` objects (null for an id not found, an Error on failure), in order.
+   */
+  items(subschema: Subschema, selection: SelectionSetNode, localIds: readonly string[], context: object, info: GraphQLResolveInfo): Promise<unknown[]> {
+    let bySubschema = this.#itemLoaders.get(context);
+    if (!bySubschema) this.#itemLoaders.set(context, (bySubschema = new Map()));
+    let bySelection = bySubschema.get(subschema);
+    if (!bySelection) bySubschema.set(subschema, (bySelection = new Map()));
+    let loader = bySelection.get(selection);
+    if (!loader) {
+      loader = new DataLoader(
+        async (ids: readonly string[]) => {
+        let value: unknown;
+        try {
+          value = await delegate({
+            schema: subschema,
+            fieldName: '_permitItems',
+            returnType: (this.#itemListType ??= new GraphQLList(this.#itemType())),
+            selectionSet: selection,
+            args: { localIds: ids },
+            context,
+            info,
+          });
+        } catch (error) {
+          value = error;
+        }
+        if (!Array.isArray(value)) return ids.map(() => (value instanceof Error ? value : new Error('no items')));
+        return ids.map((_, i) => value[i] ?? null);
+        },
+        // Each list gets its own external objects (stitching's merges write into them).
+        { cache: false },
+      );
+      bySelection.set(selection, loader);
+    }
+    return loader.loadMany(localIds);
   }
 
   /** One department's page: resolves to the page (a stitching external object); rejects with its failure. */

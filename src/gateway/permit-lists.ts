@@ -8,6 +8,7 @@ import {
   type GraphQLResolveInfo,
   type OperationDefinitionNode,
   type SelectionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { classifyFailure } from '../adapters/core/adapter-error.js';
 import { badUserInput, decodeCursor, departmentUnavailable, encodeCursor, ErrorCode, pageSize, type PermitStatus } from '../schema/index.js';
@@ -48,6 +49,8 @@ interface PageItem {
   page: DepartmentPage;
   e: unknown;
   n: unknown;
+  /** Two steps: the external `_PermitItem` the second step brought (its subschema and errors wrap e and n). */
+  fetched?: object;
 }
 
 interface DepartmentPage {
@@ -58,6 +61,9 @@ interface DepartmentPage {
   items: PageItem[];
   /** Wraps a raw permit of this page for the gateway's resolvers (stitching's external value). */
   wrap: (value: unknown) => unknown;
+  /** In-process department: the page carries keys only; kept items are fetched in a second step. */
+  twoSteps: boolean;
+  subschema: Subschema;
 }
 
 const CURSOR_KIND = 'permits';
@@ -69,6 +75,9 @@ interface ListSelection {
   fromNodes: readonly SelectionNode[] | null;
   cursors: boolean;
   pageField: FieldNode;
+  /** For two steps: the page without permit selections, and the item selection of the second step. */
+  keysPageField: FieldNode;
+  itemSelection: SelectionSetNode | null;
 }
 
 /**
@@ -99,25 +108,26 @@ function listSelection(info: GraphQLResolveInfo): ListSelection {
     (s) => s.cursors === found.cursors && sameNodes(s.fieldNodes, info.fieldNodes) && sameNodes(s.fromEdges, fromEdges) && sameNodes(s.fromNodes, fromNodes),
   );
   if (hit) return hit;
-  const pageField = field(
-    '_permitPages',
-    fields(
-      field('totalCount'),
-      field('hasMore'),
-      found.cursors ? field('endCursor') : null,
-      field(
-        'items',
-        fields(
-          found.cursors ? field('cursor') : null,
-          field('appliedAt'),
-          field('localId'),
-          found.fromEdges && field('permit', found.fromEdges, 'e'),
-          found.fromNodes && field('permit', found.fromNodes, 'n'),
-        ),
+  const permitFields = [found.fromEdges && field('permit', found.fromEdges, 'e'), found.fromNodes && field('permit', found.fromNodes, 'n')];
+  const page = (withPermits: boolean) =>
+    field(
+      '_permitPages',
+      fields(
+        field('totalCount'),
+        field('hasMore'),
+        found.cursors ? field('endCursor') : null,
+        field('items', fields(found.cursors ? field('cursor') : null, field('appliedAt'), field('localId'), ...(withPermits ? permitFields : []))),
       ),
-    ),
-  );
-  const selection: ListSelection = { fieldNodes: info.fieldNodes, fromEdges, fromNodes, cursors: found.cursors, pageField };
+    );
+  const selection: ListSelection = {
+    fieldNodes: info.fieldNodes,
+    fromEdges,
+    fromNodes,
+    cursors: found.cursors,
+    pageField: page(true),
+    keysPageField: page(false),
+    itemSelection: found.fromEdges || found.fromNodes ? fields(...permitFields) : null,
+  };
   // A handful of @skip/@include combinations at most; the bound only guards against the pathological.
   if (seen.length < 16) seen.push(selection);
   return selection;
@@ -176,9 +186,10 @@ export async function resolvePermitList(
         appliedTo: filter.appliedTo ?? null,
         applicantLocalIds: scope?.get(department) ?? null,
       };
+      const twoSteps = selection.itemSelection !== null && pageRequests.twoSteps(subschema);
       let result: any;
       try {
-        result = await pageRequests.load(subschema, selection.pageField, query, context, info);
+        result = await pageRequests.load(subschema, twoSteps ? selection.keysPageField : selection.pageField, query, context, info);
       } catch (error) {
         result = error;
       }
@@ -197,6 +208,8 @@ export async function resolvePermitList(
         // Only the items that survive the merge are wrapped: a page of `first` from every department
         // leaves most of them out.
         wrap: (value) => (value === undefined ? undefined : resolveExternalValue(value, errors, owner, context, info, permitType)),
+        twoSteps,
+        subschema,
       };
       page.items = (result.items as any[]).map((item) => ({
         department,
@@ -212,8 +225,17 @@ export async function resolvePermitList(
     }),
   );
 
-  const answered = pages.filter((p): p is DepartmentPage => p !== null);
-  const merged = answered.flatMap((p) => p.items).sort(compareItems).slice(0, first);
+  let answered = pages.filter((p): p is DepartmentPage => p !== null);
+  let merged = answered.flatMap((p) => p.items).sort(compareItems).slice(0, first);
+  // Two steps: fetch the kept items of in-process departments. A department failing here is treated as
+  // failing its page (left out, position unchanged, coded error), and the merge is made again without it.
+  for (let round = 0; round <= answered.length; round++) {
+    const failed = await fetchKeptItems(merged, pageRequests, selection, context, info);
+    if (failed.size === 0) break;
+    for (const [department, error] of failed) context.departmentErrors.push(asDepartmentError(department, error, info));
+    answered = answered.filter((p) => !failed.has(p.department));
+    merged = answered.flatMap((p) => p.items).sort(compareItems).slice(0, first);
+  }
   const taken = new Map<string, number>();
   for (const item of merged) taken.set(item.department, (taken.get(item.department) ?? 0) + 1);
   const lastOf = new Map(answered.map((p) => [p.department, p]));
@@ -228,7 +250,7 @@ export async function resolvePermitList(
       running[item.department] = isLastOfPage ? page.endCursor ?? item.cursor : item.cursor;
       cursor = encodeCursor(CURSOR_KIND, { f: fingerprint, p: { ...running } } satisfies ListCursor);
     }
-    return { node: item.page.wrap(item.e), listNode: item.page.wrap(item.n), cursor };
+    return { node: wrapItem(item, 'e', context, info, permitType), listNode: wrapItem(item, 'n', context, info, permitType), cursor };
   });
   const hasNextPage = answered.some((p) => p.hasMore || (taken.get(p.department) ?? 0) < p.items.length);
   return {
@@ -242,6 +264,54 @@ export async function resolvePermitList(
       endCursor: edges.at(-1)?.cursor ?? (args.after ?? null),
     },
   };
+}
+
+/**
+ * The second step for the kept items of two-step pages: one `_permitItems` request per department (shared
+ * with the other lists of the same tick). Returns the departments that failed it, with their failure.
+ */
+async function fetchKeptItems(
+  merged: readonly PageItem[],
+  pageRequests: PageRequests,
+  selection: ListSelection,
+  context: HubContext,
+  info: GraphQLResolveInfo,
+): Promise<Map<string, unknown>> {
+  const failed = new Map<string, unknown>();
+  if (!selection.itemSelection) return failed;
+  const wanted = new Map<DepartmentPage, PageItem[]>();
+  for (const item of merged) {
+    if (!item.page.twoSteps || item.fetched) continue;
+    let list = wanted.get(item.page);
+    if (!list) wanted.set(item.page, (list = []));
+    list.push(item);
+  }
+  await Promise.all(
+    [...wanted].map(async ([page, items]) => {
+      const fetched = await pageRequests.items(page.subschema, selection.itemSelection!, items.map((i) => i.localId), context, info);
+      const failure = fetched.find((f) => f instanceof Error || f === null);
+      if (failure !== undefined) {
+        failed.set(page.department, failure ?? new Error(`${page.department}: a permit of its page is gone`));
+        return;
+      }
+      items.forEach((item, i) => {
+        const external = fetched[i] as { e?: unknown; n?: unknown };
+        item.fetched = external;
+        item.e = external.e;
+        item.n = external.n;
+      });
+    }),
+  );
+  return failed;
+}
+
+/** An item's permit (`e` for edges, `n` for nodes) as the external value the gateway's resolvers read. */
+function wrapItem(item: PageItem, key: 'e' | 'n', context: HubContext, info: GraphQLResolveInfo, permitType: GraphQLObjectType): unknown {
+  const value = item[key];
+  if (!item.fetched) return item.page.wrap(value);
+  if (value === undefined) return undefined;
+  const external = item.fetched as Parameters<typeof getSubschema>[0];
+  return resolveExternalValue(value, getUnpathedErrors(external), getSubschema(external, key), context, info, permitType);
 }
 
 /** appliedAt descending with missing dates last, then department, then local id by code point. */

@@ -102,6 +102,8 @@ export const departmentSdl = /* GraphQL */ `
     "Several pages in one request, answered by one adapter call; an entry is null (with its error) when its query is invalid or the system fails."
     _permitPages(queries: [_PermitQuery!]!): [_PermitPage]!
     _permitsByIds(ids: [ID!]!): [Permit]!
+    "Items by local id, in order (null when not found): the ones this request's pages already read come from memory, the rest from one call."
+    _permitItems(localIds: [String!]!): [_PermitItem]!
     _applicantRecords(after: String, first: Int!): _ApplicantRecordPage!
     _health: _DepartmentHealth!
   }

@@ -42,11 +42,22 @@ const POSITION_CURSOR = 'permit-position';
 export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
   const code = adapter.department;
   const loaders = new WeakMap<object, DataLoader<UnifiedPermitQuery, UnifiedPermitPage>>();
+  /** Per request: the permits its pages read, by local id (`_permitItems` serves the gateway's second step from here). */
+  const seen = new WeakMap<object, Map<string, UnifiedPermit>>();
 
   const pageLoader = (context: object) => {
     let loader = loaders.get(context);
     if (!loader) {
-      loader = new DataLoader((queries) => guard(code, () => traced(context, () => adapter.listPermits(queries))), { cache: false, maxBatchSize: adapter.maxBatch });
+      const read = new Map<string, UnifiedPermit>();
+      seen.set(context, read);
+      loader = new DataLoader(
+        async (queries) => {
+          const pages = await guard(code, () => traced(context, () => adapter.listPermits(queries)));
+          for (const page of pages) for (const permit of page.permits) read.set(permit.localId, permit);
+          return pages;
+        },
+        { cache: false, maxBatchSize: adapter.maxBatch },
+      );
       loaders.set(context, loader);
     }
     return loader;
@@ -108,6 +119,15 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
           });
           const found = await guard(code, () => traced(context, () => adapter.getPermits(localIds.filter((id): id is string => id !== null))));
           return localIds.map((id) => (id === null ? null : found.get(id) ?? null));
+        },
+        _permitItems: async (_root: unknown, { localIds }: { localIds: string[] }, context: object) => {
+          const read = seen.get(context ?? {});
+          const missing = localIds.filter((id) => !read?.has(id));
+          const found = missing.length ? await guard(code, () => traced(context, () => adapter.getPermits([...new Set(missing)]))) : null;
+          return localIds.map((id) => {
+            const permit = read?.get(id) ?? found?.get(id);
+            return permit ? { appliedAt: permit.appliedAt, localId: permit.localId, permit } : null;
+          });
         },
         _health: () => {
           const health = adapter.health();
