@@ -1,7 +1,7 @@
-import { createDefaultExecutor } from '@graphql-tools/delegate';
+import { execute } from 'graphql';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { Subgraph } from '../subgraphs/department/department-subgraph.js';
-import type { Executor } from '@graphql-tools/utils';
+import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 
 /** A subgraph as the gateway sees it: its shipped SDL and how to send it a request. */
 export interface SubgraphEndpoint {
@@ -21,7 +21,11 @@ export interface SubgraphEndpoint {
  * inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue');
  */
 export function inProcessEndpoint(subgraph: Subgraph, role: SubgraphEndpoint['role']): SubgraphEndpoint {
-  return { name: subgraph.name, role, sdl: subgraph.sdl, executor: createDefaultExecutor(subgraph.schema), local: true };
+  const schema = subgraph.schema;
+  // graphql-js itself: the requests are the gateway's own, prepared documents (no streaming, no defer).
+  const executor = ((request: ExecutionRequest) =>
+    execute({ schema, document: request.document, variableValues: request.variables, contextValue: request.context, rootValue: request.rootValue, operationName: request.operationName })) as Executor;
+  return { name: subgraph.name, role, sdl: subgraph.sdl, executor, local: true };
 }
 
 /**
