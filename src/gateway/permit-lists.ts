@@ -186,7 +186,9 @@ export async function resolvePermitList(
         appliedTo: filter.appliedTo ?? null,
         applicantLocalIds: scope?.get(department) ?? null,
       };
-      const twoSteps = selection.itemSelection !== null && pageRequests.twoSteps(subschema);
+      // Two steps pay where most of a page is dropped by the merge: lists over whole departments (each
+      // sends `first`). A list scoped to an applicant's records mostly keeps what it reads: one step.
+      const twoSteps = scope === null && selection.itemSelection !== null && pageRequests.twoSteps(subschema);
       let result: any;
       try {
         result = await pageRequests.load(subschema, twoSteps ? selection.keysPageField : selection.pageField, query, context, info);
