@@ -69,7 +69,7 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
     const rows = await db
       .selectFrom('applicant_records as r')
       .innerJoin('applicants as a', 'a.id', 'r.applicant_id')
-      .select(RECORD_COLUMNS)
+      .select([...RECORD_COLUMNS, 'a.kind'])
       .where((eb) =>
         eb.or([
           eb.and([eb('r.department_code', '=', c.a_department), eb('r.local_id', '=', c.a_local_id)]),
@@ -77,7 +77,7 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
         ]),
       )
       .execute();
-    return rows.map(toRecord);
+    return rows.map((r) => ({ ...toRecord(r), _personal: r.kind === 'PERSON' }));
   };
 
   const schema = makeExecutableSchema({
@@ -177,7 +177,9 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
           const _recordKeys = records.map((r) => r._key);
           return identifiers.map((i) => ({ ...i, _recordKeys, _personal: a.kind === 'PERSON' }));
         },
-        records: (a: ApplicantRow, _: unknown, context: object) => loaders(context ?? {}).records.load(a.id),
+        // Whether a record is about a person follows its applicant (the row in hand), so no join is needed.
+        records: async (a: ApplicantRow, _: unknown, context: object) =>
+          (await loaders(context ?? {}).records.load(a.id)).map((r) => ({ ...r, _personal: a.kind === 'PERSON' })),
         _recordKeys: async (a: ApplicantRow, _: unknown, context: object) => (await loaders(context ?? {}).records.load(a.id)).map((r) => r._key),
       },
     },
@@ -194,13 +196,12 @@ function makeLoaders(db: Kysely<HubDatabase>) {
     records: new DataLoader(async (ids: readonly string[]) => {
       const rows = await db
         .selectFrom('applicant_records as r')
-        .innerJoin('applicants as a', 'a.id', 'r.applicant_id')
         .select(RECORD_COLUMNS)
         .where('r.applicant_id', 'in', ids)
         .orderBy('r.department_code')
         .orderBy('r.local_id')
         .execute();
-      const grouped = new Map<string, RecordValue[]>();
+      const grouped = new Map<string, StoredRecord[]>();
       for (const r of rows) {
         let list = grouped.get(r.applicant_id);
         if (!list) grouped.set(r.applicant_id, (list = []));
@@ -211,7 +212,7 @@ function makeLoaders(db: Kysely<HubDatabase>) {
   };
 }
 
-const RECORD_COLUMNS = ['r.applicant_id', 'r.department_code', 'r.local_id', 'r.name', 'r.phone', 'r.address', 'a.kind'] as const;
+const RECORD_COLUMNS = ['r.applicant_id', 'r.department_code', 'r.local_id', 'r.name', 'r.phone', 'r.address'] as const;
 
 interface RecordValue {
   department: { code: string };
@@ -225,7 +226,10 @@ interface RecordValue {
   _personal: boolean;
 }
 
-function toRecord(r: { department_code: string; local_id: string; name: string; phone: string | null; address: string | null; kind: string }): RecordValue {
+/** A record as stored; whether it is about a person comes from its applicant. */
+type StoredRecord = Omit<RecordValue, '_personal'>;
+
+function toRecord(r: { department_code: string; local_id: string; name: string; phone: string | null; address: string | null }): StoredRecord {
   return {
     department: { code: r.department_code },
     localId: r.local_id,
@@ -233,7 +237,6 @@ function toRecord(r: { department_code: string; local_id: string; name: string; 
     phone: r.phone,
     address: r.address,
     _key: `${r.department_code}:${r.local_id}`,
-    _personal: r.kind === 'PERSON',
   };
 }
 
