@@ -1,5 +1,17 @@
 import type { ColumnType, Generated } from 'kysely';
 
+/** What a conditional-sharing request asks for and the grant it becomes: the same terms, column for column. */
+interface SharingTerms {
+  consumer_id: string;
+  department_code: string;
+  fields: ColumnType<string[], string, string>;
+  purpose: string;
+  legal_basis: string;
+  clear_text: boolean;
+  valid_from: Date;
+  valid_until: Date;
+}
+
 /** Row types of the hub's own database (not the departments' legacy stores). */
 export interface HubDatabase {
   departments: {
@@ -77,16 +89,8 @@ export interface HubDatabase {
     created_at: Generated<Date>;
   };
   purposes: { code: string; description: string; created_at: Generated<Date> };
-  access_requests: {
+  access_requests: SharingTerms & {
     id: Generated<number>;
-    consumer_id: string;
-    department_code: string;
-    fields: ColumnType<string[], string, string>;
-    purpose: string;
-    legal_basis: string;
-    clear_text: boolean;
-    valid_from: Date;
-    valid_until: Date;
     status: ColumnType<string, string | undefined, string>;
     submitted_at: Generated<Date>;
     due_on: ColumnType<string, string, string>;
@@ -94,16 +98,8 @@ export interface HubDatabase {
     decided_by: string | null;
     decision_reason: string | null;
   };
-  grants: {
+  grants: SharingTerms & {
     id: Generated<number>;
-    consumer_id: string;
-    department_code: string;
-    fields: ColumnType<string[], string, string>;
-    purpose: string;
-    legal_basis: string;
-    clear_text: boolean;
-    valid_from: Date;
-    valid_until: Date;
     request_id: number | null;
     revoked_at: Date | null;
     created_at: Generated<Date>;

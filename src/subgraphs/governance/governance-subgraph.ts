@@ -1,6 +1,6 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import DataLoader from 'dataloader';
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { badUserInput, decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId, pageSize, scalarResolvers, toConnection } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
 import type { Subgraph } from '../department/department-subgraph.js';
@@ -72,27 +72,15 @@ export function createGovernanceSubgraph(db: Kysely<HubDatabase>, options: Gover
         purposes: () => listPurposes(db),
         accessRequests: async (_: unknown, args: Args<{ filter?: AccessRequestFilter | null; first?: number | null; after?: string | null }>, context: GovernanceContext) => {
           const consumer = requireConsumer(context);
-          const first = pageSize(args.first);
           const today = shanghaiDate(now());
-          let page = db.selectFrom('access_requests').selectAll().where((eb) => accessRequestCondition(eb, consumer, args.filter, today));
-          if (args.after) page = page.where('id', '<', cursorId(args.after, 'accessRequests'));
-          const [rows, count] = await Promise.all([
-            page.orderBy('id', 'desc').limit(first + 1).execute(),
-            db.selectFrom('access_requests').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => accessRequestCondition(eb, consumer, args.filter, today)).executeTakeFirstOrThrow(),
-          ]);
-          return toConnection(rows, first, Number(count.n), (r) => encodeCursor('accessRequests', { id: r.id }));
+          const visible = db.selectFrom('access_requests').where((eb) => accessRequestCondition(eb, consumer, args.filter, today));
+          return newestFirstPage('accessRequests', args, visible.selectAll(), visible.select((eb) => eb.fn.countAll<number>().as('n')));
         },
         grants: async (_: unknown, args: Args<{ filter?: GrantFilter | null; first?: number | null; after?: string | null }>, context: GovernanceContext) => {
           const consumer = requireConsumer(context);
-          const first = pageSize(args.first);
           const at = now();
-          let page = gdb.selectFrom('grants').selectAll().where((eb) => grantCondition(eb, consumer, args.filter, at));
-          if (args.after) page = page.where('id', '<', cursorId(args.after, 'grants'));
-          const [rows, count] = await Promise.all([
-            page.orderBy('id', 'desc').limit(first + 1).execute(),
-            gdb.selectFrom('grants').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => grantCondition(eb, consumer, args.filter, at)).executeTakeFirstOrThrow(),
-          ]);
-          return toConnection(rows, first, Number(count.n), (r) => encodeCursor('grants', { id: r.id }));
+          const visible = gdb.selectFrom('grants').where((eb) => grantCondition(eb, consumer, args.filter, at));
+          return newestFirstPage('grants', args, visible.selectAll(), visible.select((eb) => eb.fn.countAll<number>().as('n')));
         },
         auditEvents: async (_: unknown, args: Args<{ filter?: AuditEventFilterInput | null; first?: number | null; after?: string | null }>, context: GovernanceContext) => {
           requireSteward(context);
@@ -152,6 +140,22 @@ export function createGovernanceSubgraph(db: Kysely<HubDatabase>, options: Gover
 }
 
 /** The id inside a list's cursor; BAD_USER_INPUT for a cursor from another list or a forged one. */
+/**
+ * One page of a list ordered newest first by serial id, with its total: the rows and the count come from
+ * the same filtered query, so they cannot disagree.
+ */
+async function newestFirstPage<R extends { id: number }>(
+  kind: string,
+  args: { first?: number | null; after?: string | null },
+  rows: SelectQueryBuilder<any, any, R>,
+  count: SelectQueryBuilder<any, any, { n: number }>,
+) {
+  const first = pageSize(args.first);
+  const page = args.after ? rows.where('id', '<', cursorId(args.after, kind)) : rows;
+  const [found, total] = await Promise.all([page.orderBy('id', 'desc').limit(first + 1).execute(), count.executeTakeFirstOrThrow()]);
+  return toConnection<R>(found, first, Number(total.n), (r) => encodeCursor(kind, { id: r.id }));
+}
+
 function cursorId(after: string, kind: string): number {
   const { id } = decodeCursor<{ id: unknown }>(after, kind);
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw badUserInput('after is not a valid cursor for this list', { argument: 'after' });
