@@ -5,7 +5,7 @@
 // `--duration` seconds, prints req/s and latency, and with `--prof` runs the target's processes under
 // the inspector's CPU profiler over exactly the measured window (bench/targets/ipc.ts) and prints the
 // top self-time functions and packages of each process's profile.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -59,19 +59,29 @@ async function main() {
       p.proc.send(message);
     });
   if (values.prof) await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'start' }, 'started')));
+  const cpuBefore = target.processes.map((p) => cpuMs(p.pid));
   const result = await load(Number(values.duration));
+  const cpuUsed = target.processes.map((p, i) => cpuMs(p.pid) - cpuBefore[i]!);
   if (values.prof) {
     await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'stop', file: join(profDir, `${p.name}.cpuprofile`) }, 'written')));
   }
   say(
     `${target.name} ${workload.name}: ${(result.requests.total / result.duration).toFixed(1)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non2xx ${result.non2xx}, errors ${result.errors}`,
   );
+  // CPU time per request is steadier than req/s when other work shares the machine.
+  say(`CPU ms per request: ${target.processes.map((p, i) => `${p.name} ${(cpuUsed[i]! / result.requests.total).toFixed(2)}`).join(', ')}`);
   for (const p of target.processes) await p.stop();
   await housing.stop();
   await stopAll();
   if (values.prof) {
     for (const f of readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'))) process.stdout.write(`${summarize(join(profDir, f), Number(values.top))}\n`);
   } else rmSync(profDir, { recursive: true, force: true });
+}
+
+/** User + system CPU time of a process so far, ms (from /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 main().then(
