@@ -81,7 +81,8 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
       ...scalarResolvers,
       Query: {
         departments: () => db.selectFrom('departments').select(departmentFields).orderBy('code').execute(),
-        _departmentsByCodes: (_: unknown, { codes }: { codes: string[] }) => departmentsByCodes(codes),
+        // Through the request's loader: the gateway's Department lookups and ServiceItem.department share one read.
+        _departmentsByCodes: (_: unknown, { codes }: { codes: string[] }, context: object) => departmentLoader(context ?? {}).loadMany(codes),
         _serviceItemsByCodes: async (_: unknown, { codes }: { codes: string[] }) => {
           const rows = codes.length ? await db.selectFrom('service_items').selectAll().where('code', 'in', codes).execute() : [];
           const byCode = new Map(rows.map((r) => [r.code, r]));

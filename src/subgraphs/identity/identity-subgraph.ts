@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { GraphQLError } from 'graphql';
-import { sql, type Kysely } from 'kysely';
+import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { parseIdentifier, type IdentifierType } from '../../schema/identifiers/index.js';
 import { badUserInput, decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId, ErrorCode, pageSize, scalarResolvers } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
@@ -46,11 +46,22 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
     return l;
   };
 
-  const byId = async (id: string): Promise<ApplicantRow | null> => {
-    const row = await db.selectFrom('applicants').select(['id', 'kind', 'name', 'merged_into']).where('id', '=', id).executeTakeFirst();
+  /**
+   * An applicant by id, following a merge once. With `info`, the identifiers and records its selection
+   * reads come in the same statement and are primed into the request's loaders (see `withLists`).
+   */
+  const byId = async (id: string, info?: GraphQLResolveInfo, context?: object): Promise<ApplicantRow | null> => {
+    const lists = info ? listsSelected(info) : NO_LISTS;
+    const row = await withLists(db.selectFrom('applicants as a').select(['a.id', 'a.kind', 'a.name', 'a.merged_into']), lists).where('a.id', '=', id).executeTakeFirst();
     if (!row) return null;
-    if (!row.merged_into) return row;
+    if (!row.merged_into) return primed(row, lists, context);
     return (await db.selectFrom('applicants').select(['id', 'kind', 'name']).where('id', '=', row.merged_into).executeTakeFirst()) ?? null;
+  };
+  /** Hands the lists read with an applicant to the request's loaders, so its fields make no query of their own. */
+  const primed = (row: ApplicantRow & Partial<PrefetchedLists>, lists: Lists, context: object | undefined): ApplicantRow => {
+    if (context && lists.identifiers && row.identifiers) loaders(context).identifiers.prime(row.id, row.identifiers);
+    if (context && lists.records && row.records) loaders(context).records.prime(row.id, row.records.map(toRecord));
+    return { id: row.id, kind: row.kind, name: row.name };
   };
 
   const stewardship = new Stewardship(db);
@@ -134,24 +145,29 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
           const key = applicantKey(applicantId, 'applicantId');
           return db.selectFrom('identity_actions').selectAll().where(sql<boolean>`applicant_ids @> ${JSON.stringify([key])}::jsonb`).orderBy('id', 'desc').execute();
         },
-        applicant: async (_: unknown, { id }: { id: string }) => {
+        applicant: async (_: unknown, { id }: { id: string }, context: object | undefined, info: GraphQLResolveInfo) => {
           const decoded = decodeGlobalId(id);
           if (!decoded) throw badUserInput('id is not a valid id', { argument: 'id' });
-          return decoded.type === 'Applicant' ? byId(decoded.key) : null;
+          return decoded.type === 'Applicant' ? byId(decoded.key, info, context) : null;
         },
-        applicantByIdentifier: async (_: unknown, { value, type }: { value: string; type?: IdentifierType | null }) => {
+        // One statement: the identifier's applicant, with the identifiers and records the selection reads.
+        applicantByIdentifier: async (_: unknown, { value, type }: { value: string; type?: IdentifierType | null }, context: object | undefined, info: GraphQLResolveInfo) => {
           const readings = parseIdentifier(value, type ?? undefined);
           if (readings.length === 0) {
             throw badUserInput(type ? `value is not a valid ${type}` : 'value is not a valid USCC, organisation code or resident ID', { argument: 'value' });
           }
-          const rows = await db
-            .selectFrom('applicant_identifiers')
-            .select(['type', 'value', 'applicant_id'])
-            .where((eb) => eb.or(readings.map((r) => eb.and([eb('type', '=', r.type), eb('value', '=', r.value)]))))
+          const lists = listsSelected(info);
+          const rows = await withLists(
+            db.selectFrom('applicant_identifiers as k').innerJoin('applicants as a', 'a.id', 'k.applicant_id').select(['a.id', 'a.kind', 'a.name', 'a.merged_into']),
+            lists,
+          )
+            .where((eb) => eb.or(readings.map((r) => eb.and([eb('k.type', '=', r.type), eb('k.value', '=', r.value)]))))
             .execute();
-          const ids = [...new Set(rows.map((r) => r.applicant_id))];
-          if (ids.length > 1) throw badUserInput('value is valid as more than one identifier type; pass type', { argument: 'type' });
-          return ids[0] ? byId(ids[0]) : null;
+          if (new Set(rows.map((r) => r.id)).size > 1) throw badUserInput('value is valid as more than one identifier type; pass type', { argument: 'type' });
+          const row = rows[0];
+          if (!row) return null;
+          if (!row.merged_into) return primed(row, lists, context);
+          return (await db.selectFrom('applicants').select(['id', 'kind', 'name']).where('id', '=', row.merged_into).executeTakeFirst()) ?? null;
         },
         _applicantsByRecordKeys: async (_: unknown, { keys }: { keys: string[] }) => {
           const pairs = keys.map((k) => {
@@ -185,6 +201,65 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
     },
   });
   return { name: 'identity', sdl: identitySdl, schema };
+}
+
+interface Lists {
+  identifiers: boolean;
+  records: boolean;
+}
+const NO_LISTS: Lists = { identifiers: false, records: false };
+/** An applicant row's lists as `withLists` reads them, in the loaders' order. */
+interface PrefetchedLists {
+  identifiers: Array<{ type: string; value: string }> | null;
+  records: Array<{ department_code: string; local_id: string; name: string; phone: string | null; address: string | null }> | null;
+}
+
+/**
+ * Which of an applicant's lists a selection reads: identifiers (which carry the record keys too), records
+ * (also behind `_recordKeys`). Fields under a fragment count whatever its directives say: reading a list
+ * that is then skipped costs less than a statement of its own.
+ */
+function listsSelected(info: GraphQLResolveInfo): Lists {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined) => {
+    for (const s of set?.selections ?? []) {
+      if (s.kind === Kind.FIELD) names.add(s.name.value);
+      else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet);
+      else if (!seen.has(s.name.value)) {
+        seen.add(s.name.value);
+        walk(info.fragments[s.name.value]?.selectionSet);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet);
+  return { identifiers: names.has('identifiers'), records: names.has('identifiers') || names.has('records') || names.has('_recordKeys') };
+}
+
+/** Adds an applicant's identifiers and records as JSON arrays (ordered as the loaders order them) to a query over `applicants as a`. */
+function withLists<QB extends { select: (selection: (eb: ExpressionBuilder<any, any>) => any) => QB }>(query: QB, lists: Lists): QB {
+  let q = query;
+  if (lists.identifiers) {
+    q = q.select((eb) =>
+      eb
+        .selectFrom('applicant_identifiers as x')
+        .whereRef('x.applicant_id', '=', 'a.id')
+        .select(sql`coalesce(json_agg(json_build_object('type', x.type, 'value', x.value) order by x.type desc, x.value), '[]')`.as('j'))
+        .as('identifiers'),
+    );
+  }
+  if (lists.records) {
+    q = q.select((eb) =>
+      eb
+        .selectFrom('applicant_records as r')
+        .whereRef('r.applicant_id', '=', 'a.id')
+        .select(
+          sql`coalesce(json_agg(json_build_object('department_code', r.department_code, 'local_id', r.local_id, 'name', r.name, 'phone', r.phone, 'address', r.address) order by r.department_code, r.local_id), '[]')`.as('j'),
+        )
+        .as('records'),
+    );
+  }
+  return q;
 }
 
 function makeLoaders(db: Kysely<HubDatabase>) {
