@@ -61,7 +61,7 @@ async function main() {
   if (values.prof) await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'start' }, 'started')));
   const cpuBefore = target.processes.map((p) => cpuMs(p.pid));
   const result = await load(Number(values.duration));
-  const cpuUsed = target.processes.map((p, i) => cpuMs(p.pid) - cpuBefore[i]!);
+  const cpuUsed = target.processes.map((p, i) => cpuMs(p.pid).map((ms, k) => ms - cpuBefore[i]![k]!));
   if (values.prof) {
     await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'stop', file: join(profDir, `${p.name}.cpuprofile`) }, 'written')));
   }
@@ -69,7 +69,8 @@ async function main() {
     `${target.name} ${workload.name}: ${(result.requests.total / result.duration).toFixed(1)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non2xx ${result.non2xx}, errors ${result.errors}`,
   );
   // CPU time per request is steadier than req/s when other work shares the machine.
-  say(`CPU ms per request: ${target.processes.map((p, i) => `${p.name} ${(cpuUsed[i]! / result.requests.total).toFixed(2)}`).join(', ')}`);
+  const perRequest = (ms: number) => (ms / result.requests.total).toFixed(2);
+  say(`CPU ms per request: ${target.processes.map((p, i) => `${p.name} ${perRequest(cpuUsed[i]![0]! + cpuUsed[i]![1]!)} (system ${perRequest(cpuUsed[i]![1]!)})`).join(', ')}`);
   for (const p of target.processes) await p.stop();
   await housing.stop();
   await stopAll();
@@ -78,10 +79,10 @@ async function main() {
   } else rmSync(profDir, { recursive: true, force: true });
 }
 
-/** User + system CPU time of a process so far, ms (from /proc; clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
+/** User and system CPU time of a process so far, ms (from /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): [number, number] {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return [Number(fields[11]) * 10, Number(fields[12]) * 10];
 }
 
 main().then(

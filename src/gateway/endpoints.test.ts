@@ -1,0 +1,61 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'graphql';
+import { classifyFailure } from '../adapters/core/adapter-error.js';
+import { httpEndpoint } from './endpoints.js';
+
+/** A stand-in subgraph whose answer each test picks by the operation name. */
+let server: http.Server;
+let url: string;
+const bodies: Array<{ query: string; variables?: unknown; operationName?: string }> = [];
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    req.on('end', () => {
+      const body = JSON.parse(text) as { query: string; operationName?: string };
+      bodies.push(body);
+      if (body.operationName === 'Hang') return;
+      if (body.operationName === 'Html') return void res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
+      if (body.operationName === 'Invalid') return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Cannot query field"}]}');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { echo: body } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const reasonOf = (result: any) => classifyFailure(result.errors[0], false);
+
+describe('httpEndpoint', () => {
+  it('posts the document with its variables and returns the answer', async () => {
+    const endpoint = httpEndpoint({ name: 'market', role: 'department', sdl: '', url });
+    const document = parse('query Q($n: Int) { x(n: $n) }');
+    const result: any = await endpoint.executor({ document, variables: { n: 1 }, operationName: 'Q' });
+    expect(result.data.echo).toEqual({ query: 'query Q($n: Int) {\n  x(n: $n)\n}', variables: { n: 1 }, operationName: 'Q' });
+    const again: any = await endpoint.executor({ document, variables: { n: 2 } });
+    expect(again.data.echo.variables).toEqual({ n: 2 });
+  });
+
+  it('passes GraphQL request errors through, and reports what is not GraphQL as a failure', async () => {
+    const endpoint = httpEndpoint({ name: 'market', role: 'department', sdl: '', url });
+    const invalid: any = await endpoint.executor({ document: parse('query Invalid { nope }'), operationName: 'Invalid' });
+    expect(invalid).toEqual({ errors: [{ message: 'Cannot query field' }] });
+    const html: any = await endpoint.executor({ document: parse('query Html { x }'), operationName: 'Html' });
+    expect(html.errors[0].message).toMatch(/HTTP 502/);
+    expect(reasonOf(html)).toBe('ERROR');
+  });
+
+  it('reports a service that does not answer in time as TIMEOUT, and one that is not there as UNREACHABLE', async () => {
+    const slow = httpEndpoint({ name: 'market', role: 'department', sdl: '', url, timeoutMs: 200 });
+    const hung: any = await slow.executor({ document: parse('query Hang { x }'), operationName: 'Hang' });
+    expect(reasonOf(hung)).toBe('TIMEOUT');
+    const gone = httpEndpoint({ name: 'market', role: 'department', sdl: '', url: 'http://127.0.0.1:9/graphql' });
+    const refused: any = await gone.executor({ document: parse('{ x }') });
+    expect(reasonOf(refused)).toBe('UNREACHABLE');
+  });
+});
