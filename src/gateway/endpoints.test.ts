@@ -8,14 +8,19 @@ import { httpEndpoint } from './endpoints.js';
 let server: http.Server;
 let url: string;
 const bodies: Array<{ query: string; variables?: unknown; operationName?: string }> = [];
+/** Requests seen per connection: `Flaky` drops a kept-alive connection on its second request, as a service closing idle ones. */
+const perSocket = new WeakMap<object, number>();
 beforeAll(async () => {
   server = http.createServer((req, res) => {
+    const seen = (perSocket.get(req.socket) ?? 0) + 1;
+    perSocket.set(req.socket, seen);
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString('utf8')));
     req.on('end', () => {
       const body = JSON.parse(text) as { query: string; operationName?: string };
       bodies.push(body);
       if (body.operationName === 'Hang') return;
+      if (body.operationName === 'Flaky' && seen > 1) return void req.socket.destroy();
       if (body.operationName === 'Html') return void res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
       if (body.operationName === 'Invalid') return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Cannot query field"}]}');
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { echo: body } }));
@@ -48,6 +53,19 @@ describe('httpEndpoint', () => {
     const html: any = await endpoint.executor({ document: parse('query Html { x }'), operationName: 'Html' });
     expect(html.errors[0].message).toMatch(/HTTP 502/);
     expect(reasonOf(html)).toBe('ERROR');
+  });
+
+  it('sends once more on a new connection when a kept-alive one turns out closed', async () => {
+    const endpoint = httpEndpoint({ name: 'market', role: 'department', sdl: '', url });
+    const document = parse('query Flaky { x }');
+    const before = bodies.length;
+    for (let i = 0; i < 3; i++) {
+      const result: any = await endpoint.executor({ document, operationName: 'Flaky' });
+      expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+      expect(result.data.echo.operationName).toBe('Flaky');
+    }
+    // The first request, then each later one twice: dropped on the kept-alive connection, answered on a new one.
+    expect(bodies.length - before).toBe(5);
   });
 
   it('reports a service that does not answer in time as TIMEOUT, and one that is not there as UNREACHABLE', async () => {

@@ -65,37 +65,50 @@ function jsonPostExecutor(url: string, timeoutMs: number): Executor {
       let query = printed.get(request.document);
       if (query === undefined) printed.set(request.document, (query = print(request.document)));
       const body = JSON.stringify({ query, variables: request.variables, ...(request.operationName ? { operationName: request.operationName } : {}) });
-      const outgoing = client.request(target, {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', 'content-length': Buffer.byteLength(body) },
-      });
-      const timer = setTimeout(() => outgoing.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
       const settle = (result: ExecutionResult) => {
         settled = true;
         clearTimeout(timer);
         resolve(result);
       };
-      outgoing.on('error', (error) => settled || settle(failed(error)));
-      outgoing.on('response', (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', (error) => settled || settle(failed(error)));
-        // A connection closed before the answer ended ('close' follows every answer: an error only if none came).
-        response.on('close', () => settled || settle(failed(new Error('connection closed before the answer ended'))));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          try {
-            const result = JSON.parse(text) as ExecutionResult;
-            // GraphQL over HTTP answers request errors (4xx) with a result too; anything else is a failure.
-            if (result && typeof result === 'object' && ('data' in result || 'errors' in result)) return settle(result);
-          } catch {
-            /* not JSON: reported below */
-          }
-          settle(failed(new Error(`unexpected answer: HTTP ${response.statusCode}`)));
+      const send = (retry: boolean) => {
+        const outgoing = client.request(target, {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', 'content-length': Buffer.byteLength(body) },
         });
-      });
-      outgoing.end(body);
+        clearTimeout(timer);
+        timer = setTimeout(() => outgoing.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+        let answered = false;
+        outgoing.on('error', (error: Error & { code?: string }) => {
+          if (settled) return;
+          // A kept-alive connection the service closed while idle fails as soon as it is reused: send once
+          // more on a new one (the gateway only reads, so this is safe), as node's documentation advises.
+          if (retry && !answered && outgoing.reusedSocket && error.code === 'ECONNRESET') return send(false);
+          settle(failed(error));
+        });
+        outgoing.on('response', (response) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', (error) => settled || settle(failed(error)));
+          // A connection closed before the answer ended ('close' follows every answer: an error only if none came).
+          response.on('close', () => settled || settle(failed(new Error('connection closed before the answer ended'))));
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            try {
+              const result = JSON.parse(text) as ExecutionResult;
+              // GraphQL over HTTP answers request errors (4xx) with a result too; anything else is a failure.
+              if (result && typeof result === 'object' && ('data' in result || 'errors' in result)) return settle(result);
+            } catch {
+              /* not JSON: reported below */
+            }
+            settle(failed(new Error(`unexpected answer: HTTP ${response.statusCode}`)));
+          });
+        });
+        outgoing.end(body);
+      };
+      send(true);
     })) as Executor;
 }
