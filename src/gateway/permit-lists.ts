@@ -15,6 +15,7 @@ import { badUserInput, decodeCursor, departmentUnavailable, encodeCursor, ErrorC
 import { field, fields, nodeSelections } from './delegated-selection.js';
 import type { HubContext } from './hub-context.js';
 import type { DepartmentPageQuery, PageRequests } from './page-requests.js';
+import { directiveVariables } from './prepared-delegation.js';
 
 export interface PermitFilterInput {
   departmentCodes?: string[] | null;
@@ -91,6 +92,16 @@ const sameNodes = (a: readonly SelectionNode[] | null, b: readonly SelectionNode
   a === b || (a !== null && b !== null && a.length === b.length && a.every((n, i) => n === b[i]));
 
 function listSelection(info: GraphQLResolveInfo): ListSelection {
+  let byField = selections.get(info.operation);
+  if (!byField) selections.set(info.operation, (byField = new WeakMap()));
+  let seen = byField.get(info.fieldNodes[0]!);
+  if (!seen) byField.set(info.fieldNodes[0]!, (seen = []));
+  // Without @skip/@include on variables the selection is the same for every request of the operation:
+  // no need to collect it again (a nested list does this once per parent).
+  if (seen.length && directiveVariables(info).length === 0) {
+    const known = seen.find((s) => sameNodes(s.fieldNodes, info.fieldNodes));
+    if (known) return known;
+  }
   const schema = info.schema;
   const found = nodeSelections(
     info,
@@ -100,10 +111,6 @@ function listSelection(info: GraphQLResolveInfo): ListSelection {
   );
   const fromEdges = found.fromEdges?.selections ?? null;
   const fromNodes = found.fromNodes?.selections ?? null;
-  let byField = selections.get(info.operation);
-  if (!byField) selections.set(info.operation, (byField = new WeakMap()));
-  let seen = byField.get(info.fieldNodes[0]!);
-  if (!seen) byField.set(info.fieldNodes[0]!, (seen = []));
   const hit = seen.find(
     (s) => s.cursors === found.cursors && sameNodes(s.fieldNodes, info.fieldNodes) && sameNodes(s.fromEdges, fromEdges) && sameNodes(s.fromNodes, fromNodes),
   );
@@ -155,14 +162,17 @@ export async function resolvePermitList(
   for (const code of filter.departmentCodes ?? []) {
     if (!departments.has(code)) throw badUserInput(`unknown department code ${JSON.stringify(code)}`, { argument: 'filter.departmentCodes' });
   }
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify([filter.departmentCodes, filter.statuses, filter.serviceItemCodes, filter.appliedFrom, filter.appliedTo, filter.applicantId, scope && [...scope]]))
-    .digest('base64url')
-    .slice(0, 12);
+  // Only cursors need it: computed when one is read or written (not for each of a response's nested lists).
+  let fingerprintValue: string | undefined;
+  const fingerprint = () =>
+    (fingerprintValue ??= createHash('sha256')
+      .update(JSON.stringify([filter.departmentCodes, filter.statuses, filter.serviceItemCodes, filter.appliedFrom, filter.appliedTo, filter.applicantId, scope && [...scope]]))
+      .digest('base64url')
+      .slice(0, 12));
   const positions: Record<string, string | null> = {};
   if (args.after) {
     const cursor = decodeCursor<ListCursor>(args.after, CURSOR_KIND);
-    if (cursor.f !== fingerprint || typeof cursor.p !== 'object' || cursor.p === null) {
+    if (cursor.f !== fingerprint() || typeof cursor.p !== 'object' || cursor.p === null) {
       throw badUserInput('after was made for a different list or filter', { argument: 'after' });
     }
     Object.assign(positions, cursor.p);
@@ -250,7 +260,7 @@ export async function resolvePermitList(
       const isLastOfPage = page.items[page.items.length - 1] === item && taken.get(item.department) === page.items.length;
       // After a department's last item, resume from where its read ended: past any bad rows it skipped.
       running[item.department] = isLastOfPage ? page.endCursor ?? item.cursor : item.cursor;
-      cursor = encodeCursor(CURSOR_KIND, { f: fingerprint, p: { ...running } } satisfies ListCursor);
+      cursor = encodeCursor(CURSOR_KIND, { f: fingerprint(), p: { ...running } } satisfies ListCursor);
     }
     return { node: wrapItem(item, 'e', context, info, permitType), listNode: wrapItem(item, 'n', context, info, permitType), cursor };
   });

@@ -374,7 +374,7 @@ export function reuseMergePlans(schema: GraphQLSchema): void {
 
 const directiveVariableNames = new WeakMap<OperationDefinitionNode, string[]>();
 /** Variables that a directive of the operation or its fragments reads (sorted, each once). */
-function directiveVariables(info: GraphQLResolveInfo): string[] {
+export function directiveVariables(info: GraphQLResolveInfo): string[] {
   let names = directiveVariableNames.get(info.operation);
   if (!names) {
     const found = new Set<string>();
