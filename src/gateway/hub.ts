@@ -168,10 +168,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       }));
     const sync = async () => {
       const report = await syncIdentity(db, sources);
-      // A sync rewrites the crosswalk; PGlite has no autovacuum, so without this every sync leaves the
-      // tables (and each request's reads of them) a little larger.
+      // A sync updates and deletes crosswalk rows; PGlite has no autovacuum, so without this every sync
+      // leaves the tables (and each request's reads of them) a little larger.
       if (!options.databaseUrl) await sql`VACUUM ANALYZE applicants, applicant_records, applicant_identifiers, identity_review_candidates`.execute(db);
-      logger.info({ records: report.records, applicants: report.applicants, failed: report.failed.map((f) => f.department) }, 'identity sync done');
+      const { records, applicants, resolution, written, timings } = report;
+      logger.info({ records, applicants, resolution, written, timings, failed: report.failed.map((f) => f.department) }, 'identity sync done');
       return report;
     };
 

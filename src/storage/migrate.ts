@@ -5,6 +5,7 @@ import * as identityStewardship from './migrations/2026-11-26T1100-identity-stew
 import * as auditLog from './migrations/2026-11-26T1000-audit-log.js';
 import * as governance from './migrations/2026-11-26T1200-governance.js';
 import * as governanceWorkflow from './migrations/2026-11-26T1300-governance-workflow.js';
+import * as applicantRedirects from './migrations/2026-11-26T1400-applicant-redirects.js';
 
 // Listed statically (not read from disk) so the bundle knows them and the order is reviewed in a diff.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T1100-identity-stewardship': identityStewardship,
   '2026-11-26T1200-governance': governance,
   '2026-11-26T1300-governance-workflow': governanceWorkflow,
+  '2026-11-26T1400-applicant-redirects': applicantRedirects,
 };
 
 /**

@@ -3,9 +3,9 @@ import { generateResidentId, generateUscc, mulberry32, orgCodeOfUscc, formatOrgC
 import { migrateToLatest, type Database, type HubDatabase } from '../../src/storage/index.js';
 import { saveClusters } from '../../src/subgraphs/identity/crosswalk-store.js';
 import type { SourcedRecord } from '../../src/subgraphs/identity/applicant-cluster.js';
-import { claimedIdentifierType } from '../../src/subgraphs/identity/resolution/index.js';
+import { asDepartmentRecords, sourcesOf } from '../../src/subgraphs/identity/evaluation-sources.js';
 import { generateEvaluationSet } from '../../src/subgraphs/identity/resolution/evaluation-generator.js';
-import { resolveRecords, syncIdentity, type ApplicantSource } from '../../src/subgraphs/identity/sync.js';
+import { resolveRecords, syncIdentity } from '../../src/subgraphs/identity/sync.js';
 import { backends } from '../support/databases.js';
 
 const rng = mulberry32(7);
@@ -15,29 +15,7 @@ let personId = generateResidentId(rng, { birthYearRange: [1960, 1990] });
 while (!toResidentId15(personId)) personId = generateResidentId(rng, { birthYearRange: [1960, 1990] });
 
 /** The evaluation generator's records (generated numbers only) as departments would send them. */
-function departmentRecords(seed: number, entities: number): SourcedRecord[] {
-  return generateEvaluationSet({ seed, entities }).records.map((r) => ({
-    department: r.source,
-    localId: r.localId,
-    kind: r.kind ?? null,
-    name: r.name ?? '',
-    identifiers: r.idNumber ? [{ value: r.idNumber, claimedType: claimedIdentifierType(r.idType) }] : [],
-    phone: r.phone ?? null,
-    address: r.address ?? null,
-  }));
-}
-
-/** One ApplicantSource per department over a fixed export, in pages of 500. */
-function sourcesOf(records: readonly SourcedRecord[]): ApplicantSource[] {
-  const byDepartment = new Map<string, SourcedRecord[]>();
-  for (const r of records) byDepartment.set(r.department, [...(byDepartment.get(r.department) ?? []), r]);
-  return [...byDepartment].map(([department, list]) => ({
-    department,
-    async *pages() {
-      for (let i = 0; i < list.length; i += 500) yield list.slice(i, i + 500).map(({ department: _d, ...r }) => r);
-    },
-  }));
-}
+const departmentRecords = (seed: number, entities: number) => asDepartmentRecords(generateEvaluationSet({ seed, entities }).records);
 
 const record = (department: string, localId: string, value: string | null, kind: SourcedRecord['kind'] = null): SourcedRecord => ({
   department,
@@ -153,6 +131,24 @@ for (const backend of backends) {
         expect(got.length).toBeGreaterThan(600);
         expect(got).toEqual(await partition(full.db));
         expect(await queue(incremental.db)).toEqual(await queue(full.db));
+        // The identifier index follows the records: each value is held by the applicant of the same records.
+        const identifierOwners = async (db: typeof full.db) => {
+          const records = new Map<string, string[]>();
+          for (const r of await db.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id']).execute()) {
+            records.set(r.applicant_id, [...(records.get(r.applicant_id) ?? []), `${r.department_code}:${r.local_id}`]);
+          }
+          const rows = await db.selectFrom('applicant_identifiers').select(['type', 'value', 'applicant_id']).execute();
+          return rows.map((i) => `${i.type}:${i.value}→${(records.get(i.applicant_id) ?? []).sort().join('|')}`).sort();
+        };
+        const owners = await identifierOwners(incremental.db);
+        expect(owners.length).toBeGreaterThan(600);
+        expect(owners).toEqual(await identifierOwners(full.db));
+        // Only what changed was written; a sync of the same exports again writes nothing.
+        expect(two.written.records).toBeLessThan(one.written.records / 2);
+        const three = await syncIdentity(incremental.db, sourcesOf(second));
+        expect(three.resolution).toEqual({ mode: 'incremental', changed: 0, removed: 0 });
+        expect(three.written).toEqual({ applicants: 0, records: 0, identifiers: 0 });
+        expect(await partition(incremental.db)).toEqual(got);
 
         // Ids stay stable: most records keep their id; an earlier id is never lost (it is still held,
         // or redirects to the applicant that took its records).

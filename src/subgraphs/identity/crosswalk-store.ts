@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { HubDatabase } from '../../storage/index.js';
 import type { IdentifierType } from '../../schema/identifiers/index.js';
 import type { ApplicantKind } from '../../schema/model.js';
 import type { Cluster, SourcedRecord } from './applicant-cluster.js';
 
 const BATCH = 500;
+const READ_PAGE = 20_000;
 
 /** The records the crosswalk holds now, in the linker's input shape, for departments a sync could not reach. */
 export async function storedRecords(db: Kysely<HubDatabase>, departments: readonly string[]): Promise<SourcedRecord[]> {
@@ -22,30 +23,70 @@ export async function storedRecords(db: Kysely<HubDatabase>, departments: readon
   }));
 }
 
+/** Rows a save wrote (inserted, updated or deleted) per crosswalk table: a sync that changed little writes little. */
+export interface CrosswalkWrites {
+  applicants: number;
+  records: number;
+  identifiers: number;
+}
+
 /**
  * Writes a linking result, keeping applicant ids stable: a cluster keeps the id its records already had;
  * when a sync joins clusters that had different ids, the smallest id survives and the others are marked
  * `merged_into` it, so old ids keep resolving; a brand-new cluster gets an id derived from its first
- * record, so a rebuild from the same data gives the same ids.
+ * record, so a rebuild from the same data gives the same ids. Only rows that differ from what the
+ * crosswalk holds are written, so a nightly sync that changed 1 % of records rewrites about 1 % of rows
+ * (and, on one embedded connection, blocks readers for that long, not for a rewrite of every row).
+ *
+ * `contentChanged`, when the caller knows it (a sync that remembers what it saved last time), says which
+ * records' own columns (name, identifiers, phone …) may differ from the crosswalk's; the others are then
+ * compared on their applicant id alone, which spares reading every record's columns back.
  *
  * @example
  * await saveClusters(db, (await resolveRecords(db, records)).clusters);
  */
-export async function saveClusters(db: Kysely<HubDatabase>, clusters: readonly Cluster[]): Promise<{ applicants: number; merged: number }> {
+export async function saveClusters(
+  db: Kysely<HubDatabase>,
+  clusters: readonly Cluster[],
+  contentChanged?: (department: string, localId: string) => boolean,
+): Promise<{ applicants: number; merged: number; written: CrosswalkWrites }> {
   let merged = 0;
+  const written: CrosswalkWrites = { applicants: 0, records: 0, identifiers: 0 };
   await db.transaction().execute(async (tx) => {
-    const existing = new Map<string, string>();
-    for (const row of await tx.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id']).execute()) {
-      existing.set(`${row.department_code}:${row.local_id}`, row.applicant_id);
+    // What the crosswalk holds now, each row as a signature of every column a save writes.
+    const heldRecords = new Map<string, { ref: [string, string]; applicantId: string; signature: string | null }>();
+    if (contentChanged) {
+      for (const row of await tx.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id']).execute()) {
+        heldRecords.set(recordKey(row.department_code, row.local_id), { ref: [row.department_code, row.local_id], applicantId: row.applicant_id, signature: null });
+      }
+    } else {
+      // In pages: one result of every row with all its columns would sit whole in the embedded database's memory too.
+      for (let after: [string, string] | null = null, page = READ_PAGE; page === READ_PAGE; ) {
+        let query = tx.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id', 'kind', 'name', 'identifiers', 'phone', 'address']);
+        if (after) query = query.where((eb) => eb(eb.refTuple('department_code', 'local_id'), '>', eb.tuple(after![0], after![1])));
+        const rows = await query.orderBy('department_code').orderBy('local_id').limit(READ_PAGE).execute();
+        for (const row of rows) heldRecords.set(recordKey(row.department_code, row.local_id), { ref: [row.department_code, row.local_id], applicantId: row.applicant_id, signature: recordSignature(row) });
+        page = rows.length;
+        const last = rows.at(-1);
+        if (last) after = [last.department_code, last.local_id];
+      }
     }
+    const heldIdentifiers = new Map<string, { ref: [string, string]; applicantId: string }>();
+    for (const row of await tx.selectFrom('applicant_identifiers').select(['type', 'value', 'applicant_id']).execute()) {
+      heldIdentifiers.set(identifierKey(row.type, row.value), { ref: [row.type, row.value], applicantId: row.applicant_id });
+    }
+    const heldApplicants = new Map<string, string>();
+    for (const row of await tx.selectFrom('applicants').select(['id', 'kind', 'name', 'merged_into']).execute()) heldApplicants.set(row.id, applicantSignature(row));
+
     const applicants: Array<{ id: string; kind: string; name: string; merged_into: null }> = [];
-    const records: Array<{ department_code: string; local_id: string; applicant_id: string; kind: string | null; name: string; identifiers: string; phone: string | null; address: string | null }> = [];
-    const identifiers: HubDatabase['applicant_identifiers'][] = [];
+    const records: RecordRow[] = [];
+    const identifiers = new Map<string, HubDatabase['applicant_identifiers']>();
     const redirects: Array<{ from: string; to: string }> = [];
     const used = new Set<string>();
+    const kept = new Set<string>();
 
     for (const cluster of clusters) {
-      const previous = [...new Set(cluster.records.map((r) => existing.get(`${r.department}:${r.localId}`)).filter((id): id is string => !!id && !used.has(id)))].sort();
+      const previous = [...new Set(cluster.records.map((r) => heldRecords.get(recordKey(r.department, r.localId))?.applicantId).filter((id): id is string => !!id && !used.has(id)))].sort();
       // A steward's pin decides the id; otherwise the records' previous id, the smallest when they had several.
       const id = cluster.pinnedId ?? previous[0] ?? newApplicantId(cluster);
       used.add(id);
@@ -54,34 +95,67 @@ export async function saveClusters(db: Kysely<HubDatabase>, clusters: readonly C
         redirects.push({ from: other, to: id });
         used.add(other);
       }
-      applicants.push({ id, kind: cluster.kind, name: cluster.name, merged_into: null });
+      const applicant = { id, kind: cluster.kind, name: cluster.name, merged_into: null };
+      if (heldApplicants.get(id) !== applicantSignature(applicant)) applicants.push(applicant);
       for (const r of cluster.records) {
-        records.push({
-          department_code: r.department,
-          local_id: r.localId,
-          applicant_id: id,
-          kind: r.kind,
-          name: r.name,
-          identifiers: JSON.stringify(r.identifiers),
-          phone: r.phone,
-          address: r.address,
-        });
+        const key = recordKey(r.department, r.localId);
+        kept.add(key);
+        const row: RecordRow = { department_code: r.department, local_id: r.localId, applicant_id: id, kind: r.kind, name: r.name, identifiers: r.identifiers, phone: r.phone, address: r.address };
+        const held = heldRecords.get(key);
+        const same = held && (held.signature === null ? held.applicantId === id && !contentChanged!(r.department, r.localId) : held.signature === recordSignature(row));
+        if (!same) records.push(row);
       }
-      for (const i of cluster.identifiers) identifiers.push({ type: i.type, value: i.value, applicant_id: id });
+      // The first cluster to hold a value keeps it, as the primary key allows one holder.
+      for (const i of cluster.identifiers) {
+        const key = identifierKey(i.type, i.value);
+        if (!identifiers.has(key)) identifiers.set(key, { type: i.type, value: i.value, applicant_id: id });
+      }
     }
 
-    await tx.deleteFrom('applicant_records').execute();
-    await tx.deleteFrom('applicant_identifiers').execute();
-    for (let i = 0; i < applicants.length; i += BATCH) {
+    const goneRecords = [...heldRecords].filter(([key]) => !kept.has(key)).map(([, held]) => held.ref);
+    const goneIdentifiers = [...heldIdentifiers].filter(([key]) => !identifiers.has(key)).map(([, held]) => held.ref);
+    const changedIdentifiers = [...identifiers].filter(([key, row]) => heldIdentifiers.get(key)?.applicantId !== row.applicant_id).map(([, row]) => row);
+
+    // A join with unnested key arrays, not `(a, b) IN ((…), …)`: embedded PGlite fails on a long list of row
+    // tuples against a large table (its next transaction cannot begin), and one statement does it all.
+    if (goneRecords.length > 0) {
+      await sql`delete from applicant_records using unnest(${goneRecords.map((r) => r[0])}::text[], ${goneRecords.map((r) => r[1])}::text[]) as gone(department_code, local_id)
+        where applicant_records.department_code = gone.department_code and applicant_records.local_id = gone.local_id`.execute(tx);
+    }
+    if (goneIdentifiers.length > 0) {
+      await sql`delete from applicant_identifiers using unnest(${goneIdentifiers.map((r) => r[0])}::text[], ${goneIdentifiers.map((r) => r[1])}::text[]) as gone(type, value)
+        where applicant_identifiers.type = gone.type and applicant_identifiers.value = gone.value`.execute(tx);
+    }
+    for (const batch of chunks(applicants)) {
       await tx
         .insertInto('applicants')
-        .values(applicants.slice(i, i + BATCH))
+        .values(batch)
         .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ kind: eb.ref('excluded.kind'), name: eb.ref('excluded.name'), merged_into: null, updated_at: new Date() })))
         .execute();
     }
-    for (let i = 0; i < records.length; i += BATCH) await tx.insertInto('applicant_records').values(records.slice(i, i + BATCH)).execute();
-    for (let i = 0; i < identifiers.length; i += BATCH) {
-      await tx.insertInto('applicant_identifiers').values(identifiers.slice(i, i + BATCH)).onConflict((oc) => oc.doNothing()).execute();
+    for (const batch of chunks(records)) {
+      await tx
+        .insertInto('applicant_records')
+        .values(batch.map((r) => ({ ...r, identifiers: JSON.stringify(r.identifiers) })))
+        .onConflict((oc) =>
+          oc.columns(['department_code', 'local_id']).doUpdateSet((eb) => ({
+            applicant_id: eb.ref('excluded.applicant_id'),
+            kind: eb.ref('excluded.kind'),
+            name: eb.ref('excluded.name'),
+            identifiers: eb.ref('excluded.identifiers'),
+            phone: eb.ref('excluded.phone'),
+            address: eb.ref('excluded.address'),
+            synced_at: new Date(),
+          })),
+        )
+        .execute();
+    }
+    for (const batch of chunks(changedIdentifiers)) {
+      await tx
+        .insertInto('applicant_identifiers')
+        .values(batch)
+        .onConflict((oc) => oc.columns(['type', 'value']).doUpdateSet((eb) => ({ applicant_id: eb.ref('excluded.applicant_id') })))
+        .execute();
     }
     for (const { from, to } of redirects) {
       await tx.updateTable('applicants').set({ merged_into: to, updated_at: new Date() }).where('id', '=', from).execute();
@@ -89,8 +163,34 @@ export async function saveClusters(db: Kysely<HubDatabase>, clusters: readonly C
       await tx.updateTable('applicants').set({ merged_into: to }).where('merged_into', '=', from).execute();
       merged++;
     }
+    written.applicants = applicants.length + redirects.length;
+    written.records = records.length + goneRecords.length;
+    written.identifiers = changedIdentifiers.length + goneIdentifiers.length;
   });
-  return { applicants: clusters.length, merged };
+  return { applicants: clusters.length, merged, written };
+}
+
+interface RecordRow {
+  department_code: string;
+  local_id: string;
+  applicant_id: string;
+  kind: string | null;
+  name: string;
+  identifiers: ReadonlyArray<{ type: string; value: string }>;
+  phone: string | null;
+  address: string | null;
+}
+
+// JSON, not a separator: a local id may hold any character.
+const recordKey = (department: string, localId: string) => JSON.stringify([department, localId]);
+const identifierKey = (type: string, value: string) => `${type}:${value}`;
+
+/** Every column a save writes, as one comparable string (JSON keeps nulls apart from empty strings). */
+const recordSignature = (r: RecordRow) => JSON.stringify([r.applicant_id, r.kind, r.name, r.identifiers.map((i) => [i.type, i.value]), r.phone, r.address]);
+const applicantSignature = (a: { kind: string; name: string; merged_into: string | null }) => JSON.stringify([a.kind, a.name, a.merged_into]);
+
+function* chunks<T>(rows: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += BATCH) yield rows.slice(i, i + BATCH);
 }
 
 function newApplicantId(cluster: Cluster): string {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ApplicantRecord } from '../../schema/model.js';
 import type { HubDatabase } from '../../storage/index.js';
-import { saveClusters, storedRecords } from './crosswalk-store.js';
+import { saveClusters, storedRecords, type CrosswalkWrites } from './crosswalk-store.js';
 import { makeCluster, toLinkedRecord, type Cluster, type SourcedRecord } from './applicant-cluster.js';
 import {
   fromApplicantRecord,
@@ -10,6 +10,7 @@ import {
   type RecordRef,
   type ResolutionRecord,
   type ResolutionResult,
+  type Evidence,
   type ResolutionState,
   type ReviewCandidate,
 } from './resolution/index.js';
@@ -32,6 +33,10 @@ export interface SyncReport {
    * over the records added, changed or removed since the previous sync (`changed`, `removed`).
    */
   resolution: { mode: 'full' | 'incremental'; changed: number; removed: number };
+  /** Crosswalk rows this sync inserted, updated or deleted: only what differs from the last one. */
+  written: CrosswalkWrites;
+  /** Where the time went, ms: reading the departments, resolving (stewards' decisions included), saving. */
+  timings: { readMs: number; resolveMs: number; saveMs: number };
 }
 
 /**
@@ -69,6 +74,7 @@ export async function syncIdentity(
 }
 
 async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSource[], onProgress: (records: number) => void): Promise<SyncReport> {
+  const started = performance.now();
   const records: SourcedRecord[] = [];
   const failed: SyncReport['failed'] = [];
   const synced: string[] = [];
@@ -109,12 +115,17 @@ async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSour
   const ordered = dedupeRecords(records).sort((a, b) => compareText(a.department, b.department) || compareText(a.localId, b.localId));
   // Whatever goes wrong from here, the next sync starts afresh rather than from a state the database does not hold.
   memories.delete(db);
-  const { clusters, reviewCandidates, state, resolution } = await resolveRecords(db, ordered, memory);
-  const { applicants, merged } = await saveClusters(db, clusters);
+  const read = performance.now();
+  const { clusters, reviewCandidates, state, resolution, changedKeys } = await resolveRecords(db, ordered, memory);
+  const resolved = performance.now();
+  // What this process saved last time is what the crosswalk holds for every record it did not see change
+  // (stewards move records between applicants, never edit them), so only those need comparing in full.
+  const { applicants, merged, written } = await saveClusters(db, clusters, changedKeys && ((department, localId) => changedKeys.has(`${department}:${localId}`)));
   await saveReviewCandidates(db, reviewCandidates, clusters);
   if (synced.length > 0) await db.updateTable('departments').set({ last_synced_at: new Date() }).where('code', 'in', synced).execute();
   memories.set(db, { state, records: new Map(ordered.map((r) => [recordKey(r), r])) });
-  return { records: records.length, applicants, merged, failed, resolution };
+  const timings = { readMs: Math.round(read - started), resolveMs: Math.round(resolved - read), saveMs: Math.round(performance.now() - resolved) };
+  return { records: records.length, applicants, merged, failed, resolution, written, timings };
 }
 
 /**
@@ -126,17 +137,29 @@ export async function resolveRecords(
   db: Kysely<HubDatabase>,
   records: readonly SourcedRecord[],
   memory?: SyncMemory,
-): Promise<{ clusters: Cluster[]; reviewCandidates: ReviewCandidate[]; state: ResolutionState; resolution: SyncReport['resolution'] }> {
+): Promise<{
+  clusters: Cluster[];
+  reviewCandidates: ReviewCandidate[];
+  state: ResolutionState;
+  resolution: SyncReport['resolution'];
+  /** Given a memory: the records added or changed since it (`department:localId`). */
+  changedKeys?: Set<string>;
+}> {
   let result: ResolutionResult;
   let resolution: SyncReport['resolution'];
+  let changedKeys: Set<string> | undefined;
   if (memory) {
     const changed: ResolutionRecord[] = [];
     const present = new Set<string>();
+    changedKeys = new Set();
     for (const r of records) {
       const key = recordKey(r);
       present.add(key);
       const before = memory.records.get(key);
-      if (before === undefined || !sameRecord(before, r)) changed.push(fromApplicantRecord(r));
+      if (before === undefined || !sameRecord(before, r)) {
+        changed.push(fromApplicantRecord(r));
+        changedKeys.add(key);
+      }
     }
     const removed: RecordRef[] = [];
     for (const [key, r] of memory.records) if (!present.has(key)) removed.push({ source: r.department, localId: r.localId });
@@ -155,7 +178,7 @@ export async function resolveRecords(
       const cluster = makeCluster(g.keys.map((k) => toLinkedRecord(byKey.get(k)!)));
       return g.pinnedId ? { ...cluster, pinnedId: g.pinnedId } : cluster;
     });
-  return { clusters, reviewCandidates: result.reviewCandidates, state: result.state, resolution };
+  return { clusters, reviewCandidates: result.reviewCandidates, state: result.state, resolution, ...(changedKeys ? { changedKeys } : {}) };
 }
 
 const recordKey = (r: SourcedRecord) => `${r.department}:${r.localId}`;
@@ -166,18 +189,41 @@ function sameRecord(a: SourcedRecord, b: SourcedRecord): boolean {
   return a.identifiers.every((x, i) => x.value === b.identifiers[i]!.value && x.claimedType === b.identifiers[i]!.claimedType);
 }
 
-/** Replaces the open review candidates with this run's, leaving decided ones and pairs now linked out. */
+/**
+ * Brings the open review candidates to this run's, leaving decided ones and pairs now linked out. Only
+ * the difference is written: a candidate still open keeps its row (and its age in the queue).
+ */
 async function saveReviewCandidates(db: Kysely<HubDatabase>, candidates: readonly ReviewCandidate[], clusters: readonly Cluster[]): Promise<void> {
   const clusterOf = new Map<string, number>();
   clusters.forEach((c, i) => c.records.forEach((r) => clusterOf.set(`${r.department}:${r.localId}`, i)));
   const open = candidates.filter((c) => clusterOf.get(`${c.a.source}:${c.a.localId}`) !== clusterOf.get(`${c.b.source}:${c.b.localId}`));
+  const pairKey = (a: string, aId: string, b: string, bId: string) => JSON.stringify([a, aId, b, bId]);
+  // `score` is a float4 column: compare at that precision.
+  const signature = (score: number, evidence: ReadonlyArray<{ field: string; level: string; weight: number }>) =>
+    JSON.stringify([Math.fround(score), evidence.map((e) => [e.field, e.level, e.weight])]);
   await db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('identity_review_candidates').where('status', '=', 'OPEN').execute();
-    for (let i = 0; i < open.length; i += 500) {
+    const held = new Map<string, { id: number; signature: string }>();
+    for (const row of await tx.selectFrom('identity_review_candidates').select(['id', 'a_department', 'a_local_id', 'b_department', 'b_local_id', 'score', 'evidence']).where('status', '=', 'OPEN').execute()) {
+      held.set(pairKey(row.a_department, row.a_local_id, row.b_department, row.b_local_id), { id: row.id, signature: signature(row.score, row.evidence as Evidence[]) });
+    }
+    const fresh: typeof open = [];
+    const stale: number[] = [];
+    for (const c of open) {
+      const key = pairKey(c.a.source, c.a.localId, c.b.source, c.b.localId);
+      const row = held.get(key);
+      held.delete(key);
+      if (row?.signature === signature(c.score, c.evidence)) continue;
+      if (row) stale.push(row.id);
+      fresh.push(c);
+    }
+    // What is left held is no longer a candidate.
+    for (const row of held.values()) stale.push(row.id);
+    for (let i = 0; i < stale.length; i += 1000) await tx.deleteFrom('identity_review_candidates').where('id', 'in', stale.slice(i, i + 1000)).execute();
+    for (let i = 0; i < fresh.length; i += 500) {
       await tx
         .insertInto('identity_review_candidates')
         .values(
-          open.slice(i, i + 500).map((c) => ({
+          fresh.slice(i, i + 500).map((c) => ({
             a_department: c.a.source,
             a_local_id: c.a.localId,
             b_department: c.b.source,
