@@ -46,6 +46,18 @@ describe('huitong identity resolve', () => {
     expect(err).not.toContain('张伟');
   });
 
+  it('echoes source and localId as given (a number stays a number)', async () => {
+    const lines = [
+      JSON.stringify({ source: 'tax', localId: 42, kind: '个人', name: '欧阳晓明', phone: '13800000000' }),
+      JSON.stringify({ source: 'hr', localId: '42', kind: 'person', name: '歐陽曉明', phone: '+86 138 0000 0000' }),
+    ];
+    const { code, out } = await run(['-'], lines.join('\n'));
+    expect(code).toBe(0);
+    const rows = out.trim().split('\n').map((l) => JSON.parse(l) as { source: string; localId: unknown; applicantId: number });
+    expect(rows.map((r) => r.localId)).toEqual([42, '42']);
+    expect(rows[0]!.applicantId).toBe(rows[1]!.applicantId);
+  });
+
   it('reads a file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'identity-resolve-'));
     const file = join(dir, 'in.jsonl');

@@ -18,8 +18,15 @@ const USAGE = 'usage: huitong identity resolve [--strict] FILE.jsonl|-';
 
 const optionalText = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
-/** Reads one JSON line into a record, or returns the reason it is malformed. */
-function parseLine(line: string): ResolutionRecord | string {
+// Kinds as exports spell them; anything else is left to the resolver to infer (identifier, name shape).
+const KINDS: Record<string, 'PERSON' | 'ORGANIZATION'> = {
+  PERSON: 'PERSON', NATURAL_PERSON: 'PERSON', INDIVIDUAL: 'PERSON', 个人: 'PERSON', 自然人: 'PERSON',
+  ORGANIZATION: 'ORGANIZATION', ORGANISATION: 'ORGANIZATION', COMPANY: 'ORGANIZATION', 企业: 'ORGANIZATION', 法人: 'ORGANIZATION', 单位: 'ORGANIZATION', 组织: 'ORGANIZATION',
+};
+const kindOf = (v: unknown) => (typeof v === 'string' ? KINDS[v.trim().toUpperCase()] ?? null : null);
+
+/** Reads one JSON line into a record (with `source` and `localId` as given, to echo), or returns the reason it is malformed. */
+function parseLine(line: string): { record: ResolutionRecord; given: { source: unknown; localId: unknown } } | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -32,8 +39,10 @@ function parseLine(line: string): ResolutionRecord | string {
   const localId = optionalText(o.localId);
   if (!source) return 'missing "source"';
   if (!localId) return 'missing "localId"';
-  const kind = o.kind === 'PERSON' || o.kind === 'ORGANIZATION' ? o.kind : null;
-  return { source, localId, kind, name: optionalText(o.name), idType: optionalText(o.idType), idNumber: optionalText(o.idNumber), phone: optionalText(o.phone), address: optionalText(o.address) };
+  return {
+    record: { source, localId, kind: kindOf(o.kind), name: optionalText(o.name), idType: optionalText(o.idType), idNumber: optionalText(o.idNumber), phone: optionalText(o.phone), address: optionalText(o.address) },
+    given: { source: o.source, localId: o.localId },
+  };
 }
 
 /**
@@ -60,7 +69,7 @@ export async function runIdentityResolve(args: string[], io: CommandIo): Promise
     return 2;
   }
 
-  const keys: Array<{ source: string; localId: string }> = [];
+  const keys: Array<{ record: ResolutionRecord; given: { source: unknown; localId: unknown } }> = [];
   const records: ResolutionRecord[] = [];
   let lineNo = 0;
   let skipped = 0;
@@ -71,15 +80,15 @@ export async function runIdentityResolve(args: string[], io: CommandIo): Promise
       lineNo++;
       const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
       if (line.trim() === '') continue;
-      const rec = parseLine(line);
-      if (typeof rec === 'string') {
-        say(`line ${lineNo}: ${rec}${strict ? '' : ', skipped'}`);
+      const parsed = parseLine(line);
+      if (typeof parsed === 'string') {
+        say(`line ${lineNo}: ${parsed}${strict ? '' : ', skipped'}`);
         if (strict) return 1;
         skipped++;
         continue;
       }
-      records.push(rec); // a repeated (source, localId) is replaced by its last occurrence in the resolver
-      keys.push({ source: rec.source, localId: rec.localId });
+      records.push(parsed.record); // a repeated (source, localId) is replaced by its last occurrence in the resolver
+      keys.push(parsed);
       if (lineNo % 100_000 === 0) say(`read ${lineNo} lines`);
     }
   } catch (error) {
@@ -91,7 +100,8 @@ export async function runIdentityResolve(args: string[], io: CommandIo): Promise
   try {
     let buffer = '';
     for (const k of keys) {
-      buffer += `${JSON.stringify({ source: k.source, localId: k.localId, applicantId: result.labelOf(k.source, k.localId) })}\n`;
+      // Echoed as given (a numeric local id stays a number), so the output joins back to the input.
+      buffer += `${JSON.stringify({ source: k.given.source, localId: k.given.localId, applicantId: result.labelOf(k.record.source, k.record.localId) })}\n`;
       if (buffer.length > 1 << 16) {
         await write(io.stdout, buffer);
         buffer = '';
