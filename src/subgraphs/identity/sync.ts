@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ApplicantRecord } from '../../schema/model.js';
 import type { HubDatabase } from '../../storage/index.js';
 import { saveClusters, storedRecords, type CrosswalkWrites } from './crosswalk-store.js';
@@ -218,7 +218,8 @@ async function saveReviewCandidates(db: Kysely<HubDatabase>, candidates: readonl
     }
     // What is left held is no longer a candidate.
     for (const row of held.values()) stale.push(row.id);
-    for (let i = 0; i < stale.length; i += 1000) await tx.deleteFrom('identity_review_candidates').where('id', 'in', stale.slice(i, i + 1000)).execute();
+    // One array parameter rather than a list of thousands (see the crosswalk's deletes).
+    if (stale.length > 0) await tx.deleteFrom('identity_review_candidates').where(sql<boolean>`id = any(${stale}::int[])`).execute();
     for (let i = 0; i < fresh.length; i += 500) {
       await tx
         .insertInto('identity_review_candidates')
