@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import { migrateToLatest, openDatabase, type HubDatabase } from '../src/storage/index.js';
 import { asDepartmentRecords, sourcesOf } from '../src/subgraphs/identity/evaluation-sources.js';
 import { generateEvaluationSet } from '../src/subgraphs/identity/resolution/evaluation-generator.js';
@@ -31,9 +30,8 @@ try {
   const lines: string[] = [`records          ${first.length} (${database.backend})`];
   for (const [label, records] of [['first sync', first], ['unchanged', first], ['1 % changed', third]] as const) {
     const start = performance.now();
-    const report = await syncIdentity(database.db, sourcesOf(records));
-    // What the hub does after each sync on PGlite (no autovacuum there).
-    if (database.backend === 'pglite') await sql`VACUUM ANALYZE applicants, applicant_records, applicant_identifiers, identity_review_candidates`.execute(database.db);
+    // As the hub runs it: on PGlite (no autovacuum), VACUUM ANALYZE after a sync that wrote rows.
+    const report = await syncIdentity(database.db, sourcesOf(records), { vacuum: database.backend === 'pglite' });
     const s = (performance.now() - start) / 1000;
     const { mode, changed, removed } = report.resolution;
     lines.push(`${label.padEnd(16)} ${s.toFixed(1)} s  (${mode}: ${changed} changed, ${removed} removed; ${report.applicants} applicants; rows written ${JSON.stringify(report.written)}; ms ${JSON.stringify(report.timings)})`);

@@ -1,5 +1,6 @@
 import { execute } from 'graphql';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
+import { errorChain } from '../adapters/core/adapter-error.js';
 import type { Subgraph } from '../subgraphs/department/department-subgraph.js';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 
@@ -60,12 +61,9 @@ const LOST_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 function lostConnection(result: unknown): boolean {
   const errors = (result as ExecutionResult).errors;
   if (!errors || errors.length !== 1 || (result as ExecutionResult).data != null) return false;
-  let current: unknown = errors[0];
-  // executor-http keeps the network error in originalError, fetch in cause.
-  for (let depth = 0; current && depth < 5; depth++) {
+  for (const current of errorChain(errors[0])) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && LOST_CONNECTION.has(code)) return true;
-    current = (current as { originalError?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
   }
   return false;
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { parse } from 'graphql';
 import type { AdapterObserver, RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
 import type { Logger } from '../adapters/core/logger.js';
@@ -167,10 +167,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         },
       }));
     const sync = async () => {
-      const report = await syncIdentity(db, sources);
-      // A sync updates and deletes crosswalk rows; PGlite has no autovacuum, so without this every sync
-      // leaves the tables (and each request's reads of them) a little larger.
-      if (!options.databaseUrl) await sql`VACUUM ANALYZE applicants, applicant_records, applicant_identifiers, identity_review_candidates`.execute(db);
+      const report = await syncIdentity(db, sources, { vacuum: !options.databaseUrl });
       const { records, applicants, resolution, written, timings } = report;
       logger.info({ records, applicants, resolution, written, timings, failed: report.failed.map((f) => f.department) }, 'identity sync done');
       return report;

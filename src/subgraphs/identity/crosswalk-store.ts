@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { HubDatabase } from '../../storage/index.js';
 import type { IdentifierType } from '../../schema/identifiers/index.js';
 import type { ApplicantKind } from '../../schema/model.js';
@@ -116,16 +116,8 @@ export async function saveClusters(
     const goneIdentifiers = [...heldIdentifiers].filter(([key]) => !identifiers.has(key)).map(([, held]) => held.ref);
     const changedIdentifiers = [...identifiers].filter(([key, row]) => heldIdentifiers.get(key)?.applicantId !== row.applicant_id).map(([, row]) => row);
 
-    // A join with unnested key arrays, not `(a, b) IN ((…), …)`: embedded PGlite fails on a long list of row
-    // tuples against a large table (its next transaction cannot begin), and one statement does it all.
-    if (goneRecords.length > 0) {
-      await sql`delete from applicant_records using unnest(${goneRecords.map((r) => r[0])}::text[], ${goneRecords.map((r) => r[1])}::text[]) as gone(department_code, local_id)
-        where applicant_records.department_code = gone.department_code and applicant_records.local_id = gone.local_id`.execute(tx);
-    }
-    if (goneIdentifiers.length > 0) {
-      await sql`delete from applicant_identifiers using unnest(${goneIdentifiers.map((r) => r[0])}::text[], ${goneIdentifiers.map((r) => r[1])}::text[]) as gone(type, value)
-        where applicant_identifiers.type = gone.type and applicant_identifiers.value = gone.value`.execute(tx);
-    }
+    await deleteByKeys(tx, 'applicant_records', ['department_code', 'local_id'], goneRecords);
+    await deleteByKeys(tx, 'applicant_identifiers', ['type', 'value'], goneIdentifiers);
     for (const batch of chunks(applicants)) {
       await tx
         .insertInto('applicants')
@@ -188,6 +180,17 @@ const identifierKey = (type: string, value: string) => `${type}:${value}`;
 /** Every column a save writes, as one comparable string (JSON keeps nulls apart from empty strings). */
 const recordSignature = (r: RecordRow) => JSON.stringify([r.applicant_id, r.kind, r.name, r.identifiers.map((i) => [i.type, i.value]), r.phone, r.address]);
 const applicantSignature = (a: { kind: string; name: string; merged_into: string | null }) => JSON.stringify([a.kind, a.name, a.merged_into]);
+
+/**
+ * Deletes the rows with these two-column keys in one statement: a join with unnested key arrays, not
+ * `(a, b) IN ((…), …)` — embedded PGlite fails on a long list of row tuples against a large table (its
+ * next transaction cannot begin).
+ */
+async function deleteByKeys(tx: Transaction<HubDatabase>, table: 'applicant_records' | 'applicant_identifiers', [a, b]: [string, string], keys: ReadonlyArray<[string, string]>) {
+  if (keys.length === 0) return;
+  await sql`delete from ${sql.table(table)} using unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[]) as gone(a, b)
+    where ${sql.ref(`${table}.${a}`)} = gone.a and ${sql.ref(`${table}.${b}`)} = gone.b`.execute(tx);
+}
 
 function* chunks<T>(rows: readonly T[]): Generator<T[]> {
   for (let i = 0; i < rows.length; i += BATCH) yield rows.slice(i, i + BATCH);

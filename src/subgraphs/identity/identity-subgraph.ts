@@ -53,7 +53,10 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
   const byId = async (id: string, info?: GraphQLResolveInfo, context?: object): Promise<ApplicantRow | null> => {
     const lists = info ? listsSelected(info) : NO_LISTS;
     const row = await withLists(db.selectFrom('applicants as a').select(['a.id', 'a.kind', 'a.name', 'a.merged_into']), lists).where('a.id', '=', id).executeTakeFirst();
-    if (!row) return null;
+    return row ? followMerge(row, lists, context) : null;
+  };
+  /** A live applicant as read (its lists primed), or the one a merge redirected it to. */
+  const followMerge = async (row: ApplicantRow & { merged_into: string | null } & Partial<PrefetchedLists>, lists: Lists, context: object | undefined) => {
     if (!row.merged_into) return primed(row, lists, context);
     return (await db.selectFrom('applicants').select(['id', 'kind', 'name']).where('id', '=', row.merged_into).executeTakeFirst()) ?? null;
   };
@@ -164,10 +167,7 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
             .where((eb) => eb.or(readings.map((r) => eb.and([eb('k.type', '=', r.type), eb('k.value', '=', r.value)]))))
             .execute();
           if (new Set(rows.map((r) => r.id)).size > 1) throw badUserInput('value is valid as more than one identifier type; pass type', { argument: 'type' });
-          const row = rows[0];
-          if (!row) return null;
-          if (!row.merged_into) return primed(row, lists, context);
-          return (await db.selectFrom('applicants').select(['id', 'kind', 'name']).where('id', '=', row.merged_into).executeTakeFirst()) ?? null;
+          return rows[0] ? followMerge(rows[0], lists, context) : null;
         },
         _applicantsByRecordKeys: async (_: unknown, { keys }: { keys: string[] }) => {
           const pairs = keys.map((k) => {

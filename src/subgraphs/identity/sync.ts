@@ -48,6 +48,16 @@ interface SyncMemory {
   records: Map<string, SourcedRecord>;
 }
 
+export interface SyncOptions {
+  /** Called as records are read, with the count so far. */
+  onProgress?: (records: number) => void;
+  /**
+   * `VACUUM ANALYZE` the crosswalk after a sync that wrote rows: for embedded PGlite, which has no
+   * autovacuum, so that every sync would otherwise leave the tables (and each read of them) a little larger.
+   */
+  vacuum?: boolean;
+}
+
 const memories = new WeakMap<Kysely<HubDatabase>, SyncMemory>();
 /** Syncs of one database run one after another (a timer and a manual sync may overlap). */
 const running = new WeakMap<Kysely<HubDatabase>, Promise<unknown>>();
@@ -60,20 +70,16 @@ const running = new WeakMap<Kysely<HubDatabase>, Promise<unknown>>();
  * which gives the clusters a full run would).
  *
  * @example
- * const report = await syncIdentity(db, sources, (n) => process.stderr.write(`\r${n} records`));
+ * const report = await syncIdentity(db, sources, { vacuum: backend === 'pglite', onProgress: (n) => process.stderr.write(`\r${n} records`) });
  */
-export async function syncIdentity(
-  db: Kysely<HubDatabase>,
-  sources: readonly ApplicantSource[],
-  onProgress: (records: number) => void = () => {},
-): Promise<SyncReport> {
+export async function syncIdentity(db: Kysely<HubDatabase>, sources: readonly ApplicantSource[], options: SyncOptions = {}): Promise<SyncReport> {
   const previous = running.get(db) ?? Promise.resolve();
-  const run = previous.catch(() => {}).then(() => syncOnce(db, sources, onProgress));
+  const run = previous.catch(() => {}).then(() => syncOnce(db, sources, options));
   running.set(db, run);
   return run;
 }
 
-async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSource[], onProgress: (records: number) => void): Promise<SyncReport> {
+async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSource[], { onProgress = () => {}, vacuum = false }: SyncOptions): Promise<SyncReport> {
   const started = performance.now();
   const records: SourcedRecord[] = [];
   const failed: SyncReport['failed'] = [];
@@ -121,7 +127,10 @@ async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSour
   // What this process saved last time is what the crosswalk holds for every record it did not see change
   // (stewards move records between applicants, never edit them), so only those need comparing in full.
   const { applicants, merged, written } = await saveClusters(db, clusters, changedKeys && ((department, localId) => changedKeys.has(`${department}:${localId}`)));
-  await saveReviewCandidates(db, reviewCandidates, clusters);
+  const reviewWrites = await saveReviewCandidates(db, reviewCandidates, clusters);
+  if (vacuum && written.applicants + written.records + written.identifiers + reviewWrites > 0) {
+    await sql`VACUUM ANALYZE applicants, applicant_records, applicant_identifiers, identity_review_candidates`.execute(db);
+  }
   if (synced.length > 0) await db.updateTable('departments').set({ last_synced_at: new Date() }).where('code', 'in', synced).execute();
   memories.set(db, { state, records: new Map(ordered.map((r) => [recordKey(r), r])) });
   const timings = { readMs: Math.round(read - started), resolveMs: Math.round(resolved - read), saveMs: Math.round(performance.now() - resolved) };
@@ -193,7 +202,7 @@ function sameRecord(a: SourcedRecord, b: SourcedRecord): boolean {
  * Brings the open review candidates to this run's, leaving decided ones and pairs now linked out. Only
  * the difference is written: a candidate still open keeps its row (and its age in the queue).
  */
-async function saveReviewCandidates(db: Kysely<HubDatabase>, candidates: readonly ReviewCandidate[], clusters: readonly Cluster[]): Promise<void> {
+async function saveReviewCandidates(db: Kysely<HubDatabase>, candidates: readonly ReviewCandidate[], clusters: readonly Cluster[]): Promise<number> {
   const clusterOf = new Map<string, number>();
   clusters.forEach((c, i) => c.records.forEach((r) => clusterOf.set(`${r.department}:${r.localId}`, i)));
   const open = candidates.filter((c) => clusterOf.get(`${c.a.source}:${c.a.localId}`) !== clusterOf.get(`${c.b.source}:${c.b.localId}`));
@@ -201,7 +210,7 @@ async function saveReviewCandidates(db: Kysely<HubDatabase>, candidates: readonl
   // `score` is a float4 column: compare at that precision.
   const signature = (score: number, evidence: ReadonlyArray<{ field: string; level: string; weight: number }>) =>
     JSON.stringify([Math.fround(score), evidence.map((e) => [e.field, e.level, e.weight])]);
-  await db.transaction().execute(async (tx) => {
+  return db.transaction().execute(async (tx) => {
     const held = new Map<string, { id: number; signature: string }>();
     for (const row of await tx.selectFrom('identity_review_candidates').select(['id', 'a_department', 'a_local_id', 'b_department', 'b_local_id', 'score', 'evidence']).where('status', '=', 'OPEN').execute()) {
       held.set(pairKey(row.a_department, row.a_local_id, row.b_department, row.b_local_id), { id: row.id, signature: signature(row.score, row.evidence as Evidence[]) });
@@ -236,6 +245,7 @@ async function saveReviewCandidates(db: Kysely<HubDatabase>, candidates: readonl
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
+    return stale.length + fresh.length;
   });
 }
 
