@@ -37,7 +37,7 @@ async function main() {
   if (!workload) throw new Error(`no workload ${values.workload}`);
   const housing = await startHousing(dir, logDir);
   const target = await startTarget(values.target as TargetName, dir, housing.ready.url, logDir);
-  say(`${target.name} ready at ${target.url}`);
+  say(`${target.name} ready at ${target.url} ${JSON.stringify(target.info)}`);
   let next = 0;
   const load = (duration: number) =>
     autocannon({

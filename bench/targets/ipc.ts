@@ -3,12 +3,21 @@
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { Session } from 'node:inspector';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Logger } from '../../src/adapters/core/logger.js';
 import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js';
 
 export function announce(message: Record<string, unknown>): void {
   serveCpuProfiles();
-  process.send?.({ ready: true, ...message });
+  process.send?.({ ready: true, ...message, heapUsedMb: liveHeapMb() });
+}
+
+/** The live heap after a full collection: what the process keeps in memory besides its stores. */
+function liveHeapMb(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return Math.round(getHeapStatistics().used_heap_size / 2 ** 20);
 }
 
 /**

@@ -7,7 +7,7 @@ import { seedBuiltInCalendars } from '../subgraphs/catalogue/working-day-calenda
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
 import { departmentSdl } from '../subgraphs/department/department-sdl.js';
 import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.js';
-import { syncIdentity, type ApplicantSource, type SyncReport } from '../subgraphs/identity/sync.js';
+import { forgetSyncState, syncIdentity, type ApplicantSource, type SyncReport } from '../subgraphs/identity/sync.js';
 import type { ApplicantRecord } from '../schema/model.js';
 import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
 import { createAuditLog, ensureAuditWriterRole, type AuditHashAlgorithm, type AuditLog, type AuditSigner } from '../storage/audit-log/index.js';
@@ -219,6 +219,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         // The tail written since the last checkpoint gets its signature before the hub goes away.
         if (signer) await audit.checkpoint().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
         await Promise.all([...adapters.values()].map((a) => a.close().catch(() => {})));
+        forgetSyncState(db);
         await database.close();
         await stopTracing();
       },

@@ -178,5 +178,33 @@ for (const backend of backends) {
         await full.close();
       }
     });
+
+    it('keeps the records of a department that cannot be read, unchanged, in a later incremental sync', async () => {
+      const records = departmentRecords(43, 300);
+      const db = await backend.open<HubDatabase>();
+      try {
+        await migrateToLatest(db.db);
+        const crosswalk = async () => (await db.db.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id']).execute()).map((r) => `${r.department_code}:${r.local_id}→${r.applicant_id}`).sort();
+        await syncIdentity(db.db, sourcesOf(records));
+        const before = await crosswalk();
+        const sources = sourcesOf(records);
+        const down = sources[1]!.department;
+        sources[1] = {
+          department: down,
+          async *pages() {
+            throw new Error('connection refused');
+          },
+        };
+        const report = await syncIdentity(db.db, sources);
+        expect(report.failed.map((f) => f.department)).toEqual([down]);
+        expect(report.resolution).toEqual({ mode: 'incremental', changed: 0, removed: 0 });
+        expect(report.written).toEqual({ applicants: 0, records: 0, identifiers: 0 });
+        expect(await crosswalk()).toEqual(before);
+        // Back again, unchanged: still nothing to resolve.
+        expect((await syncIdentity(db.db, sourcesOf(records))).resolution).toEqual({ mode: 'incremental', changed: 0, removed: 0 });
+      } finally {
+        await db.close();
+      }
+    });
   });
 }

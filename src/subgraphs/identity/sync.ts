@@ -3,17 +3,9 @@ import type { ApplicantRecord } from '../../schema/model.js';
 import type { HubDatabase } from '../../storage/index.js';
 import { saveClusters, storedRecords, type CrosswalkWrites } from './crosswalk-store.js';
 import { makeCluster, toLinkedRecord, type Cluster, type SourcedRecord } from './applicant-cluster.js';
-import {
-  fromApplicantRecord,
-  resolveIdentities,
-  resolveIncremental,
-  type RecordRef,
-  type ResolutionRecord,
-  type ResolutionResult,
-  type Evidence,
-  type ResolutionState,
-  type ReviewCandidate,
-} from './resolution/index.js';
+import { fromApplicantRecord, type Evidence, type ReviewCandidate } from './resolution/index.js';
+import type { ThreadRecord } from './resolver-protocol.js';
+import { ResolverMemory } from './resolver-thread.js';
 import { applyStewardDecisions, loadStewardDecisions } from './steward-decisions.js';
 
 /** Where a sync reads one department's applicant records from, page by page. */
@@ -39,15 +31,6 @@ export interface SyncReport {
   timings: { readMs: number; resolveMs: number; saveMs: number };
 }
 
-/**
- * What a sync keeps for the next one in this process: the resolver's state and each record as it was
- * resolved, to tell which records a department added, changed or dropped since.
- */
-interface SyncMemory {
-  state: ResolutionState;
-  records: Map<string, SourcedRecord>;
-}
-
 export interface SyncOptions {
   /** Called as records are read, with the count so far. */
   onProgress?: (records: number) => void;
@@ -58,7 +41,8 @@ export interface SyncOptions {
   vacuum?: boolean;
 }
 
-const memories = new WeakMap<Kysely<HubDatabase>, SyncMemory>();
+/** Each database's resolver state, kept between syncs in the resolver's own thread. */
+const memories = new WeakMap<Kysely<HubDatabase>, ResolverMemory>();
 /** Syncs of one database run one after another (a timer and a manual sync may overlap). */
 const running = new WeakMap<Kysely<HubDatabase>, Promise<unknown>>();
 
@@ -67,7 +51,8 @@ const running = new WeakMap<Kysely<HubDatabase>, Promise<unknown>>();
  * fails keeps the records of its last good sync, so one system down never unlinks its applicants.
  * The first sync of a process resolves every record; later ones resolve only the records added,
  * changed or removed since, against the clusters kept from the previous sync (`resolveIncremental`,
- * which gives the clusters a full run would).
+ * which gives the clusters a full run would). Resolving runs in its own thread, which also keeps that
+ * state: the thread serving requests neither waits for it nor carries its memory.
  *
  * @example
  * const report = await syncIdentity(db, sources, { vacuum: backend === 'pglite', onProgress: (n) => process.stderr.write(`\r${n} records`) });
@@ -109,20 +94,15 @@ async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSour
       }
     }),
   );
-  const memory = memories.get(db);
-  const failedCodes = new Set(failed.map((f) => f.department));
-  if (memory) {
-    // The records last resolved for a department that could not be read are still its records.
-    for (const r of memory.records.values()) if (failedCodes.has(r.department)) records.push(r);
-  } else {
-    for (const r of await storedRecords(db, [...failedCodes])) records.push(r);
-  }
+  const failedCodes = [...new Set(failed.map((f) => f.department))];
+  // The records last saved for a department that could not be read are still its records.
+  for (const r of await storedRecords(db, failedCodes)) records.push(r);
   // Departments answer in any order; linking (and the name each applicant gets) must not depend on it.
   const ordered = dedupeRecords(records).sort((a, b) => compareText(a.department, b.department) || compareText(a.localId, b.localId));
-  // Whatever goes wrong from here, the next sync starts afresh rather than from a state the database does not hold.
-  memories.delete(db);
+  let memory = memories.get(db);
+  if (!memory) memories.set(db, (memory = new ResolverMemory()));
   const read = performance.now();
-  const { clusters, reviewCandidates, state, resolution, changedKeys } = await resolveRecords(db, ordered, memory);
+  const { clusters, reviewCandidates, resolution, changedKeys } = await resolveRecords(db, ordered, memory, failedCodes);
   const resolved = performance.now();
   // What this process saved last time is what the crosswalk holds for every record it did not see change
   // (stewards move records between applicants, never edit them), so only those need comparing in full.
@@ -132,54 +112,43 @@ async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSour
     await sql`VACUUM ANALYZE applicants, applicant_records, applicant_identifiers, identity_review_candidates`.execute(db);
   }
   if (synced.length > 0) await db.updateTable('departments').set({ last_synced_at: new Date() }).where('code', 'in', synced).execute();
-  memories.set(db, { state, records: new Map(ordered.map((r) => [recordKey(r), r])) });
+  // Only now does the crosswalk hold what was resolved: until here, a failure leaves the next sync a full one.
+  memory.commit();
   const timings = { readMs: Math.round(read - started), resolveMs: Math.round(resolved - read), saveMs: Math.round(performance.now() - resolved) };
   return { records: records.length, applicants, merged, failed, resolution, written, timings };
 }
 
 /**
- * The one resolver the sync, the steward API and the offline command share, then the stewards'
- * decisions on top: clusters ready to save, and the pairs left for review. Given the memory of an
- * earlier sync, only the records added, changed or removed since are resolved again.
+ * The one resolver the sync, the steward API and the offline command share (in the resolver thread),
+ * then the stewards' decisions on top: clusters ready to save, and the pairs left for review. After a
+ * committed resolve, only the records added, changed or removed since are resolved again; `keep`:
+ * departments whose records were not read this time but taken from the crosswalk (unchanged).
+ * Without a memory, a one-off full resolve.
+ *
+ * @example
+ * await saveClusters(db, (await resolveRecords(db, records)).clusters);
  */
 export async function resolveRecords(
   db: Kysely<HubDatabase>,
   records: readonly SourcedRecord[],
-  memory?: SyncMemory,
+  memory?: ResolverMemory,
+  keep: readonly string[] = [],
 ): Promise<{
   clusters: Cluster[];
   reviewCandidates: ReviewCandidate[];
-  state: ResolutionState;
   resolution: SyncReport['resolution'];
-  /** Given a memory: the records added or changed since it (`department:localId`). */
+  /** Incremental: the records added or changed since the kept state (`department:localId`). */
   changedKeys?: Set<string>;
 }> {
-  let result: ResolutionResult;
-  let resolution: SyncReport['resolution'];
-  let changedKeys: Set<string> | undefined;
-  if (memory) {
-    const changed: ResolutionRecord[] = [];
-    const present = new Set<string>();
-    changedKeys = new Set();
-    for (const r of records) {
-      const key = recordKey(r);
-      present.add(key);
-      const before = memory.records.get(key);
-      if (before === undefined || !sameRecord(before, r)) {
-        changed.push(fromApplicantRecord(r));
-        changedKeys.add(key);
-      }
-    }
-    const removed: RecordRef[] = [];
-    for (const [key, r] of memory.records) if (!present.has(key)) removed.push({ source: r.department, localId: r.localId });
-    result = resolveIncremental(memory.state, changed, removed);
-    resolution = { mode: 'incremental', changed: changed.length, removed: removed.length };
-  } else {
-    result = resolveIdentities(records.map(fromApplicantRecord));
-    resolution = { mode: 'full', changed: records.length, removed: 0 };
+  const once = memory ? undefined : new ResolverMemory();
+  const result = await (memory ?? once!).resolve(records.map(toThreadRecord), keep).finally(() => once?.forget());
+  const groups: string[][] = [];
+  for (let c = 0; c + 1 < result.offsets.length; c++) {
+    const keys: string[] = [];
+    for (let i = result.offsets[c]!; i < result.offsets[c + 1]!; i++) keys.push(recordKey(records[result.members[i]!]!));
+    groups.push(keys);
   }
   const byKey = new Map(records.map((r) => [recordKey(r), r]));
-  const groups = result.clusters.map((c) => c.records.map((r) => `${r.source}:${r.localId}`));
   const decided = applyStewardDecisions(groups, await loadStewardDecisions(db));
   const clusters = decided
     .filter((g) => g.keys.length > 0)
@@ -187,16 +156,30 @@ export async function resolveRecords(
       const cluster = makeCluster(g.keys.map((k) => toLinkedRecord(byKey.get(k)!)));
       return g.pinnedId ? { ...cluster, pinnedId: g.pinnedId } : cluster;
     });
-  return { clusters, reviewCandidates: result.reviewCandidates, state: result.state, resolution, ...(changedKeys ? { changedKeys } : {}) };
+  const changedKeys = result.changed && new Set(Array.from(result.changed, (i) => recordKey(records[i]!)));
+  const resolution = { mode: result.mode, changed: result.changed?.length ?? records.length, removed: result.removed.length };
+  return { clusters, reviewCandidates: result.reviewCandidates, resolution, ...(changedKeys ? { changedKeys } : {}) };
+}
+
+/**
+ * Drops what the process keeps of `db`'s last sync (the hub stopped); a later sync of it runs in full.
+ *
+ * @example
+ * forgetSyncState(hub.db);
+ */
+export function forgetSyncState(db: Kysely<HubDatabase>): void {
+  memories.get(db)?.forget();
+  memories.delete(db);
+}
+
+/** What the resolver reads of a record, and a fingerprint of every field the crosswalk keeps of it. */
+function toThreadRecord(r: SourcedRecord): ThreadRecord {
+  const fingerprint = JSON.stringify([r.kind, r.name, r.phone, r.address, r.identifiers.map((i) => [i.value, i.claimedType])]);
+  return { ...fromApplicantRecord(r), fingerprint };
 }
 
 const recordKey = (r: SourcedRecord) => `${r.department}:${r.localId}`;
 
-/** True when a department sent a record unchanged (every field the resolver or the crosswalk reads). */
-function sameRecord(a: SourcedRecord, b: SourcedRecord): boolean {
-  if (a.name !== b.name || a.kind !== b.kind || a.phone !== b.phone || a.address !== b.address || a.identifiers.length !== b.identifiers.length) return false;
-  return a.identifiers.every((x, i) => x.value === b.identifiers[i]!.value && x.claimedType === b.identifiers[i]!.claimedType);
-}
 
 /**
  * Brings the open review candidates to this run's, leaving decided ones and pairs now linked out. Only
