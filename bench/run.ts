@@ -30,9 +30,9 @@ const { values } = parseArgs({
 const quick = values.quick!;
 const config = {
   scale: Number(values.scale ?? (quick ? 5 : 200)),
-  durationS: Number(values.duration ?? (quick ? 5 : 20)),
+  durationS: Number(values.duration ?? (quick ? 5 : 15)),
   warmupS: Number(values.warmup ?? (quick ? 2 : 5)),
-  rounds: Number(values.rounds ?? (quick ? 2 : 3)),
+  rounds: Number(values.rounds ?? (quick ? 2 : 5)),
   connections: Number(values.connections ?? 10),
   timeLimitMin: Number(values['time-limit-min'] ?? (quick ? 10 : 120)),
 };
