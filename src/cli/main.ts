@@ -7,6 +7,8 @@ import { DataDirLockedError, migrateToLatest, openDatabase, type HubDatabase } f
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../demo/demo-district.js';
 import { DEMO_CREDENTIALS } from '../gateway/auth/demo-credentials.js';
 import { openDepartmentAdapter } from '../gateway/open-adapter.js';
+import { createMetrics, departmentObserver } from '../gateway/metrics.js';
+import { startTracing } from '../gateway/tracing.js';
 import { loadRegistry, type DepartmentEntry } from '../gateway/registry.js';
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
 import { serveSubgraph } from '../subgraphs/serve-subgraph.js';
@@ -235,12 +237,17 @@ async function serveDepartment(config: HubConfig, code: string | undefined): Pro
   }
   const entry = entries.find((e) => e.code === code && e.adapterKind !== 'catalogue');
   if (!entry) throw new UsageError(`no department ${code} with an adapter in the registry`);
-  const adapter = await openDepartmentAdapter(entry, demo?.env ?? process.env, { deadlineMs: config.deadlineMs, circuit: config.circuit, logger });
-  const running = await serveSubgraph(createDepartmentSubgraph(adapter), { host: config.host, port: config.port });
+  // Department calls happen here, not in the gateway: their metrics are served here (/metrics), their
+  // spans join the gateway's trace (traceparent).
+  const stopTracing = await startTracing({ ...process.env, OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? `huitong-${entry.code}` });
+  const metrics = createMetrics();
+  const adapter = await openDepartmentAdapter(entry, demo?.env ?? process.env, { deadlineMs: config.deadlineMs, circuit: config.circuit, logger, observer: departmentObserver(metrics) });
+  const running = await serveSubgraph(createDepartmentSubgraph(adapter), { host: config.host, port: config.port, metrics: metrics.registry });
   process.stdout.write(`${running.url}\n`);
   await waitForSignal();
   await running.close();
   await adapter.close();
+  await stopTracing();
   await demo?.stop();
   return 0;
 }

@@ -2,6 +2,7 @@ import { execute } from 'graphql';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import { errorChain } from '../adapters/core/adapter-error.js';
 import type { Subgraph } from '../subgraphs/department/department-subgraph.js';
+import { traceHeaders } from './tracing.js';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 
 /** A subgraph as the gateway sees it: its shipped SDL and how to send it a request. */
@@ -41,7 +42,8 @@ export function httpEndpoint(options: { name: string; role: SubgraphEndpoint['ro
     name: options.name,
     role: options.role,
     sdl: options.sdl,
-    executor: resendOnLostConnection(buildHTTPExecutor({ endpoint: options.url, timeout: options.timeoutMs ?? 10_000 })),
+        // The request's trace goes along (traceparent), so the service's department calls join it.
+    executor: resendOnLostConnection(buildHTTPExecutor({ endpoint: options.url, timeout: options.timeoutMs ?? 10_000, headers: (request) => traceHeaders(request?.context) })),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { parse } from 'graphql';
-import type { AdapterObserver, RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
+import type { RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
 import type { Logger } from '../adapters/core/logger.js';
 import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgraph.js';
 import { seedBuiltInCalendars } from '../subgraphs/catalogue/working-day-calendar.js';
@@ -18,9 +18,9 @@ import { createAuthenticator } from './auth/authenticate.js';
 import { liveDemoKeys, seedDemoCredentials } from './auth/demo-credentials.js';
 import type { JwtSettings } from './auth/jwt.js';
 import { departmentHealth } from './department-health.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, departmentObserver } from './metrics.js';
 import { openDepartmentAdapter } from './open-adapter.js';
-import { startTracing, tracingObserver, tracingPlugin } from './tracing.js';
+import { startTracing, tracingPlugin } from './tracing.js';
 import { composeGateway } from './compose.js';
 import type { SubgraphEndpoint } from './endpoints.js';
 import { httpEndpoint, inProcessEndpoint } from './endpoints.js';
@@ -97,14 +97,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const adapters = new Map<string, RuntimeAdapter>();
   const metrics = createMetrics();
   const stopTracing = await startTracing(env);
-  const observer: AdapterObserver = {
-    call: (event) => {
-      metrics.observer.call(event);
-      tracingObserver.call(event);
-    },
-    circuit: metrics.observer.circuit!,
-    badRecord: metrics.observer.badRecord!,
-  };
+  const observer = departmentObserver(metrics);
   let http: RunningHttpServer | undefined;
   let timer: NodeJS.Timeout | undefined;
   let checkpointTimer: NodeJS.Timeout | undefined;

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AdapterObserver } from '../adapters/core/runtime-adapter.js';
 import type { HubContext } from './hub-context.js';
+import { tracingObserver } from './tracing.js';
 
 const CIRCUIT_VALUE = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 } as const;
 
@@ -78,3 +79,21 @@ export function createMetrics() {
 }
 
 export type HubMetrics = ReturnType<typeof createMetrics>;
+
+/**
+ * What watches a process's department calls: its metrics, and a span per call (when tracing is on). The
+ * hub's adapters and a department subgraph served on its own both report through it.
+ *
+ * @example
+ * openDepartmentAdapter(entry, env, { deadlineMs, logger, observer: departmentObserver(metrics) });
+ */
+export function departmentObserver(metrics: HubMetrics): AdapterObserver {
+  return {
+    call: (event) => {
+      metrics.observer.call(event);
+      tracingObserver.call(event);
+    },
+    circuit: metrics.observer.circuit!,
+    badRecord: metrics.observer.badRecord!,
+  };
+}

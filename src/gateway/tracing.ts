@@ -1,6 +1,7 @@
-import { context as otelContext, trace, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { context as otelContext, propagation, trace, SpanStatusCode, type Context, type Tracer } from '@opentelemetry/api';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { AdapterObserver } from '../adapters/core/runtime-adapter.js';
+import { TRACE_CONTEXT } from '../subgraphs/trace-context.js';
 import type { HubContext } from './hub-context.js';
 
 /**
@@ -29,13 +30,24 @@ export async function startTracing(env: Record<string, string | undefined>): Pro
 const tracer = (): Tracer => trace.getTracer('huitong');
 
 /**
- * Where a request's trace context travels with its GraphQL context: in-process subgraphs run their
- * department calls inside it (`context.with`), so those calls' spans are children of the request's span.
- * A symbol rather than a field: subgraphs cannot import the gateway, and read it by the same key.
+ * The W3C trace-context headers (`traceparent`) that carry a request's trace to a subgraph service, whose
+ * department calls' spans then join it; none when tracing is off.
+ *
+ * @example
+ * buildHTTPExecutor({ endpoint, headers: (request) => traceHeaders(request?.context) });
  */
-export const TRACE_CONTEXT = Symbol.for('huitong.traceContext');
+export function traceHeaders(graphqlContext: unknown): Record<string, string> {
+  const parent = (graphqlContext as Record<symbol, Context | undefined> | undefined)?.[TRACE_CONTEXT];
+  const headers: Record<string, string> = {};
+  if (parent) propagation.inject(parent, headers);
+  return headers;
+}
 
-/** A span per GraphQL request, named after its operation; its context is left on the request's context. */
+/**
+ * A span per GraphQL request, named after its operation. Its context is left on the request's context
+ * (`TRACE_CONTEXT`): in-process subgraphs run their department calls inside it, so those calls' spans are
+ * the request span's children; HTTP subgraphs get it as a `traceparent` header (`traceHeaders`).
+ */
 export const tracingPlugin: ApolloServerPlugin<HubContext> = {
   async requestDidStart({ contextValue }) {
     const span = tracer().startSpan('graphql.request', { attributes: { 'huitong.request_id': contextValue.requestId } });

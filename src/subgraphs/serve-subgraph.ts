@@ -2,6 +2,14 @@ import http from 'node:http';
 import { parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema, type Source, type ValidationRule } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
 import type { Subgraph } from './department/department-subgraph.js';
+import { contextFromHeaders } from './trace-context.js';
+
+export interface ServeOptions {
+  host?: string;
+  port?: number;
+  /** Served at GET /metrics (a prom-client `Registry`): the department calls this process makes. */
+  metrics?: { contentType: string; metrics(): Promise<string> };
+}
 
 export interface RunningSubgraph {
   url: string;
@@ -11,17 +19,27 @@ export interface RunningSubgraph {
 /**
  * Serves one subgraph as its own HTTP service at `/graphql` (GraphQL over HTTP, graphql-http's
  * reference handler). Each request gets its own context object, which is what the subgraphs' per-request
- * loaders key on. The gateway treats it exactly like an in-process subgraph.
+ * loaders key on, holding the trace context of the request's `traceparent` header. The gateway treats it
+ * exactly like an in-process subgraph.
  *
  * @example
  * const running = await serveSubgraph(createDepartmentSubgraph(adapter), { host: '127.0.0.1', port: 4101 });
  */
-export async function serveSubgraph(subgraph: Subgraph, options: { host?: string; port?: number } = {}): Promise<RunningSubgraph> {
+export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions = {}): Promise<RunningSubgraph> {
   const documents = documentCache();
-  const handler = createHandler({ schema: subgraph.schema, context: () => ({}), parse: documents.parse, validate: documents.validate });
+  // A fresh context per request; it carries the caller's trace, so department calls' spans join it.
+  const handler = createHandler({ schema: subgraph.schema, context: (req) => contextFromHeaders(req.raw.headers), parse: documents.parse, validate: documents.validate });
   const server = http.createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (req.url === '/metrics' && options.metrics) {
+      const metrics = options.metrics;
+      metrics.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
       return;
     }
     if (!req.url?.startsWith('/graphql')) {

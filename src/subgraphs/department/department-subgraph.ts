@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader';
-import { context as otelContext, type Context } from '@opentelemetry/api';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import type { PermitPosition } from '../../adapters/core/contract.js';
@@ -9,6 +8,7 @@ import { departmentUnavailable } from '../../schema/errors.js';
 import { decodeGlobalId, encodeGlobalId } from '../../schema/global-id.js';
 import type { PermitStatus, UnifiedPermit } from '../../schema/model.js';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, badUserInput } from '../../schema/index.js';
+import { traced } from '../trace-context.js';
 import { departmentSdl } from './department-sdl.js';
 import { memoizedScalarResolvers } from './memoized-scalars.js';
 
@@ -150,14 +150,6 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
   return { name: code, sdl: departmentSdl, schema };
 }
 
-/** The gateway's trace context of a request, when it runs this subgraph in its own process (see gateway/tracing.ts). */
-const TRACE_CONTEXT = Symbol.for('huitong.traceContext');
-
-/** Runs a department call inside the request's trace context, so the call's span is the request span's child. */
-function traced<T>(context: object | undefined, run: () => Promise<T>): Promise<T> {
-  const parent = (context as Record<symbol, Context | undefined> | undefined)?.[TRACE_CONTEXT];
-  return parent ? otelContext.with(parent, run) : run();
-}
 
 /** Adapter failures become the coded GraphQL error clients see; the cause stays in the log. */
 async function guard<T>(department: string, run: () => Promise<T>): Promise<T> {
