@@ -42,7 +42,7 @@ export function httpEndpoint(options: { name: string; role: SubgraphEndpoint['ro
     name: options.name,
     role: options.role,
     sdl: options.sdl,
-        // The request's trace goes along (traceparent), so the service's department calls join it.
+    // The request's trace goes along (traceparent), so the service's department calls join it.
     executor: resendOnLostConnection(buildHTTPExecutor({ endpoint: options.url, timeout: options.timeoutMs ?? 10_000, headers: (request) => traceHeaders(request?.context) })),
   };
 }

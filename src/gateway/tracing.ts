@@ -1,7 +1,7 @@
-import { context as otelContext, propagation, trace, SpanStatusCode, type Context, type Tracer } from '@opentelemetry/api';
+import { context as otelContext, propagation, trace, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { AdapterObserver } from '../adapters/core/runtime-adapter.js';
-import { TRACE_CONTEXT } from '../subgraphs/trace-context.js';
+import { TRACE_CONTEXT, traceContextOf } from '../subgraphs/trace-context.js';
 import type { HubContext } from './hub-context.js';
 
 /**
@@ -37,7 +37,7 @@ const tracer = (): Tracer => trace.getTracer('huitong');
  * buildHTTPExecutor({ endpoint, headers: (request) => traceHeaders(request?.context) });
  */
 export function traceHeaders(graphqlContext: unknown): Record<string, string> {
-  const parent = (graphqlContext as Record<symbol, Context | undefined> | undefined)?.[TRACE_CONTEXT];
+  const parent = traceContextOf(graphqlContext);
   const headers: Record<string, string> = {};
   if (parent) propagation.inject(parent, headers);
   return headers;

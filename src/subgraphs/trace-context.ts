@@ -7,6 +7,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** A symbol rather than a field, read by the same key on both sides (subgraphs cannot import the gateway). */
 export const TRACE_CONTEXT = Symbol.for('huitong.traceContext');
 
+/** The trace context a GraphQL context carries, if any. */
+export const traceContextOf = (context: unknown): Context | undefined => (context as Record<symbol, Context | undefined> | undefined)?.[TRACE_CONTEXT];
+
 /**
  * Runs `run` inside the trace context the GraphQL context carries, if any.
  *
@@ -14,7 +17,7 @@ export const TRACE_CONTEXT = Symbol.for('huitong.traceContext');
  * await traced(contextValue, () => adapter.listPermits(queries));
  */
 export function traced<T>(context: object | undefined, run: () => Promise<T>): Promise<T> {
-  const parent = (context as Record<symbol, Context | undefined> | undefined)?.[TRACE_CONTEXT];
+  const parent = traceContextOf(context);
   return parent ? otelContext.with(parent, run) : run();
 }
 

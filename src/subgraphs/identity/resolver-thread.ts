@@ -12,6 +12,8 @@ let calls = 0;
 let memories = 0;
 const waiting = new Map<number, { resolve: (r: ThreadResolution) => void; reject: (e: Error) => void }>();
 
+const post = (w: Worker, message: ThreadRequest) => w.postMessage(message);
+
 function thread(): Worker {
   if (worker) return worker;
   const started = new Worker(new URL('./resolver-worker.boot.mjs', import.meta.url), {
@@ -55,7 +57,7 @@ export class ResolverMemory {
   async resolve(records: readonly ThreadRecord[], keep: readonly string[]): Promise<ThreadResolution> {
     const w = thread();
     for (let i = 0; i < records.length; i += SLICE) {
-      this.#post(w, { type: 'records', memory: this.#id, records: records.slice(i, i + SLICE) });
+      post(w, { type: 'records', memory: this.#id, records: records.slice(i, i + SLICE) });
       // Let requests in between slices.
       if (i + SLICE < records.length) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -63,7 +65,7 @@ export class ResolverMemory {
     const result = new Promise<ThreadResolution>((resolve, reject) => waiting.set(call, { resolve, reject }));
     // Only while a resolve is outstanding does the thread keep the process alive.
     w.ref();
-    this.#post(w, { type: 'resolve', memory: this.#id, call, keep: [...keep], count: records.length });
+    post(w, { type: 'resolve', memory: this.#id, call, keep: [...keep], count: records.length });
     try {
       return await result;
     } finally {
@@ -73,15 +75,11 @@ export class ResolverMemory {
 
   /** The crosswalk holds the last resolve: the next one starts from it. */
   commit(): void {
-    if (worker) this.#post(worker, { type: 'commit', memory: this.#id });
+    if (worker) post(worker, { type: 'commit', memory: this.#id });
   }
 
   /** Drops the kept state; the next resolve runs in full. */
   forget(): void {
-    if (worker) this.#post(worker, { type: 'forget', memory: this.#id });
-  }
-
-  #post(w: Worker, message: ThreadRequest) {
-    w.postMessage(message);
+    if (worker) post(worker, { type: 'forget', memory: this.#id });
   }
 }
