@@ -3,7 +3,8 @@
 // Sends N requests (default 20,000) at 50 concurrency mixing the four workloads while the housing
 // department flaps: its fake legacy API (hub-inprocess) or its subgraph process (hub-http) is stopped
 // and started again on the same port every --flap-ms. Passes when no request failed other than with
-// housing's DEPARTMENT_UNAVAILABLE error, and the target's RSS at the end is within 10 % of after warm-up.
+// housing's DEPARTMENT_UNAVAILABLE error, and the target's RSS at the end is at most 10 % above after warm-up
+// (both read right after a full collection).
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -50,6 +51,27 @@ function freePort(): Promise<number> {
 }
 
 const rssMb = (t: Target) => t.processes.reduce((sum, p) => sum + memoryMb(p.pid).rss, 0);
+/**
+ * RSS and live heap right after a full collection in every process of the target: read at both ends
+ * of the soak in that same state, so a difference is growth, not where the collector happened to be.
+ */
+async function settledMemory(t: Target): Promise<{ rss: number; heap: number }> {
+  const heaps = await Promise.all(
+    t.processes.map(
+      (p) =>
+        new Promise<number>((resolve) => {
+          const on = (m: { collected?: boolean; heapUsedMb?: number }) => {
+            if (!m?.collected) return;
+            p.proc.off('message', on);
+            resolve(m.heapUsedMb ?? 0);
+          };
+          p.proc.on('message', on);
+          p.proc.send({ collect: true });
+        }),
+    ),
+  );
+  return { rss: rssMb(t), heap: heaps.reduce((a, b) => a + b, 0) };
+}
 
 async function main() {
   const started = Date.now();
@@ -90,14 +112,18 @@ async function main() {
       worker.once('exit', (code) => reject(new Error(`soak worker exited (${code})`)));
     });
     let warmRss = 0;
+    let warm = { rss: 0, heap: 0 };
     let peakRss = 0;
     let flaps = 0;
     let finished = false;
     const result = new Promise<SoakResult>((resolve, reject) => {
       worker.on('message', (message: { type: string; done?: number; failed?: number; coded?: number; result?: SoakResult; message?: string }) => {
         if (message.type === 'warm') {
-          warmRss = rssMb(target);
-          say(`warm-up done after ${message.done} requests: RSS ${warmRss.toFixed(1)} MB; flapping starts`);
+          void settledMemory(target).then((m) => {
+            warm = m;
+            warmRss = m.rss;
+            say(`warm-up done after ${message.done} requests: RSS ${m.rss.toFixed(1)} MB, live heap ${m.heap} MB (after a full collection); flapping starts`);
+          });
         } else if (message.type === 'progress') say(`${message.done}/${total} done, ${message.coded} housing-coded, ${message.failed} failed, RSS ${rssMb(target).toFixed(1)} MB`);
         else if (message.type === 'done') resolve(message.result!);
         else if (message.type === 'error') reject(new Error(message.message));
@@ -122,7 +148,8 @@ async function main() {
       throw new Error(`time limit of ${timeLimitMs / 60_000} min reached`);
     });
     const soakResult = await Promise.race([result, timeout]);
-    const endRss = rssMb(target);
+    const end = await settledMemory(target);
+    const endRss = end.rss;
     finished = true;
     clearInterval(sampler);
     await flapper;
@@ -142,7 +169,8 @@ async function main() {
     }
 
     const growth = warmRss ? (endRss - warmRss) / warmRss : 0;
-    const memoryFlat = Math.abs(growth) <= 0.1;
+    // Flat: no more than 10 % above the warm-up reading (ending lower, once the load has stopped, is no leak).
+    const memoryFlat = growth <= 0.1;
     const summary = {
       generatedAt: new Date().toISOString(),
       target: targetName,
@@ -162,6 +190,8 @@ async function main() {
       rssAfterWarmupMb: Math.round(warmRss * 10) / 10,
       rssAtEndMb: Math.round(endRss * 10) / 10,
       rssGrowthPct: Math.round(growth * 1000) / 10,
+      liveHeapAfterWarmupMb: warm.heap,
+      liveHeapAtEndMb: end.heap,
       peakRssMb: Math.round(peakRss * 10) / 10,
       recoveredAfterFlappingMs: recoveredMs,
       pass: { noFailures: soakResult.failed === 0, memoryFlat, recovered: recoveredMs !== null },
@@ -174,7 +204,7 @@ async function main() {
       `housing flapped ${flaps} time(s) (down ${flapMs} ms / up ${flapMs} ms)`,
       `ok ${summary.ok}, housing DEPARTMENT_UNAVAILABLE only ${summary.housingCodedErrors}, failed ${summary.failed} ${summary.failed === 0 ? 'PASS' : 'FAIL'}`,
       ...Object.entries(soakResult.failures).map(([k, v]) => `  ${v.count} × ${k} — ${v.sample.slice(0, 200)}`),
-      `RSS after warm-up ${summary.rssAfterWarmupMb} MB, at end ${summary.rssAtEndMb} MB (${summary.rssGrowthPct >= 0 ? '+' : ''}${summary.rssGrowthPct} %), peak ${summary.peakRssMb} MB: ${memoryFlat ? 'flat (within 10 %) PASS' : 'NOT flat FAIL'}`,
+      `RSS after warm-up ${summary.rssAfterWarmupMb} MB, at end ${summary.rssAtEndMb} MB (${summary.rssGrowthPct >= 0 ? '+' : ''}${summary.rssGrowthPct} %), peak ${summary.peakRssMb} MB; live heap ${summary.liveHeapAfterWarmupMb} → ${summary.liveHeapAtEndMb} MB: ${memoryFlat ? 'flat (at most 10 % above) PASS' : 'NOT flat FAIL'}`,
       `recovered (no errors) ${recoveredMs === null ? 'NOT within 60 s FAIL' : `${recoveredMs} ms after housing came back`}`,
       `JSON: ${path}`,
     ];

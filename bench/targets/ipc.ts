@@ -10,6 +10,10 @@ import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js'
 
 export function announce(message: Record<string, unknown>): void {
   serveCpuProfiles();
+  // `{ collect: true }` (bench/soak.ts): a full collection, then the live heap, so memory is read in the same state each time.
+  process.on('message', (m: { collect?: boolean }) => {
+    if (m?.collect) process.send?.({ collected: true, heapUsedMb: liveHeapMb() });
+  });
   process.send?.({ ready: true, ...message, heapUsedMb: liveHeapMb() });
 }
 
