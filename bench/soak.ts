@@ -111,7 +111,6 @@ async function main() {
       worker.once('message', () => resolve());
       worker.once('exit', (code) => reject(new Error(`soak worker exited (${code})`)));
     });
-    let warmRss = 0;
     let warm = { rss: 0, heap: 0 };
     let peakRss = 0;
     let flaps = 0;
@@ -121,7 +120,6 @@ async function main() {
         if (message.type === 'warm') {
           void settledMemory(target).then((m) => {
             warm = m;
-            warmRss = m.rss;
             say(`warm-up done after ${message.done} requests: RSS ${m.rss.toFixed(1)} MB, live heap ${m.heap} MB (after a full collection); flapping starts`);
           });
         } else if (message.type === 'progress') say(`${message.done}/${total} done, ${message.coded} housing-coded, ${message.failed} failed, RSS ${rssMb(target).toFixed(1)} MB`);
@@ -134,7 +132,7 @@ async function main() {
 
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(target))), 500);
     const flapper = (async () => {
-      while (!warmRss && !finished) await sleep(100);
+      while (!warm.rss && !finished) await sleep(100);
       while (!finished && Date.now() - started < timeLimitMs) {
         await flapping?.stop();
         flaps++;
@@ -168,7 +166,7 @@ async function main() {
       await sleep(250);
     }
 
-    const growth = warmRss ? (endRss - warmRss) / warmRss : 0;
+    const growth = warm.rss ? (endRss - warm.rss) / warm.rss : 0;
     // Flat: no more than 10 % above the warm-up reading (ending lower, once the load has stopped, is no leak).
     const memoryFlat = growth <= 0.1;
     const summary = {
@@ -187,7 +185,7 @@ async function main() {
       p50Ms: soakResult.p50Ms,
       p99Ms: soakResult.p99Ms,
       durationS: Math.round(soakResult.durationS),
-      rssAfterWarmupMb: Math.round(warmRss * 10) / 10,
+      rssAfterWarmupMb: Math.round(warm.rss * 10) / 10,
       rssAtEndMb: Math.round(endRss * 10) / 10,
       rssGrowthPct: Math.round(growth * 1000) / 10,
       liveHeapAfterWarmupMb: warm.heap,

@@ -31,6 +31,9 @@ export function dataDirFor(scale: number): string {
   return join(BENCH_DIR, `.data-${scale}`);
 }
 
+/** What a target process announces when ready (bench/targets/ipc.ts). */
+type TargetReady = { ready: true; url: string; callsUrl: string; heapUsedMb?: number };
+
 /** Generates (once) the legacy stores, the hub database template and fixtures for a scale. */
 export async function prepareData(scale: number, logDir: string, say: (m: string) => void): Promise<{ dir: string; fixtures: Fixtures }> {
   const dir = dataDirFor(scale);
@@ -77,7 +80,7 @@ export function startSubgraph(
   logDir: string,
   port = 0,
   nodeArgs?: string[],
-): Promise<Child<{ ready: true; url: string; callsUrl: string; heapUsedMb?: number }>> {
+): Promise<Child<TargetReady>> {
   return startChild(`subgraph-${code}`, entry('targets/subgraph.ts'), [code], {
     env: { ...env, PORT: String(port) },
     logDir,
@@ -103,22 +106,22 @@ export async function startTarget(
   };
   const long = { logDir, readyTimeoutMs: 3 * 60 * 60 * 1000, env, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) };
   if (name === 'monolith') {
-    const child = await startChild<{ ready: true; url: string; callsUrl: string; heapUsedMb?: number }>('monolith', entry('targets/monolith.ts'), ['--hub-dir', stores.hub], long);
+    const child = await startChild<TargetReady>('monolith', entry('targets/monolith.ts'), ['--hub-dir', stores.hub], long);
     return { name, url: child.ready.url, processes: [child], callsUrls: [child.ready.callsUrl], headers: {}, info: { heapUsedMb: child.ready.heapUsedMb } };
   }
   if (name === 'hub-inprocess' || name === 'hub-governed') {
     const governed = name === 'hub-governed';
     const args = ['--mode', 'inprocess', '--hub-dir', stores.hub, '--governance', governed ? 'on' : 'off'];
-    const child = await startChild<{ ready: true; url: string; callsUrl: string; heapUsedMb?: number }>(name, entry('targets/hub.ts'), args, long);
+    const child = await startChild<TargetReady>(name, entry('targets/hub.ts'), args, long);
     const { ready: _r, url, callsUrl, ...info } = child.ready;
     // The demo data steward: every governed field in clear, every release audited.
     return { name, url, processes: [child], callsUrls: [callsUrl], headers: governed ? { authorization: `Bearer ${DEMO_STEWARD_KEY}` } : {}, info };
   }
-  const subgraphs: Child<{ ready: true; url: string; callsUrl: string; heapUsedMb?: number }>[] = [];
+  const subgraphs: Child<TargetReady>[] = [];
   try {
     for (const code of DEPARTMENTS) subgraphs.push(await startSubgraph(code, env, logDir, code === 'housing' ? options.housingSubgraphPort ?? 0 : 0, options.nodeArgs));
     const urls = subgraphs.map((s, i) => `${DEPARTMENTS[i]}=${s.ready.url}`).join(',');
-    const gateway = await startChild<{ ready: true; url: string; callsUrl: string; heapUsedMb?: number }>('hub-http-gateway', entry('targets/hub.ts'), ['--mode', 'http', '--hub-dir', stores.hub, '--urls', urls], long);
+    const gateway = await startChild<TargetReady>('hub-http-gateway', entry('targets/hub.ts'), ['--mode', 'http', '--hub-dir', stores.hub, '--urls', urls], long);
     const { ready: _r, url, callsUrl: _c, ...info } = gateway.ready;
     return {
       name,
