@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { prepareData, startHousing, startTarget, type TargetName } from './lib/harness.js';
 import { summarize } from './lib/cpuprofile.js';
-import { BENCH_DIR, stopAll, type Child } from './lib/proc.js';
+import { askChild, BENCH_DIR, stopAll, type Child } from './lib/proc.js';
 import { workloads } from './lib/workloads.js';
 
 const { values } = parseArgs({
@@ -48,16 +48,7 @@ async function main() {
       requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: workload.bodies[next++ % workload.bodies.length]! }) }],
     });
   await load(Number(values.warmup));
-  const ask = (p: Child, message: object, answer: string) =>
-    new Promise<void>((resolve) => {
-      const on = (m: { cpuProfile?: string }) => {
-        if (m?.cpuProfile !== answer) return;
-        p.proc.off('message', on);
-        resolve();
-      };
-      p.proc.on('message', on);
-      p.proc.send(message);
-    });
+  const ask = (p: Child, message: object, answer: string) => askChild<{ cpuProfile?: string }>(p, message, (m) => m.cpuProfile === answer);
   if (values.prof) await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'start' }, 'started')));
   const cpuBefore = target.processes.map((p) => cpuMs(p.pid));
   const result = await load(Number(values.duration));

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SoakRequest, SoakResult } from './load/soak-worker.js';
 import { DEPARTMENTS, graphql, prepareData, startHousing, startSubgraph, startTarget, type Target, type TargetName } from './lib/harness.js';
-import { BENCH_DIR, memoryMb, sleep, stopAll, type Child } from './lib/proc.js';
+import { askChild, BENCH_DIR, memoryMb, sleep, stopAll, type Child } from './lib/proc.js';
 import { workloads } from './lib/workloads.js';
 
 const { values } = parseArgs({
@@ -56,21 +56,8 @@ const rssMb = (t: Target) => t.processes.reduce((sum, p) => sum + memoryMb(p.pid
  * of the soak in that same state, so a difference is growth, not where the collector happened to be.
  */
 async function settledMemory(t: Target): Promise<{ rss: number; heap: number }> {
-  const heaps = await Promise.all(
-    t.processes.map(
-      (p) =>
-        new Promise<number>((resolve) => {
-          const on = (m: { collected?: boolean; heapUsedMb?: number }) => {
-            if (!m?.collected) return;
-            p.proc.off('message', on);
-            resolve(m.heapUsedMb ?? 0);
-          };
-          p.proc.on('message', on);
-          p.proc.send({ collect: true });
-        }),
-    ),
-  );
-  return { rss: rssMb(t), heap: heaps.reduce((a, b) => a + b, 0) };
+  const replies = await Promise.all(t.processes.map((p) => askChild<{ collected?: boolean; heapUsedMb?: number }>(p, { collect: true }, (m) => m.collected === true)));
+  return { rss: rssMb(t), heap: replies.reduce((sum, m) => sum + (m.heapUsedMb ?? 0), 0) };
 }
 
 async function main() {

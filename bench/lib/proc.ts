@@ -113,6 +113,25 @@ export async function startChild<Ready = Record<string, unknown>>(
   return child;
 }
 
+/**
+ * Sends a target process an IPC message and resolves with its first reply that `isReply` accepts
+ * (bench/targets/ipc.ts answers CPU-profile and collection requests).
+ *
+ * @example
+ * const { heapUsedMb } = await askChild(p, { collect: true }, (m) => m.collected === true);
+ */
+export function askChild<Reply extends Record<string, unknown>>(child: Child, message: object, isReply: (m: Reply) => boolean): Promise<Reply> {
+  return new Promise((resolve) => {
+    const on = (m: Reply) => {
+      if (!m || !isReply(m)) return;
+      child.proc.off('message', on);
+      resolve(m);
+    };
+    child.proc.on('message', on);
+    child.proc.send(message);
+  });
+}
+
 export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((c) => c.stop().catch(() => {})));
 }

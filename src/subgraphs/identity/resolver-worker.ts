@@ -106,7 +106,8 @@ function resolve(records: ThreadRecord[], memory: Memory | undefined, keep: Read
   });
   return {
     result: {
-      members: members.subarray(0, n).slice(),
+      // Fewer than sent only when a (source, localId) was sent twice: it is one record.
+      members: n === members.length ? members : members.slice(0, n),
       offsets,
       reviewCandidates: outcome.reviewCandidates,
       mode: memory ? 'incremental' : 'full',
