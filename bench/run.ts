@@ -46,7 +46,7 @@ const say = (m: string) => process.stderr.write(`[bench ${new Date().toISOString
 const deadline = Date.now() + config.timeLimitMin * 60_000;
 
 interface Sample extends RunResult {
-  calls: Record<string, number>;
+  calls: Record<string, { calls: number; retries: number }>;
   peakRssMb: number;
 }
 
@@ -194,7 +194,8 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
       'hub-inprocess, hub-http: governance off (the bare gateway against the monolith); hub-governed: the in-process hub with governance on (sharing classes, grants, masking, audit trail), every request as the demo data steward (Authorization: Bearer demo-steward-key); its cost is the ratio hub-governed/hub-inprocess',
       'rps: completed requests / duration, median over rounds; p50/p99: autocannon latency percentiles, median over rounds',
       'peakRssMb: kernel VmHWM of the target process(es) (hub-http: gateway + 3 subgraph processes), reset before each run; max over rounds',
-      'backendCallsPerRequest: RuntimeAdapter calls (listPermits + getPermits + listApplicants) of all departments during the runs (counters read after in-flight requests drain) / requests sent',
+      'backendCallsPerRequest: RuntimeAdapter calls (listPermits + getPermits + listApplicants) of all departments during the runs (counters read after in-flight requests drain) / requests sent; retries of failed attempts included',
+      'retriesPerRequest: of those calls, retries of a failed attempt (a transient failure: connection refused or reset, a 5xx) / requests sent. The budget of ≤ 1 call per department per nesting level is about batching, so it is checked on calls less retries; retries are shown beside it',
     ],
     workloads: selected.map((w) => {
       const rows = targets.map((t) => {
@@ -202,7 +203,11 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
         const requests = s.reduce((n, x) => n + x.requests, 0);
         const sent = s.reduce((n, x) => n + x.sent, 0);
         const perDept: Record<string, number> = {};
-        for (const code of DEPARTMENTS) perDept[code] = sent ? round(s.reduce((n, x) => n + (x.calls[code] ?? 0), 0) / sent, 3) : 0;
+        const retriesPerDept: Record<string, number> = {};
+        for (const code of DEPARTMENTS) {
+          perDept[code] = sent ? round(s.reduce((n, x) => n + (x.calls[code]?.calls ?? 0), 0) / sent, 3) : 0;
+          retriesPerDept[code] = sent ? round(s.reduce((n, x) => n + (x.calls[code]?.retries ?? 0), 0) / sent, 3) : 0;
+        }
         return {
           name: t.name,
           rps: round(median(s.map((x) => x.rps))),
@@ -211,6 +216,9 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
           peakRssMb: round(Math.max(0, ...s.map((x) => x.peakRssMb))),
           backendCallsPerRequest: round(Object.values(perDept).reduce((a, b) => a + b, 0), 3),
           backendCallsPerRequestByDepartment: perDept,
+          retriesPerRequest: round(Object.values(retriesPerDept).reduce((a, b) => a + b, 0), 3),
+          retriesPerRequestByDepartment: retriesPerDept,
+          rpsByRound: s.map((x) => round(x.rps)),
           requests,
           failed: s.reduce((n, x) => n + x.graphqlErrors + x.non2xx + x.errors, 0),
           rounds: s.length,
@@ -238,7 +246,8 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
     for (const r of w.targets) {
       const d = r.backendCallsPerRequestByDepartment;
       const ratio = w.ratios[`${r.name}/monolith`];
-      lines.push(`| ${w.name} | ${r.name} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.peakRssMb} | ${r.backendCallsPerRequest} (${d.market}/${d.housing}/${d.health}) | ${r.name === 'monolith' ? '1.00' : ratio?.toFixed(2) ?? '–'} | ${r.failed} |`);
+      const retried = r.retriesPerRequest ? `, ${r.retriesPerRequest} of them retries` : '';
+      lines.push(`| ${w.name} | ${r.name} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.peakRssMb} | ${r.backendCallsPerRequest} (${d.market}/${d.housing}/${d.health}${retried}) | ${r.name === 'monolith' ? '1.00' : ratio?.toFixed(2) ?? '–'} | ${r.failed} |`);
     }
   }
   const overhead = json.workloads.filter((w) => w.ratios['hub-governed/hub-inprocess'] !== undefined);
@@ -249,7 +258,9 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
       : '_Governance: the hub targets run with governance off; the governed target (hub-governed) was not part of this run._',
     '',
   );
-  lines.push('## Targets', '');
+  lines.push('Requests/s of each round (the table gives their median):', '');
+  for (const w of json.workloads) lines.push(`- ${w.name}: ${w.targets.map((r) => `${r.name} ${r.rpsByRound.join(' / ')}`).join('; ')}`);
+  lines.push('', '## Targets', '');
   for (const w of json.workloads) {
     const checks: string[] = [];
     const inproc = w.ratios['hub-inprocess/monolith'];
@@ -259,9 +270,10 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
       if (http !== undefined) checks.push(`HTTP subgraphs ≥ 0.5× monolith: ${http.toFixed(2)}× ${http >= 0.5 ? 'PASS' : 'FAIL'}`);
     }
     for (const r of w.targets.filter((t) => t.name !== 'monolith')) {
-      const worst = Math.max(...Object.values(r.backendCallsPerRequestByDepartment));
+      const worst = Math.max(...DEPARTMENTS.map((code) => round(r.backendCallsPerRequestByDepartment[code]! - r.retriesPerRequestByDepartment[code]!, 3)));
       const budget = w.backendCallBudgetPerDepartment;
-      checks.push(`${r.name} ≤ ${budget} call(s) per department per request (${budget} nesting level(s)): max ${worst} ${worst <= budget + 1e-9 ? 'PASS' : 'FAIL'}`);
+      const retried = r.retriesPerRequest ? ` (plus ${r.retriesPerRequest} retries/request)` : '';
+      checks.push(`${r.name} ≤ ${budget} call(s) per department per request (${budget} nesting level(s)), retries aside: max ${worst}${retried} ${worst <= budget + 1e-9 ? 'PASS' : 'FAIL'}`);
     }
     lines.push(`- **${w.name}** — ${checks.join('; ')}`);
   }

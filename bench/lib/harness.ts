@@ -138,7 +138,8 @@ export async function startTarget(
   }
 }
 
-export type Calls = Record<string, { listPermits: number; getPermits: number; listApplicants: number }>;
+type Counters = { listPermits: number; getPermits: number; listApplicants: number };
+export type Calls = Record<string, Counters & { retries?: Counters }>;
 
 /** Sums every process's adapter call counters (the housing subgraph's may be missing while it is down). */
 export async function readCalls(target: Target): Promise<Calls> {
@@ -154,11 +155,13 @@ export async function readCalls(target: Target): Promise<Calls> {
   return out;
 }
 
-export function callDelta(before: Calls, after: Calls): Record<string, number> {
-  const out: Record<string, number> = {};
+const total = (c: Counters | undefined) => (c ? c.listPermits + c.getPermits + c.listApplicants : 0);
+
+/** Calls (retries included) and, of them, retries of a failed attempt, by department, between two readings. */
+export function callDelta(before: Calls, after: Calls): Record<string, { calls: number; retries: number }> {
+  const out: Record<string, { calls: number; retries: number }> = {};
   for (const [code, c] of Object.entries(after)) {
-    const b = before[code] ?? { listPermits: 0, getPermits: 0, listApplicants: 0 };
-    out[code] = c.listPermits - b.listPermits + (c.getPermits - b.getPermits) + (c.listApplicants - b.listApplicants);
+    out[code] = { calls: total(c) - total(before[code]), retries: total(c.retries) - total(before[code]?.retries) };
   }
   return out;
 }

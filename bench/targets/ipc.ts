@@ -78,15 +78,15 @@ export function benchLogger(onInfo: (msg: string, obj: object) => void = () => {
   return { info: (obj, msg) => onInfo(msg ?? '', obj), warn: write('warn'), error: write('error'), debug() {} };
 }
 
-/** Serves `GET /bench/calls` on a loopback port: each wrapped adapter's call counters, by department. */
+/** Serves `GET /bench/calls` on a loopback port: each wrapped adapter's call and retry counters, by department. */
 export async function serveCalls(adapters: () => ReadonlyMap<string, RuntimeAdapter>): Promise<string> {
   const server = http.createServer((req, res) => {
     if (req.url !== '/bench/calls') {
       res.writeHead(404).end();
       return;
     }
-    const out: Record<string, RuntimeAdapter['calls']> = {};
-    for (const [code, adapter] of adapters()) out[code] = { ...adapter.calls };
+    const out: Record<string, RuntimeAdapter['calls'] & { retries: RuntimeAdapter['retries'] }> = {};
+    for (const [code, adapter] of adapters()) out[code] = { ...adapter.calls, retries: { ...adapter.retries } };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

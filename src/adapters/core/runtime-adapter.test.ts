@@ -26,6 +26,7 @@ describe('RuntimeAdapter', () => {
     const page = await runtime.listApplicants(null, 10);
     expect(page.records.map((r) => r.localId)).toEqual(['1']);
     expect(runtime.calls.listApplicants).toBe(3);
+    expect(runtime.retries.listApplicants).toBe(2);
     expect(runtime.health().circuit).toBe('CLOSED');
   });
 

@@ -80,8 +80,10 @@ export class RuntimeAdapter {
   readonly #circuit: CircuitBreaker;
   #lastError: DepartmentHealth['lastError'] = null;
   #lastSuccessAt: Date | null = null;
-  /** Calls made to the legacy system, by method; tests assert on it to prove batching. */
+  /** Requests sent to the legacy system, by method, retries included; tests assert on it to prove batching. */
   readonly calls = { listPermits: 0, getPermits: 0, listApplicants: 0 };
+  /** Of `calls`, the retries of a failed attempt: a batching budget counts `calls` less these. */
+  readonly retries = { listPermits: 0, getPermits: 0, listApplicants: 0 };
   badRecords = 0;
 
   constructor(
@@ -204,6 +206,7 @@ export class RuntimeAdapter {
       for (;;) {
         attempts++;
         this.calls[operation]++;
+        if (attempts > 1) this.retries[operation]++;
         try {
           // Racing the deadline means a connector that ignores its signal still cannot hold the request.
           const result = await Promise.race([run({ signal: controller.signal }), deadline]);
@@ -216,6 +219,7 @@ export class RuntimeAdapter {
           const backoff = Math.random() * this.#retryBaseMs * 2 ** (attempts - 1);
           const left = this.deadlineMs - (performance.now() - started);
           if ((reason === 'UNREACHABLE' || reason === 'ERROR') && attempts <= this.#maxRetries && backoff < left) {
+            this.#logger.debug({ department: this.department, operation, reason, attempts, err: errorSummary(error) }, 'department call retried');
             await new Promise((resolve) => setTimeout(resolve, backoff));
             continue;
           }
