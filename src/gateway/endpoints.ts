@@ -1,4 +1,5 @@
-import { execute } from 'graphql';
+import { execute, type DocumentNode } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import { errorChain } from '../adapters/core/adapter-error.js';
 import type { Subgraph } from '../subgraphs/department/department-subgraph.js';
@@ -24,9 +25,22 @@ export interface SubgraphEndpoint {
  */
 export function inProcessEndpoint(subgraph: Subgraph, role: SubgraphEndpoint['role']): SubgraphEndpoint {
   const schema = subgraph.schema;
-  // graphql-js itself: the requests are the gateway's own, prepared documents (no streaming, no defer).
-  const executor = ((request: ExecutionRequest) =>
-    execute({ schema, document: request.document, variableValues: request.variables, contextValue: request.context, rootValue: request.rootValue, operationName: request.operationName })) as Executor;
+  // The gateway plans each subgraph document once and sends it again on every request with that
+  // selection: a document seen a second time is compiled (graphql-jit) and run compiled from then on.
+  // A one-off document (a fallback delegation) runs in graphql-js, not worth a compilation.
+  const seen = new WeakMap<DocumentNode, Map<string | undefined, CompiledQuery | 'once' | 'never'>>();
+  const executor = ((request: ExecutionRequest) => {
+    let byOperation = seen.get(request.document);
+    if (!byOperation) seen.set(request.document, (byOperation = new Map()));
+    let state = byOperation.get(request.operationName);
+    if (state === 'once') {
+      const result = compileQuery(schema, request.document, request.operationName, { disablingCapturingStackErrors: true });
+      state = isCompiledQuery(result) ? result : 'never';
+      byOperation.set(request.operationName, state);
+    } else if (state === undefined) byOperation.set(request.operationName, 'once');
+    if (typeof state === 'object') return state.query(request.rootValue, request.context, request.variables ?? {});
+    return execute({ schema, document: request.document, variableValues: request.variables, contextValue: request.context, rootValue: request.rootValue, operationName: request.operationName });
+  }) as Executor;
   return { name: subgraph.name, role, sdl: subgraph.sdl, executor, local: true };
 }
 
