@@ -1,8 +1,9 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, print } from 'graphql';
+import { GraphQLError, parse, print } from 'graphql';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import { classifyFailure } from '../adapters/core/adapter-error.js';
-import { httpEndpoint } from './endpoints.js';
+import { httpEndpoint, inProcessEndpoint } from './endpoints.js';
 
 /** A stand-in subgraph whose answer each test picks by the operation name. */
 let server: http.Server;
@@ -78,5 +79,34 @@ describe('httpEndpoint', () => {
     const gone = httpEndpoint({ name: 'market', role: 'department', sdl: '', url: 'http://127.0.0.1:9/graphql' });
     const refused: any = await gone.executor({ document: parse('{ x }') });
     expect(reasonOf(refused)).toBe('UNREACHABLE');
+  });
+});
+
+describe('inProcessEndpoint', () => {
+  it('answers a document sent again and again the same, compiled or not: data, nulls, error paths and codes', async () => {
+    let calls = 0;
+    const schema = makeExecutableSchema({
+      typeDefs: 'type Item { id: ID! name: String! when: String } type Query { items(ids: [ID!]!): [Item]! }',
+      resolvers: {
+        Query: {
+          items: async (_root: unknown, { ids }: { ids: string[] }) => {
+            calls++;
+            return ids.map((id) => (id === 'gone' ? new GraphQLError('no such item', { extensions: { code: 'DEPARTMENT_UNAVAILABLE', department: 'market' } }) : { id, name: `n${id}`, when: null }));
+          },
+        },
+      },
+    });
+    const endpoint = inProcessEndpoint({ name: 'market', sdl: '', schema } as Parameters<typeof inProcessEndpoint>[0], 'department');
+    const document = parse('query Items($ids: [ID!]!) { items(ids: $ids) { id name when } }');
+    const answers: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const result: any = await endpoint.executor({ document, variables: { ids: ['1', 'gone', '2'] }, operationName: 'Items' });
+      answers.push(JSON.parse(JSON.stringify(result)));
+      expect(result.errors[0].extensions).toMatchObject({ code: 'DEPARTMENT_UNAVAILABLE', department: 'market' });
+    }
+    expect(calls).toBe(3);
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    expect(answers[0]).toMatchObject({ data: { items: [{ id: '1', name: 'n1', when: null }, null, { id: '2', name: 'n2' }] }, errors: [{ message: 'no such item', path: ['items', 1] }] });
   });
 });
