@@ -1,10 +1,11 @@
 // `npx tsx bench/profile.ts --target hub-inprocess --workload permit-page-200 [--duration 10]
-//   [--connections 10] [--prof] [--scale 5]`
+//   [--connections 10] [--prof] [--scale 5] [--after heavy-nested [--after-duration 30]]`
 // A profiling driver for one target and one workload: starts the target as the benchmark does (its own
 // process(es), same stores), loads it with autocannon from this process for a warm-up and then
 // `--duration` seconds, prints req/s and latency, and with `--prof` runs the target's processes under
 // the inspector's CPU profiler over exactly the measured window (bench/targets/ipc.ts) and prints the
-// top self-time functions and packages of each process's profile.
+// top self-time functions and packages of each process's profile. `--after W` first loads the target with
+// workload W, as the full benchmark's rounds leave it (each workload runs after the others).
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '5' },
     prof: { type: 'boolean', default: false },
     top: { type: 'string', default: '45' },
+    after: { type: 'string' },
+    'after-duration': { type: 'string', default: '30' },
   },
 });
 const say = (m: string) => process.stderr.write(`[profile] ${m}\n`);
@@ -33,20 +36,28 @@ async function main() {
   const profDir = join(logDir, 'cpuprofiles');
   mkdirSync(profDir, { recursive: true });
   const { dir, fixtures } = await prepareData(Number(values.scale), logDir, say);
-  const workload = workloads(fixtures).find((w) => w.name === values.workload);
-  if (!workload) throw new Error(`no workload ${values.workload}`);
+  const byName = (name: string) => {
+    const found = workloads(fixtures).find((w) => w.name === name);
+    if (!found) throw new Error(`no workload ${name}`);
+    return found;
+  };
+  const workload = byName(values.workload);
   const housing = await startHousing(dir, logDir);
   const target = await startTarget(values.target as TargetName, dir, housing.ready.url, logDir);
   say(`${target.name} ready at ${target.url} ${JSON.stringify(target.info)}`);
   let next = 0;
-  const load = (duration: number) =>
+  const load = (duration: number, bodies = workload.bodies) =>
     autocannon({
       url: target.url,
       connections: Number(values.connections),
       duration,
       timeout: 60,
-      requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: workload.bodies[next++ % workload.bodies.length]! }) }],
+      requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }) }],
     });
+  if (values.after) {
+    say(`loading with ${values.after} for ${values['after-duration']} s first`);
+    await load(Number(values['after-duration']), byName(values.after).bodies);
+  }
   await load(Number(values.warmup));
   const ask = (p: Child, message: object, answer: string) => askChild<{ cpuProfile?: string }>(p, message, (m) => m.cpuProfile === answer);
   if (values.prof) await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'start' }, 'started')));
