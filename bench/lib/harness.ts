@@ -53,7 +53,7 @@ export async function prepareData(scale: number, logDir: string, say: (m: string
 }
 
 /** A fresh copy of the market PGlite store and the hub database for one target (PGlite: one owner). */
-function copyStores(dir: string, target: string): { market: string; hub: string } {
+export function copyStores(dir: string, target: string): { market: string; hub: string } {
   const root = join(dir, 'targets', target);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });

@@ -1,0 +1,56 @@
+// The monolith baseline assembled and served: its own process (targets/monolith.ts) and the interleaved
+// comparison (interleave.ts) start it the same way.
+import { sql } from 'kysely';
+import { Registry } from 'prom-client';
+import type { Logger } from '../../src/adapters/core/logger.js';
+import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js';
+import { startHttpServer } from '../../src/gateway/http-server.js';
+import { openDepartmentAdapter } from '../../src/gateway/open-adapter.js';
+import { loadRegistry } from '../../src/gateway/registry.js';
+import { openDatabase, type HubDatabase } from '../../src/storage/index.js';
+import { createMonolithSchema } from './schema.js';
+
+export interface RunningMonolith {
+  url: string;
+  adapters: ReadonlyMap<string, RuntimeAdapter>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The same HTTP stack as the hub (startHttpServer: Apollo Server 5 on express 5, same plugins and error
+ * formatting) serving the monolith schema over a copy of the hub database and the adapters the hub opens.
+ *
+ * @example
+ * const monolith = await startMonolith({ hubDir, env: process.env, logger });
+ */
+export async function startMonolith(options: { hubDir: string; env: Record<string, string | undefined>; logger: Logger }): Promise<RunningMonolith> {
+  const { logger, env } = options;
+  const database = await openDatabase<HubDatabase>({ dir: options.hubDir });
+  // As the hub targets after their start-up sync: no dead rows left from building the template.
+  await sql`vacuum analyze`.execute(database.db);
+  const adapters = new Map<string, RuntimeAdapter>();
+  for (const entry of await loadRegistry(database.db, [])) {
+    if (entry.adapterKind === 'catalogue') continue;
+    adapters.set(entry.code, await openDepartmentAdapter(entry, env, { deadlineMs: Number(env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000), logger }));
+  }
+  const http = await startHttpServer({
+    schema: createMonolithSchema(database.db, adapters),
+    logger,
+    host: '127.0.0.1',
+    port: 0,
+    corsOrigins: [],
+    isReady: () => true,
+    // The baseline records no metrics and no traces (the hub's plugins are part of what it costs).
+    metrics: new Registry(),
+    departmentsHealth: async () => ({}),
+  });
+  return {
+    url: `${http.url}/graphql`,
+    adapters,
+    async stop() {
+      await http.stop();
+      await Promise.all([...adapters.values()].map((a) => a.close()));
+      await database.close();
+    },
+  };
+}
