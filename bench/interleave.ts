@@ -9,11 +9,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
-import { demoPaths, demoRegistrySeed } from '../src/demo/demo-district.js';
-import { startHub } from '../src/gateway/hub.js';
+import { demoPaths } from '../src/demo/demo-district.js';
 import { copyStores, dataDirFor, startHousing } from './lib/harness.js';
+import { median } from './lib/median.js';
 import { BENCH_DIR, stopAll } from './lib/proc.js';
+import { startSyncedHub } from './lib/synced-hub.js';
 import { workloads, type Fixtures } from './lib/workloads.js';
 import { startMonolith } from './monolith/start.js';
 import { benchLogger } from './targets/ipc.js';
@@ -29,8 +29,6 @@ const { values } = parseArgs({
   },
 });
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 async function main() {
   process.env.NODE_ENV = 'production';
   const dir = dataDirFor(Number(values.scale));
@@ -41,22 +39,11 @@ async function main() {
   const housing = await startHousing(dir, logDir);
   const envFor = (market: string) => ({ ...process.env, HUITONG_MARKET_DB_URL: `file:${market}`, HUITONG_HOUSING_API_URL: housing.ready.url, HUITONG_HEALTH_EXPORT_DIR: demoPaths(join(dir, 'base')).healthDir });
 
-  // As bench/targets/hub.ts: governance off, measured only once the start-up sync is done and vacuumed.
+  // As the hub-inprocess target: governance off, measured only once the start-up sync is done and vacuumed.
   const hubStores = copyStores(dir, 'interleave-hub');
-  let synced!: () => void;
-  const sync = new Promise<void>((resolve) => (synced = resolve));
-  const hub = await startHub({
-    hubDataDir: hubStores.hub,
-    port: 0,
-    registrySeed: demoRegistrySeed,
-    env: envFor(hubStores.market),
-    deadlineMs: 60_000,
-    syncIntervalMs: 0,
-    governance: false,
-    logger: benchLogger((msg) => msg === 'identity sync done' && synced()),
-  });
-  await sync;
-  await sql`vacuum analyze`.execute(hub.db);
+  const { hub, ready } = await startSyncedHub({ hubDir: hubStores.hub, env: envFor(hubStores.market), governance: false, logger: benchLogger() });
+  const sync = await ready;
+  if (sync.startsWith('failed')) throw new Error(`identity sync ${sync}`);
   const monolithStores = copyStores(dir, 'interleave-monolith');
   const monolith = await startMonolith({ hubDir: monolithStores.hub, env: envFor(monolithStores.market), logger: benchLogger() });
 

@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunRequest, RunResult } from './load/autocannon-worker.js';
+import { median } from './lib/median.js';
 import { callDelta, DEPARTMENTS, graphql, prepareData, readCalls, startHousing, startTarget, TARGET_NAMES, type Target, type TargetName } from './lib/harness.js';
 import { BENCH_DIR, memoryMb, resetPeak, stopAll, type Child } from './lib/proc.js';
 import { workloads as allWorkloads, type Workload } from './lib/workloads.js';
@@ -76,11 +77,6 @@ class LoadGenerator {
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Strips cursors (each implementation encodes its own) before comparing two responses. */

@@ -6,9 +6,7 @@
 // (their keys in the hub directory) so the load can ask as the demo steward.
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
-import { demoRegistrySeed } from '../../src/demo/demo-district.js';
-import { startHub } from '../../src/gateway/hub.js';
+import { startSyncedHub } from '../lib/synced-hub.js';
 import { openDatabase, type HubDatabase } from '../../src/storage/index.js';
 import { announce, benchLogger, failed, onStop, serveCalls } from './ipc.js';
 
@@ -25,34 +23,17 @@ async function main() {
       await database.close();
     }
   }
-  let syncDone!: (outcome: string) => void;
-  const synced = new Promise<string>((resolve) => (syncDone = resolve));
-  const logger = benchLogger((msg, obj) => {
-    if (msg === 'identity sync done') syncDone(JSON.stringify(obj));
-  });
-  const errorLog = logger.error;
-  logger.error = (obj, msg) => {
-    if (msg === 'identity sync failed') syncDone(`failed ${JSON.stringify(obj)}`);
-    errorLog(obj, msg);
-  };
   const started = performance.now();
-  const hub = await startHub({
-    hubDataDir: hubDir,
-    port: 0,
-    registrySeed: demoRegistrySeed,
+  const { hub, ready } = await startSyncedHub({
+    hubDir,
     env: process.env,
-    deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
-    syncIntervalMs: 0,
     governance,
     ...(governance ? { demoCredentialsDir: dirname(hubDir) } : {}),
-    logger,
+    logger: benchLogger(),
   });
   onStop(() => hub.stop());
   const listening = performance.now();
-  const sync = await synced;
-  // The start-up sync rewrote the crosswalk tables, and embedded PGlite has no autovacuum: clean up
-  // their dead rows as the monolith's copy is cleaned (bench/targets/monolith.ts), so both read alike.
-  await sql`vacuum analyze`.execute(hub.db);
+  const sync = await ready;
   const callsUrl = await serveCalls(() => hub.adapters);
   announce({
     url: `${hub.url}/graphql`,

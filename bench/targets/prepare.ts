@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems } from '../../src/demo/demo-district.js';
 import { startHub } from '../../src/gateway/hub.js';
 import { encodeGlobalId } from '../../src/schema/index.js';
+import { startSyncedHub } from '../lib/synced-hub.js';
 import { announce, benchLogger, failed } from './ipc.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' }, dir: { type: 'string' } } });
@@ -92,21 +93,14 @@ async function resyncIfIdentityChanged(base: string, template: string): Promise<
   const t = performance.now();
   const demo = await startDemoSystems(base, {});
   try {
-    let synced!: () => void;
-    const done = new Promise<void>((resolve) => (synced = resolve));
-    const logger = benchLogger((msg) => msg === 'identity sync done' && synced());
-    const hub = await startHub({
-      hubDataDir: template,
-      port: 0,
-      registrySeed: demoRegistrySeed,
+    const { hub, ready } = await startSyncedHub({
+      hubDir: template,
       env: demo.env,
-      syncIntervalMs: 0,
       governance: false,
-      deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
-      logger: { ...logger, error: (obj, msg) => (say(`${msg} ${JSON.stringify(obj)}`), msg === 'identity sync failed' && synced()) },
+      logger: { ...benchLogger(), error: (obj, msg) => say(`${msg} ${JSON.stringify(obj)}`) },
     });
     // A hub over an existing database syncs in the background at start: wait for that one.
-    await done;
+    await ready;
     await hub.stop();
   } finally {
     await demo.stop();

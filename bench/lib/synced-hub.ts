@@ -1,0 +1,58 @@
+// The in-process hub as the benchmarks measure it: its benchmark target process (targets/hub.ts) and the
+// interleaved comparison (interleave.ts) start it the same way.
+import { sql } from 'kysely';
+import type { Logger } from '../../src/adapters/core/logger.js';
+import { demoRegistrySeed } from '../../src/demo/demo-district.js';
+import { startHub, type Hub } from '../../src/gateway/hub.js';
+
+export interface SyncedHubOptions {
+  hubDir: string;
+  env: Record<string, string | undefined>;
+  governance: boolean;
+  /** With governance: where the demo consumers' keys are written. */
+  demoCredentialsDir?: string;
+  logger: Logger;
+}
+
+/**
+ * `startHub` with no sync schedule. `ready` settles once the start-up identity sync has finished (its
+ * report as JSON, or `failed …`) and the hub database is vacuumed, so no measurement runs during either.
+ *
+ * @example
+ * const { hub, ready } = await startSyncedHub({ hubDir, env: process.env, governance: false, logger });
+ * const sync = await ready;
+ */
+export async function startSyncedHub(options: SyncedHubOptions): Promise<{ hub: Hub; ready: Promise<string> }> {
+  let syncDone!: (outcome: string) => void;
+  const synced = new Promise<string>((resolve) => (syncDone = resolve));
+  const logger: Logger = {
+    ...options.logger,
+    info(obj, msg) {
+      if (msg === 'identity sync done') syncDone(JSON.stringify(obj));
+      options.logger.info(obj, msg);
+    },
+    error(obj, msg) {
+      if (msg === 'identity sync failed') syncDone(`failed ${JSON.stringify(obj)}`);
+      options.logger.error(obj, msg);
+    },
+  };
+  const hub = await startHub({
+    hubDataDir: options.hubDir,
+    port: 0,
+    registrySeed: demoRegistrySeed,
+    env: options.env,
+    // Every benchmark process reads its department deadline from here (bench/run.ts sets it for 1M permits).
+    deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
+    syncIntervalMs: 0,
+    governance: options.governance,
+    ...(options.demoCredentialsDir ? { demoCredentialsDir: options.demoCredentialsDir } : {}),
+    logger,
+  });
+  const ready = synced.then(async (sync) => {
+    // The start-up sync rewrote the crosswalk tables, and embedded PGlite has no autovacuum: clean up
+    // their dead rows as the monolith's copy is cleaned (bench/monolith/start.ts), so both read alike.
+    await sql`vacuum analyze`.execute(hub.db);
+    return sync;
+  });
+  return { hub, ready };
+}
