@@ -3,6 +3,7 @@ import { stitchSchemas } from '@graphql-tools/stitch';
 import { filterSchema } from '@graphql-tools/utils';
 import { buildSchema, parse, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { badUserInput, decodeGlobalId } from '../schema/index.js';
+import { CATALOGUE_LOOKUPS, catalogueStubResolvers } from './catalogue-stubs.js';
 import { departmentHealth } from './department-health.js';
 import type { SubgraphEndpoint } from './endpoints.js';
 import { departmentSdl } from '../subgraphs/department/department-sdl.js';
@@ -39,6 +40,13 @@ const byCodes = (fieldName: string): MergedTypeConfig => ({
     batchDelegate({ schema: subschema as Subschema, fieldName, key, argsFromKeys: (codes) => ({ codes }), returnType: type, context, info, selectionSet, skipTypeMerging }),
 });
 
+/** The gateway's own resolvers over the catalogue stubs' (a type both define keeps the fields of each). */
+const withStubs = (stubs: Record<string, object>, own: Record<string, any>) => {
+  const all = { ...own };
+  for (const [type, fields] of Object.entries(stubs)) all[type] = { ...fields, ...own[type] };
+  return all;
+};
+
 const RECORD_KEYS = parse('query ($id: ID!) { applicant(id: $id) { _recordKeys } }');
 
 /**
@@ -72,8 +80,8 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
     if (e.role === 'department') departments.set(e.name, subschema(e));
     else if (e.role === 'catalogue') {
       catalogue = subschema(e, {
-        Department: byCodes('_departmentsByCodes'),
-        ServiceItem: byCodes('_serviceItemsByCodes'),
+        Department: byCodes(CATALOGUE_LOOKUPS.Department),
+        ServiceItem: byCodes(CATALOGUE_LOOKUPS.ServiceItem),
       });
     } else if (e.role === 'identity') identity = subschema(e);
     else services.push(subschema(e));
@@ -101,11 +109,12 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
     (s) => local.has(s),
   );
 
+  const stubs = catalogueStubResolvers([...departments.values(), identity, ...services], catalogue);
   const stitched = stitchSchemas({
     subschemas: [...departments.values(), catalogue, identity, ...services],
     // With no department registered yet, the permit types still have to exist for the gateway's own fields.
     typeDefs: departments.size ? gatewaySdl : [departmentSdl, gatewaySdl],
-    resolvers: (options.transformResolvers ?? ((r) => r))({
+    resolvers: (options.transformResolvers ?? ((r) => r))(withStubs(stubs, {
       ...memoizedScalarResolvers,
       Query: {
         viewer: (_root: unknown, _args: unknown, context: HubContext) =>
@@ -164,7 +173,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
             resolvePermitList(departments, pageRequests, { ...args, filter: { ...args.filter, applicantId: null } }, recordScope(applicant._recordKeys ?? []), context, info),
         },
       },
-    }),
+    })),
   });
 
   reuseMergePlans(stitched);

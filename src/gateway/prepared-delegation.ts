@@ -277,8 +277,11 @@ export function batchDelegate<K>(options: BatchDelegateOptions<K>): Promise<unkn
   const { key, info } = options;
   if (key == null) return null;
   const named = getNamedType(options.returnType);
-  const selection = options.selectionSet ?? info.fieldNodes[0]?.selectionSet;
-  let cacheKey = `${options.fieldName}@${named.name}${selection ? printOnce(selection) : ''}`;
+  let cacheKey = `${options.fieldName}@${named.name}`;
+  // Every node of the field: one asked twice under a response key (`applicant { id } applicant { name }`)
+  // must not share a lookup that sends only the first node's selection.
+  if (options.selectionSet) cacheKey += printOnce(options.selectionSet);
+  else for (const node of info.fieldNodes) if (node.selectionSet) cacheKey += printOnce(node.selectionSet);
   // As graphql-tools: the field's own arguments that the lookup also takes tell loads apart.
   const fieldArguments = info.fieldNodes[0]?.arguments;
   if (fieldArguments?.length) {

@@ -1,0 +1,75 @@
+import { defaultMergedResolver, type Subschema } from '@graphql-tools/delegate';
+import { getNamedType, getNullableType, isObjectType, Kind, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { batchDelegate } from './prepared-delegation.js';
+
+/** The catalogue's types that other subgraphs hand out as `{ code }` stubs, and the root field that resolves them by code. */
+export const CATALOGUE_LOOKUPS = { Department: '_departmentsByCodes', ServiceItem: '_serviceItemsByCodes' } as const;
+
+/** The key every stub carries. */
+const KEY = 'code';
+
+type ResolverMap = Record<string, Record<string, GraphQLFieldResolver<unknown, object>>>;
+
+/**
+ * Resolvers for every field through which a subgraph hands out a catalogue type as a stub — a permit's
+ * department and service item, an applicant record's department, a consumer's department. Where the
+ * selection asks for what only the catalogue has (a name, a category), the field asks the catalogue
+ * directly: one batched lookup per selection, as stitching's type merge would send, but without its
+ * per-object merge (a plan, a merge job and a deep merge into the stub for each of a page's objects:
+ * about 8 % of the CPU of an applicant 360° request, measured with `bench/interleave.ts`). Anything else
+ * takes stitching's own path: a selection the stub answers, a field asked twice under one response key,
+ * a stub that is not there (its error or null), and a code the catalogue does not know, so those keep
+ * their stitched behaviour exactly.
+ *
+ * @example
+ * stitchSchemas({ subschemas, resolvers: { ...catalogueStubResolvers([market, identity], catalogue), ... } });
+ */
+export function catalogueStubResolvers(sources: readonly Subschema[], catalogue: Subschema): ResolverMap {
+  const resolvers: ResolverMap = {};
+  for (const source of sources) {
+    // Root fields keep stitching's proxying resolvers.
+    const roots = new Set([source.schema.getQueryType(), source.schema.getMutationType(), source.schema.getSubscriptionType()]);
+    for (const type of Object.values(source.schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__') || roots.has(type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        // Lists of stubs are left to stitching: no hot path hands them out.
+        if (!isObjectType(getNullableType(field.type))) continue;
+        const typeName = getNamedType(field.type).name;
+        if (!Object.hasOwn(CATALOGUE_LOOKUPS, typeName)) continue;
+        const catalogueType = catalogue.schema.getType(typeName);
+        if (!isObjectType(catalogueType)) continue;
+        const lookup = CATALOGUE_LOOKUPS[typeName as keyof typeof CATALOGUE_LOOKUPS];
+        const catalogueOnly = new Set(Object.keys(catalogueType.getFields()).filter((name) => name !== KEY));
+        (resolvers[type.name] ??= {})[field.name] = stubResolver(catalogue, lookup, catalogueOnly);
+      }
+    }
+  }
+  return resolvers;
+}
+
+function stubResolver(catalogue: Subschema, lookup: string, catalogueOnly: ReadonlySet<string>): GraphQLFieldResolver<unknown, object> {
+  const merged = defaultMergedResolver as GraphQLFieldResolver<unknown, object>;
+  return (parent, args, context, info) => {
+    const stub = (parent as Record<string, unknown> | null)?.[info.path.key as string] as { [KEY]?: unknown } | null | undefined;
+    const code = stub?.[KEY];
+    if (typeof code !== 'string' || info.fieldNodes.length !== 1 || !selects(info, catalogueOnly)) return merged(parent, args, context, info);
+    const found = batchDelegate({ schema: catalogue, fieldName: lookup, key: code, argsFromKeys: (codes) => ({ codes }), returnType: info.returnType, context, info });
+    return found?.then((value) => value ?? merged(parent, args, context, info));
+  };
+}
+
+const selecting = new WeakMap<FieldNode, boolean>();
+
+/** Whether the field's one node selects any of `fields`, through fragments too (kept per document node). */
+function selects(info: GraphQLResolveInfo, fields: ReadonlySet<string>): boolean {
+  const node = info.fieldNodes[0]!;
+  let found = selecting.get(node);
+  if (found === undefined) {
+    const scan = (set: SelectionSetNode | undefined): boolean =>
+      !!set?.selections.some((s) =>
+        s.kind === Kind.FIELD ? fields.has(s.name.value) : scan(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : info.fragments[s.name.value]?.selectionSet),
+      );
+    selecting.set(node, (found = scan(node.selectionSet)));
+  }
+  return found;
+}
