@@ -52,7 +52,8 @@ const RECORD_KEYS = parse('query ($id: ID!) { applicant(id: $id) { _recordKeys }
 /**
  * Stitches the subgraphs into the public schema. Built from each subgraph's SDL — never introspection —
  * so a department that is down at start cannot block the hub. Departments, service items and applicants
- * merge by key with batched delegation; lists that cross departments are the gateway's own fields.
+ * merge by key with batched delegation (a field handing out a department or service item as a `{ code }`
+ * stub asks the catalogue directly: catalogue-stubs.ts); lists that cross departments are the gateway's own fields.
  * Protocol fields (`_…`) are removed from what clients see.
  *
  * @example
