@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { prepareData, startHousing, startTarget, type TargetName } from './lib/harness.js';
+import { graphql, prepareData, startHousing, startTarget, type TargetName } from './lib/harness.js';
 import { summarize } from './lib/cpuprofile.js';
 import { askChild, BENCH_DIR, stopAll, type Child } from './lib/proc.js';
 import { workloads } from './lib/workloads.js';
@@ -45,6 +45,9 @@ async function main() {
   const housing = await startHousing(dir, logDir);
   const target = await startTarget(values.target as TargetName, dir, housing.ready.url, logDir);
   say(`${target.name} ready at ${target.url} ${JSON.stringify(target.info)}`);
+  // A workload that answers with errors measures the error path: stop, as `npm run bench` does.
+  const probe = await graphql(target.url, workload.bodies[0]!, target.headers);
+  if (probe.status !== 200 || probe.json?.errors) throw new Error(`${workload.name} on ${target.name}: HTTP ${probe.status} ${JSON.stringify(probe.json?.errors ?? probe.json).slice(0, 500)}`);
   let next = 0;
   const load = (duration: number, bodies = workload.bodies) =>
     autocannon({
@@ -52,7 +55,8 @@ async function main() {
       connections: Number(values.connections),
       duration,
       timeout: 60,
-      requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }) }],
+      // The target's own headers too: the governed hub is asked as the demo steward, as in `npm run bench`.
+      requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }) }],
     });
   if (values.after) {
     say(`loading with ${values.after} for ${values['after-duration']} s first`);
