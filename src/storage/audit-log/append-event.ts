@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AuditLogDatabase } from './audit-tables.js';
-import { chainClock, lockChain, readChainHead } from './chain-head.js';
+import { lockChain, readChainHead } from './chain-head.js';
 import { checkpointAuditChain, signHead, type AuditCheckpoint } from './checkpoint.js';
 import { buildEventDocument, canonicalEventText, linkHash, searchIndexOf, type AuditEventInput } from './event-document.js';
 import { hashText, isAuditHashAlgorithm, type AuditHashAlgorithm } from './hash-algorithms.js';
@@ -50,19 +50,17 @@ export async function appendAuditEvent(db: Kysely<any>, event: AuditEventInput, 
     await lockChain(trx, options.writerRole);
     const head = await readChainHead(trx);
     const seq = head.seq + 1;
-    const at = await chainClock(trx);
-    const document = buildEventDocument(event, seq, at);
+    const document = buildEventDocument(event, seq, head.now);
     const canonical = canonicalEventText(document);
     const contentHash = hashText(algorithm, canonical);
     const hash = linkHash(algorithm, seq, head.hash, contentHash);
     const index = searchIndexOf(document);
-    await trx
-      .insertInto('audit_events')
-      .values({ seq, occurred_at: at, ...index.columns, hash_alg: algorithm, prev_hash: head.hash, content_hash: contentHash, hash, canonical })
-      .execute();
-    for (let i = 0; i < index.records.length; i += 1000) {
-      await trx.insertInto('audit_event_records').values(index.records.slice(i, i + 1000).map((r) => ({ ...r, event_seq: seq }))).execute();
-    }
+    const row = { seq, occurred_at: head.now, ...index.columns, hash_alg: algorithm, prev_hash: head.hash, content_hash: contentHash, hash, canonical };
+    const records = (i: number) => index.records.slice(i, i + 1000).map((r) => ({ ...r, event_seq: seq }));
+    // The event and its first thousand records in one statement; any more records after it.
+    if (index.records.length === 0) await trx.insertInto('audit_events').values(row).execute();
+    else await trx.with('event', (db) => db.insertInto('audit_events').values(row).returning('seq')).insertInto('audit_event_records').values(records(0)).execute();
+    for (let i = 1000; i < index.records.length; i += 1000) await trx.insertInto('audit_event_records').values(records(i)).execute();
     const periodic = options.periodicCheckpoint;
     if (periodic && periodic.every > 0 && seq % periodic.every === 0) {
       await sql`savepoint audit_checkpoint`.execute(trx);

@@ -35,16 +35,32 @@ export class AuditChainError extends Error {
 }
 
 /**
- * The current end of the chain: the last event, or the pruning anchor when every event was pruned.
- * Refuses when a checkpoint lies beyond the last event: the tail was deleted, and appending would
- * fork the chain away from what that checkpoint signed.
+ * The current end of the chain — the last event, or the pruning anchor when every event was pruned —
+ * and the database clock, read together in one statement (after the lock, so event times never go
+ * backwards along the chain; one statement, since an embedded database pays per statement). Refuses
+ * when a checkpoint lies beyond the last event: the tail was deleted, and appending would fork the
+ * chain away from what that checkpoint signed.
  */
-export async function readChainHead(trx: Kysely<AuditLogDatabase>): Promise<{ seq: number; hash: string; alg: string }> {
-  const last = await trx.selectFrom('audit_events').select(['seq', 'hash', 'hash_alg']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const checkpoint = await trx.selectFrom('audit_checkpoints').select(['seq', 'head_hash', 'hash_alg', 'kind']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  if (checkpoint && checkpoint.seq > (last?.seq ?? 0)) {
-    if (checkpoint.kind === 'anchor' && !last) return { seq: checkpoint.seq, hash: checkpoint.head_hash, alg: checkpoint.hash_alg };
-    throw new AuditChainError(`audit chain truncated: checkpoint at seq ${checkpoint.seq} but events end at seq ${last?.seq ?? 0}`);
+export async function readChainHead(trx: Kysely<AuditLogDatabase>): Promise<{ seq: number; hash: string; alg: string; now: Date }> {
+  const { rows } = await sql<{
+    seq: number | null;
+    hash: string | null;
+    hash_alg: string | null;
+    checkpoint_seq: number | null;
+    head_hash: string | null;
+    checkpoint_alg: string | null;
+    kind: string | null;
+    now: Date;
+  }>`select e.seq, e.hash, e.hash_alg, c.seq as checkpoint_seq, c.head_hash, c.hash_alg as checkpoint_alg, c.kind, clock_timestamp() as now
+     from (select 1) as one
+     left join lateral (select seq, hash, hash_alg from audit_events order by seq desc limit 1) as e on true
+     left join lateral (select seq, head_hash, hash_alg, kind from audit_checkpoints order by seq desc limit 1) as c on true`.execute(trx);
+  const row = rows[0]!;
+  const now = new Date(row.now);
+  const last = row.seq === null ? undefined : { seq: Number(row.seq), hash: row.hash!, alg: row.hash_alg! };
+  if (row.checkpoint_seq !== null && Number(row.checkpoint_seq) > (last?.seq ?? 0)) {
+    if (row.kind === 'anchor' && !last) return { seq: Number(row.checkpoint_seq), hash: row.head_hash!, alg: row.checkpoint_alg!, now };
+    throw new AuditChainError(`audit chain truncated: checkpoint at seq ${row.checkpoint_seq} but events end at seq ${last?.seq ?? 0}`);
   }
-  return last ? { seq: last.seq, hash: last.hash, alg: last.hash_alg } : { seq: 0, hash: GENESIS_HASH, alg: 'sha256' };
+  return last ? { ...last, now } : { seq: 0, hash: GENESIS_HASH, alg: 'sha256', now };
 }
