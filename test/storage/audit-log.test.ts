@@ -3,12 +3,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appendAuditEvent,
+  appendAuditEvents,
   checkpointAuditChain,
   createAuditLog,
   createAuditSigner,
   ensureAuditWriterRole,
   exportAuditRange,
   generateAuditKeyPair,
+  MAX_EVENTS_PER_APPEND,
   pruneAuditEvents,
   searchAuditEvents,
   verifyAuditChain,
@@ -106,6 +108,9 @@ for (const backend of backends) {
       expect(result).toMatchObject({ ok: true, events: 56, lastSeq: 56, lastCheckpointSeq: 56, unsignedEvents: 0 });
       const checkpoints = await db.selectFrom('audit_checkpoints').select(['seq', 'kind']).orderBy('seq').execute();
       expect(checkpoints.filter((c) => c.kind === 'periodic').map((c) => c.seq)).toEqual([10, 20, 30, 40, 50]);
+      // Appended in one tick, they went out together: one transaction, one reading of the clock.
+      const times = await db.selectFrom('audit_events').select('occurred_at').where('seq', '>=', 7).execute();
+      expect(new Set(times.map((t) => new Date(t.occurred_at).getTime())).size).toBe(1);
     });
 
     it('names an edited row: changed canonical text', async () => {
@@ -201,7 +206,7 @@ for (const backend of backends) {
 
     it('exports a range a third party verifies offline with the public key alone', async () => {
       const all = await searchAuditEvents(db, { limit: 1000 });
-      // Concurrent appends can share a millisecond: bound the range by times, not positions.
+      // Concurrent appends share a transaction and its time: bound the range by times, not positions.
       const from = new Date(all[10]!.event.at);
       const to = new Date(all.find((e) => e.event.at > all[14]!.event.at)!.event.at);
       const exported = await exportAuditRange(db, { from, to });
@@ -213,7 +218,9 @@ for (const backend of backends) {
       // Only the range and one event either side are disclosed; the rest up to the checkpoint are links.
       const texts = exported.events.filter((e) => e.canonical !== undefined).map((e) => e.seq);
       expect(texts).toEqual(Array.from({ length: inRange + 2 }, (_, i) => texts[0]! + i));
-      expect(exported.events.at(-1)!.seq).toBe(Math.min(...[10, 20, 30, 40, 50, 56].filter((c) => c >= texts.at(-1)!)));
+      // …up to the first checkpoint at or after the range.
+      const signed = (await db.selectFrom('audit_checkpoints').select('seq').execute()).map((c) => Number(c.seq));
+      expect(exported.events.at(-1)!.seq).toBe(Math.min(...signed.filter((c) => c >= texts.at(-1)!)));
 
       const altered = JSON.parse(text) as AuditExport;
       const victimSeq = (result as { firstSeq: number }).firstSeq + 1;
@@ -329,7 +336,7 @@ for (const backend of backends) {
 }
 
 for (const backend of backends) {
-  describe(`audit log, an event releasing thousands of records, on ${backend.name}`, () => {
+  describe(`audit log, batched appends and large events, on ${backend.name}`, () => {
     it('indexes every record, past the first statement’s thousand, and keeps the chain verifiable', async () => {
       const database = await backend.open<any>();
       try {
@@ -344,6 +351,24 @@ for (const backend of backends) {
           expect((await searchAuditEvents(database.db, { recordId: id })).map((e) => e.seq), id).toEqual([appended.seq]);
         }
         expect(await verifyAuditChain(database.db, { publicKey })).toMatchObject({ ok: true, events: 2, lastSeq: 2 });
+      } finally {
+        await database.close();
+      }
+    });
+
+    it('fails a malformed event alone when it is appended together with others, and batches past the per-transaction limit', async () => {
+      const database = await backend.open<any>();
+      try {
+        await migrateToLatest(database.db);
+        const audit = createAuditLog(database.db);
+        const results = await Promise.allSettled([audit.append(event(1)), audit.append({ ...event(2), purpose: '' }), audit.append(event(3))]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.seq] : []))).toEqual([1, 2]);
+        const many = await Promise.all(Array.from({ length: MAX_EVENTS_PER_APPEND + 20 }, (_, i) => audit.append(event(10 + i))));
+        expect(many.map((a) => a.seq)).toEqual(Array.from({ length: MAX_EVENTS_PER_APPEND + 20 }, (_, i) => 3 + i));
+        expect(await verifyAuditChain(database.db, { publicKey })).toMatchObject({ ok: true, events: MAX_EVENTS_PER_APPEND + 22 });
+        await expect(appendAuditEvents(database.db, [event(1), { ...event(2), outcome: 'maybe' as never }])).rejects.toThrow(/outcome/);
+        expect((await verifyAuditChain(database.db, { publicKey })).lastSeq).toBe(MAX_EVENTS_PER_APPEND + 22);
       } finally {
         await database.close();
       }

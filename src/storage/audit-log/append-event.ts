@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { AuditLogDatabase } from './audit-tables.js';
 import { lockChain, readChainHead } from './chain-head.js';
 import { checkpointAuditChain, signHead, type AuditCheckpoint } from './checkpoint.js';
@@ -12,7 +12,7 @@ export interface AppendOptions {
   /** Run the append under this role (INSERT/SELECT only; see `ensureAuditWriterRole`). PostgreSQL only. */
   writerRole?: string;
   /**
-   * Sign a periodic checkpoint in the same transaction when the new sequence number is a multiple of
+   * Sign a periodic checkpoint in the same transaction when a new sequence number is a multiple of
    * `every`, so checkpoints land at exactly N, 2N, … however many processes append. A failed checkpoint
    * is rolled back to a savepoint and reported to `onError`: the event itself is still committed.
    */
@@ -41,42 +41,79 @@ export interface AppendedAuditEvent {
  * }, { hash: 'sm3', writerRole: 'huitong_audit_writer' });
  */
 export async function appendAuditEvent(db: Kysely<any>, event: AuditEventInput, options: AppendOptions = {}): Promise<AppendedAuditEvent> {
+  return (await appendAuditEvents(db, [event], options))[0]!;
+}
+
+/** Most events one transaction appends: the statement's parameters stay in the thousands. */
+export const MAX_EVENTS_PER_APPEND = 100;
+
+/**
+ * Appends several events, in order, in one transaction: one lock, one read of the head, one statement
+ * for the events (with their first thousand records), then any periodic checkpoints they cross. All are
+ * committed or none is. Any malformed event fails the whole call before the lock is taken.
+ *
+ * @example
+ * const [first, second] = await appendAuditEvents(db, [eventA, eventB]);
+ */
+export async function appendAuditEvents(db: Kysely<any>, events: readonly AuditEventInput[], options: AppendOptions = {}): Promise<AppendedAuditEvent[]> {
   const algorithm = options.hash ?? 'sha256';
   if (!isAuditHashAlgorithm(algorithm)) throw new TypeError(`unknown audit hash algorithm ${String(algorithm)}`);
+  if (events.length === 0) return [];
+  if (events.length > MAX_EVENTS_PER_APPEND) throw new RangeError(`at most ${MAX_EVENTS_PER_APPEND} events per append`);
   // Validate before taking the lock: a malformed event must not hold up everyone else's appends.
-  buildEventDocument(event, 0, new Date(0));
-  let checkpointError: unknown;
+  for (const event of events) checkAuditEvent(event);
+  return appendChecked(db, events, algorithm, options);
+}
+
+/** `appendAuditEvents` for events already checked. */
+async function appendChecked(db: Kysely<any>, events: readonly AuditEventInput[], algorithm: AuditHashAlgorithm, options: AppendOptions): Promise<AppendedAuditEvent[]> {
+  const checkpointErrors: unknown[] = [];
   const appended = await (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
     await lockChain(trx, options.writerRole);
     const head = await readChainHead(trx);
-    const seq = head.seq + 1;
-    const document = buildEventDocument(event, seq, head.now);
-    const canonical = canonicalEventText(document);
-    const contentHash = hashText(algorithm, canonical);
-    const hash = linkHash(algorithm, seq, head.hash, contentHash);
-    const index = searchIndexOf(document);
-    const row = { seq, occurred_at: head.now, ...index.columns, hash_alg: algorithm, prev_hash: head.hash, content_hash: contentHash, hash, canonical };
-    const records = (i: number) => index.records.slice(i, i + 1000).map((r) => ({ ...r, event_seq: seq }));
-    // The event and its first thousand records in one statement; any more records after it.
-    if (index.records.length === 0) await trx.insertInto('audit_events').values(row).execute();
-    else await trx.with('event', (db) => db.insertInto('audit_events').values(row).returning('seq')).insertInto('audit_event_records').values(records(0)).execute();
-    for (let i = 1000; i < index.records.length; i += 1000) await trx.insertInto('audit_event_records').values(records(i)).execute();
+    let seq = head.seq;
+    let prev = head.hash;
+    const rows: Array<Insertable<AuditLogDatabase['audit_events']>> = [];
+    const records: Array<AuditLogDatabase['audit_event_records']> = [];
+    const out: AppendedAuditEvent[] = [];
+    for (const event of events) {
+      seq += 1;
+      const document = buildEventDocument(event, seq, head.now);
+      const canonical = canonicalEventText(document);
+      const contentHash = hashText(algorithm, canonical);
+      const hash = linkHash(algorithm, seq, prev, contentHash);
+      const index = searchIndexOf(document);
+      rows.push({ seq, occurred_at: head.now, ...index.columns, hash_alg: algorithm, prev_hash: prev, content_hash: contentHash, hash, canonical });
+      for (const r of index.records) records.push({ ...r, event_seq: seq });
+      out.push({ seq, hash, at: document.at });
+      prev = hash;
+    }
+    // The events and their first thousand records in one statement; any more records after it.
+    if (records.length === 0) await trx.insertInto('audit_events').values(rows).execute();
+    else await trx.with('event', (db) => db.insertInto('audit_events').values(rows).returning('seq')).insertInto('audit_event_records').values(records.slice(0, 1000)).execute();
+    for (let i = 1000; i < records.length; i += 1000) await trx.insertInto('audit_event_records').values(records.slice(i, i + 1000)).execute();
     const periodic = options.periodicCheckpoint;
-    if (periodic && periodic.every > 0 && seq % periodic.every === 0) {
-      await sql`savepoint audit_checkpoint`.execute(trx);
-      try {
-        await signHead(trx, { seq, hash, alg: algorithm }, 'periodic', periodic.signer, periodic.previousPublicKeys ?? []);
-        await sql`release savepoint audit_checkpoint`.execute(trx);
-      } catch (error) {
-        await sql`rollback to savepoint audit_checkpoint`.execute(trx);
-        checkpointError = error;
+    if (periodic && periodic.every > 0) {
+      for (const event of out) {
+        if (event.seq % periodic.every !== 0) continue;
+        await sql`savepoint audit_checkpoint`.execute(trx);
+        try {
+          await signHead(trx, { seq: event.seq, hash: event.hash, alg: algorithm }, 'periodic', periodic.signer, periodic.previousPublicKeys ?? []);
+          await sql`release savepoint audit_checkpoint`.execute(trx);
+        } catch (error) {
+          await sql`rollback to savepoint audit_checkpoint`.execute(trx);
+          checkpointErrors.push(error);
+        }
       }
     }
-    return { seq, hash, at: document.at };
+    return out;
   });
-  if (checkpointError !== undefined) options.periodicCheckpoint!.onError(checkpointError);
+  for (const error of checkpointErrors) options.periodicCheckpoint!.onError(error);
   return appended;
 }
+
+/** Throws what is wrong with an event, as an append would, without writing anything. */
+const checkAuditEvent = (event: AuditEventInput) => void buildEventDocument(event, 0, new Date(0));
 
 export interface AuditLogOptions extends Omit<AppendOptions, 'periodicCheckpoint'> {
   /** Signs checkpoints; without it the log is chain-protected only. */
@@ -112,6 +149,8 @@ export interface AuditLog {
  */
 export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): AuditLog {
   const every = options.checkpointEvery ?? 1000;
+  const algorithm = options.hash ?? 'sha256';
+  if (!isAuditHashAlgorithm(algorithm)) throw new TypeError(`unknown audit hash algorithm ${String(algorithm)}`);
   const report = options.onCheckpointError ?? ((error: unknown) => process.emitWarning(`audit checkpoint failed: ${(error as Error).message ?? error}`, 'AuditCheckpointWarning'));
   const checkpoint = async () => {
     if (!options.signer) throw new Error('audit log: no signing key configured, cannot checkpoint');
@@ -128,8 +167,35 @@ export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): 
       ? { periodicCheckpoint: { signer: options.signer, every, onError: report, ...(options.previousPublicKeys ? { previousPublicKeys: options.previousPublicKeys } : {}) } }
       : {}),
   };
+  // Group commit: events appended while a transaction is under way wait for it to end, then go
+  // together in the next one, so concurrent requests share the chain lock and the head read instead
+  // of queueing for them one by one. Each caller still learns of its own event's commit or failure.
+  const queue: Array<{ event: AuditEventInput; resolve(appended: AppendedAuditEvent): void; reject(error: unknown): void }> = [];
+  let writing = false;
+  const write = async () => {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_EVENTS_PER_APPEND);
+      try {
+        const appended = await appendChecked(db, batch.map((b) => b.event), algorithm, appendOptions);
+        batch.forEach((b, i) => b.resolve(appended[i]!));
+      } catch (error) {
+        for (const b of batch) b.reject(error);
+      }
+    }
+    writing = false;
+  };
   return {
-    append: (event) => appendAuditEvent(db, event, appendOptions),
+    append: (event) =>
+      new Promise<AppendedAuditEvent>((resolve, reject) => {
+        // A malformed event fails alone, before it can join a batch.
+        checkAuditEvent(event);
+        queue.push({ event, resolve, reject });
+        // Start on the next microtask, so the appends of one tick go out together.
+        if (!writing) {
+          writing = true;
+          queueMicrotask(() => void write());
+        }
+      }),
     checkpoint: () => checkpoint(),
   };
 }
