@@ -17,9 +17,8 @@ type ResolverMap = Record<string, Record<string, GraphQLFieldResolver<unknown, o
  * directly: one batched lookup per selection, as stitching's type merge batches it, but without its
  * per-object merge (a plan lookup, a merge job and a merge into the stub for each of a page's objects:
  * about a tenth of the hub's CPU on an applicant 360° request, measured with `bench/interleave.ts`). Anything else
- * takes stitching's own path: a selection the stub answers, a field asked twice under one response key,
- * a stub that is not there (its error or null), and a code the catalogue does not know, so those keep
- * their stitched behaviour exactly.
+ * takes stitching's own path: a selection the stub answers, a stub that is not there (its error or
+ * null), and a code the catalogue does not know, so those keep their stitched behaviour exactly.
  *
  * @example
  * stitchSchemas({ subschemas, resolvers: { ...catalogueStubResolvers([market, identity], catalogue), ... } });
@@ -52,7 +51,7 @@ function stubResolver(catalogue: Subschema, lookup: string, catalogueOnly: Reado
   return (parent, args, context, info) => {
     const stub = (parent as Record<string, unknown> | null)?.[info.path.key as string] as { [KEY]?: unknown } | null | undefined;
     const code = stub?.[KEY];
-    if (typeof code !== 'string' || info.fieldNodes.length !== 1 || !selects(info, catalogueOnly)) return merged(parent, args, context, info);
+    if (typeof code !== 'string' || !selects(info, catalogueOnly)) return merged(parent, args, context, info);
     const found = batchDelegate({ schema: catalogue, fieldName: lookup, key: code, argsFromKeys: (codes) => ({ codes }), returnType: info.returnType, context, info });
     return found?.then((value) => value ?? merged(parent, args, context, info));
   };
@@ -60,16 +59,15 @@ function stubResolver(catalogue: Subschema, lookup: string, catalogueOnly: Reado
 
 const selecting = new WeakMap<FieldNode, boolean>();
 
-/** Whether the field's one node selects any of `fields`, through fragments too (kept per document node). */
+/** Whether any of the field's nodes selects one of `fields`, through fragments too (kept per document node). */
 function selects(info: GraphQLResolveInfo, fields: ReadonlySet<string>): boolean {
-  const node = info.fieldNodes[0]!;
-  let found = selecting.get(node);
-  if (found === undefined) {
-    const scan = (set: SelectionSetNode | undefined): boolean =>
-      !!set?.selections.some((s) =>
-        s.kind === Kind.FIELD ? fields.has(s.name.value) : scan(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : info.fragments[s.name.value]?.selectionSet),
-      );
-    selecting.set(node, (found = scan(node.selectionSet)));
-  }
-  return found;
+  const scan = (set: SelectionSetNode | undefined): boolean =>
+    !!set?.selections.some((s) =>
+      s.kind === Kind.FIELD ? fields.has(s.name.value) : scan(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : info.fragments[s.name.value]?.selectionSet),
+    );
+  return info.fieldNodes.some((node) => {
+    let found = selecting.get(node);
+    if (found === undefined) selecting.set(node, (found = scan(node.selectionSet)));
+    return found;
+  });
 }

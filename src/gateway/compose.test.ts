@@ -175,4 +175,15 @@ describe('batched lookups', () => {
     expect(result.data.p0.applicant).toEqual({ id: encodeGlobalId('Applicant', 'market:a1') });
     expect(result.data.p1.applicant).toEqual({ id: encodeGlobalId('Applicant', 'market:a2'), name: 'name of market:a2' });
   });
+
+  it('tells plans apart when a fragment’s field is asked beside other nodes in one place only', async () => {
+    const query = `{
+      p0: permit(id: "${id('market:1')}") { ...A }
+      p1: permit(id: "${id('market:2')}") { ...A applicant { name } }
+    }
+    fragment A on Permit { applicant { id } }`;
+    const result = await run(query);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.p1.applicant).toEqual({ id: encodeGlobalId('Applicant', 'market:a2'), name: 'name of market:a2' });
+  });
 });

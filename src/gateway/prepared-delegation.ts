@@ -136,7 +136,10 @@ export function delegate(options: DelegateOptions): unknown {
   let request: ExecutionRequest;
   let plan: Plan | null | undefined;
   let byShape: Map<string, Plan | null> | undefined;
-  const key = shape === null ? null : `${fieldName}|${String(options.returnType)}|${shape}`;
+  // A field's nodes are keyed by the first; the others it is merged with (a fragment's field asked
+  // beside the same field elsewhere) change the document too, so they are part of the key.
+  const siblings = options.selectionSet || fieldNodes.length < 2 ? '' : `|${fieldNodes.slice(1).map(nodeId).join(',')}`;
+  const key = shape === null ? null : `${fieldName}|${String(options.returnType)}|${shape}${siblings}`;
   if (selectionKey && key !== null) {
     const byField = nested(bySelection, selectionKey, () => new WeakMap());
     const byOperation = nested(byField, fieldNodes[0] ?? selectionKey, () => new WeakMap());
@@ -181,6 +184,15 @@ export function delegate(options: DelegateOptions): unknown {
     return handle({ errors: [asGraphQLError(error)] });
   }
 }
+
+const nodeIds = new WeakMap<FieldNode, number>();
+let lastNodeId = 0;
+/** A number that stands for one field node of a parsed document, for keys. */
+const nodeId = (node: FieldNode) => {
+  let id = nodeIds.get(node);
+  if (id === undefined) nodeIds.set(node, (id = ++lastNodeId));
+  return id;
+};
 
 const isThenable = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> => typeof (value as { then?: unknown } | null)?.then === 'function';
 const asGraphQLError = (error: unknown) => (error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error }));
