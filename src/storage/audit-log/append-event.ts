@@ -56,8 +56,7 @@ export const MAX_EVENTS_PER_APPEND = 100;
  * const [first, second] = await appendAuditEvents(db, [eventA, eventB]);
  */
 export async function appendAuditEvents(db: Kysely<any>, events: readonly AuditEventInput[], options: AppendOptions = {}): Promise<AppendedAuditEvent[]> {
-  const algorithm = options.hash ?? 'sha256';
-  if (!isAuditHashAlgorithm(algorithm)) throw new TypeError(`unknown audit hash algorithm ${String(algorithm)}`);
+  const algorithm = hashAlgorithmOf(options);
   if (events.length === 0) return [];
   if (events.length > MAX_EVENTS_PER_APPEND) throw new RangeError(`at most ${MAX_EVENTS_PER_APPEND} events per append`);
   // Validate before taking the lock: a malformed event must not hold up everyone else's appends.
@@ -112,6 +111,13 @@ async function appendChecked(db: Kysely<any>, events: readonly AuditEventInput[]
   return appended;
 }
 
+/** The algorithm the options name (sha256 by default); throws on one the log does not know. */
+function hashAlgorithmOf(options: { hash?: AuditHashAlgorithm }): AuditHashAlgorithm {
+  const algorithm = options.hash ?? 'sha256';
+  if (!isAuditHashAlgorithm(algorithm)) throw new TypeError(`unknown audit hash algorithm ${String(algorithm)}`);
+  return algorithm;
+}
+
 /** Throws what is wrong with an event, as an append would, without writing anything. */
 const checkAuditEvent = (event: AuditEventInput) => void buildEventDocument(event, 0, new Date(0));
 
@@ -149,8 +155,7 @@ export interface AuditLog {
  */
 export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): AuditLog {
   const every = options.checkpointEvery ?? 1000;
-  const algorithm = options.hash ?? 'sha256';
-  if (!isAuditHashAlgorithm(algorithm)) throw new TypeError(`unknown audit hash algorithm ${String(algorithm)}`);
+  const algorithm = hashAlgorithmOf(options);
   const report = options.onCheckpointError ?? ((error: unknown) => process.emitWarning(`audit checkpoint failed: ${(error as Error).message ?? error}`, 'AuditCheckpointWarning'));
   const checkpoint = async () => {
     if (!options.signer) throw new Error('audit log: no signing key configured, cannot checkpoint');
