@@ -61,13 +61,15 @@ const selecting = new WeakMap<FieldNode, boolean>();
 
 /** Whether any of the field's nodes selects one of `fields`, through fragments too (kept per document node). */
 function selects(info: GraphQLResolveInfo, fields: ReadonlySet<string>): boolean {
-  const scan = (set: SelectionSetNode | undefined): boolean =>
-    !!set?.selections.some((s) =>
-      s.kind === Kind.FIELD ? fields.has(s.name.value) : scan(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : info.fragments[s.name.value]?.selectionSet),
-    );
-  return info.fieldNodes.some((node) => {
+  for (const node of info.fieldNodes) {
     let found = selecting.get(node);
-    if (found === undefined) selecting.set(node, (found = scan(node.selectionSet)));
-    return found;
-  });
+    if (found === undefined) selecting.set(node, (found = scan(node.selectionSet, fields, info.fragments)));
+    if (found) return true;
+  }
+  return false;
 }
+
+const scan = (set: SelectionSetNode | undefined, fields: ReadonlySet<string>, fragments: GraphQLResolveInfo['fragments']): boolean =>
+  !!set?.selections.some((s) =>
+    s.kind === Kind.FIELD ? fields.has(s.name.value) : scan(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments[s.name.value]?.selectionSet, fields, fragments),
+  );
