@@ -66,6 +66,8 @@ export interface Mapper<RawPermit, RawApplicant> {
   applicant(raw: RawApplicant): Mapped<ApplicantRecord>;
   /** The system's raw codes for each unified status it knows; everything else maps to UNKNOWN. */
   readonly statusCodes: Readonly<Partial<Record<PermitStatus, readonly string[]>>>;
+  /** The system's own item codes for catalogue service item codes, when they differ; filters are sent in these. */
+  localServiceItemCodes?(catalogueCodes: readonly string[]): string[];
 }
 
 /**

@@ -150,7 +150,7 @@ export class RuntimeAdapter {
   #toLegacyQuery(q: UnifiedPermitQuery): PermitQuery {
     const legacy: PermitQuery = { limit: q.first + 1 };
     if (q.applicantLocalIds) legacy.applicantLocalIds = q.applicantLocalIds;
-    if (q.serviceItemCodes) legacy.serviceItemCodes = q.serviceItemCodes;
+    if (q.serviceItemCodes) legacy.serviceItemCodes = this.adapter.mapper.localServiceItemCodes?.(q.serviceItemCodes) ?? q.serviceItemCodes;
     if (q.appliedFrom) legacy.appliedFrom = q.appliedFrom;
     if (q.appliedTo) legacy.appliedTo = q.appliedTo;
     if (q.after) legacy.after = q.after;

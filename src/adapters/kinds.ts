@@ -1,0 +1,7 @@
+import type { KindRegistry } from './spec/parse-spec.js';
+
+/**
+ * The adapter kinds the hub ships, by the `kind` a department spec names. A department on a supported
+ * kind of system is a spec (data), not code; a new kind is a folder beside this file and one line here.
+ */
+export const adapterKinds: KindRegistry = {};
