@@ -6,6 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { GraphQLError, printSchema, type GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../adapters/core/logger.js';
@@ -19,7 +20,12 @@ import { createRateLimiter, type RateLimitSettings } from './rate-limit.js';
 import { trustDocument, type DocumentParams, type TrustedDocuments } from './trusted-documents.js';
 
 export interface HttpServerOptions extends AbuseOptions {
-  schema: GraphQLSchema;
+  /** The schema to serve, fixed; or `gateway` and `sdl` instead. */
+  schema?: GraphQLSchema;
+  /** The schema through Apollo's gateway interface, so a new composition can be swapped in live… */
+  gateway?: GatewayInterface;
+  /** …and the SDL of the schema it serves now, for GET /schema.graphql. */
+  sdl?: () => string;
   logger: Logger;
   host: string;
   port: number;
@@ -126,8 +132,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   const server = http.createServer(app);
   const limits = abuseLimits({ production: options.production ?? false });
+  if (!options.schema === !options.gateway) throw new TypeError('startHttpServer needs a schema or a gateway, not both');
+  const fixedSdl = options.schema ? printSchema(options.schema) : '';
+  const sdl = options.sdl ?? (() => fixedSdl);
   const apollo = new ApolloServer<HubContext>({
-    schema: options.schema,
+    ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema! }),
     // The CLI owns the signals: Apollo's own handler would re-raise SIGTERM once drained and kill the
     // process before the hub's shutdown (closing adapters, signing the audit head) has finished.
     stopOnTerminationSignals: false,
@@ -149,7 +158,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     ],
   });
   await apollo.start();
-  const sdl = printSchema(options.schema);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -165,7 +173,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     res.type(options.metrics.contentType).send(await options.metrics.metrics());
   });
   app.get('/schema.graphql', (_req, res) => {
-    res.type('text/plain; charset=utf-8').send(sdl);
+    res.type('text/plain; charset=utf-8').send(sdl());
   });
 
   const corsMiddleware = cors({

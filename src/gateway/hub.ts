@@ -1,31 +1,26 @@
 import type { Kysely } from 'kysely';
-import { parse } from 'graphql';
 import type { RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
 import type { Logger } from '../adapters/core/logger.js';
 import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgraph.js';
 import { seedBuiltInCalendars } from '../subgraphs/catalogue/working-day-calendar.js';
-import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
-import { departmentSdl } from '../subgraphs/department/department-sdl.js';
 import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.js';
-import { forgetSyncState, syncIdentity, type ApplicantSource, type SyncReport } from '../subgraphs/identity/sync.js';
-import type { ApplicantRecord } from '../schema/model.js';
+import { forgetSyncState, syncIdentity, type SyncReport } from '../subgraphs/identity/sync.js';
 import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
 import { createAuditLog, ensureAuditWriterRole, type AuditHashAlgorithm, type AuditLog, type AuditSigner } from '../storage/audit-log/index.js';
-import { createGovernanceSubgraph, createPurposeCatalogue, liveGrants, seedDemoPurposes } from '../subgraphs/governance/index.js';
-import { governancePlugin, governResolvers, guardIdentifierLookups, readFieldPolicies } from './governance/index.js';
-import { gatewaySdl } from './gateway-sdl.js';
+import { createPurposeCatalogue, liveGrants, seedDemoPurposes } from '../subgraphs/governance/index.js';
+import { governancePlugin } from './governance/index.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { liveDemoKeys, seedDemoCredentials } from './auth/demo-credentials.js';
 import type { JwtSettings } from './auth/jwt.js';
-import { departmentHealth } from './department-health.js';
 import { createMetrics, departmentObserver } from './metrics.js';
-import { openDepartmentAdapter } from './open-adapter.js';
+import { departmentOpener } from './departments/department-opener.js';
+import type { DepartmentSlot } from './departments/department-slot.js';
+import { composeHub, type HubComposition } from './departments/hub-composition.js';
+import { LiveGateway } from './departments/live-gateway.js';
 import { startTracing, tracingPlugin } from './tracing.js';
-import { composeGateway } from './compose.js';
-import type { SubgraphEndpoint } from './endpoints.js';
-import { httpEndpoint, inProcessEndpoint } from './endpoints.js';
+import { inProcessEndpoint } from './endpoints.js';
 import { startHttpServer, type AbuseOptions, type RunningHttpServer } from './http-server.js';
-import { loadRegistry, resolveConnection, type DepartmentEntry } from './registry.js';
+import { loadRegistry, type DepartmentEntry } from './registry.js';
 
 export interface HubOptions {
   /** The hub's own database: a PostgreSQL URL, or else an embedded PGlite directory. */
@@ -73,10 +68,6 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-const APPLICANT_PAGE = parse(`query ($after: String, $first: Int!) {
-  _applicantRecords(after: $after, first: $first) { records { localId kind name identifiers { value claimedType } phone address } next }
-}`);
-
 /**
  * Starts the hub: storage migrated, registry loaded, one subgraph per department (in-process from its
  * adapter, or over HTTP when the registry gives a URL), the catalogue and identity subgraphs, the
@@ -94,7 +85,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     options.databaseUrl ? { url: options.databaseUrl } : { dir: options.hubDataDir ?? '.data/hub' },
   );
   const db = database.db;
-  const adapters = new Map<string, RuntimeAdapter>();
+  const slots: DepartmentSlot[] = [];
+  let live: LiveGateway<HubComposition> | undefined;
   const metrics = createMetrics();
   const stopTracing = await startTracing(env);
   const observer = departmentObserver(metrics);
@@ -113,25 +105,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       if (demo.length) throw new Error(`production mode refuses to start while demo keys are live (${demo.join(', ')}); revoke them with \`huitong keys revoke\``);
     }
     const registry = await loadRegistry(db, options.registrySeed ?? []);
-
-    const endpoints: SubgraphEndpoint[] = [];
-    for (const entry of registry) {
-      if (entry.adapterKind === 'catalogue') continue;
-      if (entry.url) {
-        endpoints.push(httpEndpoint({ name: entry.code, role: 'department', sdl: departmentSdl, url: entry.url, timeoutMs: (options.deadlineMs ?? 5000) + 2000 }));
-        continue;
-      }
-      const adapter = await openDepartmentAdapter(entry, env, { deadlineMs: options.deadlineMs ?? 5000, logger, observer, ...(options.circuit ? { circuit: options.circuit } : {}) });
-      adapters.set(entry.code, adapter);
-      endpoints.push(inProcessEndpoint(createDepartmentSubgraph(adapter), 'department'));
-    }
-    endpoints.push(inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue'), inProcessEndpoint(createIdentitySubgraph(db), 'identity'));
-    // Every field's sharing class comes from the @share directives in the SDL that defines it.
-    const policies = readFieldPolicies([...new Set(endpoints.map((e) => e.sdl)), gatewaySdl]);
-    endpoints.push(inProcessEndpoint(createGovernanceSubgraph(db, { governedFields: policies.keys() }), 'service'));
+    const openSlot = departmentOpener({ env, logger, observer, deadlineMs: options.deadlineMs ?? 5000, ...(options.circuit ? { circuit: options.circuit } : {}) });
+    for (const entry of registry) if (entry.adapterKind !== 'catalogue') slots.push(await openSlot(entry));
+    const shared = [inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue'), inProcessEndpoint(createIdentitySubgraph(db), 'identity')];
     const governed = options.governance !== false;
-    const composed = composeGateway(endpoints, governed ? { transformResolvers: governResolvers(policies) } : {}).schema;
-    const schema = governed ? guardIdentifierLookups(composed) : composed;
+    live = new LiveGateway(composeHub(0, slots, { db, shared, governed }));
     const audit = await openAuditLog(db, options, logger);
     const signer = options.audit?.signer;
     if (signer && options.audit?.checkpointIntervalMs !== 0) {
@@ -141,26 +119,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }
     const purposes = createPurposeCatalogue(db);
 
-    const sources: ApplicantSource[] = endpoints
-      .filter((e) => e.role === 'department')
-      .map((e) => ({
-        department: e.name,
-        async *pages() {
-          let after: string | null = null;
-          do {
-            const result = (await e.executor({ document: APPLICANT_PAGE, variables: { after, first: 500 }, context: {} })) as {
-              data?: { _applicantRecords?: { records: ApplicantRecord[]; next: string | null } };
-              errors?: Array<{ message: string }>;
-            };
-            const page = result.data?._applicantRecords;
-            if (!page) throw new Error(result.errors?.[0]?.message ?? 'no applicant records');
-            yield page.records;
-            after = page.next;
-          } while (after);
-        },
-      }));
     const sync = async () => {
-      const report = await syncIdentity(db, sources, { vacuum: !options.databaseUrl });
+      const report = await syncIdentity(db, live!.current.sources, { vacuum: !options.databaseUrl });
       const { records, applicants, resolution, written, timings } = report;
       logger.info({ records, applicants, resolution, written, timings, failed: report.failed.map((f) => f.department) }, 'identity sync done');
       return report;
@@ -174,8 +134,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       timer.unref();
     }
 
+    const served = live;
     http = await startHttpServer({
-      schema,
+      gateway: served,
+      sdl: () => served.current.sdl,
       logger,
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 4000,
@@ -186,22 +148,21 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       ...options.abuse,
       metrics: metrics.registry,
       plugins: [
+        served.plugin,
         metrics.plugin,
         tracingPlugin,
         ...(governed ? [governancePlugin({ audit, grants: (consumerId, at) => liveGrants(db, consumerId, at), purposeExists: (code) => purposes.has(code), logger })] : []),
       ],
-      departmentsHealth: async () => {
-        const departments = endpoints.filter((e) => e.role === 'department');
-        const health = await Promise.all(departments.map((e) => departmentHealth(e)));
-        return Object.fromEntries(departments.map((e, i) => [e.name, health[i]]));
-      },
+      departmentsHealth: () => served.current.health(),
     });
     ready = true;
     const running = http;
     return {
       url: running.url,
       db,
-      adapters,
+      get adapters() {
+        return adaptersOf(served.current);
+      },
       audit,
       sync,
       async stop() {
@@ -211,7 +172,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         await running.stop();
         // The tail written since the last checkpoint gets its signature before the hub goes away.
         if (signer) await audit.checkpoint().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
-        await Promise.all([...adapters.values()].map((a) => a.close().catch(() => {})));
+        await served.current.close();
         forgetSyncState(db);
         await database.close();
         await stopTracing();
@@ -221,11 +182,18 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     clearInterval(timer);
     clearInterval(checkpointTimer);
     await http?.stop().catch(() => {});
-    await Promise.all([...adapters.values()].map((a) => a.close().catch(() => {})));
+    await (live ? live.current.close() : Promise.all(slots.map((s) => s.hold().release())));
     await database.close();
     await stopTracing();
     throw error;
   }
+}
+
+/** The wrapped adapters of a composition's in-process departments, by code. */
+function adaptersOf(composition: HubComposition): Map<string, RuntimeAdapter> {
+  const out = new Map<string, RuntimeAdapter>();
+  for (const [code, slot] of composition.departments) if (slot.adapter) out.set(code, slot.adapter);
+  return out;
 }
 
 /**

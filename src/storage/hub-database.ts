@@ -23,6 +23,22 @@ export interface HubDatabase {
     url: string | null;
     last_synced_at: Date | null;
     created_at: Generated<Date>;
+    /** The active version in `department_specs`; null for a department without a spec (the catalogue). */
+    spec_version: number | null;
+    enabled: Generated<boolean>;
+    updated_at: Generated<Date>;
+  };
+  department_specs: {
+    code: string;
+    version: number;
+    spec: ColumnType<Record<string, unknown>, string, string>;
+    created_at: Generated<Date>;
+    created_by: string;
+    note: string | null;
+  };
+  registry_state: {
+    id: number;
+    generation: ColumnType<string | number, number, number>;
   };
   service_items: {
     code: string;
