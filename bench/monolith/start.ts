@@ -5,8 +5,9 @@ import { Registry } from 'prom-client';
 import type { Logger } from '../../src/adapters/core/logger.js';
 import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js';
 import { startHttpServer } from '../../src/gateway/http-server.js';
-import { openDepartmentAdapter } from '../../src/gateway/open-adapter.js';
-import { loadRegistry } from '../../src/gateway/registry.js';
+import { adapterKinds } from '../../src/adapters/kinds.js';
+import { openRuntimeAdapter } from '../../src/gateway/departments/department-opener.js';
+import { listDepartments } from '../../src/gateway/departments/registry-store.js';
 import { openDatabase, type HubDatabase } from '../../src/storage/index.js';
 import { createMonolithSchema } from './schema.js';
 
@@ -29,9 +30,10 @@ export async function startMonolith(options: { hubDir: string; env: Record<strin
   // As the hub targets after their start-up sync: no dead rows left from building the template.
   await sql`vacuum analyze`.execute(database.db);
   const adapters = new Map<string, RuntimeAdapter>();
-  for (const entry of await loadRegistry(database.db, [])) {
-    if (entry.adapterKind === 'catalogue') continue;
-    adapters.set(entry.code, await openDepartmentAdapter(entry, env, { deadlineMs: Number(env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000), logger }));
+  const deadlineMs = Number(env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000);
+  for (const entry of await listDepartments(database.db)) {
+    if (entry.adapterKind === 'catalogue' || !entry.enabled) continue;
+    adapters.set(entry.code, await openRuntimeAdapter(entry, { kinds: adapterKinds, env, dataDir: env.HUITONG_DATA_DIR ?? '.data', deadlineMs, logger }));
   }
   const http = await startHttpServer({
     schema: createMonolithSchema(database.db, adapters),

@@ -1,9 +1,10 @@
 // One department subgraph as its own HTTP service — the same calls `huitong subgraph CODE` makes
-// (openDepartmentAdapter → createDepartmentSubgraph → serveSubgraph), plus the /bench/calls route.
+// (openRuntimeAdapter → createDepartmentSubgraph → serveSubgraph), plus the /bench/calls route.
 // Connections come from HUITONG_MARKET_DB_URL / HUITONG_HOUSING_API_URL / HUITONG_HEALTH_EXPORT_DIR;
 // PORT fixes the port (the soak restarts the housing subgraph at the same URL).
 import { demoRegistrySeed } from '../../src/demo/demo-district.js';
-import { openDepartmentAdapter } from '../../src/gateway/open-adapter.js';
+import { adapterKinds } from '../../src/adapters/kinds.js';
+import { openRuntimeAdapter } from '../../src/gateway/departments/department-opener.js';
 import { createDepartmentSubgraph } from '../../src/subgraphs/department/department-subgraph.js';
 import { serveSubgraph } from '../../src/subgraphs/serve-subgraph.js';
 import { announce, benchLogger, failed, onStop, serveCalls } from './ipc.js';
@@ -12,7 +13,13 @@ async function main() {
   const code = process.argv[2];
   const entry = demoRegistrySeed.find((e) => e.code === code && e.adapterKind !== 'catalogue');
   if (!entry) throw new Error(`no department ${code}`);
-  const adapter = await openDepartmentAdapter(entry, process.env, { deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000), logger: benchLogger() });
+  const adapter = await openRuntimeAdapter(entry, {
+    kinds: adapterKinds,
+    env: process.env,
+    dataDir: process.env.HUITONG_DATA_DIR ?? '.data',
+    deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
+    logger: benchLogger(),
+  });
   const running = await serveSubgraph(createDepartmentSubgraph(adapter), { host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });
   const callsUrl = await serveCalls(() => new Map([[adapter.department, adapter]]));
   onStop(async () => {

@@ -6,10 +6,11 @@ import { startHub, type Hub } from '../gateway/hub.js';
 import { DataDirLockedError, migrateToLatest, openDatabase, type HubDatabase } from '../storage/index.js';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../demo/demo-district.js';
 import { DEMO_CREDENTIALS } from '../gateway/auth/demo-credentials.js';
-import { openDepartmentAdapter } from '../gateway/open-adapter.js';
+import { adapterKinds } from '../adapters/kinds.js';
+import { openRuntimeAdapter } from '../gateway/departments/department-opener.js';
 import { createMetrics, departmentObserver } from '../gateway/metrics.js';
 import { startTracing } from '../gateway/tracing.js';
-import { loadRegistry, type DepartmentEntry } from '../gateway/registry.js';
+import { listDepartments, type RegistrySeed } from '../gateway/departments/registry-store.js';
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
 import { serveSubgraph } from '../subgraphs/serve-subgraph.js';
 import { importYearCalendar, type YearCalendar } from '../subgraphs/catalogue/working-day-calendar.js';
@@ -193,6 +194,7 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
       port: overrides.port ?? config.port,
       corsOrigins: config.corsOrigins,
       registrySeed: config.demo ? demoRegistrySeed : [],
+      dataDir: config.dataDir,
       env: demo?.env ?? process.env,
       deadlineMs: config.deadlineMs,
       circuit: config.circuit,
@@ -222,7 +224,7 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
 async function serveDepartment(config: HubConfig, code: string | undefined): Promise<number> {
   const logger = pino({ level: config.logLevel, base: { department: code } }, pino.destination(2));
   let demo: DemoSystems | null = null;
-  let entries: readonly DepartmentEntry[];
+  let entries: RegistrySeed;
   if (config.demo) {
     await ensureDemoData(config.dataDir, { scale: config.demoScale, onProgress: progress });
     demo = await startDemoSystems(config.dataDir);
@@ -230,7 +232,7 @@ async function serveDepartment(config: HubConfig, code: string | undefined): Pro
   } else {
     const database = await openHubDatabase(config);
     try {
-      entries = await loadRegistry(database.db, []);
+      entries = (await listDepartments(database.db)).filter((e) => e.enabled);
     } finally {
       await database.close();
     }
@@ -241,7 +243,8 @@ async function serveDepartment(config: HubConfig, code: string | undefined): Pro
   // spans join the gateway's trace (traceparent).
   const stopTracing = await startTracing({ ...process.env, OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? `huitong-${entry.code}` });
   const metrics = createMetrics();
-  const adapter = await openDepartmentAdapter(entry, demo?.env ?? process.env, { deadlineMs: config.deadlineMs, circuit: config.circuit, logger, observer: departmentObserver(metrics) });
+  const env = demo?.env ?? process.env;
+  const adapter = await openRuntimeAdapter(entry, { kinds: adapterKinds, env, secretsDir: env.HUITONG_SECRETS_DIR, dataDir: config.dataDir, deadlineMs: config.deadlineMs, circuit: config.circuit, logger, observer: departmentObserver(metrics) });
   const running = await serveSubgraph(createDepartmentSubgraph(adapter), { host: config.host, port: config.port, metrics: metrics.registry });
   process.stdout.write(`${running.url}\n`);
   await waitForSignal();

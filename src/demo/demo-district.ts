@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DepartmentEntry } from '../gateway/registry.js';
+import type { RegistrySeed } from '../gateway/departments/registry-store.js';
 import { importCatalogue, type CatalogueData } from '../subgraphs/catalogue/catalogue-import.js';
 import { openDatabase, type HubDatabase } from '../storage/index.js';
 import type { Kysely } from 'kysely';
@@ -56,11 +56,11 @@ export async function ensureDemoData(
 }
 
 /** The registry rows of the demo district; connections refer to environment variables, not values. */
-export const demoRegistrySeed: readonly DepartmentEntry[] = [
-  { code: 'market', name: '区市场监督管理局', adapterKind: 'market-sql', connection: { url: { env: 'HUITONG_MARKET_DB_URL' } }, url: null },
-  { code: 'housing', name: '区住房和城乡建设局', adapterKind: 'housing-rest', connection: { url: { env: 'HUITONG_HOUSING_API_URL' } }, url: null },
-  { code: 'health', name: '区卫生健康局', adapterKind: 'health-csv', connection: { dir: { env: 'HUITONG_HEALTH_EXPORT_DIR' } }, url: null },
-  { code: 'bureau', name: '区政务服务数据管理局', adapterKind: 'catalogue', connection: {}, url: null },
+export const demoRegistrySeed: RegistrySeed = [
+  { code: 'market', name: '区市场监督管理局', adapterKind: 'market-sql', connection: { url: { env: 'HUITONG_MARKET_DB_URL' } }, spec: null, url: null },
+  { code: 'housing', name: '区住房和城乡建设局', adapterKind: 'housing-rest', connection: { url: { env: 'HUITONG_HOUSING_API_URL' } }, spec: null, url: null },
+  { code: 'health', name: '区卫生健康局', adapterKind: 'health-csv', connection: { dir: { env: 'HUITONG_HEALTH_EXPORT_DIR' } }, spec: null, url: null },
+  { code: 'bureau', name: '区政务服务数据管理局', adapterKind: 'catalogue', connection: {}, spec: null, url: null },
 ];
 
 export interface DemoSystems {

@@ -1,6 +1,9 @@
+import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
 import type { Logger } from '../adapters/core/logger.js';
+import { adapterKinds } from '../adapters/kinds.js';
+import type { KindRegistry } from '../adapters/spec/parse-spec.js';
 import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgraph.js';
 import { seedBuiltInCalendars } from '../subgraphs/catalogue/working-day-calendar.js';
 import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.js';
@@ -20,17 +23,21 @@ import { LiveGateway } from './departments/live-gateway.js';
 import { startTracing, tracingPlugin } from './tracing.js';
 import { inProcessEndpoint } from './endpoints.js';
 import { startHttpServer, type AbuseOptions, type RunningHttpServer } from './http-server.js';
-import { loadRegistry, type DepartmentEntry } from './registry.js';
+import { loadRegistry, type RegistrySeed } from './departments/registry-store.js';
 
 export interface HubOptions {
   /** The hub's own database: a PostgreSQL URL, or else an embedded PGlite directory. */
   databaseUrl?: string | undefined;
   hubDataDir?: string;
+  /** Where departments' adapters may keep stores they own (`<dataDir>/departments/<code>`); default: hubDataDir's parent. */
+  dataDir?: string;
+  /** The adapter kinds department specs may name (default: the kinds the hub ships). */
+  kinds?: KindRegistry;
   host?: string;
   port?: number;
   corsOrigins?: readonly string[];
   /** Registry rows to seed on first start. */
-  registrySeed?: readonly DepartmentEntry[];
+  registrySeed?: RegistrySeed;
   /** Where `{ env: NAME }` connection references are read from. */
   env?: Record<string, string | undefined>;
   /** Deadline of one department call, retries included, ms. */
@@ -105,7 +112,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       if (demo.length) throw new Error(`production mode refuses to start while demo keys are live (${demo.join(', ')}); revoke them with \`huitong keys revoke\``);
     }
     const registry = await loadRegistry(db, options.registrySeed ?? []);
-    const openSlot = departmentOpener({ env, logger, observer, deadlineMs: options.deadlineMs ?? 5000, ...(options.circuit ? { circuit: options.circuit } : {}) });
+    const openSlot = departmentOpener({
+      kinds: options.kinds ?? adapterKinds,
+      env,
+      secretsDir: env.HUITONG_SECRETS_DIR,
+      dataDir: options.dataDir ?? dirname(options.hubDataDir ?? '.data/hub'),
+      logger,
+      observer,
+      deadlineMs: options.deadlineMs ?? 5000,
+      ...(options.circuit ? { circuit: options.circuit } : {}),
+    });
     for (const entry of registry) if (entry.adapterKind !== 'catalogue') slots.push(await openSlot(entry));
     const shared = [inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue'), inProcessEndpoint(createIdentitySubgraph(db), 'identity')];
     const governed = options.governance !== false;

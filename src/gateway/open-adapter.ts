@@ -3,7 +3,8 @@ import type { Adapter } from '../adapters/core/contract.js';
 import type { Logger } from '../adapters/core/logger.js';
 import { RuntimeAdapter, type RuntimeOptions } from '../adapters/core/runtime-adapter.js';
 import { adapterKinds } from './adapter-kinds.js';
-import { resolveConnection, type DepartmentEntry } from './registry.js';
+import type { DepartmentEntry } from './departments/registry-store.js';
+import { resolveConnection } from './registry.js';
 
 /**
  * A registry row's adapter, wrapped by the core. When the department's system cannot even be opened
@@ -14,14 +15,14 @@ import { resolveConnection, type DepartmentEntry } from './registry.js';
  * const market = await openDepartmentAdapter(entry, process.env, { deadlineMs: 5000, logger });
  */
 export async function openDepartmentAdapter(
-  entry: DepartmentEntry,
+  entry: Pick<DepartmentEntry, 'code' | 'adapterKind' | 'connection'>,
   env: Record<string, string | undefined>,
   options: RuntimeOptions & { deadlineMs: number; logger: Logger },
 ): Promise<RuntimeAdapter> {
   return new RuntimeAdapter(entry.code, await createAdapter(entry, env, options.logger), options);
 }
 
-async function createAdapter(entry: DepartmentEntry, env: Record<string, string | undefined>, logger: Logger): Promise<Adapter<any, any>> {
+async function createAdapter(entry: Pick<DepartmentEntry, 'code' | 'adapterKind' | 'connection'>, env: Record<string, string | undefined>, logger: Logger): Promise<Adapter<any, any>> {
   const factory = adapterKinds[entry.adapterKind];
   try {
     if (!factory) throw new Error(`unknown adapter kind ${entry.adapterKind}`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/adapters/core/logger.js';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../../src/demo/demo-district.js';
-import type { DepartmentEntry } from '../../src/gateway/registry.js';
+import type { RegistrySeed } from '../../src/gateway/departments/registry-store.js';
 import { startHub, type Hub } from '../../src/gateway/hub.js';
 import type { JwtSettings } from '../../src/gateway/auth/jwt.js';
 import type { AbuseOptions } from '../../src/gateway/http-server.js';
@@ -30,7 +30,7 @@ export interface DemoHub {
  */
 export async function startDemoHub(
   backend: Backend,
-  options: { scale?: number; env?: Record<string, string>; registry?: readonly DepartmentEntry[]; deadlineMs?: number; circuit?: { failureThreshold?: number; openMs?: number }; jwt?: JwtSettings; abuse?: AbuseOptions; governance?: boolean } = {},
+  options: { scale?: number; env?: Record<string, string>; registry?: RegistrySeed; deadlineMs?: number; circuit?: { failureThreshold?: number; openMs?: number }; jwt?: JwtSettings; abuse?: AbuseOptions; governance?: boolean } = {},
 ): Promise<DemoHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'huitong-test-'));
   await ensureDemoData(dataDir, { scale: options.scale ?? 0.2 });
