@@ -23,7 +23,11 @@ import { LiveGateway } from './departments/live-gateway.js';
 import { startTracing, tracingPlugin } from './tracing.js';
 import { inProcessEndpoint } from './endpoints.js';
 import { startHttpServer, type AbuseOptions, type RunningHttpServer } from './http-server.js';
-import { loadRegistry, type RegistrySeed } from './departments/registry-store.js';
+import { DepartmentManager } from './departments/department-manager.js';
+import { createRegistrySubgraph } from './departments/registry-subgraph.js';
+import { listDepartments, loadRegistry, registryGeneration, type RegistrySeed } from './departments/registry-store.js';
+import { watchRegistry, type RegistryWatch } from './departments/registry-watch.js';
+import { kindContext } from '../adapters/open-spec-adapter.js';
 
 export interface HubOptions {
   /** The hub's own database: a PostgreSQL URL, or else an embedded PGlite directory. */
@@ -44,6 +48,8 @@ export interface HubOptions {
   deadlineMs?: number;
   /** Per-department circuit breaker: consecutive failures that open it, and how long it stays open (ms). */
   circuit?: { failureThreshold?: number; openMs?: number };
+  /** How often each process checks the registry for changes made elsewhere, ms (PostgreSQL only; NOTIFY is faster). */
+  registryPollMs?: number;
   /** Identity sync period, ms; 0 disables the schedule (start-up and CLI syncs still run). */
   syncIntervalMs?: number;
   /** Seed the demo consumers and their fixed keys, writing demo-credentials.json into this directory. */
@@ -71,6 +77,8 @@ export interface Hub {
   adapters: ReadonlyMap<string, RuntimeAdapter>;
   /** The audit trail the gateway writes every cross-department release to. */
   audit: AuditLog;
+  /** Department onboarding and changes without a restart (what the registry mutations and CLI use). */
+  departments: DepartmentManager;
   sync(): Promise<SyncReport>;
   stop(): Promise<void>;
 }
@@ -94,6 +102,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const db = database.db;
   const slots: DepartmentSlot[] = [];
   let live: LiveGateway<HubComposition> | undefined;
+  let watch: RegistryWatch | undefined;
   const metrics = createMetrics();
   const stopTracing = await startTracing(env);
   const observer = departmentObserver(metrics);
@@ -112,21 +121,36 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       if (demo.length) throw new Error(`production mode refuses to start while demo keys are live (${demo.join(', ')}); revoke them with \`huitong keys revoke\``);
     }
     const registry = await loadRegistry(db, options.registrySeed ?? []);
-    const openSlot = departmentOpener({
-      kinds: options.kinds ?? adapterKinds,
+    const kinds = options.kinds ?? adapterKinds;
+    const opening = {
+      kinds,
       env,
       secretsDir: env.HUITONG_SECRETS_DIR,
       dataDir: options.dataDir ?? dirname(options.hubDataDir ?? '.data/hub'),
       logger,
-      observer,
-      deadlineMs: options.deadlineMs ?? 5000,
-      ...(options.circuit ? { circuit: options.circuit } : {}),
-    });
-    for (const entry of registry) if (entry.adapterKind !== 'catalogue') slots.push(await openSlot(entry));
-    const shared = [inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue'), inProcessEndpoint(createIdentitySubgraph(db), 'identity')];
-    const governed = options.governance !== false;
-    live = new LiveGateway(composeHub(0, slots, { db, shared, governed }));
+    };
+    const openSlot = departmentOpener({ ...opening, observer, deadlineMs: options.deadlineMs ?? 5000, ...(options.circuit ? { circuit: options.circuit } : {}) });
+    for (const entry of registry) if (entry.adapterKind !== 'catalogue' && entry.enabled) slots.push(await openSlot(entry));
     const audit = await openAuditLog(db, options, logger);
+    const registrySubgraph = createRegistrySubgraph({ db, audit, manager: () => manager });
+    const shared = [
+      inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue'),
+      inProcessEndpoint(createIdentitySubgraph(db), 'identity'),
+      inProcessEndpoint(registrySubgraph, 'service'),
+    ];
+    const parts = { db, shared, governed: options.governance !== false };
+    live = new LiveGateway(composeHub(await registryGeneration(db), slots, parts));
+    const manager: DepartmentManager = new DepartmentManager({
+      db,
+      kinds,
+      live,
+      open: openSlot,
+      kindContext: (code) => kindContext(code, opening),
+      parts,
+      logger,
+      catalogueCodes: async () => new Set((await db.selectFrom('service_items').select('code').execute()).map((r) => r.code)),
+    });
+    if (options.databaseUrl) watch = watchRegistry({ databaseUrl: options.databaseUrl, pollMs: options.registryPollMs ?? 1000, onChange: () => manager.reload(), logger });
     const signer = options.audit?.signer;
     if (signer && options.audit?.checkpointIntervalMs !== 0) {
       const checkpoint = () => void audit.checkpoint().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
@@ -136,7 +160,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const purposes = createPurposeCatalogue(db);
 
     const sync = async () => {
-      const report = await syncIdentity(db, live!.current.sources, { vacuum: !options.databaseUrl });
+      const retain = (await listDepartments(db)).filter((d) => !d.enabled).map((d) => d.code);
+      const report = await syncIdentity(db, live!.current.sources, { vacuum: !options.databaseUrl, retain });
       const { records, applicants, resolution, written, timings } = report;
       logger.info({ records, applicants, resolution, written, timings, failed: report.failed.map((f) => f.department) }, 'identity sync done');
       return report;
@@ -167,7 +192,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         served.plugin,
         metrics.plugin,
         tracingPlugin,
-        ...(governed ? [governancePlugin({ audit, grants: (consumerId, at) => liveGrants(db, consumerId, at), purposeExists: (code) => purposes.has(code), logger })] : []),
+        ...(parts.governed ? [governancePlugin({ audit, grants: (consumerId, at) => liveGrants(db, consumerId, at), purposeExists: (code) => purposes.has(code), logger })] : []),
       ],
       departmentsHealth: () => served.current.health(),
     });
@@ -180,9 +205,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         return adaptersOf(served.current);
       },
       audit,
+      departments: manager,
       sync,
       async stop() {
         ready = false;
+        await watch?.stop();
         clearInterval(timer);
         clearInterval(checkpointTimer);
         await running.stop();
@@ -195,6 +222,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       },
     };
   } catch (error) {
+    await watch?.stop();
     clearInterval(timer);
     clearInterval(checkpointTimer);
     await http?.stop().catch(() => {});

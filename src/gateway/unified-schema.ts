@@ -5,6 +5,7 @@ import { departmentSdl } from '../subgraphs/department/department-sdl.js';
 import { identitySdl } from '../subgraphs/identity/identity-sdl.js';
 import { governanceSdl } from '../subgraphs/governance/index.js';
 import { composeGateway } from './compose.js';
+import { registrySdl } from './departments/registry-sdl.js';
 import type { SubgraphEndpoint } from './endpoints.js';
 
 /**
@@ -23,6 +24,7 @@ export function printUnifiedSchema(departmentCodes: readonly string[]): string {
     { name: 'catalogue', role: 'catalogue', sdl: catalogueSdl, executor: never },
     { name: 'identity', role: 'identity', sdl: identitySdl, executor: never },
     { name: 'governance', role: 'service', sdl: governanceSdl, executor: never },
+    { name: 'registry', role: 'service', sdl: registrySdl, executor: never },
   ];
   // With directives, so each field's @share class is part of the published contract.
   return `${printSchemaWithDirectives(lexicographicSortSchema(composeGateway(endpoints).schema))}\n`;

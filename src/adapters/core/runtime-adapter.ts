@@ -6,6 +6,7 @@ import { AdapterError, classifyFailure } from './adapter-error.js';
 import { CircuitBreaker, type CircuitOptions, type CircuitState } from './circuit-breaker.js';
 import type { Adapter, CallContext, Mapped, PermitPosition, PermitQuery } from './contract.js';
 import { silentLogger, type Logger } from './logger.js';
+import { sampleSpec, type SampleReport } from './sample-spec.js';
 
 /** A page request in unified terms, as the department subgraph receives it. */
 export interface UnifiedPermitQuery {
@@ -141,6 +142,11 @@ export class RuntimeAdapter {
   async listApplicants(after: string | null, limit: number): Promise<{ records: ApplicantRecord[]; next: string | null }> {
     const page = await this.#call('listApplicants', 1, (ctx) => this.adapter.connector.listApplicants(after, Math.min(limit, this.maxBatch), ctx));
     return { records: this.#mapAll(page.rows, (raw) => this.adapter.mapper.applicant(raw)), next: page.next };
+  }
+
+  /** A bounded read mapped field by field, for checks before a spec goes live (no breaker, no retries). */
+  sample(options: Parameters<typeof sampleSpec>[1]): Promise<SampleReport> {
+    return sampleSpec(this.adapter, options);
   }
 
   async close(): Promise<void> {

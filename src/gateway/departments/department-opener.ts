@@ -28,7 +28,7 @@ export type SlotOpener = (entry: DepartmentEntry, options?: { strict?: boolean }
  */
 export function departmentOpener(options: OpenerOptions): SlotOpener {
   return async (entry, { strict = false } = {}) => {
-    const key = JSON.stringify([entry.adapterKind, entry.specVersion, entry.spec, entry.connection, entry.url]);
+    const key = slotKey(entry);
     if (entry.url) {
       const endpoint = httpEndpoint({ name: entry.code, role: 'department', sdl: departmentSdl, url: entry.url, timeoutMs: options.deadlineMs + 2000 });
       return new DepartmentSlot(entry.code, key, endpoint, null);
@@ -67,4 +67,9 @@ function unavailableAdapter(code: string) {
   };
   const rejected = () => ({ ok: false as const, localId: 'unknown', reason: 'department unavailable' });
   return { connector: { listPermits: fail, getPermits: fail, listApplicants: fail }, mapper: { statusCodes: {}, permit: rejected, applicant: rejected } };
+}
+
+/** What a slot is opened from: a change in any of it needs a new slot. */
+export function slotKey(entry: DepartmentEntry): string {
+  return JSON.stringify([entry.adapterKind, entry.specVersion, entry.spec, entry.connection, entry.url]);
 }

@@ -14,8 +14,8 @@ import type { DepartmentSlot } from './department-slot.js';
 
 /** Everything the hub serves that follows from one state of the registry. */
 export interface HubComposition extends Served {
-  /** The registry generation it was built from. */
-  readonly generation: number;
+  /** The registry generation it was built from (set once the registry write it follows is committed). */
+  generation: number;
   readonly departments: ReadonlyMap<string, DepartmentSlot>;
   /** Where the identity sync reads each served department's applicant records. */
   readonly sources: readonly ApplicantSource[];

@@ -1,6 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { HubDatabase } from '../../storage/index.js';
 
+/** The PostgreSQL channel a registry change is announced on. */
+export const REGISTRY_CHANNEL = 'huitong_registry';
+
 /** A department as the registry holds it: its active spec (data, not code) and whether it serves. */
 export interface DepartmentEntry {
   code: string;
@@ -171,5 +174,7 @@ async function bumpGeneration(trx: Transaction<HubDatabase>): Promise<number> {
     .where('id', '=', 1)
     .returning('generation')
     .executeTakeFirstOrThrow();
+  // Delivered at commit to every hub process listening (PostgreSQL); the others poll the generation.
+  await sql`select pg_notify(${REGISTRY_CHANNEL}, ${String(row.generation)})`.execute(trx);
   return Number(row.generation);
 }

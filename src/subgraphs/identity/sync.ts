@@ -39,6 +39,11 @@ export interface SyncOptions {
    * autovacuum, so that every sync would otherwise leave the tables (and each read of them) a little larger.
    */
   vacuum?: boolean;
+  /**
+   * Departments not read this time whose stored records stay as they are (a disabled department): like
+   * a department that failed, its records keep their links until it is enabled again or purged.
+   */
+  retain?: readonly string[];
 }
 
 /** Each database's resolver state, kept between syncs in the resolver's own thread. */
@@ -64,7 +69,7 @@ export async function syncIdentity(db: Kysely<HubDatabase>, sources: readonly Ap
   return run;
 }
 
-async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSource[], { onProgress = () => {}, vacuum = false }: SyncOptions): Promise<SyncReport> {
+async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSource[], { onProgress = () => {}, vacuum = false, retain = [] }: SyncOptions): Promise<SyncReport> {
   const started = performance.now();
   const records: SourcedRecord[] = [];
   const failed: SyncReport['failed'] = [];
@@ -94,7 +99,7 @@ async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSour
       }
     }),
   );
-  const failedCodes = [...new Set(failed.map((f) => f.department))];
+  const failedCodes = [...new Set([...failed.map((f) => f.department), ...retain])];
   // The records last saved for a department that could not be read are still its records.
   for (const r of await storedRecords(db, failedCodes)) records.push(r);
   // Departments answer in any order; linking (and the name each applicant gets) must not depend on it.
