@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../../src/adapters/core/logger.js';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../../src/demo/demo-district.js';
 import type { RegistrySeed } from '../../src/gateway/departments/registry-store.js';
+import type { KindRegistry } from '../../src/adapters/spec/parse-spec.js';
 import { startHub, type Hub } from '../../src/gateway/hub.js';
 import type { JwtSettings } from '../../src/gateway/auth/jwt.js';
 import type { AbuseOptions } from '../../src/gateway/http-server.js';
@@ -30,7 +31,7 @@ export interface DemoHub {
  */
 export async function startDemoHub(
   backend: Backend,
-  options: { scale?: number; env?: Record<string, string>; registry?: RegistrySeed; deadlineMs?: number; circuit?: { failureThreshold?: number; openMs?: number }; jwt?: JwtSettings; abuse?: AbuseOptions; governance?: boolean } = {},
+  options: { scale?: number; env?: Record<string, string>; registry?: RegistrySeed; kinds?: KindRegistry; deadlineMs?: number; circuit?: { failureThreshold?: number; openMs?: number }; jwt?: JwtSettings; abuse?: AbuseOptions; governance?: boolean } = {},
 ): Promise<DemoHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'huitong-test-'));
   await ensureDemoData(dataDir, { scale: options.scale ?? 0.2 });
@@ -42,6 +43,7 @@ export async function startDemoHub(
     hubDataDir: join(dataDir, 'hub'),
     port: 0,
     registrySeed: options.registry ?? demoRegistrySeed,
+    ...(options.kinds ? { kinds: options.kinds } : {}),
     env: demo.env,
     deadlineMs: options.deadlineMs ?? 10_000,
     ...(options.circuit ? { circuit: options.circuit } : {}),
