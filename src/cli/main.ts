@@ -19,6 +19,7 @@ import { readAuditEnv, runAuditCommand } from './audit.js';
 import { createAuditSigner, ensureDemoAuditKeys } from '../storage/audit-log/index.js';
 import { runIdentityResolve } from './identity-resolve.js';
 import { KeysUsageError, runKeysCommand } from './keys.js';
+import { DepartmentsUsageError, runDepartmentsCommand } from './departments.js';
 
 const USAGE = `usage: huitong <command> [options]
 
@@ -33,6 +34,8 @@ commands:
                         link JSON Lines department records offline; one {source, localId, applicantId} line per input line
   audit verify|export|checkpoint|prune
                         the tamper-evident audit log (see huitong audit --help)
+  departments validate|add|update|rollback|disable|enable|list|show
+                        onboard and change departments from declarative specs (see huitong departments --help)
   subgraph CODE         serve one department's subgraph as its own HTTP service (prints its URL on stdout)
   seed [--scale N] [--force]
                         generate the demo district's legacy data (once) and load the catalogue
@@ -47,7 +50,16 @@ class UsageError extends Error {}
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
 async function main(argv: string[]): Promise<number> {
-  // The audit commands parse their own options.
+  // The departments and audit commands parse their own options.
+  if (argv[0] === 'departments') {
+    try {
+      const demoKey = process.env.HUITONG_DEMO === '0' || process.env.NODE_ENV === 'production' ? undefined : DEMO_CREDENTIALS.find((c) => c.kind === 'STEWARD')?.key;
+      return await runDepartmentsCommand(argv.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env, demoKey });
+    } catch (error) {
+      if (error instanceof DepartmentsUsageError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
   if (argv[0] === 'audit') {
     const config = readConfig();
     return runAuditCommand(argv.slice(1), { openHubDatabase: () => openHubDatabase(config), env: auditEnv(config), stdout: process.stdout, stderr: process.stderr });

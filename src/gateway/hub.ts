@@ -148,6 +148,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       kindContext: (code) => kindContext(code, opening),
       parts,
       logger,
+      // A department added or enabled is linked before the change answers; other changes relink in the background.
+      afterChange: async (code, change) => {
+        const run = sync().then(() => undefined);
+        if (change === 'add' || change === 'enable') await run;
+        else run.catch((error) => logger.error({ department: code, err: { message: (error as Error).message } }, 'identity sync after a registry change failed'));
+      },
       catalogueCodes: async () => new Set((await db.selectFrom('service_items').select('code').execute()).map((r) => r.code)),
     });
     if (options.databaseUrl) watch = watchRegistry({ databaseUrl: options.databaseUrl, pollMs: options.registryPollMs ?? 1000, onChange: () => manager.reload(), logger });

@@ -56,6 +56,11 @@ export interface ManagerOptions {
   sampleLimit?: number;
   /** How long the live check may take, ms. */
   checkTimeoutMs?: number;
+  /**
+   * Called once a change is live (within the change, so `add` answers after it): the hub runs the
+   * identity sync here, so a new department's applicants are linked before `add` returns.
+   */
+  afterChange?: (code: string, change: 'add' | 'update' | 'rollback' | 'enable' | 'disable') => Promise<void>;
   /** Service item codes in the catalogue, to report a department's unmapped permit types. */
   catalogueCodes?: () => Promise<ReadonlySet<string>>;
 }
@@ -91,7 +96,7 @@ export class DepartmentManager {
       if ((await listDepartments(this.options.db)).some((d) => d.code === code)) {
         throw new DepartmentChangeError(`department ${code} already exists: change it with update`, failed(code, [{ path: 'code', message: `department ${code} already exists`, hint: 'use update to change it' }]));
       }
-      return this.#applySpec(input, { ...options, force: false });
+      return this.#after('add', await this.#applySpec(input, { ...options, force: false }));
     });
   }
 
@@ -102,7 +107,7 @@ export class DepartmentManager {
       if (!(await listDepartments(this.options.db)).some((d) => d.code === code)) {
         throw new DepartmentChangeError(`no department ${code}: register it with add`, failed(code, [{ path: 'code', message: `no department ${code}`, hint: 'use add to register it' }]));
       }
-      return this.#applySpec(input, { ...options, force: options.force ?? false });
+      return this.#after('update', await this.#applySpec(input, { ...options, force: options.force ?? false }));
     });
   }
 
@@ -114,7 +119,7 @@ export class DepartmentManager {
       if (!active) throw new DepartmentChangeError(`no department ${code} with a spec`);
       const target = options.toVersion === undefined ? versions.find((v) => v.version < active.version) : versions.find((v) => v.version === options.toVersion);
       if (!target) throw new DepartmentChangeError(options.toVersion === undefined ? `department ${code} has no earlier version` : `department ${code} has no version ${options.toVersion}`);
-      return this.#apply(target.spec, options.force ?? false, async () => activateSpecVersion(this.options.db, code, target.version), target.version);
+      return this.#after('rollback', await this.#apply(target.spec, options.force ?? false, async () => activateSpecVersion(this.options.db, code, target.version), target.version));
     });
   }
 
@@ -125,6 +130,7 @@ export class DepartmentManager {
       if (!entries.some((d) => d.code === code && d.adapterKind !== 'catalogue')) throw new DepartmentChangeError(`no department ${code}`);
       const { generation } = await setDepartmentEnabled(this.options.db, code, false);
       await this.#swapTo(entries.map((e) => (e.code === code ? { ...e, enabled: false } : e)), generation);
+      await this.#after('disable', { code });
     });
   }
 
@@ -143,6 +149,7 @@ export class DepartmentManager {
         throw error;
       });
       await this.#swapTo(entries.map((e) => (e.code === code ? { ...e, enabled: true } : e)), generation, [slot]);
+      await this.#after('enable', { code });
     });
   }
 
@@ -153,6 +160,11 @@ export class DepartmentManager {
       if (generation <= this.options.live.current.generation) return;
       await this.#swapTo(await listDepartments(this.options.db), generation);
     });
+  }
+
+  async #after<T extends { code: string }>(change: 'add' | 'update' | 'rollback' | 'enable' | 'disable', result: T): Promise<T> {
+    await this.options.afterChange?.(result.code, change);
+    return result;
   }
 
   #turn<T>(run: () => Promise<T>): Promise<T> {
