@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
 import type { Logger } from '../adapters/core/logger.js';
-import { adapterKinds } from '../adapters/kinds.js';
+import { loadAdapterKinds } from '../adapters/load-kinds.js';
 import type { KindRegistry } from '../adapters/spec/parse-spec.js';
 import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgraph.js';
 import { seedBuiltInCalendars } from '../subgraphs/catalogue/working-day-calendar.js';
@@ -35,7 +35,7 @@ export interface HubOptions {
   hubDataDir?: string;
   /** Where departments' adapters may keep stores they own (`<dataDir>/departments/<code>`); default: hubDataDir's parent. */
   dataDir?: string;
-  /** The adapter kinds department specs may name (default: the kinds the hub ships). */
+  /** The adapter kinds department specs may name (default: the kinds the hub ships and HUITONG_ADAPTER_PACKAGES adds). */
   kinds?: KindRegistry;
   host?: string;
   port?: number;
@@ -121,7 +121,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       if (demo.length) throw new Error(`production mode refuses to start while demo keys are live (${demo.join(', ')}); revoke them with \`huitong keys revoke\``);
     }
     const registry = await loadRegistry(db, options.registrySeed ?? []);
-    const kinds = options.kinds ?? adapterKinds;
+    const kinds = options.kinds ?? (await loadAdapterKinds(env));
     const opening = {
       kinds,
       env,

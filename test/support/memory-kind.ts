@@ -48,6 +48,8 @@ export const memoryKind: AdapterKind = {
       if (q.rawStatusIn) rows = rows.filter((r) => q.rawStatusIn!.includes(String(r.status)));
       if (q.rawStatusNotIn) rows = rows.filter((r) => !q.rawStatusNotIn!.includes(String(r.status)));
       if (q.serviceItemCodes) rows = rows.filter((r) => q.serviceItemCodes!.includes(String(r.serviceItem)));
+      if (q.appliedFrom) rows = rows.filter((r) => (msOf(r) ?? -Infinity) >= Date.parse(q.appliedFrom!));
+      if (q.appliedTo) rows = rows.filter((r) => msOf(r) !== null && msOf(r)! <= Date.parse(q.appliedTo!));
       rows.sort((a, b) => comparePermitOrder(msOf(a), String(a.key), msOf(b), String(b.key)));
       const total = rows.length;
       if (q.after) {
