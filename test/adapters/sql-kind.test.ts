@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer, type Server, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +155,19 @@ for (const backend of legacyBackends) {
       expect(page!.total).toBe(district.market.permits.length);
     });
 
+    if (backend.name === 'postgres') {
+      it('stays read-only when the URL’s own options try to switch it off', async () => {
+        const url = new URL(market.context.resolve(market.spec.connection.url));
+        url.searchParams.set('options', '-c default_transaction_read_only=off');
+        const database = await openSqlDatabase(url.toString(), { timeZone: 'Asia/Shanghai' });
+        try {
+          await expect(sql`delete from xksq`.execute(database.db)).rejects.toMatchObject({ code: '25006' });
+        } finally {
+          await database.close();
+        }
+      });
+    }
+
     it('inspect() accepts the spec, and names a wrong table or column at its path with the near name', async () => {
       const timeout = () => AbortSignal.timeout(10_000);
       expect(await inspectSql(market.spec, market.context, timeout())).toEqual([]);
@@ -174,6 +188,226 @@ for (const backend of legacyBackends) {
       await expect(openSqlConnector(wrong, market.context)).rejects.toThrow(SpecError);
     });
   });
+}
+
+describe('sql kind spec, offline', () => {
+  const withUrl = (url: string) => MARKET_YAML.replace('url: { env: HUITONG_MARKET_DB_URL }', `url: ${JSON.stringify(url)}`);
+  const issuesOf = (text: string) => {
+    try {
+      parseSpecText(text, adapterKinds);
+    } catch (error) {
+      expect(error).toBeInstanceOf(SpecError);
+      return (error as Error).message.split('\n');
+    }
+    throw new Error('the spec was accepted');
+  };
+
+  it('refuses a password written in clear in the URL, at connection.url, without repeating it', () => {
+    for (const url of ['postgres://reader:s3cretpw@db.example/market', 'mysql://reader:s3cretpw@127.0.0.1/xk', 'postgresql://db.example/market?user=reader&password=s3cretpw']) {
+      const issues = issuesOf(withUrl(url));
+      expect(issues).toEqual([expect.stringMatching(/^market\.connection\.url: the URL holds a password in clear: give the whole URL as \{ env: NAME \} or \{ secret: FILE \}/)]);
+      expect(issues.join('\n')).not.toContain('s3cretpw');
+    }
+    expect(parseSpecText(withUrl('postgres://reader@db.example/market'), adapterKinds)).toMatchObject({ connection: { url: 'postgres://reader@db.example/market' } });
+    expect(parseSpecText(withUrl('file:.data/legacy/market'), adapterKinds)).toMatchObject({ kind: 'sql' });
+  });
+
+  it('refuses an unknown scheme, a dialect the URL contradicts, and an appliedAt layout SQL cannot order', () => {
+    expect(issuesOf(withUrl('sqlserver://db.example/market'))).toEqual(['market.connection.url: the URL\'s scheme is not one of postgres, postgresql, mysql, mariadb, file']);
+    expect(issuesOf(withUrl('mysql://reader@db.example/xk').replace('connection:\n', 'connection:\n  dialect: postgres\n'))).toEqual([
+      'market.connection.dialect: postgres does not match the URL\'s scheme (mysql)',
+    ]);
+    expect(issuesOf(MARKET_YAML.replace('appliedAt: slrq ', 'appliedAt: { from: slrq, format: D/M/YYYY } '))).toEqual([
+      expect.stringMatching(/^market\.permits\.fields\.appliedAt\.format: "D\/M\/YYYY" does not sort as its dates do/),
+    ]);
+  });
+});
+
+describe('sql kind inspect(), unreachable databases', () => {
+  let silent: Server;
+  const sockets = new Set<Socket>();
+  let silentPort = 0;
+  beforeAll(async () => {
+    // Accepts connections and never answers: a database that hangs.
+    silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    silentPort = (silent.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((done) => silent.close(() => done()));
+  });
+
+  const specFor = (env: string) => parseSpecText(MARKET_YAML.replace('HUITONG_MARKET_DB_URL', env), adapterKinds) as SqlSpec;
+
+  it('reports a refused connection at connection.url, with the reason and never the password', async () => {
+    const closedPort = await freePort();
+    for (const url of [`postgres://reader:pa55word@127.0.0.1:${closedPort}/market`, `mysql://reader:pa55word@127.0.0.1:${closedPort}/xk`]) {
+      const issues = await inspectSql(specFor('DB_URL'), contextWith({ DB_URL: url }), AbortSignal.timeout(10_000));
+      expect(issues).toEqual([{ path: 'connection.url', message: expect.stringContaining('connection refused') }]);
+      expect(issues[0]!.message).toContain(`reader@127.0.0.1:${closedPort}`);
+      expect(issues[0]!.message).not.toContain('pa55word');
+    }
+  });
+
+  it('gives up within the deadline on a server that never answers', async () => {
+    for (const url of [`postgres://reader@127.0.0.1:${silentPort}/market`, `mysql://reader@127.0.0.1:${silentPort}/xk`]) {
+      const issues = await inspectSql(specFor('DB_URL'), contextWith({ DB_URL: url }), AbortSignal.timeout(300));
+      expect(issues).toEqual([{ path: 'connection.url', message: expect.stringMatching(/: no answer within the time limit$/) }]);
+    }
+  });
+
+  it('names a missing variable and a PGlite directory holding no database, without creating one', async () => {
+    expect(await inspectSql(specFor('NO_SUCH_VARIABLE'), contextWith({}), AbortSignal.timeout(5000))).toEqual([
+      { path: 'connection.url', message: 'environment variable NO_SUCH_VARIABLE is not set' },
+    ]);
+    const dir = resolve(tmpdir(), `huitong-no-db-${process.pid}`);
+    const issues = await inspectSql(specFor('DB_URL'), contextWith({ DB_URL: `file:${dir}` }), AbortSignal.timeout(5000));
+    expect(issues).toEqual([{ path: 'connection.url', message: expect.stringContaining('no PGlite database in that directory') }]);
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
+/**
+ * Keys that sort differently by code point than by any linguistic or case-insensitive collation:
+ * mixed case, CJK, a full-width letter, astral characters (which UCA collations weigh as equal).
+ */
+const MIXED_KEYS = ['b', 'B', 'a', 'A', 'Z', '中', '丁', '\u{20000}', '\uFF21', '𠮷', '10', '9', 'é', 'e', 'ß', 'ss', '\uFFFD', 'z'];
+
+const FIXTURE_SPEC = `
+specVersion: 1
+kind: sql
+code: fixture
+name: 测试部门
+connection: { url: { env: FIXTURE_URL } }
+statuses: { "01": APPROVED }
+permits:
+  table: keyed
+  fields: { key: k, applicant: a, title: t, status: zt, appliedAt: rq }
+applicants:
+  table: people
+  fields: { key: id, name: nm }
+`;
+
+for (const backend of legacyBackends) {
+  describe(`sql kind on ${backend.name}: keys, dates and columns`, () => {
+    let database: LegacyDatabase;
+    let context: KindContext;
+    let spec: SqlSpec;
+    let connector: Connector<RawRecord, RawRecord>;
+    const mariadb = backend.name === 'mariadb';
+    // Three dates, then no date: the date column's day boundaries and the NULL tail are both exercised.
+    const rows = MIXED_KEYS.map((k, i) => ({ k, a: `P${i % 3}`, t: `许可${i}`, zt: '01', rq: i < 9 ? `2023-04-${11 + Math.floor(i / 3)}` : null }));
+
+    beforeAll(async () => {
+      database = await backend.fresh();
+      // No primary keys: a view or a careless table may hold keys its collation calls equal.
+      const charset = mariadb ? sql` character set utf8mb4 collate utf8mb4_unicode_ci` : sql``;
+      await sql`create table keyed (k varchar(40) not null, a varchar(40), t varchar(40), zt char(2), rq date null)${charset}`.execute(database.db);
+      await sql`create table people (id varchar(40) not null, nm varchar(40) not null)${charset}`.execute(database.db);
+      await database.db.insertInto('keyed').values(rows).execute();
+      await database.db.insertInto('people').values(MIXED_KEYS.map((id) => ({ id, nm: `申请人${id}` }))).execute();
+      await database.release();
+      context = contextWith({ FIXTURE_URL: database.url });
+      spec = parseSpecText(FIXTURE_SPEC, adapterKinds) as SqlSpec;
+      connector = await openSqlConnector(spec, context);
+    });
+    afterAll(async () => {
+      await connector?.close?.();
+      await database?.drop();
+    });
+
+    it('pages by date, then by key in code-point order (mixed case, CJK, astral), NULL dates last', async () => {
+      const mapper = specMapper(spec);
+      const seen: Array<{ localId: string; appliedAt: string | null }> = [];
+      let after: PermitPosition | undefined;
+      for (let guard = 0; guard < 50; guard++) {
+        const [page] = await connector.listPermits([{ limit: 2, ...(after ? { after } : {}) }], signal());
+        const permits = page!.rows.map((r) => mapper.permit(r)).map((m) => (m.ok ? m.value : null)!);
+        seen.push(...permits);
+        if (permits.length < 2) break;
+        after = { appliedAt: permits.at(-1)!.appliedAt, localId: permits.at(-1)!.localId };
+      }
+      const expected = [...rows]
+        .sort((x, y) => (x.rq === y.rq ? compareCodePoints(x.k, y.k) : x.rq === null ? 1 : y.rq === null ? -1 : x.rq < y.rq ? 1 : -1))
+        .map((r) => ({ localId: r.k, appliedAt: r.rq === null ? null : `${r.rq}T00:00:00+08:00` }));
+      expect(seen.map((p) => ({ localId: p.localId, appliedAt: p.appliedAt }))).toEqual(expected);
+    });
+
+    it('lists every applicant once, whatever its collation calls equal', async () => {
+      const seen: string[] = [];
+      let token: string | null = null;
+      do {
+        const page = await connector.listApplicants(token, 4, signal());
+        seen.push(...page.rows.map((r) => String(r.key)));
+        token = page.next;
+      } while (token !== null);
+      expect([...seen].sort(compareCodePoints)).toEqual([...MIXED_KEYS].sort(compareCodePoints));
+    });
+
+    it('compares a date column at day boundaries in the spec’s zone', async () => {
+      const total = async (q: Omit<PermitQuery, 'limit'>) => (await connector.listPermits([{ limit: 0, ...q }], signal()))[0]!.total;
+      expect(await total({ appliedFrom: '2023-04-12T10:00:00+08:00' })).toBe(3); // 04-12 00:00 is before 10:00
+      expect(await total({ appliedFrom: '2023-04-11T16:00:00Z' })).toBe(6); // = 04-12 00:00 +08:00
+      expect(await total({ appliedTo: '2023-04-12T10:00:00+08:00' })).toBe(6);
+      expect(await total({ appliedTo: '2023-04-11T23:59:59+08:00' })).toBe(3);
+      expect(await total({ appliedFrom: '2023-04-12T00:00:00+08:00', appliedTo: '2023-04-12T00:00:00+08:00' })).toBe(3);
+      expect(await total({ applicantLocalIds: ['P1'], rawStatusIn: ['01'] })).toBe(MIXED_KEYS.filter((_, i) => i % 3 === 1).length);
+      expect(await total({ serviceItemCodes: ['anything'] })).toBe(0); // the spec maps no service item
+    });
+
+    it('inspect() refuses a text appliedAt without a layout, and a layout on a native date column', async () => {
+      const timeout = () => AbortSignal.timeout(10_000);
+      const textDate = { ...spec, permits: { ...spec.permits, fields: { ...spec.permits.fields, appliedAt: 't' } } };
+      expect(await inspectSql(textDate, context, timeout())).toEqual([
+        { path: 'permits.fields.appliedAt', message: expect.stringMatching(/^column t of keyed is (character varying|varchar): give its layout as \{ from: t, format: … \}/) },
+      ]);
+      const formatted = { ...spec, permits: { ...spec.permits, fields: { ...spec.permits.fields, appliedAt: { from: 'rq', format: 'YYYYMMDD' } } } };
+      expect(await inspectSql(formatted, context, timeout())).toEqual([
+        { path: 'permits.fields.appliedAt.format', message: 'column rq of keyed is a date column, read as a date without a format: remove format' },
+      ]);
+    });
+  });
+}
+
+if (mariadbUrl) {
+  describe('sql kind on MariaDB: encodings and logins', () => {
+    it('reads a GBK table as Unicode', async () => {
+      const database = await legacyBackends.find((b) => b.name === 'mariadb')!.fresh();
+      try {
+        await sql`create table xk (bh varchar(10) primary key, mc varchar(40)) character set gbk`.execute(database.db);
+        await sql`create table people (id varchar(40) not null, nm varchar(40) not null)`.execute(database.db);
+        const names = ['食品经营许可证变更（“网络经营”项目增加）', '医疗器械经营备案', '药品零售·连锁'];
+        await database.db.insertInto('xk').values(names.map((mc, i) => ({ bh: `B${i}`, mc }))).execute();
+        const charset = await sql<{ c: string }>`select character_set_name as c from information_schema.columns where table_schema = database() and table_name = 'xk' and column_name = 'mc'`.execute(database.db);
+        expect(charset.rows[0]!.c).toBe('gbk');
+        await database.release();
+        const gbkSpec = FIXTURE_SPEC.replace('table: keyed', 'table: xk').replace('{ key: k, applicant: a, title: t, status: zt, appliedAt: rq }', '{ key: bh, title: mc, status: bh }');
+        const connector = await openSqlConnector(parseSpecText(gbkSpec, adapterKinds) as SqlSpec, contextWith({ FIXTURE_URL: database.url }));
+        const rows = await connector.getPermits(['B0', 'B1', 'B2'], signal());
+        expect(rows.map((r) => r.title).sort()).toEqual([...names].sort());
+        await connector.close!();
+      } finally {
+        await database.drop();
+      }
+    });
+
+    it('reports a refused login without the password', async () => {
+      const url = new URL(mariadbUrl!);
+      url.password = 'wrong-pa55';
+      const issues = await inspectSql(parseSpecText(FIXTURE_SPEC, adapterKinds) as SqlSpec, contextWith({ FIXTURE_URL: url.toString() }), AbortSignal.timeout(10_000));
+      expect(issues).toEqual([{ path: 'connection.url', message: expect.stringContaining('the server refused the login') }]);
+      expect(issues[0]!.message).not.toContain('wrong-pa55');
+    });
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
 }
 
 /** The demo's status codes (zt_dm) against the unified statuses, as the market spec declares them. */
@@ -230,6 +464,3 @@ function byListOrder(a: UnifiedPermit, b: UnifiedPermit): number {
   return compareCodePoints(a.localId, b.localId);
 }
 
-// Keep the linter quiet about helpers used only by later blocks.
-export type { PermitQuery, Server };
-export { createServer };

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Kysely, MysqlDialect, sql, type KyselyPlugin } from 'kysely';
+import { Kysely, MysqlDialect, PostgresDialect, sql, type KyselyPlugin } from 'kysely';
 import { createPool, type PoolConnection } from 'mysql2';
+import pg from 'pg';
 import { openDatabase, type Database } from '../../storage/index.js';
+import { typeParsers } from '../../storage/type-parsers.js';
 import { fixedZone } from '../core/time-zone.js';
-import { dialectOfUrl, mysqlAddress, pgliteDir, readOnlyPostgresUrl, type SqlDialect } from './sql-url.js';
+import { dialectOfUrl, mysqlAddress, pgliteDir, type SqlDialect } from './sql-url.js';
 
 /** A department's database, opened read-only. */
 export interface SqlDatabase {
@@ -22,7 +24,7 @@ export interface SqlDatabaseOptions {
 
 /**
  * Opens the database a connection URL names, read-only whatever the account may do: PostgreSQL with
- * `default_transaction_read_only` on every connection (a startup option), PGlite with the same setting
+ * `default_transaction_read_only` on every connection (a startup option, beside a statement timeout), PGlite with the same setting
  * on its one session, MySQL/MariaDB with `SET SESSION TRANSACTION READ ONLY` on every pooled connection
  * before its first use. MySQL text comes back as Unicode whatever the table's character set (the
  * connection is utf8mb4; the server converts), dates as the text the server holds.
@@ -33,7 +35,7 @@ export interface SqlDatabaseOptions {
 export async function openSqlDatabase(url: string, options: SqlDatabaseOptions): Promise<SqlDatabase> {
   const dialect = dialectOfUrl(url);
   let opened: { db: Kysely<any>; close(): Promise<void> };
-  if (dialect === 'postgres') opened = await openDatabase<any>({ url: readOnlyPostgresUrl(url) });
+  if (dialect === 'postgres') opened = openPostgres(url);
   else if (dialect === 'pglite') opened = await sharedPglite(resolve(pgliteDir(url)));
   else if (dialect === 'mysql') opened = openMysql(url, options.timeZone);
   else throw new Error('the connection URL has no known scheme');
@@ -52,6 +54,38 @@ function countingPlugin(onStatement: () => void): KyselyPlugin {
   };
 }
 
+/** A statement still running this long after the hub gave up on it is cancelled by the server. */
+const STATEMENT_TIMEOUT_MS = 30_000;
+/** A connection attempt that has not completed by then fails (a server that accepts but never answers). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+function openPostgres(url: string): { db: Kysely<any>; close(): Promise<void> } {
+  // storage's openDatabase serves the hub's own database; a department's needs a connect timeout and
+  // read-only startup options, so its pool is made here with the same type parsers.
+  // Options in the URL would replace the ones below (pg lets the URL win): they are merged instead, ours last.
+  const parsed = new URL(url);
+  const own = parsed.searchParams.get('options');
+  parsed.searchParams.delete('options');
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: Number(process.env.HUITONG_DB_POOL_SIZE ?? 10),
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Startup options hold for each pooled connection from its first statement.
+    options: [own, `-c default_transaction_read_only=on -c statement_timeout=${STATEMENT_TIMEOUT_MS}`].filter(Boolean).join(' '),
+    types: { getTypeParser: ((oid: number, format?: string) => typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
+  });
+  // An idle client losing its server must not crash the process: the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    close: async () => {
+      await db.destroy();
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
 function openMysql(url: string, timeZone: string): { db: Kysely<any>; close(): Promise<void> } {
   const address = mysqlAddress(url);
   const pool = createPool({
@@ -61,7 +95,7 @@ function openMysql(url: string, timeZone: string): { db: Kysely<any>; close(): P
     dateStrings: true,
     supportBigNumbers: true,
     connectionLimit: Number(process.env.HUITONG_DB_POOL_SIZE ?? 10),
-    connectTimeout: 10_000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
   });
   const zone = offsetText(fixedZone(timeZone).offsetMinutes);
   // Each new pooled connection is made read-only (and put in the spec's zone) before its first use:

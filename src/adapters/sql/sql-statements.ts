@@ -129,12 +129,15 @@ export class SqlStatements {
     const applied = p.appliedAt;
     if (!applied || !this.#at) return after.appliedAt === null ? keyAfter : TRUE;
     const at = sql.id('p', applied.column.name);
-    const blank = this.#blank(at, applied.column);
-    if (after.appliedAt === null) return sql`(${blank} and ${keyAfter})`;
+    if (after.appliedAt === null) return sql`(${this.#blank(at, applied.column)} and ${keyAfter})`;
     const exact = this.#at.exact(after.appliedAt);
-    const earlier = sql`${at} < ${this.#at.ceil(after.appliedAt)}`;
-    if (!exact) return sql`(${earlier} or ${blank})`;
-    return sql`(${earlier} or (${at} >= ${exact.from} and ${at} < ${exact.until} and ${keyAfter}) or ${blank})`;
+    // Written as "before the position's end, and (earlier, or the same time with a later key)" so the
+    // first part bounds an index range scan. Blank text sorts below every date (a layout starts with
+    // the year), so `<` takes it in too; only NULLs need naming.
+    const before = exact
+      ? sql`(${at} < ${exact.until} and (${at} < ${exact.from} or ${keyAfter}))`
+      : sql`${at} < ${this.#at.ceil(after.appliedAt)}`;
+    return applied.column.nullable ? sql`(${before} or ${at} is null)` : before;
   }
 
   /** Text compared by code point: PostgreSQL's "C" collation; MySQL's utf8mb4 binary no-pad collation. */

@@ -99,17 +99,3 @@ export function mysqlAddress(url: string): MysqlAddress {
     database: database === '' ? undefined : database,
   };
 }
-
-/**
- * A PostgreSQL URL whose every connection starts read-only: `default_transaction_read_only` is passed
- * as a startup option, so it holds for each pooled connection from its first statement.
- *
- * @example
- * readOnlyPostgresUrl('postgres://reader@db/xk'); // 'postgres://reader@db/xk?options=-c+default_transaction_read_only%3Don'
- */
-export function readOnlyPostgresUrl(url: string): string {
-  const u = new URL(url);
-  const options = u.searchParams.get('options');
-  u.searchParams.set('options', [options, '-c default_transaction_read_only=on'].filter(Boolean).join(' '));
-  return u.toString();
-}
