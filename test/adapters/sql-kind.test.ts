@@ -301,10 +301,12 @@ for (const backend of legacyBackends) {
 
     beforeAll(async () => {
       database = await backend.fresh();
-      // No primary keys: a view or a careless table may hold keys its collation calls equal.
+      // Linguistic collations, which order neither case nor astral characters by code point; and no
+      // primary keys: a view or a careless table may hold keys its collation calls equal.
       const charset = mariadb ? sql` character set utf8mb4 collate utf8mb4_unicode_ci` : sql``;
-      await sql`create table keyed (k varchar(40) not null, a varchar(40), t varchar(40), zt char(2), rq date null)${charset}`.execute(database.db);
-      await sql`create table people (id varchar(40) not null, nm varchar(40) not null)${charset}`.execute(database.db);
+      const linguistic = mariadb ? sql`` : sql` collate "und-x-icu"`;
+      await sql`create table keyed (k varchar(40)${linguistic} not null, a varchar(40), t varchar(40), zt char(2), rq date null)${charset}`.execute(database.db);
+      await sql`create table people (id varchar(40)${linguistic} not null, nm varchar(40) not null)${charset}`.execute(database.db);
       await database.db.insertInto('keyed').values(rows).execute();
       await database.db.insertInto('people').values(MIXED_KEYS.map((id) => ({ id, nm: `申请人${id}` }))).execute();
       await database.release();
