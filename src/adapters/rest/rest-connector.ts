@@ -88,9 +88,9 @@ export class RestConnector implements Connector<RawRecord, RawRecord> {
   }
 
   /**
-   * Applicant records in the API's own order. The token is an offset for page/size and offset/limit
-   * APIs (so the caller may change `limit` between calls without skipping or repeating a record), and
-   * the API's own position — keyset token, cursor or next link — for the others.
+   * Applicant records in the API's own order. The caller may change `limit` between calls without a
+   * record skipped or repeated: the token is an offset for page/size and offset/limit APIs, the last
+   * row's keyset token, or the API's cursor or next link with the rows of its page already handed over.
    */
   async listApplicants(after: string | null, limit: number, ctx: CallContext): Promise<{ rows: RawRecord[]; next: string | null }> {
     const reader = this.#applicants;
@@ -108,11 +108,23 @@ export class RestConnector implements Connector<RawRecord, RawRecord> {
       const more = rows.length > 0 && (answer.total !== undefined ? next < answer.total : answer.rows.length >= size);
       return { rows, next: more ? String(next) : null };
     }
-    const position: Position = { ...START, token: after ?? undefined };
-    const answer = await reader.fetch([], position, size, ctx.signal);
-    const rows = answer.rows.slice(0, size);
-    const next = reader.nextPosition(position, { ...answer, rows }, size);
-    return { rows, next: next?.token ?? null };
+    if (reader.style === 'keyset') {
+      const position: Position = { ...START, token: after ?? undefined };
+      const answer = await reader.fetch([], position, size, ctx.signal);
+      const rows = answer.rows.slice(0, size);
+      // The token of the last row handed over: nothing is skipped when the limit changes.
+      const next = reader.nextPosition(position, { ...answer, rows }, size);
+      return { rows, next: next?.token ?? null };
+    }
+    // Cursor and next link: the API's position plus the rows of its page already handed over, since a
+    // next link fixes its own page size and a smaller limit may take only part of a page.
+    const { at, skip } = after === null ? { at: undefined, skip: 0 } : readPageToken(after);
+    const answer = await reader.fetch([], { ...START, token: at }, size, ctx.signal);
+    const rows = answer.rows.slice(skip, skip + size);
+    let next: string | null = null;
+    if (skip + rows.length < answer.rows.length) next = pageToken(at, skip + rows.length);
+    else if (answer.rows.length > 0 && answer.next !== null) next = pageToken(answer.next, 0);
+    return { rows, next };
   }
 
   /** Whether a query's page can be asked for directly (the API's rows, order and total are the query's). */
@@ -209,4 +221,21 @@ function recordToken(template: string, record: RawRecord): string {
     values[name] = text;
   }
   return fillTemplate(template, values);
+}
+
+/** A cursor or next-link position with the rows of that page already handed over, as one token. */
+function pageToken(at: string | undefined, skip: number): string {
+  return JSON.stringify({ at: at ?? null, skip });
+}
+
+function readPageToken(token: string): { at: string | undefined; skip: number } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(token);
+  } catch {
+    parsed = null;
+  }
+  const { at, skip } = (parsed ?? {}) as { at?: unknown; skip?: unknown };
+  if ((typeof at !== 'string' && at !== null) || !Number.isSafeInteger(skip) || (skip as number) < 0) throw new RangeError('applicant token is not this connector’s');
+  return { at: at ?? undefined, skip: skip as number };
 }

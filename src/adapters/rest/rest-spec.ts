@@ -174,7 +174,7 @@ export const restSpec = departmentSpecSchema('rest', { connection: restConnectio
       }
       if (entity === 'permits' && names.includes('appliedAt')) {
         const format = at.paging.format ?? formatOf(spec.permits.fields.appliedAt);
-        if (format === undefined) issue([entity, 'paging', 'format'], 'is required for {appliedAt} when permits.fields.appliedAt has no format');
+        if (format === undefined) issue(['permits', 'fields', 'appliedAt'], 'needs a format for the keyset token’s {appliedAt} (or give permits.paging.format)');
         else checkLayout([entity, 'paging', at.paging.format ? 'format' : 'token'], format);
       }
     }
