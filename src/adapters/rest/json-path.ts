@@ -33,7 +33,9 @@ export function isPlainPath(expression: string): boolean {
 export function compilePath(expression: string, options: PathOptions = {}): PathReader {
   if (expression.trim() === '') throw new SyntaxError('a path expression is empty');
   if ((options.fastPath ?? true) && isPlainPath(expression)) return plainReader(expression);
-  const path = expression;
+  // Rooted explicitly: jsonpath-plus caches parsed paths in a plain object, where a bare `constructor`
+  // would find Object's own.
+  const path = expression.startsWith('$') ? expression : /^[.[]/.test(expression) ? `$${expression}` : `$.${expression}`;
   const read: PathReader = (json) => {
     // jsonpath-plus gives no matches (undefined) for a null or primitive root: the same as no value.
     const found = JSONPath({ path, json: json as object, wrap: true, eval: 'safe' }) as unknown[] | undefined;
@@ -67,6 +69,7 @@ function plainReader(expression: string): PathReader {
 function step(node: unknown, key: string): unknown {
   if (node === null || node === undefined) return undefined;
   if (typeof node === 'object') return Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
-  if (typeof node === 'string') return Object.hasOwn(Object(node), key) ? (node as unknown as Record<string, unknown>)[key] : undefined;
+  // jsonpath-plus descends into non-empty strings too (`s.length`, `s.0`); kept so both readers agree.
+  if (typeof node === 'string' && node !== '') return Object.hasOwn(Object(node), key) ? (node as unknown as Record<string, unknown>)[key] : undefined;
   return undefined;
 }
