@@ -353,6 +353,49 @@ describe('rest kind: what is sent', () => {
   });
 });
 
+describe('rest kind: what an API lacks', () => {
+  let api: FakeApi;
+  afterEach(() => api.close());
+  const open = async (style: FakeStyle, edit: (text: string) => string) => {
+    api = await startFakeApi({ style, sorted: style !== 'offset', maxPageSize: 30 });
+    const spec = parse(edit(fakeApiSpec({ style, sorted: style !== 'offset', maxPageSize: 30 })));
+    return restKind.open(spec, context({ FAKE_API_URL: api.url }));
+  };
+
+  it('counts totals by reading every row when the answer has no total, and looks up by reading the list without a lookup', async () => {
+    const connector = await open('offset', (t) => t.replace('  total: result.count\n  errors', '  errors').replace('  lookup: { param: nos }\n', ''));
+    for (const q of [{ limit: 7 }, { limit: 7, rawStatusIn: ['OK'] }, { limit: 7, applicantLocalIds: ['A05', 'A07'] }] as PermitQuery[]) {
+      api.requests.length = 0;
+      const [page] = await connector.listPermits([q], ctx());
+      const want = expected(api.permits, q);
+      expect(page!.total).toBe(want.total);
+      expect(page!.rows.map((r) => r.key)).toEqual(want.keys.slice(0, 7));
+      // Every matching row read, 30 at a time, until a short page.
+      expect(api.requests).toHaveLength(Math.floor(want.total / 30) + 1);
+    }
+    api.requests.length = 0;
+    const wanted = api.permits.slice(0, 5).map((p) => p.no);
+    expect((await connector.getPermits(wanted, ctx())).map((r) => r.key).sort()).toEqual([...wanted].sort());
+    expect(api.requests).toHaveLength(Math.ceil(api.permits.length / 30) + (api.permits.length % 30 === 0 ? 1 : 0));
+    expect(api.requests.every((u) => u.searchParams.get('nos') === null)).toBe(true);
+  });
+
+  it('sends an endpoint’s fixed parameters and counts pages from 0 when told', async () => {
+    const connector = await open('page', (t) => t.replace('endpoint: /v1/applicants', 'endpoint: /v1/applicants\n  params: { lang: zh-CN }').replace('{ style: page, page: p, size: n }\n  maxPageSize: 30\n  fields:\n    key: id', '{ style: page, page: p, size: n, firstPage: 0 }\n  maxPageSize: 30\n  fields:\n    key: id'));
+    // Offset 12 in pages of 6 is the third page: number 2 when pages count from 0.
+    await connector.listApplicants('12', 6, ctx());
+    const sent = api.requests.at(-1)!.searchParams;
+    expect([sent.get('lang'), sent.get('p'), sent.get('n')]).toEqual(['zh-CN', '2', '6']);
+  });
+
+  it('follows next links on the API’s origin only: the credential goes nowhere else', async () => {
+    const connector = await open('nextLink', (t) => t);
+    api.override = (url) => (url.searchParams.get('from_row') === null ? JSON.stringify({ status: 'OK', result: { items: [{ no: 'P1', holder: { id: 'A01' } }], count: 2, links: { next: 'http://127.0.0.2:9/v1/permits?from_row=1' } } }) : undefined);
+    await expect(connector.listPermits([{ limit: 5, rawStatusNotIn: ['OK'] }], ctx())).rejects.toThrow(new BadDataError('API gave a next link to another origin; not followed'));
+    expect(api.requests).toHaveLength(1);
+  });
+});
+
 describe('rest kind: credentials and concurrency', () => {
   const secret = 's3cr3t-t0ken-value';
   let api: FakeApi;
