@@ -1,3 +1,4 @@
+import { restKind } from './rest/index.js';
 import type { KindRegistry } from './spec/parse-spec.js';
 import { sqlKind } from './sql/index.js';
 
@@ -7,4 +8,5 @@ import { sqlKind } from './sql/index.js';
  */
 export const adapterKinds: KindRegistry = {
   sql: sqlKind,
+  rest: restKind,
 };

@@ -82,7 +82,18 @@ export function requestUrl(endpoint: JsonEndpoint, path: string, params: QueryPa
  * const body = await getJson(endpoint, '/api/v2/units', { page: 1, size: 500 }, ctx.signal);
  */
 export async function getJson(endpoint: JsonEndpoint, path: string, params: QueryParams, signal: AbortSignal): Promise<unknown> {
-  const response = await fetch(requestUrl(endpoint, path, params), { headers: endpoint.headers, signal });
+  return fetchJson(requestUrl(endpoint, path, params), endpoint.headers, signal);
+}
+
+/**
+ * One GET of an absolute URL returning parsed JSON, as `getJson` does (same errors, no URL in any
+ * message), for callers that build the URL themselves or follow one the API gave.
+ *
+ * @example
+ * const body = await fetchJson('http://10.0.0.5/api/permits?page=2', { accept: 'application/json' }, ctx.signal);
+ */
+export async function fetchJson(url: string, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<unknown> {
+  const response = await fetch(url, { headers, signal });
   if (!response.ok) {
     // Drain the body so the connection can be reused; its content is not trusted or reported.
     await response.arrayBuffer().catch(() => undefined);
