@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import type { CallContext, Connector, PermitQuery, RawPage } from '../core/contract.js';
 import type { Logger } from '../core/logger.js';
 import type { RawRecord, SourceField } from '../spec/fields.js';
-import type { CsvStore, LoadSummary, RejectedRow } from './csv-store.js';
+import { decodeCells, type CsvStore, type LoadSummary, type RejectedRow } from './csv-store.js';
 import { exportPattern, FolderListing, newestExport, sameFile, type ExportPattern, type ExportSet, type FileIdentity } from './export-files.js';
 import { loadExport, type LoadHooks, type LoadPlan } from './load-export.js';
 
@@ -216,7 +216,7 @@ function sameSet(a: { permits: FileIdentity; applicants: FileIdentity | null }, 
 }
 
 function recordOf(fields: readonly SourceField[], raw: string): RawRecord {
-  const cells = JSON.parse(raw) as string[];
+  const cells = decodeCells(raw);
   const record: Record<string, string> = {};
   for (let i = 0; i < fields.length; i++) record[fields[i]!.name] = cells[i]!;
   return record;

@@ -11,7 +11,7 @@ export const NULL_ORD = Number.MAX_SAFE_INTEGER;
 /** List order as one ascending number: minus the application time in ms, missing dates last. */
 export const ordOf = (appliedMs: number | null): number => (appliedMs === null ? NULL_ORD : -appliedMs);
 
-/** A permit row as stored: the indexed columns, and the raw values in the spec's field order. */
+/** A permit row as stored: the indexed columns, and the raw values in the spec's field order (`encodeCells`). */
 export type PermitRow = [key: string, applicant: string | null, status: string | null, item: string | null, appliedMs: number | null, line: number, raw: string];
 /** An applicant row as stored. */
 export type ApplicantRow = [key: string, line: number, raw: string];
@@ -248,17 +248,41 @@ export class StoreLoad {
   }
 }
 
-/** A row as a CSV line for COPY: text quoted (an empty string stays one), null as nothing. */
+/** A row as a CSV line for COPY: text quoted only when it must be (an empty string stays one), null as nothing. */
 function csvLine(row: readonly unknown[]): string {
   let line = '';
   for (let i = 0; i < row.length; i++) {
     const value = row[i];
     if (i > 0) line += ',';
     if (value === null || value === undefined) continue;
-    line += typeof value === 'number' ? String(value) : `"${String(value).replace(/"/g, '""')}"`;
+    if (typeof value === 'number') line += String(value);
+    else {
+      const text = String(value);
+      line += text === '' || NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    }
   }
   return line;
 }
+// A backslash too: `\.` alone on a line ends COPY data.
+const NEEDS_QUOTES = /[",\r\n\\]/;
+
+/**
+ * A record's raw cells as one text column: joined by U+001F (unit separator), which exports do not
+ * hold; in the rare record that does, JSON behind a U+001E mark.
+ *
+ * @example
+ * encodeCells(['WS1', '', '准予许可']); // 'WS1\u001f\u001f准予许可'
+ */
+export function encodeCells(cells: readonly string[]): string {
+  for (const cell of cells) if (cell.includes(UNIT)) return `${RECORD}${JSON.stringify(cells)}`;
+  return cells.join(UNIT);
+}
+
+export function decodeCells(raw: string): string[] {
+  return raw.startsWith(RECORD) ? (JSON.parse(raw.slice(1)) as string[]) : raw.split(UNIT);
+}
+const UNIT = '\u001f';
+const RECORD = '\u001e';
 
 /** The query's filters as SQL conditions (a `true` when it has none). */
 function filtersOf(q: PermitQuery): RawBuilder<unknown>[] {

@@ -3,7 +3,7 @@ import type { SpecMapper } from '../core/spec-mapper.js';
 import { instantReader, readText } from '../core/spec-values.js';
 import { applicantSourceFields, permitSourceFields, sourceOf, type RawRecord, type SourceField } from '../spec/fields.js';
 import type { CsvSpec } from './csv-spec.js';
-import type { ApplicantRow, CsvStore, LoadSummary, PermitRow, RejectedRow, StoreLoad } from './csv-store.js';
+import { encodeCells, type ApplicantRow, type CsvStore, type LoadSummary, type PermitRow, type RejectedRow, type StoreLoad } from './csv-store.js';
 import { sameFile, type ExportSet, type FileIdentity } from './export-files.js';
 import { readExport, type RowSink } from './export-reader.js';
 
@@ -43,8 +43,10 @@ export async function loadExport(store: CsvStore, set: ExportSet, plan: LoadPlan
     const rejects = new RejectWriter(load);
     const { spec, mapper } = plan;
     const derived = spec.applicants.fromPermits === true;
-    const keyColumn = sourceOf(spec.permits.fields.key);
-    const applicantKeyColumn = sourceOf(spec.applicants.fields.key);
+    // How an operator finds the column: its header name, or its number in an export without a header.
+    const column = (from: string) => (spec.connection.header ? from : `column ${from}`);
+    const keyColumn = column(sourceOf(spec.permits.fields.key));
+    const applicantKeyColumn = column(sourceOf(spec.applicants.fields.key));
     const appliedMs = memoised(spec.permits.fields.appliedAt === undefined ? () => null : msReader(spec.permits.fields.appliedAt, spec.timeZone));
     const permitCount = plan.permitFields.length;
     const fields = derived ? [...plan.permitFields, ...plan.applicantFields] : plan.permitFields;
@@ -65,7 +67,7 @@ export async function loadExport(store: CsvStore, set: ExportSet, plan: LoadPlan
         rejects.add({ entity: 'applicant', file, line, key, reason: mapped.reason });
         return;
       }
-      applicants.add(key, line, [key, line, JSON.stringify(cells)]);
+      applicants.add(key, line, [key, line, encodeCells(cells)]);
     };
 
     const permitSink: RowSink = {
@@ -79,7 +81,7 @@ export async function loadExport(store: CsvStore, set: ExportSet, plan: LoadPlan
           return;
         }
         const p = mapped.value;
-        permits.add(p.localId, line, [p.localId, p.applicantLocalId, p.rawStatus, readText(raw.serviceItem), appliedMs(raw.appliedAt), line, JSON.stringify(cells)]);
+        permits.add(p.localId, line, [p.localId, p.applicantLocalId, p.rawStatus, readText(raw.serviceItem), appliedMs(raw.appliedAt), line, encodeCells(cells)]);
       },
       reject: (line, key, reason) => rejects.add({ entity: 'permit', file: permitFile, line, key, reason }),
       flush: async () => {
@@ -113,7 +115,9 @@ export async function loadExport(store: CsvStore, set: ExportSet, plan: LoadPlan
       await load.deleteKeys(entity === 'permit' ? 'permits' : 'applicants', [...repeated.keys()]);
     }
     await rejects.flush();
+    const readMs = Math.round(performance.now() - started);
     await load.finish();
+    const indexMs = Math.round(performance.now() - started) - readMs;
     await hooks.beforeSwap?.();
 
     const summary: LoadSummary = {
@@ -128,7 +132,7 @@ export async function loadExport(store: CsvStore, set: ExportSet, plan: LoadPlan
     };
     const swapped = await store.swap(load, summary, (current) => shouldReplace(current, summary));
     logger.info(
-      { department, rowsRead, permits: summary.permits, applicants: summary.applicants, rejected: summary.rejected, durationMs: summary.durationMs, swapped },
+      { department, rowsRead, permits: summary.permits, applicants: summary.applicants, rejected: summary.rejected, durationMs: summary.durationMs, readMs, indexMs, swapped },
       'csv export loaded',
     );
     return swapped ? summary : null;

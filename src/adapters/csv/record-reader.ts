@@ -122,7 +122,8 @@ export class CsvRecordReader {
         ends.push(i);
         const c = text.charCodeAt(i);
         if (i < end && c !== this.#delimiter && c !== CR && c !== LF) {
-          error = 'text after a closing quote';
+          // Closed on a later line and followed by text: the quote opened on the first line was the fault.
+          error = line > startLine ? 'a quote is never closed' : 'text after a closing quote';
           break;
         }
       } else {
