@@ -3,7 +3,7 @@ import { rename, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KindContext } from '../../src/adapters/core/adapter-kind.js';
 import { defineAdapterConformanceSuite } from '../../src/adapters/core/conformance-suite.js';
 import type { PermitPosition } from '../../src/adapters/core/contract.js';
@@ -167,7 +167,7 @@ function expectedApplicants(d: DemoDistrict): ApplicantRecord[] {
     }));
 }
 
-describe('csv kind: the demo health department as a spec', () => {
+describe('csv kind: the demo health department as a spec', { timeout: 180_000 }, () => {
   it('serves exactly the generator’s permits and applicants, and reports its deliberately bad rows', async () => {
     const dir = tempDir('huitong-csv-truth-');
     const { badRows } = await writeHealthExport(dir, district);
@@ -215,7 +215,7 @@ describe('csv kind: the demo health department as a spec', () => {
 
 // ---- load report: every kind of bad row, with its line and reason ----
 
-describe('csv kind: the load report', () => {
+describe('csv kind: the load report', { timeout: 180_000 }, () => {
   it('sets aside each bad row with its line and reason, serves the rest, and logs counts only', async () => {
     const dir = tempDir('huitong-csv-bad-');
     const good = [1, 2, 3, 4, 5, 6].map((i) => cells(i));
@@ -291,17 +291,18 @@ describe('csv kind: the load report', () => {
     const spec = demoSpec();
     const dir = tempDir('huitong-csv-none-');
     await writeFile(join(dir, 'xkxx_20240401.csv.part'), exportBytes([csvLine(cells(1))]));
-    const runtime = (connector: CsvConnector) => new RuntimeAdapter('health', { connector, mapper: specMapper(spec) }, { maxRetries: 0 });
-    await expect(runtime(await open(spec, contextFor(dir))).listPermits([{ first: 5 }])).rejects.toMatchObject({ reason: 'UNREACHABLE' });
-    await expect(runtime(await open(spec, contextFor(join(dir, 'nope')))).listApplicants(null, 5)).rejects.toMatchObject({ reason: 'UNREACHABLE' });
+    const runtime = (connector: CsvConnector) => new RuntimeAdapter('health', { connector, mapper: specMapper(spec) }, { maxRetries: 0, deadlineMs: 60_000 });
+    const connector = await open(spec, contextFor(dir), { recheckMs: 0 });
+    await expect(runtime(connector).listPermits([{ first: 5 }])).rejects.toMatchObject({ reason: 'UNREACHABLE' });
     await writeFile(join(dir, 'xkxx_20240401.csv'), exportBytes([], 'gb18030', '许可证号,状态'));
-    await expect(runtime(await open(spec, contextFor(dir))).listPermits([{ first: 5 }])).rejects.toMatchObject({ reason: 'BAD_DATA' });
-  });
+    await expect(runtime(connector).listPermits([{ first: 5 }])).rejects.toMatchObject({ reason: 'BAD_DATA' });
+    await expect(runtime(await open(spec, contextFor(join(dir, 'nope')))).listApplicants(null, 5)).rejects.toMatchObject({ reason: 'UNREACHABLE' });
+  }, 180_000);
 });
 
 // ---- encodings ----
 
-describe('csv kind: encodings', () => {
+describe('csv kind: encodings', { timeout: 180_000 }, () => {
   const rows = [1, 2, 3, 4].map((i) => cells(i));
 
   it('reads GB18030 with 4-byte characters; the same file declared GBK loses exactly those rows, reported', async () => {
@@ -341,7 +342,7 @@ describe('csv kind: encodings', () => {
 
 // ---- reloading ----
 
-describe('csv kind: new exports', () => {
+describe('csv kind: new exports', { timeout: 180_000 }, () => {
   it('reads nothing when nothing changed; ignores .part until renamed; reloads a file that changed', async () => {
     const dir = tempDir('huitong-csv-reload-');
     await writeFile(join(dir, 'xkxx_20240401.csv'), exportBytes([1, 2, 3].map((i) => csvLine(cells(i)))));
@@ -371,6 +372,20 @@ describe('csv kind: new exports', () => {
     await connector.refresh();
     expect(await total()).toBe(2);
     expect(loads(context.logger)).toBe(3);
+  });
+
+  it('watches the folder: a new export is loaded before any call asks for it', async () => {
+    const dir = tempDir('huitong-csv-watch-');
+    await writeFile(join(dir, 'xkxx_20240401.csv'), exportBytes([1, 2].map((i) => csvLine(cells(i)))));
+    const context = contextFor(dir);
+    // Calls never look at the folder themselves here: only the watcher can find the new export.
+    const connector = await open(demoSpec(), context, { watch: true, recheckMs: Number.MAX_SAFE_INTEGER });
+    expect((await connector.listPermits([{ limit: 1 }], signal()))[0]!.total).toBe(2);
+    await writeFile(join(dir, 'xkxx_20240402.csv.part'), exportBytes([3, 4, 5].map((i) => csvLine(cells(i)))));
+    await rename(join(dir, 'xkxx_20240402.csv.part'), join(dir, 'xkxx_20240402.csv'));
+    await vi.waitFor(async () => expect((await connector.loadReport()).loaded?.files.permits.name).toBe('xkxx_20240402.csv'), { timeout: 60_000, interval: 100 });
+    expect((await connector.listPermits([{ limit: 1 }], signal()))[0]!.total).toBe(3);
+    expect(loads(context.logger)).toBe(2);
   });
 
   it('swaps a newer export in while queries run: every answer is wholly the old export or wholly the new', async () => {
@@ -451,7 +466,7 @@ describe('csv kind: new exports', () => {
 
 // ---- inspect() and the spec's own checks ----
 
-describe('csv kind: inspect', () => {
+describe('csv kind: inspect', { timeout: 180_000 }, () => {
   const inspect = async (spec: CsvSpec, dir: string) => (await csvKind.inspect!(spec, contextFor(dir), AbortSignal.timeout(10_000))).map((i) => formatIssue(spec.code, i));
 
   it('finds a column the header lacks, with the header it probably meant', async () => {
@@ -506,7 +521,7 @@ describe('csv kind: inspect', () => {
 
 // ---- applicants in a file of their own, without a header, another delimiter ----
 
-describe('csv kind: an applicant export of its own', () => {
+describe('csv kind: an applicant export of its own', { timeout: 180_000 }, () => {
   it('pairs files by date, reads columns by number, and rejects an applicant key used twice', async () => {
     const dir = tempDir('huitong-csv-pair-');
     const p = (key: string, applicant: string, date: string) => [key, applicant, '准予许可', date].join('|');

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { RawRecord, SourceField } from '../spec/fields.js';
 import { decodeCells, type CsvStore, type LoadSummary, type RejectedRow } from './csv-store.js';
 import { exportPattern, FolderListing, newestExport, sameFile, type ExportPattern, type ExportSet, type FileIdentity } from './export-files.js';
+import { ExportFormatError } from './export-reader.js';
 import { loadExport, type LoadHooks, type LoadPlan } from './load-export.js';
 
 export interface CsvConnectorOptions {
@@ -165,6 +166,7 @@ export class CsvConnector implements Connector<RawRecord, RawRecord> {
     if (!set || this.#loading) return; // a finished load looks again
     if (this.#summary && sameSet(this.#summary.files, set)) return;
     if (this.#failed && sameSet(files(this.#failed.set), set)) return;
+    if (this.#abort.signal.aborted) return;
     const done = this.#load(set);
     this.#loading = { set, done };
   }
@@ -182,7 +184,9 @@ export class CsvConnector implements Connector<RawRecord, RawRecord> {
     } catch (error) {
       if (this.#abort.signal.aborted) return;
       this.#failed = { set, error: error as Error, at: new Date() };
-      this.logger.warn({ department: this.department, file: set.permits.name, err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'csv export could not be loaded');
+      // An export's format problems name columns and files, never row contents: worth logging whole.
+      const reason = error instanceof ExportFormatError ? error.message : undefined;
+      this.logger.warn({ department: this.department, file: set.permits.name, err: { name: (error as Error).name, code: (error as { code?: unknown }).code }, reason }, 'csv export could not be loaded');
     } finally {
       this.#loading = null;
       this.#checkedAt = -Infinity;

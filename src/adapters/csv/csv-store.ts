@@ -39,10 +39,13 @@ export interface LoadSummary {
 }
 
 const PERMIT_COLUMNS = 'key, applicant, status, item, applied_ms, ord, line, raw';
+/** The tables one load fills and swaps in together. */
+const TABLES = ['permits', 'permit_counts', 'applicants', 'rejected_rows'] as const;
 
 /**
- * The department's indexed copy of its exports: tables `permits`, `applicants` and `rejected_rows` in
- * one schema, with the summary of the load in `csv_state`. A load fills fresh tables beside them and
+ * The department's indexed copy of its exports: tables `permits` (with `permit_counts`, its totals by
+ * status and item), `applicants` and `rejected_rows` in one schema, with the summary of the load in
+ * `csv_state`. A load fills fresh tables beside them and
  * swaps them in by renaming, in one short transaction: a query sees the previous export or the new one,
  * never a mix, and is never held for the length of a load. Tables are UNLOGGED: they are a copy of files
  * that are still there, so a crash (which empties them) just means loading again.
@@ -92,6 +95,7 @@ export class CsvStore {
     await this.run(sql`create unlogged table ${this.table(`permits_${token}`)} (
       key text collate "C" not null, applicant text collate "C", status text, item text,
       applied_ms bigint, ord bigint not null, line integer not null, raw text not null)`);
+    await this.run(sql`create unlogged table ${this.table(`permit_counts_${token}`)} (status text, item text, n bigint not null)`);
     await this.run(sql`create unlogged table ${this.table(`applicants_${token}`)} (key text collate "C" not null, line integer not null, raw text not null)`);
     await this.run(sql`create unlogged table ${this.table(`rejected_rows_${token}`)} (entity text not null, file text not null, line integer not null, key text, reason text not null)`);
     return load;
@@ -115,7 +119,7 @@ export class CsvStore {
       const raw = rows[0]?.summary;
       const current = raw === undefined ? null : typeof raw === 'string' ? (JSON.parse(raw) as LoadSummary) : raw;
       if (!isNewer(current)) return;
-      for (const name of ['permits', 'applicants', 'rejected_rows']) {
+      for (const name of TABLES) {
         await exec(sql`alter table if exists ${this.table(name)} rename to ${sql.id(`${name}_old_${t}`)}`);
         await exec(sql`alter table ${this.table(`${name}_${t}`)} rename to ${sql.id(name)}`);
       }
@@ -124,7 +128,7 @@ export class CsvStore {
       swapped = true;
     });
     // In-flight queries on the old tables finished before the rename could take its lock.
-    await this.run(sql`drop table if exists ${this.table(`permits_old_${t}`)}, ${this.table(`applicants_old_${t}`)}, ${this.table(`rejected_rows_old_${t}`)}`);
+    await this.run(sql`drop table if exists ${sql.join(TABLES.map((name) => this.table(`${name}_old_${t}`)))}`);
     if (!swapped) await load.drop();
     return swapped;
   }
@@ -135,7 +139,7 @@ export class CsvStore {
    */
   async dropAbandonedLoads(): Promise<void> {
     if (this.database.backend !== 'pglite') return;
-    const rows = await this.run<{ name: string }>(sql`select tablename as name from pg_tables where schemaname = ${this.schema} and tablename ~ '^(permits|applicants|rejected_rows)_'`);
+    const rows = await this.run<{ name: string }>(sql`select tablename as name from pg_tables where schemaname = ${this.schema} and tablename ~ ${`^(${TABLES.join('|')})_`}`);
     for (const { name } of rows) await this.run(sql`drop table if exists ${this.table(name)}`);
   }
 
@@ -150,7 +154,10 @@ export class CsvStore {
       const after = q.after ? sql` and (ord, key) > (${ordOf(q.after.appliedAt === null ? null : isoMs(q.after.appliedAt))}::bigint, ${q.after.localId})` : sql``;
       return [
         sql`(select ${i}::int as q, key, applied_ms, raw, null::bigint as total from ${this.table('permits')} where ${where}${after} order by ord, key limit ${Math.max(0, Math.floor(q.limit))})`,
-        sql`(select ${i}::int, null, null, null, count(*) from ${this.table('permits')} where ${where})`,
+        // Without applicant or date filters, the total is a sum over the (status, item) counts.
+        q.applicantLocalIds || q.appliedFrom !== undefined || q.appliedTo !== undefined
+          ? sql`(select ${i}::int, null, null, null, count(*) from ${this.table('permits')} where ${where})`
+          : sql`(select ${i}::int, null, null, null, coalesce(sum(n), 0)::bigint from ${this.table('permit_counts')} where ${where})`,
       ];
     });
     const rows = await this.run<{ q: number; key: string | null; applied_ms: number | null; raw: string | null; total: number | null }>(sql.join(branches, sql` union all `));
@@ -222,8 +229,9 @@ export class StoreLoad {
     await this.store.run(sql`alter table ${permits} add constraint ${index('permits_pk')} primary key (key)`);
     await this.store.run(sql`create index ${index('permits_ord')} on ${permits} (ord, key)`);
     await this.store.run(sql`create index ${index('permits_applicant')} on ${permits} (applicant, ord, key)`);
-    await this.store.run(sql`create index ${index('permits_item')} on ${permits} (item, ord, key)`);
-    await this.store.run(sql`create index ${index('permits_status')} on ${permits} (status, ord, key)`);
+    // Totals of the lists a hub asks most (whole, by status, by item) from a few rows instead of a count
+    // over the export; filters by status or item alone page fast enough along (ord, key).
+    await this.store.run(sql`insert into ${this.store.table(`permit_counts_${t}`)} select status, item, count(*) from ${permits} group by status, item`);
     await this.store.run(sql`alter table ${this.store.table(`applicants_${t}`)} add constraint ${index('applicants_pk')} primary key (key)`);
     // Statistics for the planner, and the visibility map that lets counts read the indexes alone.
     await this.store.run(sql`vacuum (analyze) ${permits}, ${this.store.table(`applicants_${t}`)}`);
@@ -231,7 +239,7 @@ export class StoreLoad {
 
   async drop(): Promise<void> {
     const t = this.token;
-    await this.store.run(sql`drop table if exists ${this.store.table(`permits_${t}`)}, ${this.store.table(`applicants_${t}`)}, ${this.store.table(`rejected_rows_${t}`)}`);
+    await this.store.run(sql`drop table if exists ${sql.join(TABLES.map((name) => this.store.table(`${name}_${t}`)))}`);
   }
 
   async #insert(table: string, columns: string, types: readonly string[], rows: ReadonlyArray<readonly unknown[]>): Promise<void> {

@@ -1,3 +1,4 @@
+import { detachString } from '../core/csv-export.js';
 import type { Logger } from '../core/logger.js';
 import type { SpecMapper } from '../core/spec-mapper.js';
 import { instantReader, readText } from '../core/spec-values.js';
@@ -54,13 +55,14 @@ export async function loadExport(store: CsvStore, set: ExportSet, plan: LoadPlan
 
     const readApplicant = (file: string, line: number, cells: readonly string[], firstWins: boolean) => {
       const raw = recordOf(plan.applicantFields, cells);
-      const key = readText(raw.key);
+      let key = readText(raw.key);
       if (key === null) {
         // In permit rows a blank applicant key means "no applicant"; in an applicant export, a bad row.
         if (!firstWins) rejects.add({ entity: 'applicant', file, line, key: null, reason: `blank key (${applicantKeyColumn})` });
         return;
       }
       if (firstWins && applicants.has(key)) return;
+      key = detachString(key);
       const mapped = mapper.applicant(raw);
       if (!mapped.ok) {
         if (firstWins) applicants.claim(key, line); // the first row describes it, even when it does not map
@@ -81,7 +83,8 @@ export async function loadExport(store: CsvStore, set: ExportSet, plan: LoadPlan
           return;
         }
         const p = mapped.value;
-        permits.add(p.localId, line, [p.localId, p.applicantLocalId, p.rawStatus, readText(raw.serviceItem), appliedMs(raw.appliedAt), line, encodeCells(cells)]);
+        const key = detachString(p.localId);
+        permits.add(key, line, [key, p.applicantLocalId, p.rawStatus, readText(raw.serviceItem), appliedMs(raw.appliedAt), line, encodeCells(cells)]);
       },
       reject: (line, key, reason) => rejects.add({ entity: 'permit', file: permitFile, line, key, reason }),
       flush: async () => {
