@@ -213,6 +213,32 @@ describe('csv kind: the demo health department as a spec', { timeout: 180_000 },
   });
 });
 
+describe('csv kind: batches', { timeout: 180_000 }, () => {
+  it('answers a mixed batch in one statement, each page as if asked alone (grouped applicants included)', async () => {
+    const dir = tempDir('huitong-csv-batch-');
+    await writeHealthExport(dir, district);
+    const connector = await open(demoSpec(), contextFor(dir));
+    const [all] = await connector.listPermits([{ limit: 1000 }], signal());
+    const applicants = [...new Set(all!.rows.map((r) => String(r.applicant)))].slice(0, 6);
+    const [, second] = all!.rows;
+    const mapped = specMapper(demoSpec()).permit(second!);
+    if (!mapped.ok) throw new Error(mapped.reason);
+    const queries = [
+      ...applicants.slice(0, 4).map((a) => ({ limit: 3, applicantLocalIds: [a], rawStatusIn: ['准予许可', '已过期'] })),
+      ...applicants.slice(4).map((a) => ({ limit: 2, applicantLocalIds: [a] })),
+      { limit: 4, applicantLocalIds: applicants.slice(0, 2) },
+      { limit: 4, applicantLocalIds: [] },
+      { limit: 5, after: { appliedAt: mapped.value.appliedAt, localId: mapped.value.localId }, rawStatusNotIn: ['准予许可'] },
+      { limit: 5, serviceItemCodes: [String(second!.serviceItem)], appliedFrom: '2020-01-01T00:00:00+08:00' },
+    ];
+    const before = connector.statements;
+    const pages = await connector.listPermits(queries, signal());
+    expect(connector.statements - before).toBe(1);
+    for (const [i, q] of queries.entries()) expect(pages[i]).toEqual((await connector.listPermits([q], signal()))[0]);
+    expect(pages.slice(0, 4).some((p) => p.total > 0)).toBe(true);
+  });
+});
+
 // ---- load report: every kind of bad row, with its line and reason ----
 
 describe('csv kind: the load report', { timeout: 180_000 }, () => {

@@ -149,16 +149,39 @@ export class CsvStore {
    */
   async listPermits(queries: readonly PermitQuery[]): Promise<Array<{ total: number; rows: Array<{ key: string; applied_ms: number | null; raw: string }> }>> {
     if (queries.length === 0) return [];
-    const branches = queries.flatMap((q, i) => {
+    const permits = this.table('permits');
+    // A DataLoader batch asks the same page for many applicants, one each: that is one LATERAL join over
+    // the list of them, planned once, rather than a branch per applicant.
+    const byShape = new Map<string, number[]>();
+    queries.forEach((q, i) => {
+      if (q.applicantLocalIds?.length !== 1 || q.after) return;
+      const shape = JSON.stringify([q.rawStatusIn, q.rawStatusNotIn, q.serviceItemCodes, q.appliedFrom, q.appliedTo, q.limit]);
+      byShape.set(shape, [...(byShape.get(shape) ?? []), i]);
+    });
+    const grouped = new Set([...byShape.values()].filter((g) => g.length > 1).flat());
+    const branches = [...byShape.values()]
+      .filter((g) => g.length > 1)
+      .flatMap((group) => {
+        const q = queries[group[0]!]!;
+        const where = sql.join(filtersOf({ ...q, applicantLocalIds: undefined }), sql` and `);
+        const list = sql`unnest(${group}::int[], ${group.map((i) => queries[i]!.applicantLocalIds![0]!)}::text[]) as l(i, a)`;
+        return [
+          sql`(select l.i as q, p.key, p.applied_ms, p.raw, null::bigint as total from ${list}
+            cross join lateral (select key, applied_ms, raw from ${permits} where applicant = l.a and ${where} order by ord, key limit ${limitOf(q)}) p)`,
+          sql`(select l.i, null, null, null, (select count(*) from ${permits} where applicant = l.a and ${where}) from ${list})`,
+        ];
+      });
+    queries.forEach((q, i) => {
+      if (grouped.has(i)) return;
       const where = sql.join(filtersOf(q), sql` and `);
       const after = q.after ? sql` and (ord, key) > (${ordOf(q.after.appliedAt === null ? null : isoMs(q.after.appliedAt))}::bigint, ${q.after.localId})` : sql``;
-      return [
-        sql`(select ${i}::int as q, key, applied_ms, raw, null::bigint as total from ${this.table('permits')} where ${where}${after} order by ord, key limit ${Math.max(0, Math.floor(q.limit))})`,
+      branches.push(
+        sql`(select ${i}::int as q, key, applied_ms, raw, null::bigint as total from ${permits} where ${where}${after} order by ord, key limit ${limitOf(q)})`,
         // Without applicant or date filters, the total is a sum over the (status, item) counts.
         q.applicantLocalIds || q.appliedFrom !== undefined || q.appliedTo !== undefined
-          ? sql`(select ${i}::int, null, null, null, count(*) from ${this.table('permits')} where ${where})`
+          ? sql`(select ${i}::int, null, null, null, count(*) from ${permits} where ${where})`
           : sql`(select ${i}::int, null, null, null, coalesce(sum(n), 0)::bigint from ${this.table('permit_counts')} where ${where})`,
-      ];
+      );
     });
     const rows = await this.run<{ q: number; key: string | null; applied_ms: number | null; raw: string | null; total: number | null }>(sql.join(branches, sql` union all `));
     const pages = queries.map(() => ({ total: 0, rows: [] as Array<{ key: string; applied_ms: number | null; raw: string }> }));
@@ -291,6 +314,8 @@ export function decodeCells(raw: string): string[] {
 }
 const UNIT = '\u001f';
 const RECORD = '\u001e';
+
+const limitOf = (q: PermitQuery) => Math.max(0, Math.floor(q.limit));
 
 /** The query's filters as SQL conditions (a `true` when it has none). */
 function filtersOf(q: PermitQuery): RawBuilder<unknown>[] {
