@@ -1,3 +1,4 @@
+import { csvKind } from './csv/index.js';
 import { restKind } from './rest/index.js';
 import type { KindRegistry } from './spec/parse-spec.js';
 import { sqlKind } from './sql/index.js';
@@ -9,4 +10,5 @@ import { sqlKind } from './sql/index.js';
 export const adapterKinds: KindRegistry = {
   sql: sqlKind,
   rest: restKind,
+  csv: csvKind,
 };
