@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RegistrySeed } from '../gateway/departments/registry-store.js';
@@ -55,12 +56,21 @@ export async function ensureDemoData(
   return { generated: true };
 }
 
-/** The registry rows of the demo district; connections refer to environment variables, not values. */
+/** A demo department's spec (`src/demo/specs/<code>.yaml`), as the registry stores it. */
+export function demoSpec(code: 'market' | 'housing' | 'health'): Record<string, unknown> {
+  return parseYaml(readFileSync(new URL(`./specs/${code}.yaml`, import.meta.url), 'utf8')) as Record<string, unknown>;
+}
+
+/**
+ * The registry the demo district starts with: three departments declared by spec files (their
+ * connections refer to environment variables, not values) and the bureau's catalogue.
+ */
 export const demoRegistrySeed: RegistrySeed = [
-  { code: 'market', name: '区市场监督管理局', adapterKind: 'market-sql', connection: { url: { env: 'HUITONG_MARKET_DB_URL' } }, spec: null, url: null },
-  { code: 'housing', name: '区住房和城乡建设局', adapterKind: 'housing-rest', connection: { url: { env: 'HUITONG_HOUSING_API_URL' } }, spec: null, url: null },
-  { code: 'health', name: '区卫生健康局', adapterKind: 'health-csv', connection: { dir: { env: 'HUITONG_HEALTH_EXPORT_DIR' } }, spec: null, url: null },
-  { code: 'bureau', name: '区政务服务数据管理局', adapterKind: 'catalogue', connection: {}, spec: null, url: null },
+  ...(['market', 'housing', 'health'] as const).map((code) => {
+    const spec = demoSpec(code);
+    return { code, name: String(spec.name), adapterKind: String(spec.kind), spec, url: null };
+  }),
+  { code: 'bureau', name: '区政务服务数据管理局', adapterKind: 'catalogue', spec: null, url: null },
 ];
 
 export interface DemoSystems {

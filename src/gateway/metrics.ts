@@ -85,7 +85,7 @@ export type HubMetrics = ReturnType<typeof createMetrics>;
  * hub's adapters and a department subgraph served on its own both report through it.
  *
  * @example
- * openDepartmentAdapter(entry, env, { deadlineMs, logger, observer: departmentObserver(metrics) });
+ * openRuntimeAdapter(entry, { kinds, env, dataDir, deadlineMs, logger, observer: departmentObserver(metrics) });
  */
 export function departmentObserver(metrics: HubMetrics): AdapterObserver {
   return {

@@ -299,7 +299,7 @@ interface Prepared {
 
 /** The registry entry a checked spec gives (not yet stored: its version is the one it will get). */
 function entryOf(spec: DepartmentSpec, version = 0): DepartmentEntry {
-  return { code: spec.code, name: spec.name, adapterKind: spec.kind, spec: spec as unknown as Record<string, unknown>, specVersion: version, enabled: true, url: null, connection: {} };
+  return { code: spec.code, name: spec.name, adapterKind: spec.kind, spec: spec as unknown as Record<string, unknown>, specVersion: version, enabled: true, url: null };
 }
 
 /** The registry with one department's spec replaced (or added). */

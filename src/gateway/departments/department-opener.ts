@@ -4,7 +4,6 @@ import { openSpecAdapter, type OpenSpecOptions } from '../../adapters/open-spec-
 import { createDepartmentSubgraph } from '../../subgraphs/department/department-subgraph.js';
 import { departmentSdl } from '../../subgraphs/department/department-sdl.js';
 import { httpEndpoint, inProcessEndpoint } from '../endpoints.js';
-import { openDepartmentAdapter } from '../open-adapter.js';
 import { DepartmentSlot } from './department-slot.js';
 import type { DepartmentEntry } from './registry-store.js';
 
@@ -46,12 +45,13 @@ export function departmentOpener(options: OpenerOptions): SlotOpener {
  * const market = await openRuntimeAdapter(entry, { kinds: adapterKinds, env: process.env, dataDir: '.data', logger, deadlineMs: 5000 });
  */
 export async function openRuntimeAdapter(
-  entry: Pick<DepartmentEntry, 'code' | 'adapterKind' | 'spec'> & { connection?: Record<string, unknown> },
+  entry: Pick<DepartmentEntry, 'code' | 'spec'>,
   options: OpenerOptions,
   { strict = false } = {},
 ): Promise<RuntimeAdapter> {
-  if (!entry.spec) return openDepartmentAdapter({ ...entry, connection: entry.connection ?? {} }, options.env, options);
   try {
+    // A department registered before specs existed has none until a steward gives it one (departments update).
+    if (!entry.spec) throw new Error(`department ${entry.code} has no spec: register one with huitong departments update`);
     return new RuntimeAdapter(entry.code, (await openSpecAdapter(entry.spec, options)).adapter, options);
   } catch (error) {
     if (strict) throw error;
@@ -71,5 +71,5 @@ function unavailableAdapter(code: string) {
 
 /** What a slot is opened from: a change in any of it needs a new slot. */
 export function slotKey(entry: DepartmentEntry): string {
-  return JSON.stringify([entry.adapterKind, entry.specVersion, entry.spec, entry.connection, entry.url]);
+  return JSON.stringify([entry.adapterKind, entry.specVersion, entry.spec, entry.url]);
 }

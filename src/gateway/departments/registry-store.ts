@@ -16,8 +16,6 @@ export interface DepartmentEntry {
   enabled: boolean;
   /** Set when the department's subgraph runs as its own HTTP service. */
   url: string | null;
-  /** Settings of a department registered before specs existed (a bespoke adapter kind); {} otherwise. */
-  connection: Record<string, unknown>;
 }
 
 /** A stored version of a department's spec. */
@@ -31,7 +29,7 @@ export interface SpecVersion {
 }
 
 /** What the registry seeds on a first start: the demo district's departments, or none. */
-export type RegistrySeed = ReadonlyArray<Pick<DepartmentEntry, 'code' | 'name' | 'adapterKind' | 'spec' | 'url'> & { connection?: Record<string, unknown> }>;
+export type RegistrySeed = ReadonlyArray<Pick<DepartmentEntry, 'code' | 'name' | 'adapterKind' | 'spec' | 'url'>>;
 
 /**
  * The registry: seeded on first start, then the source of truth. A department whose row predates specs
@@ -49,7 +47,7 @@ export async function loadRegistry(db: Kysely<HubDatabase>, seed: RegistrySeed):
     for (const entry of seed) {
       const row = known.get(entry.code);
       if (firstStart) {
-        await trx.insertInto('departments').values({ code: entry.code, name: entry.name, adapter_kind: entry.adapterKind, connection: JSON.stringify(entry.connection ?? {}), url: entry.url }).execute();
+        await trx.insertInto('departments').values({ code: entry.code, name: entry.name, adapter_kind: entry.adapterKind, connection: '{}', url: entry.url }).execute();
       } else if (!row || row.spec_version !== null || entry.spec === null || row.adapter_kind === 'catalogue') continue;
       if (entry.spec) await insertVersion(trx, entry.code, entry.name, entry.adapterKind, entry.spec, 'seed', 'seeded on first start');
     }
@@ -62,7 +60,7 @@ export async function listDepartments(db: Kysely<HubDatabase>): Promise<Departme
   const rows = await db
     .selectFrom('departments as d')
     .leftJoin('department_specs as s', (join) => join.onRef('s.code', '=', 'd.code').onRef('s.version', '=', 'd.spec_version'))
-    .select(['d.code', 'd.name', 'd.adapter_kind', 'd.url', 'd.enabled', 'd.spec_version', 'd.connection', 's.spec'])
+    .select(['d.code', 'd.name', 'd.adapter_kind', 'd.url', 'd.enabled', 'd.spec_version', 's.spec'])
     .orderBy('d.code')
     .execute();
   return rows.map((r) => ({
@@ -73,7 +71,6 @@ export async function listDepartments(db: Kysely<HubDatabase>): Promise<Departme
     specVersion: r.spec_version,
     enabled: r.enabled,
     url: r.url,
-    connection: r.connection ?? {},
   }));
 }
 
