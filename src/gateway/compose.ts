@@ -13,6 +13,7 @@ import type { HubContext } from './hub-context.js';
 import { PageRequests } from './page-requests.js';
 import { batchDelegate, delegate, reuseMergePlans } from './prepared-delegation.js';
 import { resolvePermitList, type PermitListArgs } from './permit-lists.js';
+import { HUB_ALIAS_PREFIX } from './reserved-aliases.js';
 
 export interface ComposedGateway {
   schema: GraphQLSchema;
@@ -143,9 +144,10 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
       },
       Department: {
         health: {
-          selectionSet: '{ code }',
-          resolve: (department: { code: string }) => {
-            const endpoint = departmentEndpoints.get(department.code);
+          // Under a reserved alias: a client's `code: name` must not change which department is meant.
+          selectionSet: `{ ${HUB_ALIAS_PREFIX}code: code }`,
+          resolve: (department: Record<string, string>) => {
+            const endpoint = departmentEndpoints.get(department[`${HUB_ALIAS_PREFIX}code`]!);
             return endpoint ? departmentHealth(endpoint) : null;
           },
         },

@@ -25,6 +25,7 @@ import { composeGateway } from './compose.js';
 import type { SubgraphEndpoint } from './endpoints.js';
 import { httpEndpoint, inProcessEndpoint } from './endpoints.js';
 import { startHttpServer, type AbuseOptions, type RunningHttpServer } from './http-server.js';
+import { reservedAliasesRule } from './reserved-aliases.js';
 import { loadRegistry, resolveConnection, type DepartmentEntry } from './registry.js';
 
 export interface HubOptions {
@@ -185,6 +186,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       authenticate: createAuthenticator(db, { jwt: options.jwt }),
       ...options.abuse,
       metrics: metrics.registry,
+      // No client alias may take a response key the gateway reads (governance facts, protocol fields).
+      validationRules: [reservedAliasesRule],
       plugins: [
         metrics.plugin,
         tracingPlugin,
