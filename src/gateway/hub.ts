@@ -12,7 +12,7 @@ import type { ApplicantRecord } from '../schema/model.js';
 import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
 import { createAuditLog, ensureAuditWriterRole, type AuditHashAlgorithm, type AuditLog, type AuditSigner } from '../storage/audit-log/index.js';
 import { createGovernanceSubgraph, createPurposeCatalogue, liveGrants, seedDemoPurposes } from '../subgraphs/governance/index.js';
-import { governancePlugin, governResolvers, guardIdentifierLookups, readFieldPolicies } from './governance/index.js';
+import { governancePlugin, governApplicantFilter, governResolvers, guardApplicantLookups, readFieldPolicies } from './governance/index.js';
 import { gatewaySdl } from './gateway-sdl.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { liveDemoKeys, seedDemoCredentials } from './auth/demo-credentials.js';
@@ -129,10 +129,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     endpoints.push(inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue'), inProcessEndpoint(createIdentitySubgraph(db), 'identity'));
     // Every field's sharing class comes from the @share directives in the SDL that defines it.
     const policies = readFieldPolicies([...new Set(endpoints.map((e) => e.sdl)), gatewaySdl]);
-    endpoints.push(inProcessEndpoint(createGovernanceSubgraph(db, { governedFields: policies.keys() }), 'service'));
+    // Which departments provide a field is schema-wide: every department's records feed every governed type.
+    const departmentCodes = endpoints.filter((e) => e.role === 'department').map((e) => e.name);
+    const providers = [...policies.values()]
+      .map((p) => ({ field: p.coordinate, shareLevel: p.level, personShareLevel: p.person, personal: p.personal, departments: departmentCodes }))
+      .sort((a, b) => (a.field < b.field ? -1 : 1));
+    endpoints.push(inProcessEndpoint(createGovernanceSubgraph(db, { governedFields: policies.keys(), fieldProviders: () => providers }), 'service'));
     const governed = options.governance !== false;
-    const composed = composeGateway(endpoints, governed ? { transformResolvers: governResolvers(policies) } : {}).schema;
-    const schema = governed ? guardIdentifierLookups(composed) : composed;
+    const composed = composeGateway(endpoints, governed ? { transformResolvers: governResolvers(policies), checkApplicantFilter: governApplicantFilter(policies) } : {}).schema;
+    const identityEndpoint = endpoints.find((e) => e.role === 'identity')!;
+    const schema = governed ? guardApplicantLookups(composed, policies, identityEndpoint.executor) : composed;
     const audit = await openAuditLog(db, options, logger);
     const signer = options.audit?.signer;
     if (signer && options.audit?.checkpointIntervalMs !== 0) {
