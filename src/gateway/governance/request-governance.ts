@@ -79,6 +79,16 @@ export class RequestGovernance {
     if (options.recordAllowed) this.entry('identity').clear.add(options.label);
   }
 
+  /**
+   * Whether the caller may be told about an applicant no department is known to hold — a lookup that
+   * finds no one — under `policy`: the steward always; a government consumer where the person class is
+   * UNCONDITIONAL. Such a caller may know whether someone exists, so its lookups need not hide it.
+   */
+  mayKnowNobody(policy: FieldPolicy, clear = false): boolean {
+    const { access } = decideAccess(policy, UNKNOWN_PERSON, this.caller);
+    return clear ? access === 'clear' : access !== 'denied';
+  }
+
   /** The audit event for this request, or null when it touched no other department's data and was denied nothing. */
   auditEvent(operation: { name: string | null; hash: string }, requestId: string, failedDepartments: number): AuditEventInput | null {
     if (this.released.size === 0 && this.denials.size === 0) return null;
