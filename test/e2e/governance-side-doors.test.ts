@@ -177,6 +177,16 @@ for (const backend of backends) {
         expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       });
 
+      it('gives no sign in the order of a response’s errors which of several lookups found someone', async () => {
+        const both = `query ($x: ID!, $y: ID!) { a: applicant(id: $x) { __typename } b: applicant(id: $y) { __typename } }`;
+        for (let round = 0; round < 3; round++) {
+          const personFirst = await hub.query(both, { x: person.id, y: UNKNOWN_APPLICANT }, PUBLIC);
+          const nobodyFirst = await hub.query(both, { x: UNKNOWN_APPLICANT, y: person.id }, PUBLIC);
+          expect(forbidden(personFirst)).toHaveLength(2);
+          expect(personFirst).toEqual(nobodyFirst);
+        }
+      });
+
       it('answers a government consumer, who may know, with the person or null', async () => {
         const query = `query ($id: ID!) { applicant(id: $id) { __typename name } }`;
         const found = await hub.query(query, { id: person.id }, PORTAL);
