@@ -13,6 +13,7 @@ import type { HubContext } from './hub-context.js';
 import { PageRequests } from './page-requests.js';
 import { batchDelegate, delegate, reuseMergePlans } from './prepared-delegation.js';
 import { resolvePermitList, type PermitListArgs } from './permit-lists.js';
+import { HUB_ALIAS_PREFIX } from './reserved-aliases.js';
 
 export interface ComposedGateway {
   schema: GraphQLSchema;
@@ -22,6 +23,12 @@ export interface ComposedGateway {
 export interface ComposeOptions {
   /** Rewrites the gateway's resolver map before stitching: how governance wraps every governed field in one place. */
   transformResolvers?: (resolvers: Record<string, any>) => Record<string, any>;
+  /**
+   * Called with the applicant the permits list's `applicantId` filter names (null when no applicant has
+   * the id) before any department is asked; throws to refuse the list. How governance decides the filter
+   * as it decides `Applicant.permits`.
+   */
+  checkApplicantFilter?: (applicant: { id: string; kind: string; recordKeys: readonly string[] } | null, context: HubContext) => void;
 }
 
 /** A root field of an in-process subgraph, delegated as stitching would, with its document prepared once. */
@@ -47,7 +54,7 @@ const withStubs = (stubs: Record<string, object>, own: Record<string, any>) => {
   return all;
 };
 
-const RECORD_KEYS = parse('query ($id: ID!) { applicant(id: $id) { _recordKeys } }');
+const FILTERED_APPLICANT = parse('query ($id: ID!) { applicant(id: $id) { id kind _recordKeys } }');
 
 /**
  * Stitches the subgraphs into the public schema. Built from each subgraph's SDL — never introspection —
@@ -126,10 +133,12 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
           let scope: Map<string, string[]> | null = null;
           if (args.filter?.applicantId) {
             if (!decodeGlobalId(args.filter.applicantId)) throw badUserInput('filter.applicantId is not a valid id', { argument: 'filter.applicantId' });
-            const result = (await identitySchema.executor!({ document: RECORD_KEYS, variables: { id: args.filter.applicantId }, context })) as {
-              data?: { applicant?: { _recordKeys: string[] } | null };
+            const result = (await identitySchema.executor!({ document: FILTERED_APPLICANT, variables: { id: args.filter.applicantId }, context })) as {
+              data?: { applicant?: { id: string; kind: string; _recordKeys: string[] } | null };
             };
-            scope = recordScope(result.data?.applicant?._recordKeys ?? []);
+            const applicant = result.data?.applicant ?? null;
+            options.checkApplicantFilter?.(applicant && { id: applicant.id, kind: applicant.kind, recordKeys: applicant._recordKeys }, context);
+            scope = recordScope(applicant?._recordKeys ?? []);
           }
           return resolvePermitList(departments, pageRequests, args, scope, context, info);
         },
@@ -143,9 +152,10 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
       },
       Department: {
         health: {
-          selectionSet: '{ code }',
-          resolve: (department: { code: string }) => {
-            const endpoint = departmentEndpoints.get(department.code);
+          // Under a reserved alias: a client's `code: name` must not change which department is meant.
+          selectionSet: `{ ${HUB_ALIAS_PREFIX}code: code }`,
+          resolve: (department: Record<string, string>) => {
+            const endpoint = departmentEndpoints.get(department[`${HUB_ALIAS_PREFIX}code`]!);
             return endpoint ? departmentHealth(endpoint) : null;
           },
         },

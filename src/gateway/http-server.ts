@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { GraphQLError, printSchema, type GraphQLSchema } from 'graphql';
+import { GraphQLError, printSchema, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../adapters/core/logger.js';
 import { ErrorCode } from '../schema/index.js';
@@ -38,6 +38,8 @@ export interface HttpServerOptions extends AbuseOptions {
   /** Served at GET /metrics in the Prometheus text format. */
   metrics: Registry;
   plugins?: ApolloServerPlugin<HubContext>[];
+  /** Validation rules run after the abuse limits (e.g. the hub's reserved aliases). */
+  validationRules?: ValidationRule[];
   /** Production mode: no introspection, no field suggestions. */
   production?: boolean;
   /** The consumer an `Authorization` header names; null for none; throws UNAUTHENTICATED for a bad one. */
@@ -140,7 +142,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // The CLI owns the signals: Apollo's own handler would re-raise SIGTERM once drained and kill the
     // process before the hub's shutdown (closing adapters, signing the audit head) has finished.
     stopOnTerminationSignals: false,
-    validationRules: limits.validationRules,
+    validationRules: [...limits.validationRules, ...(options.validationRules ?? [])],
     parseOptions: limits.parseOptions,
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,

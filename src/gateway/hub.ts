@@ -23,6 +23,7 @@ import { LiveGateway } from './departments/live-gateway.js';
 import { startTracing, tracingPlugin } from './tracing.js';
 import { inProcessEndpoint } from './endpoints.js';
 import { startHttpServer, type AbuseOptions, type RunningHttpServer } from './http-server.js';
+import { reservedAliasesRule } from './reserved-aliases.js';
 import { DepartmentManager } from './departments/department-manager.js';
 import { createRegistrySubgraph } from './departments/registry-subgraph.js';
 import { listDepartments, loadRegistry, registryGeneration, type RegistrySeed } from './departments/registry-store.js';
@@ -194,6 +195,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       authenticate: createAuthenticator(db, { jwt: options.jwt }),
       ...options.abuse,
       metrics: metrics.registry,
+      // No client alias may take a response key the gateway reads (governance facts, protocol fields).
+      validationRules: [reservedAliasesRule],
       plugins: [
         served.plugin,
         metrics.plugin,

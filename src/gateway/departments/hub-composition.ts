@@ -8,7 +8,7 @@ import { composeGateway } from '../compose.js';
 import { departmentHealth, type DepartmentHealthView } from '../department-health.js';
 import { inProcessEndpoint, type SubgraphEndpoint } from '../endpoints.js';
 import { gatewaySdl } from '../gateway-sdl.js';
-import { governResolvers, guardIdentifierLookups, readFieldPolicies } from '../governance/index.js';
+import { governApplicantFilter, governResolvers, guardApplicantLookups, readFieldPolicies } from '../governance/index.js';
 import type { Served } from './live-gateway.js';
 import type { DepartmentSlot } from './department-slot.js';
 
@@ -47,9 +47,18 @@ export function composeHub(generation: number, slots: readonly DepartmentSlot[],
   const endpoints = [...slots.map((s) => s.endpoint), ...parts.shared];
   // Every field's sharing class comes from the @share directives in the SDL that defines it.
   const policies = readFieldPolicies([...new Set(endpoints.map((e) => e.sdl)), gatewaySdl]);
-  endpoints.push(inProcessEndpoint(createGovernanceSubgraph(parts.db, { governedFields: policies.keys() }), 'service'));
-  const composed = composeGateway(endpoints, parts.governed ? { transformResolvers: governResolvers(policies) } : {}).schema;
-  const schema: GraphQLSchema = parts.governed ? guardIdentifierLookups(composed) : composed;
+  // Which departments provide a field is schema-wide: every department's records feed every governed type.
+  const departmentCodes = slots.map((s) => s.code);
+  const providers = [...policies.values()]
+    .map((p) => ({ field: p.coordinate, shareLevel: p.level, personShareLevel: p.person, personal: p.personal, departments: departmentCodes }))
+    .sort((a, b) => (a.field < b.field ? -1 : 1));
+  endpoints.push(inProcessEndpoint(createGovernanceSubgraph(parts.db, { governedFields: policies.keys(), fieldProviders: () => providers }), 'service'));
+  const composed = composeGateway(
+    endpoints,
+    parts.governed ? { transformResolvers: governResolvers(policies), checkApplicantFilter: governApplicantFilter(policies) } : {},
+  ).schema;
+  const identity = parts.shared.find((e) => e.role === 'identity');
+  const schema: GraphQLSchema = parts.governed && identity ? guardApplicantLookups(composed, policies, identity.executor) : composed;
   for (const slot of slots) slot.hold();
   const departments = new Map(slots.map((s) => [s.code, s]));
   return {

@@ -6,6 +6,7 @@ import { ErrorCode } from '../../schema/index.js';
 import type { AuditLog } from '../../storage/audit-log/index.js';
 import type { HubContext } from '../hub-context.js';
 import type { Grant } from './access-decision.js';
+import { orderErrorsByField } from './error-order.js';
 import { RequestGovernance } from './request-governance.js';
 
 export interface GovernancePluginOptions {
@@ -19,8 +20,8 @@ export interface GovernancePluginOptions {
 
 /**
  * Sets up each request's governance once its operation is known (the declared purpose checked against
- * the catalogue, the consumer's grants read once), and writes the request's audit event before the
- * response leaves. If the event cannot be written, the response is replaced by an AUDIT_UNAVAILABLE
+ * the catalogue, the consumer's grants read once), puts the response's errors in the order of their
+ * fields (never of their timing), and writes the request's audit event before the response leaves. If the event cannot be written, the response is replaced by an AUDIT_UNAVAILABLE
  * error: data whose release cannot be proven is not released.
  *
  * @example
@@ -44,6 +45,8 @@ export function governancePlugin(options: GovernancePluginOptions): ApolloServer
         async willSendResponse({ contextValue, response, source, operationName }) {
           const governance = contextValue.governance;
           if (!governance) return;
+          const result = response.body.kind === 'single' ? response.body.singleResult : null;
+          if (result?.errors && result.errors.length > 1) result.errors = orderErrorsByField(result.errors, result.data);
           const event = governance.auditEvent(
             { name: operationName ?? null, hash: createHash('sha256').update(source ?? '').digest('hex') },
             contextValue.requestId,

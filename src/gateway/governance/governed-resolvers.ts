@@ -1,8 +1,5 @@
 import { defaultMergedResolver } from '@graphql-tools/delegate';
-import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import { parseIdentifier, type IdentifierType } from '../../schema/identifiers/index.js';
-import { ErrorCode } from '../../schema/index.js';
+import type { GraphQLFieldResolver } from 'graphql';
 import type { FieldPolicy } from './field-policy.js';
 import { GOVERNED_TYPES } from './governed-types.js';
 import { maskValue } from './masking.js';
@@ -70,41 +67,6 @@ function governed(policy: FieldPolicy, facts: (source: unknown) => RowFacts, res
 }
 
 /** A request that reached the schema without governance set up (a bug, or a test) is treated as the public. */
-function governanceOf(context: GovernedContext): RequestGovernance {
+export function governanceOf(context: GovernedContext): RequestGovernance {
   return (context.governance ??= new RequestGovernance({ consumer: null, purpose: null, grants: [] }));
-}
-
-/**
- * Guards lookups by a personal identifier: `applicantByIdentifier` with a value that reads as a resident
- * ID needs the steward or a clear-text grant on `Applicant.identifiers` for the declared purpose, else a
- * "no such person" answer would confirm or refute a masked number. Allowed or not, found or not, the
- * lookup goes into the request's audit event.
- *
- * @example
- * const schema = guardIdentifierLookups(composeGateway(endpoints, options).schema);
- */
-export function guardIdentifierLookups(schema: GraphQLSchema): GraphQLSchema {
-  return mapSchema(schema, {
-    [MapperKind.QUERY_ROOT_FIELD]: (config, fieldName) => {
-      if (fieldName !== 'applicantByIdentifier') return config;
-      const resolve = config.resolve ?? defaultMergedResolver;
-      return {
-        ...config,
-        resolve: (source, args: { value: string; type?: IdentifierType | null }, context: GovernedContext, info) => {
-          const readings = typeof args.value === 'string' ? parseIdentifier(args.value, args.type ?? undefined) : [];
-          if (readings.some((r) => r.type === 'RESIDENT_ID')) {
-            const governance = governanceOf(context);
-            const allowed = governance.mayLookUpPersonalIdentifier();
-            governance.lookup(allowed, 'RESIDENT_ID');
-            if (!allowed) {
-              throw new GraphQLError('looking up an applicant by resident ID needs a clear-text grant on Applicant.identifiers for the purpose declared in x-purpose', {
-                extensions: { code: ErrorCode.FORBIDDEN, field: 'Query.applicantByIdentifier', shareLevel: 'CONDITIONAL', owner: 'identity' },
-              });
-            }
-          }
-          return resolve(source, args, context, info);
-        },
-      };
-    },
-  });
 }

@@ -14,6 +14,9 @@ export interface RowFacts {
   applicantId?: string;
 }
 
+/** Whom a lookup that found no one is taken to be about: a natural person no department is known to hold. */
+const UNKNOWN_PERSON: RowFacts = { owners: [], person: true, recordKeys: [] };
+
 interface Released {
   clear: Set<string>;
   masked: Set<string>;
@@ -43,34 +46,47 @@ export class RequestGovernance {
   access(policy: FieldPolicy, row: RowFacts): Exclude<Access, 'denied'> {
     const { access, level } = decideAccess(policy, row, this.caller);
     if (access === 'denied') {
-      this.denials.add(`${policy.coordinate}@${row.owners.join('+')}`);
-      throw forbidden(policy.coordinate, level, row.owners, this.caller);
+      this.refused(policy.coordinate, row);
+      throw forbidden(policy.coordinate, level, row, this.caller);
     }
-    const own = this.caller.consumer?.departmentCode ?? null;
-    for (const owner of row.owners) {
-      if (owner === own) continue;
-      const entry = this.entry(owner);
-      (access === 'masked' ? entry.masked : entry.clear).add(policy.coordinate);
-      for (const key of row.recordKeys) if (key.startsWith(`${owner}:`)) entry.records.add(key);
-    }
-    if (row.applicantId && row.owners.some((o) => o !== own)) this.applicants.add(row.applicantId);
+    this.release(policy.coordinate, access, row);
     return access;
   }
 
-  /** A lookup by a personal identifier needs the steward or a clear-text grant on applicant identifiers. */
-  mayLookUpPersonalIdentifier(): boolean {
-    const { consumer, purpose, grants } = this.caller;
-    if (consumer?.kind === 'STEWARD') return true;
-    return !!purpose && grants.some((g) => g.purpose === purpose && g.clearText && (g.fields.includes('Applicant.identifiers') || g.fields.includes('Applicant')));
+  /**
+   * Decides a lookup that names one applicant — by id, by identifier, as a list's filter — by `policy`
+   * applied to the applicant found, or, when none is, to an unknown natural person: so a caller who may
+   * not see a person cannot tell a person from no one. `clear` asks for clear access (a lookup by a
+   * personal identifier confirms the identifier). Allowed or not, the lookup is audited with the
+   * applicant found: refused, under `label` (and `refusal` is thrown, the same error either way);
+   * allowed, as a release of the policy's field — and under `label` too with `recordAllowed`, found or
+   * not, since "no such person" is itself an answer.
+   *
+   * @example
+   * governance.lookUp(policies.get('Applicant.id')!, found, { label: 'Query.applicant', refusal: () => notFoundOrForbidden('Query.applicant') });
+   */
+  lookUp(policy: FieldPolicy, found: RowFacts | null, options: { label: string; clear?: boolean; recordAllowed?: boolean; refusal: () => GraphQLError }): void {
+    const row = found ?? UNKNOWN_PERSON;
+    const { access } = decideAccess(policy, row, this.caller);
+    const allowed = options.clear ? access === 'clear' : access !== 'denied';
+    if (!allowed) {
+      // The label alone: the applicant recorded with it says whose records the lookup was after.
+      this.denials.add(options.label);
+      if (found?.applicantId) this.applicants.add(found.applicantId);
+      throw options.refusal();
+    }
+    if (found && access !== 'denied') this.release(policy.coordinate, access, found);
+    if (options.recordAllowed) this.entry('identity').clear.add(options.label);
   }
 
   /**
-   * Records a lookup by a personal identifier, allowed or not: it is audited even when it finds nothing,
-   * since an answer of "no such person" is itself information.
+   * Whether the caller may be told about an applicant no department is known to hold — a lookup that
+   * finds no one — under `policy`: the steward always; a government consumer where the person class is
+   * UNCONDITIONAL. Such a caller may know whether someone exists, so its lookups need not hide it.
    */
-  lookup(allowed: boolean, identifierType: string): void {
-    if (allowed) this.entry('identity').clear.add(`lookup:${identifierType}`);
-    else this.denials.add(`lookup:${identifierType}`);
+  mayKnowNobody(policy: FieldPolicy, clear = false): boolean {
+    const { access } = decideAccess(policy, UNKNOWN_PERSON, this.caller);
+    return clear ? access === 'clear' : access !== 'denied';
   }
 
   /** The audit event for this request, or null when it touched no other department's data and was denied nothing. */
@@ -95,6 +111,24 @@ export class RequestGovernance {
     };
   }
 
+  /** Records what a decision released: per owning department other than the caller's, the field and the records. */
+  private release(coordinate: string, access: Exclude<Access, 'denied'>, row: RowFacts): void {
+    const own = this.caller.consumer?.departmentCode ?? null;
+    for (const owner of row.owners) {
+      if (owner === own) continue;
+      const entry = this.entry(owner);
+      (access === 'masked' ? entry.masked : entry.clear).add(coordinate);
+      for (const key of row.recordKeys) if (key.startsWith(`${owner}:`)) entry.records.add(key);
+    }
+    if (row.applicantId && row.owners.some((o) => o !== own)) this.applicants.add(row.applicantId);
+  }
+
+  /** Records a refusal, with the applicant it was about: who tried to read a person is part of the trail. */
+  private refused(coordinate: string, row: RowFacts): void {
+    this.denials.add(`${coordinate}@${row.owners.join('+')}`);
+    if (row.applicantId) this.applicants.add(row.applicantId);
+  }
+
   private entry(department: string): Released {
     let entry = this.released.get(department);
     if (!entry) this.released.set(department, (entry = { clear: new Set(), masked: new Set(), records: new Set() }));
@@ -102,8 +136,13 @@ export class RequestGovernance {
   }
 }
 
-function forbidden(coordinate: string, level: string, owners: readonly string[], caller: Caller): GraphQLError {
-  const owner = owners.join(', ');
+/**
+ * The FORBIDDEN error of one field of one row. It names the field and its class; the owning departments
+ * only for data that is not about a natural person — where a person's records are held is itself
+ * personal (a record at the health bureau says something), so a consumer finds whom to ask for a
+ * field in `fieldProviders` instead.
+ */
+function forbidden(coordinate: string, level: string, row: RowFacts, caller: Caller): GraphQLError {
   const why =
     level === 'NONE'
       ? 'it is not shared outside its department'
@@ -112,7 +151,13 @@ function forbidden(coordinate: string, level: string, owners: readonly string[],
           ? `no live grant covers it for purpose ${caller.purpose}`
           : 'it needs a live grant and a purpose declared in the x-purpose header'
         : 'a credential of a government consumer is required';
+  if (row.person) {
+    return new GraphQLError(`${coordinate} is ${level} data about a natural person: ${why}; fieldProviders lists the departments to ask`, {
+      extensions: { code: ErrorCode.FORBIDDEN, field: coordinate, shareLevel: level },
+    });
+  }
+  const owner = row.owners.join(', ');
   return new GraphQLError(`${coordinate} is ${level} data of ${owner}: ${why}`, {
-    extensions: { code: ErrorCode.FORBIDDEN, field: coordinate, shareLevel: level, owner, owners: [...owners] },
+    extensions: { code: ErrorCode.FORBIDDEN, field: coordinate, shareLevel: level, owner, owners: [...row.owners] },
   });
 }

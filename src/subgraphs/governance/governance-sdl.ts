@@ -1,10 +1,25 @@
-import { departmentStubSdl, pageInfoSdl, scalarsSdl } from '../../schema/sdl/common.js';
+import { departmentStubSdl, pageInfoSdl, scalarsSdl, shareDirectiveSdl } from '../../schema/sdl/common.js';
 
 /** The governance subgraph: the purpose catalogue, conditional-sharing requests and grants, and the audit search. */
 export const governanceSdl = /* GraphQL */ `
   ${scalarsSdl}
   ${departmentStubSdl}
   ${pageInfoSdl}
+  ${shareDirectiveSdl}
+
+  "A governed field, its sharing classes and the departments that provide it: whom to ask with requestAccess. 数据项及其提供部门"
+  type FieldProvider {
+    "Field coordinate, e.g. ApplicantRecord.phone. 数据项"
+    field: String!
+    "Class for data about organisations, or about no one. 共享类型"
+    shareLevel: ShareLevel!
+    "Class when the row concerns a natural person. 涉及自然人时的共享类型"
+    personShareLevel: ShareLevel!
+    "Personal data it holds, masked unless a grant allows clear text. 个人信息类别"
+    personal: PersonalData
+    "The departments whose systems provide it: each decides requests for its own data. 数据提供部门"
+    departments: [Department!]!
+  }
 
   "A purpose of use a consumer declares (x-purpose header) and states in a request. 用途"
   type Purpose {
@@ -238,7 +253,7 @@ export const governanceSdl = /* GraphQL */ `
     operationHash: String!
     "Per department, what was released. 数据提供情况"
     released: [AuditRelease!]!
-    "Applicants whose data was released. 涉及的申请人"
+    "Applicants whose data was released, or asked for and refused. 涉及的申请人"
     applicantIds: [ID!]!
     "Outcome. 结果"
     outcome: AuditOutcome!
@@ -272,7 +287,7 @@ export const governanceSdl = /* GraphQL */ `
     consumerId: String
     "Only events that released this department's data. 数据提供部门"
     department: String
-    "Only events that released this applicant's data (its Applicant id): who accessed it. 申请人标识"
+    "Only events that released this applicant's data or refused it (its Applicant id): who accessed it, or tried. 申请人标识"
     applicantId: ID
     "Only events that released this record, as the trail stores it (department:localId, e.g. health:WSR000039); with department, released by that department. 部门记录编号"
     recordId: String
@@ -294,6 +309,8 @@ export const governanceSdl = /* GraphQL */ `
     accessRequests(filter: AccessRequestFilter, first: Int = 20, after: String): AccessRequestConnection!
     "Grants the caller may see: those it holds, those its department gave, or all for a steward. 共享授权"
     grants(filter: GrantFilter, first: Int = 20, after: String): GrantConnection!
+    "Which departments provide each governed field, and its classes: schema-wide, never per row, so it says nothing about any applicant. Open to all. 数据项提供部门"
+    fieldProviders(field: String): [FieldProvider!]!
     "Search the audit log, e.g. who accessed an applicant's data. Steward only. 审计检索"
     auditEvents(filter: AuditEventFilter, first: Int = 20, after: String): AuditEventConnection!
   }

@@ -19,10 +19,24 @@ export interface GovernanceSubgraphOptions {
    * creation (a Map's `keys()` will do); a function is called on every request, for a list computed later.
    */
   governedFields: Iterable<string> | (() => Iterable<string>);
+  /**
+   * The governed fields with their classes and the departments that provide them, for `fieldProviders`
+   * (a function: the list is called for on every request).
+   */
+  fieldProviders?: () => readonly FieldProviderInfo[];
   /** The clock (tests move it); default the system clock. */
   now?: () => Date;
   /** Longest period one request may ask for, in days (default 366). */
   maxPeriodDays?: number;
+}
+
+/** One governed field as `fieldProviders` lists it (structural: subgraphs may not import the gateway's policy type). */
+export interface FieldProviderInfo {
+  field: string;
+  shareLevel: string;
+  personShareLevel: string;
+  personal: string | null;
+  departments: readonly string[];
 }
 
 type Args<T> = T & Record<string, unknown>;
@@ -70,6 +84,10 @@ export function createGovernanceSubgraph(db: Kysely<HubDatabase>, options: Gover
       ...scalarResolvers,
       Query: {
         purposes: () => listPurposes(db),
+        fieldProviders: (_: unknown, args: Args<{ field?: string | null }>) =>
+          (options.fieldProviders?.() ?? [])
+            .filter((p) => args.field == null || p.field === args.field)
+            .map((p) => ({ ...p, departments: p.departments.map((code) => ({ code })) })),
         accessRequests: async (_: unknown, args: Args<{ filter?: AccessRequestFilter | null; first?: number | null; after?: string | null }>, context: GovernanceContext) => {
           const consumer = requireConsumer(context);
           const today = shanghaiDate(now());

@@ -1,0 +1,58 @@
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import type { Consumer } from '../auth/consumer.js';
+import { readFieldPolicies } from './field-policy.js';
+import { RequestGovernance, type RowFacts } from './request-governance.js';
+
+const policies = readFieldPolicies([
+  /* GraphQL */ `
+  type Applicant {
+    id: ID @share(level: OPEN, person: UNCONDITIONAL)
+    records: [String] @share(level: UNCONDITIONAL)
+  }
+  type ApplicantRecord { phone: String @share(level: CONDITIONAL, personal: PHONE) }`,
+]);
+const policy = (coordinate: string) => policies.get(coordinate)!;
+const portal: Consumer = { id: 'p', name: 'portal', kind: 'PORTAL', departmentCode: null };
+const person: RowFacts = { owners: ['health', 'market'], person: true, recordKeys: ['health:W1', 'market:7'], applicantId: 'ap_1' };
+const organisation: RowFacts = { owners: ['market'], person: false, recordKeys: ['market:8'], applicantId: 'ap_2' };
+const refusal = () => new GraphQLError('not visible', { extensions: { code: 'FORBIDDEN' } });
+const thrown = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return error as GraphQLError;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('RequestGovernance', () => {
+  it('names the owning departments in FORBIDDEN for an organisation’s row, never for a person’s', () => {
+    const governance = new RequestGovernance({ consumer: null, purpose: null, grants: [] });
+    const ofPerson = thrown(() => governance.access(policy('Applicant.id'), person));
+    expect(ofPerson.extensions).toEqual({ code: 'FORBIDDEN', field: 'Applicant.id', shareLevel: 'UNCONDITIONAL' });
+    expect(ofPerson.message).not.toMatch(/health|market/);
+    const ofOrganisation = thrown(() => governance.access(policy('Applicant.records'), organisation));
+    expect(ofOrganisation.extensions).toMatchObject({ owner: 'market', owners: ['market'] });
+    // Refused, both are audited with the applicant they were about.
+    expect(governance.auditEvent({ name: null, hash: 'h' }, 'r', 0)?.applicantIds).toEqual(['ap_1', 'ap_2']);
+  });
+
+  it('decides a lookup that finds no one as one that finds an unknown person, and tells who may know', () => {
+    const asPublic = new RequestGovernance({ consumer: null, purpose: null, grants: [] });
+    expect(asPublic.mayKnowNobody(policy('Applicant.id'))).toBe(false);
+    const found = thrown(() => asPublic.lookUp(policy('Applicant.id'), person, { label: 'Query.applicant', refusal }));
+    const nobody = thrown(() => asPublic.lookUp(policy('Applicant.id'), null, { label: 'Query.applicant', refusal }));
+    expect(found).toEqual(nobody);
+    expect(asPublic.auditEvent({ name: null, hash: 'h' }, 'r', 0)).toMatchObject({ outcome: 'denied', denied: ['Query.applicant'], applicantIds: ['ap_1'] });
+
+    const asPortal = new RequestGovernance({ consumer: portal, purpose: null, grants: [] });
+    expect(asPortal.mayKnowNobody(policy('Applicant.id'))).toBe(true);
+    expect(asPortal.mayKnowNobody(policy('ApplicantRecord.phone'))).toBe(false);
+    asPortal.lookUp(policy('Applicant.id'), person, { label: 'Query.applicant', refusal });
+    asPortal.lookUp(policy('Applicant.id'), null, { label: 'Query.applicant', refusal });
+    const event = asPortal.auditEvent({ name: null, hash: 'h' }, 'r', 0);
+    expect(event?.applicantIds).toEqual(['ap_1']);
+    expect(event?.released.flatMap((r) => r.recordIds).sort()).toEqual(['health:W1', 'market:7']);
+  });
+});
