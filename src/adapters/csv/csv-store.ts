@@ -66,9 +66,17 @@ export class CsvStore {
 
   static async open(database: StoreDatabase, schema: string): Promise<CsvStore> {
     const store = new CsvStore(database, schema);
-    await store.run(sql`create schema if not exists ${sql.id(schema)}`);
-    await store.run(sql`create unlogged table if not exists ${store.table('csv_state')} (id int primary key, summary jsonb not null)`);
-    return store;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await store.run(sql`create schema if not exists ${sql.id(schema)}`);
+        await store.run(sql`create unlogged table if not exists ${store.table('csv_state')} (id int primary key, summary jsonb not null)`);
+        return store;
+      } catch (error) {
+        // Two processes sharing a PostgreSQL schema, starting together, race on "if not exists": look again.
+        const code = (error as { code?: unknown }).code;
+        if (attempt > 0 || (code !== '23505' && code !== '42P06' && code !== '42P07')) throw error;
+      }
+    }
   }
 
   table(name: string): RawBuilder<unknown> {
