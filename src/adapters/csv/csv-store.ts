@@ -66,9 +66,17 @@ export class CsvStore {
 
   static async open(database: StoreDatabase, schema: string): Promise<CsvStore> {
     const store = new CsvStore(database, schema);
-    await store.run(sql`create schema if not exists ${sql.id(schema)}`);
-    await store.run(sql`create unlogged table if not exists ${store.table('csv_state')} (id int primary key, summary jsonb not null)`);
-    return store;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await store.run(sql`create schema if not exists ${sql.id(schema)}`);
+        await store.run(sql`create unlogged table if not exists ${store.table('csv_state')} (id int primary key, summary jsonb not null)`);
+        return store;
+      } catch (error) {
+        // Two processes sharing a PostgreSQL schema, starting together, race on "if not exists": look again.
+        const code = (error as { code?: unknown }).code;
+        if (attempt > 0 || (code !== '23505' && code !== '42P06' && code !== '42P07')) throw error;
+      }
+    }
   }
 
   table(name: string): RawBuilder<unknown> {
@@ -252,8 +260,11 @@ export class StoreLoad {
     await this.store.run(sql`alter table ${permits} add constraint ${index('permits_pk')} primary key (key)`);
     await this.store.run(sql`create index ${index('permits_ord')} on ${permits} (ord, key)`);
     await this.store.run(sql`create index ${index('permits_applicant')} on ${permits} (applicant, ord, key)`);
+    // A page of one status or item is an ordered walk of its own index, however rare it is.
+    await this.store.run(sql`create index ${index('permits_status')} on ${permits} (status, ord, key)`);
+    await this.store.run(sql`create index ${index('permits_item')} on ${permits} (item, ord, key)`);
     // Totals of the lists a hub asks most (whole, by status, by item) from a few rows instead of a count
-    // over the export; filters by status or item alone page fast enough along (ord, key).
+    // over the export.
     await this.store.run(sql`insert into ${this.store.table(`permit_counts_${t}`)} select status, item, count(*) from ${permits} group by status, item`);
     await this.store.run(sql`alter table ${this.store.table(`applicants_${t}`)} add constraint ${index('applicants_pk')} primary key (key)`);
     // Statistics for the planner, and the visibility map that lets counts read the indexes alone.

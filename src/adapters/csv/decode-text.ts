@@ -17,8 +17,8 @@ export const REPLACEMENT_CHAR = '\uFFFD';
  * @example
  * for await (const text of decodedPieces('/srv/exports/xkxx_20240628.csv', 'gb18030')) reader.push(text);
  */
-export async function* decodedPieces(path: string, encoding: CsvEncoding, options: { start?: number; end?: number; signal?: AbortSignal } = {}): AsyncGenerator<string> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20, ...(options.end !== undefined ? { end: options.end } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+export async function* decodedPieces(path: string, encoding: CsvEncoding, options: { signal?: AbortSignal } = {}): AsyncGenerator<string> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20, ...(options.signal ? { signal: options.signal } : {}) });
   let carry: Buffer | null = null;
   let first = true;
   const decode = (bytes: Buffer) => {
@@ -48,7 +48,7 @@ export async function* decodedPieces(path: string, encoding: CsvEncoding, option
  * @example
  * const head = await decodeHead('/srv/exports/xkxx_20240628.csv', 'utf-8', 1 << 20);
  */
-export async function decodeHead(path: string, encoding: CsvEncoding, maxBytes: number): Promise<{ text: string; bytes: Buffer }> {
+export async function decodeHead(path: string, encoding: CsvEncoding, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of createReadStream(path, { end: maxBytes - 1 }) as AsyncIterable<Buffer>) chunks.push(chunk);
   let bytes = Buffer.concat(chunks);
@@ -56,7 +56,6 @@ export async function decodeHead(path: string, encoding: CsvEncoding, maxBytes: 
     const lf = bytes.lastIndexOf(LF);
     if (lf !== -1) bytes = bytes.subarray(0, lf + 1);
   }
-  let text = iconv.decode(bytes, encoding, { stripBOM: false });
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text, bytes };
+  const text = iconv.decode(bytes, encoding, { stripBOM: false });
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

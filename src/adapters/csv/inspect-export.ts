@@ -74,7 +74,7 @@ function missingExport(path: string, pattern: string, names: readonly string[]):
 async function inspectFile(file: FoundFile, path: string, spec: CsvSpec, fields: readonly SourceField[]): Promise<SpecIssue[]> {
   const declared = spec.connection.encoding;
   const read = async (encoding: CsvEncoding) => {
-    const { text } = await decodeHead(file.path, encoding, HEAD_BYTES);
+    const text = await decodeHead(file.path, encoding, HEAD_BYTES);
     const reader = new CsvRecordReader({ delimiter: spec.connection.delimiter, quote: spec.connection.quote });
     const first = [...reader.push(text), ...reader.end()][0];
     const columns = first ? locateColumns(first.fields, spec.connection.header, fields, file.name).issues : [];

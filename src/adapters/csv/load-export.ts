@@ -91,7 +91,6 @@ export async function loadExport(store: CsvStore, set: ExportSet, plan: LoadPlan
         await permits.flush();
         await applicants.flush();
         await rejects.flush();
-        await hooks.afterBatch?.();
       },
     };
     let rowsRead = await readExport(set.permits, spec.connection, fields, 'key', permitSink, hooks.signal);
@@ -145,11 +144,10 @@ export async function loadExport(store: CsvStore, set: ExportSet, plan: LoadPlan
   }
 }
 
-/** Test seams: run between batches and before the swap (e.g. to hold a load half-way). */
+/** How a load is stopped, and a test seam before the swap (to hold a finished load back). */
 export interface LoadHooks {
   /** Stops the load (the connector closing). */
   signal?: AbortSignal;
-  afterBatch?(): Promise<void>;
   beforeSwap?(): Promise<void>;
 }
 
