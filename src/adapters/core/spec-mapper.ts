@@ -59,7 +59,7 @@ export function specMapper(spec: Pick<DepartmentSpec, 'statuses' | 'serviceItems
 
   return {
     statusCodes,
-    localServiceItemCodes: (codes) => codes.flatMap((code) => [...(localItems.get(code) ?? []), ...(code in items ? [] : [code])]),
+    localServiceItemCodes: (codes) => codes.flatMap((code) => [...(localItems.get(code) ?? []), ...(Object.hasOwn(items, code) ? [] : [code])]),
 
     permit(raw): Mapped<UnifiedPermit> {
       const localId = readText(raw.key);
@@ -80,7 +80,7 @@ export function specMapper(spec: Pick<DepartmentSpec, 'statuses' | 'serviceItems
         value: {
           localId,
           applicantLocalId: readText(raw.applicant),
-          serviceItemCode: item === null ? null : (items[item] ?? item),
+          serviceItemCode: item === null ? null : (own(items, item) ?? item),
           title: readText(raw.title) ?? '',
           status: (rawStatus !== null && statusByCode.get(rawStatus)) || 'UNKNOWN',
           rawStatus,
@@ -100,7 +100,7 @@ export function specMapper(spec: Pick<DepartmentSpec, 'statuses' | 'serviceItems
       const name = readText(raw.name);
       if (name === null) return { ok: false, localId, reason: `blank name (${describe(a.name)})` };
       const kindText = readText(raw.kind);
-      const kind = kindText === null ? null : (KINDS.get(kindMap?.[kindText] ?? kindText) ?? null);
+      const kind = kindText === null ? null : (KINDS.get(own(kindMap, kindText) ?? kindText) ?? null);
       const found: ApplicantRecord['identifiers'] = [];
       for (const id of identifiers) {
         const value = readText(raw[id.value]);
@@ -114,11 +114,13 @@ export function specMapper(spec: Pick<DepartmentSpec, 'statuses' | 'serviceItems
 
 function claimedType(text: string | null, map: Readonly<Record<string, string>> | undefined): IdentifierType | null {
   if (text === null) return null;
-  const mapped = map?.[text];
+  const mapped = own(map, text);
   if (mapped !== undefined) return IDENTIFIER_TYPES.has(mapped) ? (mapped as IdentifierType) : null;
   return IDENTIFIER_TYPES.has(text) ? (text as IdentifierType) : claimedTypeFromText(text);
 }
 
+/** A map's own entry only: a cell reading `constructor` must not find Object's prototype. */
+const own = (map: Readonly<Record<string, string>> | undefined, key: string) => (map && Object.hasOwn(map, key) ? map[key] : undefined);
 const describe = (field: string | { from: string }) => (typeof field === 'string' ? field : field.from);
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const isoDate = (c: { year: number; month: number; day: number }) => `${pad(c.year, 4)}-${pad(c.month)}-${pad(c.day)}`;
