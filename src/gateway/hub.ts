@@ -128,7 +128,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     endpoints.push(inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue'), inProcessEndpoint(createIdentitySubgraph(db), 'identity'));
     // Every field's sharing class comes from the @share directives in the SDL that defines it.
     const policies = readFieldPolicies([...new Set(endpoints.map((e) => e.sdl)), gatewaySdl]);
-    endpoints.push(inProcessEndpoint(createGovernanceSubgraph(db, { governedFields: policies.keys() }), 'service'));
+    const notShared = [...policies.values()].filter((p) => p.level === 'NONE' && p.person === 'NONE').map((p) => p.coordinate);
+    endpoints.push(inProcessEndpoint(createGovernanceSubgraph(db, { governedFields: policies.keys(), notShared }), 'service'));
     const governed = options.governance !== false;
     const composed = composeGateway(endpoints, governed ? { transformResolvers: governResolvers(policies) } : {}).schema;
     const schema = governed ? guardIdentifierLookups(composed) : composed;
