@@ -8,6 +8,7 @@ import { createDepartmentSubgraph } from '../subgraphs/department/department-sub
 import { departmentSdl } from '../subgraphs/department/department-sdl.js';
 import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.js';
 import { forgetSyncState, syncIdentity, type ApplicantSource, type SyncReport } from '../subgraphs/identity/sync.js';
+import { reclassifyStoredApplicants } from '../subgraphs/identity/reclassify.js';
 import type { ApplicantRecord } from '../schema/model.js';
 import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
 import { createAuditLog, ensureAuditWriterRole, type AuditHashAlgorithm, type AuditLog, type AuditSigner } from '../storage/audit-log/index.js';
@@ -103,6 +104,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   let checkpointTimer: NodeJS.Timeout | undefined;
   try {
     await migrateToLatest(db);
+    // Before anything is served: applicants stored under older identifier classification rules are read again.
+    const reclassified = await reclassifyStoredApplicants(db);
+    if (reclassified) logger.info(reclassified, 'stored applicants re-classified');
     await seedBuiltInCalendars(db);
     if (options.demoCredentialsDir) {
       await seedDemoCredentials(db, options.demoCredentialsDir);
