@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoDistrict } from '../../src/demo/generate/index.js';
 import { encodeGlobalId } from '../../src/schema/index.js';
-import { isValidUscc, orgCodeOfUscc } from '../../src/schema/identifiers/index.js';
+import { generateResidentId, isValidOrgCode, isValidUscc, mulberry32, orgCodeOfUscc } from '../../src/schema/identifiers/index.js';
 import { CLASSIFICATION_VERSION, reclassifyStoredApplicants } from '../../src/subgraphs/identity/reclassify.js';
 import { backends } from '../support/databases.js';
 import { startDemoHub, type DemoHub } from '../support/demo-hub.js';
@@ -96,6 +96,45 @@ for (const backend of backends) {
         expect(JSON.stringify(body)).not.toContain(p.residentId);
       }
       expect(await reclassifyStoredApplicants(hub.hub.db)).toBeNull();
+    });
+
+    it('flags a value no structure settles as a person\'s, for a steward who can settle it', async () => {
+      // 131102 reads as GB 32100 authority 1, category 3, division 1102xx: the USCC structure can hold too.
+      const rng = mulberry32(11);
+      let value = '';
+      while (!(isValidUscc(value) && isValidOrgCode(value.slice(8, 17)))) value = generateResidentId(rng, { division: '131102' });
+      const record = { departmentCode: 'health', localId: 'WSR-KIND-1' };
+      // What an earlier hub stored for a record calling itself a 单位 with a 统一社会信用代码.
+      await hub.hub.db.insertInto('applicants').values({ id: 'ap_kind_review_1', kind: 'ORGANIZATION', name: '某某中心', merged_into: null }).execute();
+      await hub.hub.db
+        .insertInto('applicant_records')
+        .values({ department_code: 'health', local_id: record.localId, applicant_id: 'ap_kind_review_1', kind: 'ORGANIZATION', name: '某某中心', identifiers: JSON.stringify([{ type: 'USCC', value }]), phone: null, address: null })
+        .execute();
+      await hub.hub.db.insertInto('applicant_identifiers').values({ type: 'USCC', value, applicant_id: 'ap_kind_review_1' }).execute();
+      await hub.hub.db.deleteFrom('hub_markers').execute();
+      expect(await reclassifyStoredApplicants(hub.hub.db)).toMatchObject({ flagged: 1 });
+      const id = encodeGlobalId('Applicant', 'ap_kind_review_1');
+      expect((await hub.hub.db.selectFrom('applicants').select('kind').where('id', '=', 'ap_kind_review_1').executeTakeFirstOrThrow()).kind).toBe('PERSON');
+      expect(JSON.stringify(await hub.query(APPLICANT, { id }, PUBLIC))).not.toContain(value);
+
+      const REVIEWS = '{ identityKindReviews { totalCount nodes { id status record { department { code } localId } applicant { id kind } } } }';
+      expect((await hub.query(REVIEWS, undefined, PUBLIC)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const queue = await hub.query(REVIEWS);
+      expect(queue.errors).toBeUndefined();
+      expect(queue.data.identityKindReviews.nodes).toContainEqual(expect.objectContaining({ status: 'OPEN', record: { department: { code: 'health' }, localId: record.localId }, applicant: { id, kind: 'PERSON' } }));
+
+      const SETTLE = 'mutation ($record: RecordRefInput!) { settleApplicantKind(record: $record, kind: ORGANIZATION, reason: "核对事业单位法人证书") { id kind identifiers { type value } } }';
+      expect((await hub.query(SETTLE, { record }, { authorization: 'Bearer demo-health-key' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const settled = await hub.query(SETTLE, { record });
+      expect(settled.errors).toBeUndefined();
+      expect(settled.data.settleApplicantKind).toEqual({ id, kind: 'ORGANIZATION', identifiers: [{ type: 'USCC', value }, { type: 'ORG_CODE', value: orgCodeOfUscc(value) }] });
+      expect((await hub.query(REVIEWS)).data.identityKindReviews.nodes.some((n: any) => n.record?.localId === record.localId)).toBe(false);
+      const actions = await hub.query('query ($id: ID!) { identityActions(applicantId: $id) { action reason } }', { id });
+      expect(actions.data.identityActions[0]).toEqual({ action: 'CLASSIFY', reason: '核对事业单位法人证书' });
+      // A later re-classification keeps the steward's decision.
+      await hub.hub.db.deleteFrom('hub_markers').execute();
+      await reclassifyStoredApplicants(hub.hub.db);
+      expect((await hub.hub.db.selectFrom('applicants').select('kind').where('id', '=', 'ap_kind_review_1').executeTakeFirstOrThrow()).kind).toBe('ORGANIZATION');
     });
   });
 }

@@ -1,4 +1,4 @@
-import { classifyIdentifier, orgCodeOfUscc, type CanonicalIdentifier, type IdentifierType } from '../../schema/identifiers/index.js';
+import { classifyIdentifier, orgCodeOfUscc, parseIdentifier, type CanonicalIdentifier, type IdentifierType } from '../../schema/identifiers/index.js';
 import type { ApplicantKind, ApplicantRecord } from '../../schema/model.js';
 
 /** A department record with its source, as the linker sees it. */
@@ -39,11 +39,14 @@ export interface Cluster {
  * readRecordIdentifiers({ kind: 'ORGANIZATION', identifiers: [{ value: '91350200776049653A', claimedType: 'USCC' }], … });
  * // { identifiers: [USCC, its ORG_CODE], ambiguous: false }
  */
-export function readRecordIdentifiers(record: ApplicantRecord): { identifiers: CanonicalIdentifier[]; ambiguous: boolean } {
+export function readRecordIdentifiers(record: ApplicantRecord, settled?: ApplicantKind): { identifiers: CanonicalIdentifier[]; ambiguous: boolean } {
   const out: CanonicalIdentifier[] = [];
   let ambiguous = false;
   for (const { value, claimedType } of record.identifiers) {
-    const read = classifyIdentifier(value, { claimedType, kind: record.kind });
+    // A steward who settled the record's kind decides what no structure could: an organisation's value
+    // is its USCC reading, a person's is confirmed.
+    const asUscc = settled === 'ORGANIZATION' ? parseIdentifier(value, 'USCC')[0] : undefined;
+    const read = asUscc ? { identifier: asUscc, ambiguous: false } : classifyIdentifier(value, settled === 'PERSON' ? { kind: 'PERSON' } : { claimedType, kind: record.kind });
     ambiguous ||= read.ambiguous;
     if (!read.identifier) continue;
     out.push(read.identifier);
@@ -57,9 +60,9 @@ export function canonicalIdentifiers(record: ApplicantRecord): CanonicalIdentifi
   return readRecordIdentifiers(record).identifiers;
 }
 
-/** A record with its identifiers read and validated. */
-export function toLinkedRecord(r: SourcedRecord): LinkedRecord {
-  const { identifiers, ambiguous } = readRecordIdentifiers(r);
+/** A record with its identifiers read and validated; `settled`: the kind a data steward decided for it. */
+export function toLinkedRecord(r: SourcedRecord, settled?: ApplicantKind): LinkedRecord {
+  const { identifiers, ambiguous } = readRecordIdentifiers(r, settled);
   return { department: r.department, localId: r.localId, name: r.name.trim(), kind: r.kind, identifiers, ambiguous, phone: r.phone, address: r.address };
 }
 

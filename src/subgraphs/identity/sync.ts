@@ -151,11 +151,12 @@ export async function resolveRecords(
     groups.push(keys);
   }
   const byKey = new Map(records.map((r) => [recordKey(r), r]));
-  const decided = applyStewardDecisions(groups, await loadStewardDecisions(db));
+  const decisions = await loadStewardDecisions(db);
+  const decided = applyStewardDecisions(groups, decisions);
   const clusters = decided
     .filter((g) => g.keys.length > 0)
     .map((g) => {
-      const cluster = makeCluster(g.keys.map((k) => toLinkedRecord(byKey.get(k)!)));
+      const cluster = makeCluster(g.keys.map((k) => toLinkedRecord(byKey.get(k)!, decisions.kinds.get(k))));
       return g.pinnedId ? { ...cluster, pinnedId: g.pinnedId } : cluster;
     });
   const changedKeys = result.changed && new Set(Array.from(result.changed, (i) => recordKey(records[i]!)));
