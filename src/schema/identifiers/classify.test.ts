@@ -4,6 +4,7 @@ import { classifyIdentifier, looksLikeResidentId, type IdentifierClaims } from '
 import { isPlausibleDivision, isProvinceCode } from './divisions.js';
 import { hasUsccStructure, USCC_CATEGORIES } from './gb32100.js';
 import { generateResidentId, generateUscc } from './generate.js';
+import { parseIdentifier } from './parse.js';
 import { isValidResidentId } from './resident-id.js';
 import { mulberry32 } from './rng.js';
 import type { Rng } from './types.js';
@@ -30,11 +31,11 @@ const spelled = (value: string, how: number) =>
 
 describe('classifyIdentifier', () => {
   it('reads the published examples', () => {
-    expect(classifyIdentifier('91350200776049653A')).toEqual({ identifier: { type: 'USCC', value: '91350200776049653A' }, ambiguous: false });
-    expect(classifyIdentifier('77604965-3')).toEqual({ identifier: { type: 'ORG_CODE', value: '776049653' }, ambiguous: false });
-    expect(classifyIdentifier('11010519491231002X')).toEqual({ identifier: { type: 'RESIDENT_ID', value: '11010519491231002X' }, ambiguous: false });
-    expect(classifyIdentifier('110105491231002')).toEqual({ identifier: { type: 'RESIDENT_ID', value: '11010519491231002X' }, ambiguous: false });
-    expect(classifyIdentifier('无')).toEqual({ identifier: null, ambiguous: false });
+    expect(classifyIdentifier('91350200776049653A')).toEqual({ identifier: { type: 'USCC', value: '91350200776049653A' }, personal: false, ambiguous: false });
+    expect(classifyIdentifier('77604965-3')).toEqual({ identifier: { type: 'ORG_CODE', value: '776049653' }, personal: false, ambiguous: false });
+    expect(classifyIdentifier('11010519491231002X')).toEqual({ identifier: { type: 'RESIDENT_ID', value: '11010519491231002X' }, personal: true, ambiguous: false });
+    expect(classifyIdentifier('110105491231002')).toEqual({ identifier: { type: 'RESIDENT_ID', value: '11010519491231002X' }, personal: true, ambiguous: false });
+    expect(classifyIdentifier('无')).toEqual({ identifier: null, personal: false, ambiguous: false });
   });
 
   it('never reads a resident ID that also passes the USCC check as a USCC, whatever its record claims', () => {
@@ -55,20 +56,20 @@ describe('classifyIdentifier', () => {
     for (const code of ['440105', '440103', '441402', '450102', '430105', '360502']) {
       const id = search(mulberry32(7), (r) => generateResidentId(r, { division: code }), isValidUscc);
       expect(hasUsccStructure(id)).toBe(false);
-      expect(classifyIdentifier(id, { kind: 'ORGANIZATION', claimedType: 'USCC' })).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, ambiguous: false });
+      expect(classifyIdentifier(id, { kind: 'ORGANIZATION', claimedType: 'USCC' })).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, personal: true, ambiguous: false });
     }
   });
 
   it('leaves a value ambiguous only when every structural check passes, and then as a person\'s', () => {
     // 131102 (Hebei) gives authority 1, category 3 and a division under 11: the USCC structure can hold.
     const id = search(mulberry32(11), (r) => generateResidentId(r, { division: '131102' }), (s) => isValidUscc(s) && hasUsccStructure(s));
-    expect(classifyIdentifier(id, { kind: 'ORGANIZATION', claimedType: 'USCC' })).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, ambiguous: true });
-    expect(classifyIdentifier(id)).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, ambiguous: true });
-    expect(classifyIdentifier(id, { kind: 'PERSON' })).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, ambiguous: false });
-    expect(classifyIdentifier(id, { claimedType: 'RESIDENT_ID' })).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, ambiguous: false });
+    expect(classifyIdentifier(id, { kind: 'ORGANIZATION', claimedType: 'USCC' })).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, personal: true, ambiguous: true });
+    expect(classifyIdentifier(id)).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, personal: true, ambiguous: true });
+    expect(classifyIdentifier(id, { kind: 'PERSON' })).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, personal: true, ambiguous: false });
+    expect(classifyIdentifier(id, { claimedType: 'RESIDENT_ID' })).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, personal: true, ambiguous: false });
   });
 
-  it('reads a mistyped resident ID that passes the USCC check as no identifier, never a USCC', () => {
+  it('reads a mistyped resident ID that passes the USCC check as a person\'s with no identifier, never a USCC', () => {
     fc.assert(
       fc.property(fc.integer(), division, claims, (seed, code, claim) => {
         const rng = mulberry32(seed);
@@ -78,13 +79,32 @@ describe('classifyIdentifier', () => {
           return id.slice(0, at) + String((Number(id[at]) + 1 + Math.floor(r() * 9)) % 10) + id.slice(at + 1);
         }, (s) => isValidUscc(s) && !isValidResidentId(s));
         expect(looksLikeResidentId(typo)).toBe(true);
-        const { identifier, ambiguous } = classifyIdentifier(typo, claim);
+        const { identifier, personal, ambiguous } = classifyIdentifier(typo, claim);
         expect(identifier).toBeNull();
-        const claimsPerson = claim.kind === 'PERSON' || claim.claimedType === 'RESIDENT_ID';
-        expect(ambiguous).toBe(hasUsccStructure(typo) && !claimsPerson);
+        expect(personal).toBe(true);
+        // Flagged unless the record itself says it is a person's.
+        expect(ambiguous).toBe(!(claim.kind === 'PERSON' || claim.claimedType === 'RESIDENT_ID'));
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('reads a mistyped resident ID that validates as nothing as a person\'s, flagged when the record says otherwise', () => {
+    fc.assert(
+      fc.property(fc.integer(), division, claims, fc.boolean(), (seed, code, claim, old) => {
+        const rng = mulberry32(seed);
+        const id = generateResidentId(rng, { division: code, birthYearRange: [1930, 1999] });
+        const at = 6 + Math.floor(rng() * 11);
+        const typo = id.slice(0, at) + String((Number(id[at]) + 1 + Math.floor(rng() * 9)) % 10) + id.slice(at + 1);
+        const value = old ? typo.slice(0, 6) + typo.slice(8, 17) : typo;
+        // A 15-digit number has no check character: only a broken date leaves it invalid.
+        fc.pre(parseIdentifier(value).length === 0);
+        const claimsPerson = claim.kind === 'PERSON' || claim.claimedType === 'RESIDENT_ID';
+        expect(classifyIdentifier(value, claim)).toEqual({ identifier: null, personal: true, ambiguous: !claimsPerson });
+      }),
+      { numRuns: 300 },
+    );
+    expect(classifyIdentifier('91350200776049654A')).toEqual({ identifier: null, personal: false, ambiguous: false });
   });
 
   it('keeps genuine USCCs, all-digit ones included, as USCCs whatever the record claims, unless they read as a person\'s number', () => {
@@ -101,9 +121,10 @@ describe('classifyIdentifier', () => {
         } else if (looksLikeResidentId(uscc)) {
           // Digits that start like a person's number with a date one slip from a real one: maybe a mistyped ID.
           expect(identifier).toBeNull();
+          expect(classifyIdentifier(uscc).personal).toBe(true);
           expect(ambiguous).toBe(!claimsPerson);
         } else {
-          expect({ identifier, ambiguous }).toEqual({ identifier: { type: 'USCC', value: uscc }, ambiguous: false });
+          expect(classifyIdentifier(uscc.toLowerCase(), claim)).toEqual({ identifier: { type: 'USCC', value: uscc }, personal: false, ambiguous: false });
         }
       }),
       { numRuns: 500 },
@@ -111,11 +132,11 @@ describe('classifyIdentifier', () => {
     // The usual all-digit USCC: a division like 440105 puts 05 where a birth year's century would be.
     for (const prefix of ['11', '12', '51', '52', '91']) {
       const allDigits = search(mulberry32(5), (r) => generateUscc(r, { prefix, division: '440105' }), (s) => /^\d{17}[\dX]$/.test(s));
-      expect(classifyIdentifier(allDigits, { kind: 'PERSON' })).toEqual({ identifier: { type: 'USCC', value: allDigits }, ambiguous: false });
+      expect(classifyIdentifier(allDigits, { kind: 'PERSON' })).toEqual({ identifier: { type: 'USCC', value: allDigits }, personal: false, ambiguous: false });
     }
     // An all-digit enterprise USCC that also passes the resident-ID check: 91 is no province, so it is a USCC.
     const both = search(mulberry32(3), (r) => generateUscc(r, { prefix: '91', division: '310120' }), (s) => /^\d{18}$/.test(s) && isValidResidentId(s));
-    expect(classifyIdentifier(both, { kind: 'PERSON' })).toEqual({ identifier: { type: 'USCC', value: both }, ambiguous: false });
+    expect(classifyIdentifier(both, { kind: 'PERSON' })).toEqual({ identifier: { type: 'USCC', value: both }, personal: false, ambiguous: false });
   });
 });
 

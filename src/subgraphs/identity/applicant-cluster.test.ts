@@ -44,6 +44,21 @@ describe('an applicant\'s kind', () => {
     expect(record('2', id, 'PERSON', 'RESIDENT_ID').ambiguous).toBe(false);
   });
 
+  it('is a person for a mistyped resident ID, whatever its records claim', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.constantFrom(...DIVISIONS), fc.constantFrom(...WRONG_CLAIMS), (seed, division, [kind, claimedType]) => {
+        const rng = mulberry32(seed);
+        const id = generateResidentId(rng, { division });
+        const at = Math.floor(rng() * 17);
+        const typo = id.slice(0, at) + String((Number(id[at]) + 1 + Math.floor(rng() * 8)) % 10) + id.slice(at + 1);
+        const linked = record('1', typo, kind, claimedType);
+        expect(linked.identifiers.filter((i) => i.type !== 'RESIDENT_ID')).toEqual([]);
+        expect(makeCluster([linked]).kind).toBe('PERSON');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('stays an organisation for a genuine USCC, all-digit ones included', () => {
     fc.assert(
       fc.property(fc.integer(), fc.constantFrom('91', '92', '93', '52', '12'), (seed, prefix) => {

@@ -13,7 +13,9 @@ export interface LinkedRecord {
   kind: ApplicantKind | null;
   /** The canonical identifiers this record validated to (USCC also yields its ORG_CODE). */
   identifiers: CanonicalIdentifier[];
-  /** It holds a value that may be a person's number and nothing settled it: a person's, under review. */
+  /** It holds a person's number, one that may be, or a mistyped one: the record is a person's. */
+  personal: boolean;
+  /** Personal only by the safe side, or against its own claims: under a steward's review. */
   ambiguous: boolean;
   /** Contact data as the department stores it: personal data, kept for the governed fields, never logged. */
   phone: string | null;
@@ -39,20 +41,22 @@ export interface Cluster {
  * readRecordIdentifiers({ kind: 'ORGANIZATION', identifiers: [{ value: '91350200776049653A', claimedType: 'USCC' }], … });
  * // { identifiers: [USCC, its ORG_CODE], ambiguous: false }
  */
-export function readRecordIdentifiers(record: ApplicantRecord, settled?: ApplicantKind): { identifiers: CanonicalIdentifier[]; ambiguous: boolean } {
+export function readRecordIdentifiers(record: ApplicantRecord, settled?: ApplicantKind): { identifiers: CanonicalIdentifier[]; personal: boolean; ambiguous: boolean } {
   const out: CanonicalIdentifier[] = [];
+  let personal = false;
   let ambiguous = false;
   for (const { value, claimedType } of record.identifiers) {
     // A steward who settled the record's kind decides what no structure could: an organisation's value
     // is its USCC reading, a person's is confirmed.
     const asUscc = settled === 'ORGANIZATION' ? parseIdentifier(value, 'USCC')[0] : undefined;
-    const read = asUscc ? { identifier: asUscc, ambiguous: false } : classifyIdentifier(value, settled === 'PERSON' ? { kind: 'PERSON' } : { claimedType, kind: record.kind });
+    const read = asUscc ? { identifier: asUscc, personal: false, ambiguous: false } : classifyIdentifier(value, settled === 'PERSON' ? { kind: 'PERSON' } : { claimedType, kind: record.kind });
+    personal ||= read.personal;
     ambiguous ||= read.ambiguous;
     if (!read.identifier) continue;
     out.push(read.identifier);
     if (read.identifier.type === 'USCC') out.push({ type: 'ORG_CODE', value: orgCodeOfUscc(read.identifier.value) });
   }
-  return { identifiers: dedupe(out), ambiguous };
+  return { identifiers: dedupe(out), personal, ambiguous };
 }
 
 /** A record's validated identifiers (see `readRecordIdentifiers`). */
@@ -62,17 +66,18 @@ export function canonicalIdentifiers(record: ApplicantRecord): CanonicalIdentifi
 
 /** A record with its identifiers read and validated; `settled`: the kind a data steward decided for it. */
 export function toLinkedRecord(r: SourcedRecord, settled?: ApplicantKind): LinkedRecord {
-  const { identifiers, ambiguous } = readRecordIdentifiers(r, settled);
-  return { department: r.department, localId: r.localId, name: r.name.trim(), kind: r.kind, identifiers, ambiguous, phone: r.phone, address: r.address };
+  const { identifiers, personal, ambiguous } = readRecordIdentifiers(r, settled);
+  return { department: r.department, localId: r.localId, name: r.name.trim(), kind: r.kind, identifiers, personal, ambiguous, phone: r.phone, address: r.address };
 }
 
 /**
  * An applicant from its linked records: kind from the strongest identifier (a person as soon as one
- * record holds a resident ID or an undecided value: the safe side), name from the record that holds it.
+ * record holds a person's number, one that may be, or a mistyped one: the safe side), name from the
+ * record that holds it.
  */
 export function makeCluster(records: LinkedRecord[]): Cluster {
   const identifiers = dedupe(records.flatMap((r) => r.identifiers)).sort(compareIdentifiers);
-  const person = identifiers.some((i) => i.type === 'RESIDENT_ID') || records.some((r) => r.ambiguous);
+  const person = identifiers.some((i) => i.type === 'RESIDENT_ID') || records.some((r) => r.personal);
   const strong = identifiers.find((i) => i.type === 'RESIDENT_ID') ?? identifiers.find((i) => i.type !== 'ORG_CODE');
   const kind: ApplicantKind = person ? 'PERSON' : identifiers.length > 0 ? 'ORGANIZATION' : records.find((r) => r.kind)?.kind ?? 'ORGANIZATION';
   // The name from a record that carried the strongest identifier is the most trustworthy spelling.

@@ -135,7 +135,7 @@ export const identitySdl = /* GraphQL */ `
     ORGANIZATION
   }
 
-  "A department record whose identifier passes the checks of both a resident ID and a USCC (or is a USCC shaped like a mistyped resident ID) and that nothing else settled: the hub treats it as a natural person's until a data steward decides. 证件类型待审核"
+  "A department record whose identifier may be a natural person's number and that nothing settled: valid both as a resident ID and as a USCC, valid only as a USCC but shaped like a mistyped resident ID, or a mistyped resident ID on a record that does not say it is a person's. The hub treats it as a natural person's until a data steward decides. 证件类型待审核"
   type IdentityKindReview {
     "Opaque id. 标识"
     id: ID!
