@@ -8,6 +8,7 @@ import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgra
 import { seedBuiltInCalendars } from '../subgraphs/catalogue/working-day-calendar.js';
 import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.js';
 import { forgetSyncState, syncIdentity, type SyncReport } from '../subgraphs/identity/sync.js';
+import { reclassifyStoredApplicants } from '../subgraphs/identity/reclassify.js';
 import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
 import { createAuditLog, ensureAuditWriterRole, type AuditHashAlgorithm, type AuditLog, type AuditSigner } from '../storage/audit-log/index.js';
 import { createPurposeCatalogue, liveGrants, seedDemoPurposes } from '../subgraphs/governance/index.js';
@@ -121,6 +122,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       const demo = await liveDemoKeys(db);
       if (demo.length) throw new Error(`production mode refuses to start while demo keys are live (${demo.join(', ')}); revoke them with \`huitong keys revoke\``);
     }
+    // Before anything is served: applicants stored under older identifier classification rules are read again.
+    const reclassified = await reclassifyStoredApplicants(db);
+    if (reclassified) logger.info(reclassified, 'stored applicants re-classified');
     const registry = await loadRegistry(db, options.registrySeed ?? []);
     const kinds = options.kinds ?? (await loadAdapterKinds(env));
     const opening = {

@@ -95,6 +95,10 @@ export interface HubDatabase {
   };
   identity_pins: { department_code: string; local_id: string; applicant_id: string; action_id: number };
   identity_separations: { a_department: string; a_local_id: string; b_department: string; b_local_id: string; action_id: number };
+  /** Named facts about how stored data was computed (e.g. `identity.classification`: the classifier's version). */
+  hub_markers: { name: string; value: string; updated_at: Generated<Date> };
+  /** Records whose identifier may be a person's number, left undecided: OPEN, or the kind a steward settled. */
+  identity_kind_reviews: { department_code: string; local_id: string; status: ColumnType<string, string | undefined, string>; action_id: number | null; created_at: Generated<Date> };
   identity_actions: {
     id: Generated<number>;
     action: string;

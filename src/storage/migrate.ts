@@ -8,6 +8,7 @@ import * as governanceWorkflow from './migrations/2026-11-26T1300-governance-wor
 import * as applicantRedirects from './migrations/2026-11-26T1400-applicant-redirects.js';
 import * as auditRecordsUnchecked from './migrations/2026-11-26T1500-audit-records-unchecked.js';
 import * as departmentSpecs from './migrations/2026-12-03T0800-department-specs.js';
+import * as identityClassification from './migrations/2026-12-03T0900-identity-classification.js';
 
 // Listed statically (not read from disk) so the bundle knows them and the order is reviewed in a diff.
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T1400-applicant-redirects': applicantRedirects,
   '2026-11-26T1500-audit-records-unchecked': auditRecordsUnchecked,
   '2026-12-03T0800-department-specs': departmentSpecs,
+  '2026-12-03T0900-identity-classification': identityClassification,
 };
 
 /**

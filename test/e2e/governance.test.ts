@@ -15,7 +15,8 @@ const PUBLIC = as(null);
 const STEWARD = as('demo-steward-key');
 const PORTAL = as('demo-portal-key');
 const MASKED_ID = /^\d{6}\*{8}[\dX]{4}$/;
-const MASKED_PHONE = /^\d{3}\*+\d{4}$/;
+// A mobile or a landline with its area code (138****5678, 020****1234), or any other number with at least half hidden (84****56).
+const MASKED_PHONE = /^(\d{3,4}\*{4}\d{3,4}|\d{0,3}\*{4,}\d{0,3})$/;
 
 type Errors = Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> | undefined;
 const forbiddenAt = (errors: Errors, ...path: unknown[]) =>

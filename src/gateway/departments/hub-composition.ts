@@ -47,12 +47,13 @@ export function composeHub(generation: number, slots: readonly DepartmentSlot[],
   const endpoints = [...slots.map((s) => s.endpoint), ...parts.shared];
   // Every field's sharing class comes from the @share directives in the SDL that defines it.
   const policies = readFieldPolicies([...new Set(endpoints.map((e) => e.sdl)), gatewaySdl]);
+  const notShared = [...policies.values()].filter((p) => p.level === 'NONE' && p.person === 'NONE').map((p) => p.coordinate);
   // Which departments provide a field is schema-wide: every department's records feed every governed type.
   const departmentCodes = slots.map((s) => s.code);
   const providers = [...policies.values()]
     .map((p) => ({ field: p.coordinate, shareLevel: p.level, personShareLevel: p.person, personal: p.personal, departments: departmentCodes }))
     .sort((a, b) => (a.field < b.field ? -1 : 1));
-  endpoints.push(inProcessEndpoint(createGovernanceSubgraph(parts.db, { governedFields: policies.keys(), fieldProviders: () => providers }), 'service'));
+  endpoints.push(inProcessEndpoint(createGovernanceSubgraph(parts.db, { governedFields: policies.keys(), fieldProviders: () => providers, notShared }), 'service'));
   const composed = composeGateway(
     endpoints,
     parts.governed ? { transformResolvers: governResolvers(policies), checkApplicantFilter: governApplicantFilter(policies) } : {},

@@ -6,6 +6,12 @@ describe('public API', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'birthDateOfResidentId',
+        'classifyIdentifier',
+        'hasUsccStructure',
+        'isPlausibleDivision',
+        'isProvinceCode',
+        'looksLikeResidentId',
+        'USCC_CATEGORIES',
         'formatOrgCodeLegacy',
         'generateResidentId',
         'generateUscc',

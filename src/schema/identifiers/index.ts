@@ -12,5 +12,8 @@ export {
   upgradeResidentId15,
 } from './resident-id.js';
 export { parseIdentifier } from './parse.js';
+export { classifyIdentifier, looksLikeResidentId, type IdentifierClaims, type IdentifierClassification } from './classify.js';
+export { hasUsccStructure, USCC_CATEGORIES } from './gb32100.js';
+export { isPlausibleDivision, isProvinceCode } from './divisions.js';
 export { generateResidentId, generateUscc } from './generate.js';
 export { mulberry32 } from './rng.js';

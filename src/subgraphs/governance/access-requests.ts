@@ -6,6 +6,7 @@ import { addWorkingDays } from '../catalogue/working-day-calendar.js';
 import { requireOwnerOrSteward, type GovernanceConsumer, type GovernanceContext } from './governance-context.js';
 import type { AccessRequestRow } from './governance-tables.js';
 import { normalizeRequestedFields } from './governed-fields.js';
+import { refuseNotShared } from './not-shared.js';
 import { isPurposeCode, purposeExists } from './purpose-catalogue.js';
 
 /** 国发〔2016〕51号: the owning department answers a conditional-sharing request within 10 working days. */
@@ -27,6 +28,8 @@ export interface AccessRequestInput {
 export interface WorkflowSettings {
   /** The coordinates the hub governs, read on each request. */
   governedFields: () => Iterable<string>;
+  /** The coordinates whose class is 不予共享 (NONE) for every row: no request or grant may name them. */
+  notShared: () => ReadonlySet<string>;
   now: () => Date;
   maxPeriodDays: number;
 }
@@ -56,6 +59,7 @@ export async function submitAccessRequest(db: Kysely<HubDatabase>, consumer: Gov
   const known = /^[a-z][a-z0-9_-]{0,31}$/.test(department) && (await db.selectFrom('departments').select('code').where('code', '=', department).executeTakeFirst());
   if (!known) throw badUserInput('input.departmentCode is not a registered department', { argument: 'input.departmentCode' });
   const fields = normalizeRequestedFields(input.fields, settings.governedFields());
+  refuseNotShared(fields, settings.notShared(), 'input.fields');
   if (!(await purposeExists(db, input.purpose))) {
     const shown = isPurposeCode(input.purpose) ? `${input.purpose} is` : 'input.purpose is';
     throw badUserInput(`${shown} not in the purpose catalogue (see the purposes query)`, { argument: 'input.purpose' });
@@ -94,10 +98,11 @@ export async function submitAccessRequest(db: Kysely<HubDatabase>, consumer: Gov
 
 /**
  * Approves or rejects a PENDING request, as its owning department or a steward, with a reason. An approval
- * creates the grant in the same transaction; a request decided meanwhile by someone else is refused.
+ * creates the grant in the same transaction; a request decided meanwhile by someone else is refused, and
+ * so is approving one that names a 不予共享 field (filed before such requests were refused: reject it).
  *
  * @example
- * await decideAccessRequest(db, context, 7, 'APPROVED', '依据《政务信息资源共享管理暂行办法》同意', settings.now());
+ * await decideAccessRequest(db, context, 7, 'APPROVED', '依据《政务信息资源共享管理暂行办法》同意', settings.now(), settings.notShared());
  */
 export async function decideAccessRequest(
   db: Kysely<HubDatabase>,
@@ -106,6 +111,7 @@ export async function decideAccessRequest(
   decision: 'APPROVED' | 'REJECTED',
   reason: string,
   now: Date,
+  notShared: ReadonlySet<string>,
 ): Promise<AccessRequestRow> {
   requireDecider(context);
   const row = await db.selectFrom('access_requests').selectAll().where('id', '=', id).executeTakeFirst();
@@ -116,6 +122,7 @@ export async function decideAccessRequest(
   if (decision === 'APPROVED' && row.valid_until.getTime() <= now.getTime()) {
     throw badUserInput('the period asked for has ended: reject it, and the requester asks again', { argument: 'id' });
   }
+  if (decision === 'APPROVED') refuseNotShared(row.fields, notShared, 'id');
   return db.transaction().execute(async (tx) => {
     const updated = await tx
       .updateTable('access_requests')

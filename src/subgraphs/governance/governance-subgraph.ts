@@ -24,6 +24,11 @@ export interface GovernanceSubgraphOptions {
    * (a function: the list is called for on every request).
    */
   fieldProviders?: () => readonly FieldProviderInfo[];
+  /**
+   * The coordinates whose class is 不予共享 (NONE) for every row (`Permit.rawStatus`): requests naming
+   * them, or a whole type holding one, are refused, and so is approving such a request. Read once.
+   */
+  notShared?: Iterable<string>;
   /** The clock (tests move it); default the system clock. */
   now?: () => Date;
   /** Longest period one request may ask for, in days (default 366). */
@@ -48,7 +53,7 @@ type Args<T> = T & Record<string, unknown>;
  * joins the gateway with the `service` role.
  *
  * @example
- * const governance = createGovernanceSubgraph(hub.db, { governedFields: ['ApplicantRecord.phone', 'ApplicantRecord.address'] });
+ * const governance = createGovernanceSubgraph(hub.db, { governedFields: ['ApplicantRecord.phone', 'Permit.rawStatus'], notShared: ['Permit.rawStatus'] });
  */
 export function createGovernanceSubgraph(db: Kysely<HubDatabase>, options: GovernanceSubgraphOptions): Subgraph {
   const gdb = db as unknown as Kysely<GovernanceDatabase>;
@@ -56,8 +61,10 @@ export function createGovernanceSubgraph(db: Kysely<HubDatabase>, options: Gover
   const governed = options.governedFields;
   // An iterable may be one-shot (a Map's keys()): read it once, now.
   const fixed = typeof governed === 'function' ? [] : [...governed];
+  const notShared: ReadonlySet<string> = new Set(options.notShared ?? []);
   const settings = {
     governedFields: typeof governed === 'function' ? governed : () => fixed,
+    notShared: () => notShared,
     now,
     maxPeriodDays: options.maxPeriodDays ?? MAX_PERIOD_DAYS,
   };
@@ -113,9 +120,9 @@ export function createGovernanceSubgraph(db: Kysely<HubDatabase>, options: Gover
         requestAccess: async (_: unknown, args: Args<{ input: AccessRequestInput }>, context: GovernanceContext) =>
           submitAccessRequest(db, requireRequester(context), args.input, settings),
         approveAccessRequest: (_: unknown, args: Args<{ id: string; reason: string }>, context: GovernanceContext) =>
-          decideAccessRequest(db, context ?? {}, numericKey(args.id, 'AccessRequest'), 'APPROVED', args.reason, now()),
+          decideAccessRequest(db, context ?? {}, numericKey(args.id, 'AccessRequest'), 'APPROVED', args.reason, now(), notShared),
         rejectAccessRequest: (_: unknown, args: Args<{ id: string; reason: string }>, context: GovernanceContext) =>
-          decideAccessRequest(db, context ?? {}, numericKey(args.id, 'AccessRequest'), 'REJECTED', args.reason, now()),
+          decideAccessRequest(db, context ?? {}, numericKey(args.id, 'AccessRequest'), 'REJECTED', args.reason, now(), notShared),
         revokeGrant: (_: unknown, args: Args<{ id: string; reason: string }>, context: GovernanceContext) =>
           revokeGrant(gdb, context ?? {}, numericKey(args.id, 'Grant'), args.reason, now()),
       },

@@ -1,4 +1,4 @@
-import { orgCodeOfUscc, parseIdentifier, type CanonicalIdentifier, type IdentifierType } from '../../schema/identifiers/index.js';
+import { classifyIdentifier, orgCodeOfUscc, parseIdentifier, type CanonicalIdentifier, type IdentifierType } from '../../schema/identifiers/index.js';
 import type { ApplicantKind, ApplicantRecord } from '../../schema/model.js';
 
 /** A department record with its source, as the linker sees it. */
@@ -13,6 +13,10 @@ export interface LinkedRecord {
   kind: ApplicantKind | null;
   /** The canonical identifiers this record validated to (USCC also yields its ORG_CODE). */
   identifiers: CanonicalIdentifier[];
+  /** It holds a person's number, one that may be, or a mistyped one: the record is a person's. */
+  personal: boolean;
+  /** Personal only by the safe side, or against its own claims: under a steward's review. */
+  ambiguous: boolean;
   /** Contact data as the department stores it: personal data, kept for the governed fields, never logged. */
   phone: string | null;
   address: string | null;
@@ -28,35 +32,54 @@ export interface Cluster {
 }
 
 /**
- * Reads a record's identifiers: every raw value is parsed by structure and check character; when a
- * value validates as more than one type, the record's claimed type, then its claimed kind, choose;
- * if neither does, the value is left unlinked (a false merge is far worse than a missed one).
+ * Reads a record's identifiers by structure and check characters (`classifyIdentifier`): a value valid
+ * both as a resident ID and as a USCC is a person's unless GB 32100's structure holds and GB 11643's
+ * does not; the record's claimed type and kind only ever confirm the person. `ambiguous` when a value
+ * stays undecided (then read as a person's, and flagged for review).
+ *
+ * @example
+ * readRecordIdentifiers({ kind: 'ORGANIZATION', identifiers: [{ value: '91350200776049653A', claimedType: 'USCC' }], … });
+ * // { identifiers: [USCC, its ORG_CODE], ambiguous: false }
  */
-export function canonicalIdentifiers(record: ApplicantRecord): CanonicalIdentifier[] {
+export function readRecordIdentifiers(record: ApplicantRecord, settled?: ApplicantKind): { identifiers: CanonicalIdentifier[]; personal: boolean; ambiguous: boolean } {
   const out: CanonicalIdentifier[] = [];
+  let personal = false;
+  let ambiguous = false;
   for (const { value, claimedType } of record.identifiers) {
-    let readings = parseIdentifier(value);
-    if (readings.length > 1 && claimedType) readings = readings.filter((r) => r.type === claimedType);
-    if (readings.length > 1 && record.kind) readings = readings.filter((r) => (record.kind === 'PERSON') === (r.type === 'RESIDENT_ID'));
-    if (readings.length !== 1) continue;
-    const reading = readings[0]!;
-    out.push(reading);
-    if (reading.type === 'USCC') out.push({ type: 'ORG_CODE', value: orgCodeOfUscc(reading.value) });
+    // A steward who settled the record's kind decides what no structure could: an organisation's value
+    // is its USCC reading, a person's is confirmed.
+    const asUscc = settled === 'ORGANIZATION' ? parseIdentifier(value, 'USCC')[0] : undefined;
+    const read = asUscc ? { identifier: asUscc, personal: false, ambiguous: false } : classifyIdentifier(value, settled === 'PERSON' ? { kind: 'PERSON' } : { claimedType, kind: record.kind });
+    personal ||= read.personal;
+    ambiguous ||= read.ambiguous;
+    if (!read.identifier) continue;
+    out.push(read.identifier);
+    if (read.identifier.type === 'USCC') out.push({ type: 'ORG_CODE', value: orgCodeOfUscc(read.identifier.value) });
   }
-  return dedupe(out);
+  return { identifiers: dedupe(out), personal, ambiguous };
 }
 
-/** A record with its identifiers read and validated. */
-export function toLinkedRecord(r: SourcedRecord): LinkedRecord {
-  return { department: r.department, localId: r.localId, name: r.name.trim(), kind: r.kind, identifiers: canonicalIdentifiers(r), phone: r.phone, address: r.address };
+/** A record's validated identifiers (see `readRecordIdentifiers`). */
+export function canonicalIdentifiers(record: ApplicantRecord): CanonicalIdentifier[] {
+  return readRecordIdentifiers(record).identifiers;
 }
 
-/** An applicant from its linked records: kind from the strongest identifier, name from the record that holds it. */
+/** A record with its identifiers read and validated; `settled`: the kind a data steward decided for it. */
+export function toLinkedRecord(r: SourcedRecord, settled?: ApplicantKind): LinkedRecord {
+  const { identifiers, personal, ambiguous } = readRecordIdentifiers(r, settled);
+  return { department: r.department, localId: r.localId, name: r.name.trim(), kind: r.kind, identifiers, personal, ambiguous, phone: r.phone, address: r.address };
+}
+
+/**
+ * An applicant from its linked records: kind from the strongest identifier (a person as soon as one
+ * record holds a person's number, one that may be, or a mistyped one: the safe side), name from the
+ * record that holds it.
+ */
 export function makeCluster(records: LinkedRecord[]): Cluster {
   const identifiers = dedupe(records.flatMap((r) => r.identifiers)).sort(compareIdentifiers);
-  const strong = identifiers.find((i) => i.type !== 'ORG_CODE');
-  const kind: ApplicantKind =
-    strong?.type === 'RESIDENT_ID' ? 'PERSON' : identifiers.length > 0 ? 'ORGANIZATION' : records.find((r) => r.kind)?.kind ?? 'ORGANIZATION';
+  const person = identifiers.some((i) => i.type === 'RESIDENT_ID') || records.some((r) => r.personal);
+  const strong = identifiers.find((i) => i.type === 'RESIDENT_ID') ?? identifiers.find((i) => i.type !== 'ORG_CODE');
+  const kind: ApplicantKind = person ? 'PERSON' : identifiers.length > 0 ? 'ORGANIZATION' : records.find((r) => r.kind)?.kind ?? 'ORGANIZATION';
   // The name from a record that carried the strongest identifier is the most trustworthy spelling.
   const named = records.find((r) => r.identifiers.some((i) => i.type === strong?.type)) ?? records[0]!;
   return { kind, name: cleanName(named.name), records, identifiers };

@@ -121,6 +121,44 @@ export const identitySdl = /* GraphQL */ `
     MERGE
     "Records split off an applicant. 拆分"
     SPLIT
+    "A record's kind settled where its identifier could be read either way. 确定申请人类型"
+    CLASSIFY
+  }
+
+  "State of a kind review. 类型审核状态"
+  enum IdentityKindReviewStatus {
+    "Awaiting a steward; the record is treated as a natural person's meanwhile. 待审核(按自然人处理)"
+    OPEN
+    "Settled: a natural person. 已确定为自然人"
+    PERSON
+    "Settled: an organisation; its value is read as a USCC. 已确定为法人及其他组织"
+    ORGANIZATION
+  }
+
+  "A department record whose identifier may be a natural person's number and that nothing settled: valid both as a resident ID and as a USCC, valid only as a USCC but shaped like a mistyped resident ID, or a mistyped resident ID on a record that does not say it is a person's. The hub treats it as a natural person's until a data steward decides. 证件类型待审核"
+  type IdentityKindReview {
+    "Opaque id. 标识"
+    id: ID!
+    "The record. 部门记录"
+    record: ApplicantRecord
+    "The applicant the record belongs to. 所属申请人"
+    applicant: Applicant
+    "State. 状态"
+    status: IdentityKindReviewStatus!
+    "When it was flagged. 标记时间"
+    createdAt: DateTime!
+  }
+
+  "A page of kind reviews, oldest first. 类型审核分页"
+  type IdentityKindReviewConnection {
+    "The reviews. 节点"
+    nodes: [IdentityKindReview!]!
+    "Cursor after the last one; pass as after. 结束游标"
+    endCursor: String
+    "Whether more follow. 是否有下一页"
+    hasNextPage: Boolean!
+    "Open reviews in all. 总数"
+    totalCount: Int!
   }
 
   "A data steward's decision, kept as history. 数据管理员操作记录"
@@ -157,12 +195,16 @@ export const identitySdl = /* GraphQL */ `
     mergeApplicants(survivorId: ID!, mergedId: ID!, reason: String!): Applicant
     "Split records off an applicant into a new one; the rest keep the id. Steward only. 拆分申请人"
     splitApplicant(applicantId: ID!, records: [RecordRefInput!]!, reason: String!): Applicant
+    "Settle the kind of a record under kind review; every later sync keeps it. Steward only. 确定申请人类型"
+    settleApplicantKind(record: RecordRefInput!, kind: ApplicantKind!, reason: String!): Applicant
   }
 
   "Entry points of the data-sharing hub. 查询入口"
   type Query {
     "Pairs of records awaiting a steward's decision, highest score first. Steward only. 待审核匹配"
     identityReviewCandidates(first: Int = 20, after: String): IdentityReviewCandidateConnection!
+    "Records whose identifier could be a natural person's or an organisation's, treated as a person's until settled; open ones, oldest first. Steward only. 证件类型待审核"
+    identityKindReviews(first: Int = 20, after: String): IdentityKindReviewConnection!
     "What stewards did to this applicant, newest first. Steward only. 申请人操作记录"
     identityActions(applicantId: ID!): [IdentityAction!]!
     "An applicant by id; an id merged into another resolves to the survivor. 按标识查询申请人"

@@ -25,6 +25,8 @@ function requireSteward(context: StewardContext | undefined): string {
   return consumer.id;
 }
 
+type KindReviewRow = { department_code: string; local_id: string; status: string; created_at: Date };
+
 interface ApplicantRow {
   id: string;
   kind: string;
@@ -112,6 +114,10 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
           const steward = requireSteward(context);
           return byId(await stewardship.merge(applicantKey(args.survivorId, 'survivorId'), applicantKey(args.mergedId, 'mergedId'), steward, args.reason));
         },
+        settleApplicantKind: async (_: unknown, args: { record: RecordRefInput; kind: 'PERSON' | 'ORGANIZATION'; reason: string }, context: StewardContext) => {
+          const steward = requireSteward(context);
+          return byId(await stewardship.settleKind(args.record, args.kind, steward, args.reason));
+        },
         splitApplicant: async (_: unknown, args: { applicantId: string; records: RecordRefInput[]; reason: string }, context: StewardContext) => {
           const steward = requireSteward(context);
           return byId(await stewardship.split(applicantKey(args.applicantId, 'applicantId'), args.records, steward, args.reason));
@@ -120,6 +126,24 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
       IdentityReviewCandidate: {
         id: (c: CandidateRow) => encodeGlobalId('IdentityReviewCandidate', String(c.id)),
         records: candidateRecords,
+      },
+      IdentityKindReview: {
+        id: (r: KindReviewRow) => encodeGlobalId('IdentityKindReview', JSON.stringify([r.department_code, r.local_id])),
+        createdAt: (r: KindReviewRow) => r.created_at,
+        record: async (r: KindReviewRow) => {
+          const row = await db
+            .selectFrom('applicant_records as r')
+            .innerJoin('applicants as a', 'a.id', 'r.applicant_id')
+            .select([...RECORD_COLUMNS, 'a.kind'])
+            .where('r.department_code', '=', r.department_code)
+            .where('r.local_id', '=', r.local_id)
+            .executeTakeFirst();
+          return row ? { ...toRecord(row), _personal: row.kind === 'PERSON' } : null;
+        },
+        applicant: async (r: KindReviewRow) => {
+          const row = await db.selectFrom('applicant_records').select('applicant_id').where('department_code', '=', r.department_code).where('local_id', '=', r.local_id).executeTakeFirst();
+          return row ? byId(row.applicant_id) : null;
+        },
       },
       IdentityAction: {
         id: (a: { id: number }) => encodeGlobalId('IdentityAction', String(a.id)),
@@ -142,6 +166,24 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
           const nodes = rows.slice(0, first);
           const last = nodes.at(-1);
           return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor('identityReviewCandidates', { s: last.score, id: last.id }) : null, totalCount: Number(count.n) };
+        },
+        identityKindReviews: async (_: unknown, args: { first?: number | null; after?: string | null }, context: StewardContext) => {
+          requireSteward(context);
+          const first = pageSize(args.first);
+          let page = db.selectFrom('identity_kind_reviews').selectAll().where('status', '=', 'OPEN').orderBy('created_at').orderBy('department_code').orderBy('local_id').limit(first + 1);
+          if (args.after) {
+            const { d, l } = decodeCursor<{ d: unknown; l: unknown }>(args.after, 'identityKindReviews');
+            if (typeof d !== 'string' || typeof l !== 'string') throw badUserInput('after is not a valid cursor for this list', { argument: 'after' });
+            const at = await db.selectFrom('identity_kind_reviews').select('created_at').where('department_code', '=', d).where('local_id', '=', l).executeTakeFirst();
+            if (at) page = page.where((eb) => eb(eb.refTuple('created_at', 'department_code', 'local_id'), '>', eb.tuple(at.created_at, d, l)));
+          }
+          const [rows, count] = await Promise.all([
+            page.execute(),
+            db.selectFrom('identity_kind_reviews').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'OPEN').executeTakeFirstOrThrow(),
+          ]);
+          const nodes = rows.slice(0, first);
+          const last = nodes.at(-1);
+          return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor('identityKindReviews', { d: last.department_code, l: last.local_id }) : null, totalCount: Number(count.n) };
         },
         identityActions: async (_: unknown, { applicantId }: { applicantId: string }, context: StewardContext) => {
           requireSteward(context);

@@ -1,17 +1,26 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { ApplicantKind } from '../../schema/model.js';
 import type { HubDatabase } from '../../storage/index.js';
 
 const key = (department: string, localId: string) => `${department}:${localId}`;
 
-/** Every steward decision a sync must honour: pins (record → applicant) and separations (record ≠ record). */
+/** The kinds stewards settled for records holding an undecided identifier (`department:localId` → kind). */
+export async function settledKinds(db: Kysely<HubDatabase> | Transaction<HubDatabase>): Promise<Map<string, ApplicantKind>> {
+  const rows = await db.selectFrom('identity_kind_reviews').select(['department_code', 'local_id', 'status']).where('status', '!=', 'OPEN').execute();
+  return new Map(rows.map((r) => [key(r.department_code, r.local_id), r.status as ApplicantKind]));
+}
+
+/** Every steward decision a sync must honour: pins (record → applicant), separations (record ≠ record), settled kinds. */
 export async function loadStewardDecisions(db: Kysely<HubDatabase>) {
-  const [pins, separations] = await Promise.all([
+  const [pins, separations, kinds] = await Promise.all([
     db.selectFrom('identity_pins').select(['department_code', 'local_id', 'applicant_id']).execute(),
     db.selectFrom('identity_separations').select(['a_department', 'a_local_id', 'b_department', 'b_local_id']).execute(),
+    settledKinds(db),
   ]);
   return {
     pins: new Map(pins.map((p) => [key(p.department_code, p.local_id), p.applicant_id])),
     separations: separations.map((s) => [key(s.a_department, s.a_local_id), key(s.b_department, s.b_local_id)] as const),
+    kinds,
   };
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { badUserInput } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
+import { reclassifyApplicants } from './reclassify.js';
 
 type Db = Kysely<HubDatabase> | Transaction<HubDatabase>;
 export interface RecordRefInput {
@@ -74,6 +75,28 @@ export class Stewardship {
       }
       await rebuildIdentifiers(tx, [applicant.id, newId]);
       return newId;
+    });
+  }
+
+  /**
+   * Settles the kind of a record whose identifier could be read either way (`identityKindReviews`): as
+   * an organisation its value becomes its USCC, as a person it is confirmed; every later sync keeps it.
+   * The record's applicant is re-read at once (a value the crosswalk does not hold, one valid only as a
+   * USCC, is read again at the next sync). Returns the applicant's id.
+   *
+   * @example
+   * await stewardship.settleKind({ departmentCode: 'health', localId: 'WSR000067' }, 'ORGANIZATION', 'demo-steward', '核对登记证书,为事业单位');
+   */
+  async settleKind(record: RecordRefInput, kind: 'PERSON' | 'ORGANIZATION', steward: string, reason: string): Promise<string> {
+    return this.db.transaction().execute(async (tx) => {
+      const where = <Q extends { where: (...args: any[]) => Q }>(q: Q) => q.where('department_code', '=', record.departmentCode).where('local_id', '=', record.localId);
+      const review = await where(tx.selectFrom('identity_kind_reviews').select('status')).executeTakeFirst();
+      if (!review) throw badUserInput('that record holds no identifier awaiting a kind review', { argument: 'record' });
+      const applicantId = await applicantOf(tx, record.departmentCode, record.localId);
+      const action = await recordAction(tx, 'CLASSIFY', steward, reason, [applicantId], [{ department: record.departmentCode, localId: record.localId }]);
+      await where(tx.updateTable('identity_kind_reviews').set({ status: kind, action_id: action })).execute();
+      await reclassifyApplicants(tx, [applicantId]);
+      return applicantId;
     });
   }
 

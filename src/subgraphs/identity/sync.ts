@@ -6,6 +6,7 @@ import { makeCluster, toLinkedRecord, type Cluster, type SourcedRecord } from '.
 import { fromApplicantRecord, type Evidence, type ReviewCandidate } from './resolution/index.js';
 import type { ThreadRecord } from './resolver-protocol.js';
 import { ResolverMemory } from './resolver-thread.js';
+import { saveKindReviews } from './kind-reviews.js';
 import { applyStewardDecisions, loadStewardDecisions } from './steward-decisions.js';
 
 /** Where a sync reads one department's applicant records from, page by page. */
@@ -112,7 +113,8 @@ async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSour
   // What this process saved last time is what the crosswalk holds for every record it did not see change
   // (stewards move records between applicants, never edit them), so only those need comparing in full.
   const { applicants, merged, written } = await saveClusters(db, clusters, changedKeys && ((department, localId) => changedKeys.has(`${department}:${localId}`)));
-  const reviewWrites = await saveReviewCandidates(db, reviewCandidates, clusters);
+  // Records holding a value that may be a person's number, left undecided: a person's, for a steward to review.
+  const reviewWrites = (await saveReviewCandidates(db, reviewCandidates, clusters)) + (await saveKindReviews(db, clusters.flatMap((c) => c.records.filter((r) => r.ambiguous))));
   if (vacuum && written.applicants + written.records + written.identifiers + reviewWrites > 0) {
     await sql`VACUUM ANALYZE applicants, applicant_records, applicant_identifiers, identity_review_candidates`.execute(db);
   }
@@ -154,11 +156,12 @@ export async function resolveRecords(
     groups.push(keys);
   }
   const byKey = new Map(records.map((r) => [recordKey(r), r]));
-  const decided = applyStewardDecisions(groups, await loadStewardDecisions(db));
+  const decisions = await loadStewardDecisions(db);
+  const decided = applyStewardDecisions(groups, decisions);
   const clusters = decided
     .filter((g) => g.keys.length > 0)
     .map((g) => {
-      const cluster = makeCluster(g.keys.map((k) => toLinkedRecord(byKey.get(k)!)));
+      const cluster = makeCluster(g.keys.map((k) => toLinkedRecord(byKey.get(k)!, decisions.kinds.get(k))));
       return g.pinnedId ? { ...cluster, pinnedId: g.pinnedId } : cluster;
     });
   const changedKeys = result.changed && new Set(Array.from(result.changed, (i) => recordKey(records[i]!)));

@@ -170,7 +170,7 @@ export class FeatureTable {
     const c = this.cols;
     const folded = typeof rec.name === 'string' ? foldText(rec.name) : '';
     const shape = nameShape(folded);
-    const ev = readIdentifier(rec.idNumber, rec.idType, shape);
+    const ev = readIdentifier(rec.idNumber, rec.idType, shape, rec.kind);
     let kind = KIND_UNKNOWN;
     // The name's shape first (clerks' kind flags are often wrong), then a valid identifier, then the flag.
     if (shape === 'ORGANIZATION') kind = KIND_ORG;

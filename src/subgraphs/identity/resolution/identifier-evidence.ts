@@ -5,12 +5,12 @@
 
 import {
   birthDateOfResidentId,
+  classifyIdentifier,
   isValidOrgCode,
   isValidResidentId,
   isValidUscc,
   normalizeIdentifierText,
   orgCodeOfUscc,
-  parseIdentifier,
   sexOfResidentId,
   type CanonicalIdentifier,
   type IdentifierType,
@@ -57,33 +57,27 @@ export function claimedIdentifierType(idType: string | null | undefined): Identi
 }
 
 /**
- * The identifier evidence of one record. Ambiguous readings (an 18-character value valid both as a
- * USCC and as a resident ID) are settled by the claimed type, then by the name's shape, else dropped.
- * A valid identifier of the wrong kind for an unmistakable name is set aside, not linked on.
+ * The identifier evidence of one record. The value is read by `classifyIdentifier` (check characters,
+ * then GB 32100's and GB 11643's structure, then the claims, which only ever confirm a person: the
+ * claimed type, the record's kind, a person-shaped name). A value that may be a person's number is
+ * never a USCC here: undecided, it is a resident ID; valid only as a USCC but shaped like a resident ID,
+ * it is a broken resident ID, matched against its one-typo neighbours. A valid identifier of the wrong
+ * kind for an unmistakable name is set aside, not linked on.
  *
  * @example
  * readIdentifier('77604965-3', null, 'ORGANIZATION').orgCode; // '776049653'
  * readIdentifier('110105491231002', null, 'PERSON').residentId; // '11010519491231002X'
  * readIdentifier('11010519491231003X', null, 'PERSON').broken;  // '11010519491231003X'
  */
-export function readIdentifier(raw: string | null | undefined, idType: string | null | undefined, shape: NameShape): IdentifierEvidence {
+export function readIdentifier(raw: string | null | undefined, idType: string | null | undefined, shape: NameShape, kind?: 'PERSON' | 'ORGANIZATION' | null): IdentifierEvidence {
   if (typeof raw !== 'string' || raw.length === 0) return EMPTY;
-  let readings = parseIdentifier(raw);
-  if (readings.length > 1) {
-    const claimed = claimedIdentifierType(idType);
-    if (claimed) readings = readings.filter((r) => r.type === claimed);
-  }
-  if (readings.length > 1 && shape !== 'UNKNOWN') readings = readings.filter((r) => (shape === 'PERSON') === (r.type === 'RESIDENT_ID'));
-  if (readings.length > 1) return EMPTY;
-  const reading = readings[0];
+  const claimsPerson = shape === 'PERSON' || kind === 'PERSON';
+  const reading = classifyIdentifier(raw, { claimedType: claimedIdentifierType(idType), kind: claimsPerson ? 'PERSON' : null }).identifier;
   if (reading) {
     const personId = reading.type === 'RESIDENT_ID';
     if ((personId && shape === 'ORGANIZATION') || (!personId && reading.type === 'ORG_CODE' && shape === 'PERSON')) {
       return { ...EMPTY, conflicting: reading };
     }
-    // About 1 in 31 mistyped resident IDs passes the USCC check by chance: on a person's name, an
-    // all-digit value starting with a province code (1–8) is read as a broken resident ID instead.
-    if (reading.type === 'USCC' && shape === 'PERSON' && /^[1-8]\d{17}$/.test(reading.value)) return { ...EMPTY, broken: reading.value };
     if (reading.type === 'USCC') return { ...EMPTY, uscc: reading.value, orgCode: orgCodeOfUscc(reading.value) };
     if (reading.type === 'ORG_CODE') return { ...EMPTY, orgCode: reading.value, orgCodeOnly: true };
     return {
