@@ -25,6 +25,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   return {
     dataDir,
     hubDataDir: join(dataDir, 'hub'),
+    /** Signed audit checkpoints appended outside the database; ship it off the host (see README, Audit). */
+    auditAnchorFile: env.HUITONG_AUDIT_ANCHOR_FILE || join(dataDir, 'audit-anchor.jsonl'),
     databaseUrl: env.DATABASE_URL || undefined,
     host: env.HOST ?? '127.0.0.1',
     port: Number(env.PORT ?? 4000),

@@ -15,7 +15,7 @@ import { serveSubgraph } from '../subgraphs/serve-subgraph.js';
 import { importYearCalendar, type YearCalendar } from '../subgraphs/catalogue/working-day-calendar.js';
 import { readConfig, type HubConfig } from './config.js';
 import { readAuditEnv, runAuditCommand } from './audit.js';
-import { createAuditSigner, ensureDemoAuditKeys } from '../storage/audit-log/index.js';
+import { createAuditSigner, ensureDemoAuditKeys, openAuditAnchor } from '../storage/audit-log/index.js';
 import { runIdentityResolve } from './identity-resolve.js';
 import { KeysUsageError, runKeysCommand } from './keys.js';
 
@@ -163,15 +163,20 @@ async function main(argv: string[]): Promise<number> {
  * directory, so `npm start` signs checkpoints and `huitong audit verify` checks them with no set-up.
  */
 function auditEnv(config: HubConfig): Record<string, string | undefined> {
-  if (!config.demo || process.env.HUITONG_AUDIT_SIGNING_KEY_FILE) return process.env;
+  const env = { ...process.env, HUITONG_AUDIT_ANCHOR_FILE: config.auditAnchorFile };
+  if (!config.demo || process.env.HUITONG_AUDIT_SIGNING_KEY_FILE) return env;
   const keys = ensureDemoAuditKeys(config.dataDir);
-  return { ...process.env, HUITONG_AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile, HUITONG_AUDIT_PUBLIC_KEY_FILE: process.env.HUITONG_AUDIT_PUBLIC_KEY_FILE ?? keys.publicKeyFile };
+  return { ...env, HUITONG_AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile, HUITONG_AUDIT_PUBLIC_KEY_FILE: process.env.HUITONG_AUDIT_PUBLIC_KEY_FILE ?? keys.publicKeyFile };
 }
 
 async function auditSettings(config: HubConfig, logger: { warn(obj: object, msg?: string): void }) {
   const settings = readAuditEnv(auditEnv(config));
   if (!settings.signingKeyFile) logger.warn({}, 'HUITONG_AUDIT_SIGNING_KEY_FILE is not set: audit checkpoints are not signed, so a truncated tail would go unnoticed');
-  return { hash: settings.hash, ...(settings.signingKeyFile ? { signer: createAuditSigner(await readFile(settings.signingKeyFile, 'utf8')) } : {}) };
+  return {
+    hash: settings.hash,
+    anchor: openAuditAnchor(config.auditAnchorFile),
+    ...(settings.signingKeyFile ? { signer: createAuditSigner(await readFile(settings.signingKeyFile, 'utf8')) } : {}),
+  };
 }
 
 async function openHubDatabase(config: HubConfig) {

@@ -10,13 +10,14 @@ import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.
 import { forgetSyncState, syncIdentity, type ApplicantSource, type SyncReport } from '../subgraphs/identity/sync.js';
 import type { ApplicantRecord } from '../schema/model.js';
 import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
-import { createAuditLog, ensureAuditWriterRole, type AuditHashAlgorithm, type AuditLog, type AuditSigner } from '../storage/audit-log/index.js';
+import { createAuditLog, ensureAuditWriterRole, type AuditAnchor, type AuditHashAlgorithm, type AuditLog, type AuditSigner } from '../storage/audit-log/index.js';
 import { createGovernanceSubgraph, createPurposeCatalogue, liveGrants, seedDemoPurposes } from '../subgraphs/governance/index.js';
 import { governancePlugin, governResolvers, guardIdentifierLookups, readFieldPolicies } from './governance/index.js';
 import { gatewaySdl } from './gateway-sdl.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { liveDemoKeys, seedDemoCredentials } from './auth/demo-credentials.js';
 import type { JwtSettings } from './auth/jwt.js';
+import { watchAuditAnchor } from './audit-anchor-watch.js';
 import { departmentHealth } from './department-health.js';
 import { createMetrics, departmentObserver } from './metrics.js';
 import { openDepartmentAdapter } from './open-adapter.js';
@@ -54,7 +55,7 @@ export interface HubOptions {
    */
   governance?: boolean;
   /** The audit trail: checkpoint signer (its key kept outside the database), hash algorithm, checkpoint period. */
-  audit?: { signer?: AuditSigner | undefined; hash?: AuditHashAlgorithm; checkpointEvery?: number; checkpointIntervalMs?: number };
+  audit?: { signer?: AuditSigner | undefined; hash?: AuditHashAlgorithm; checkpointEvery?: number; checkpointIntervalMs?: number; anchor?: AuditAnchor | undefined };
   /** Single sign-on: accept JWTs from this issuer, checked against its JWKS. */
   jwt?: JwtSettings | undefined;
   /** Rate limits, trusted documents, proxy trust (see AbuseOptions); none when absent. */
@@ -133,9 +134,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const composed = composeGateway(endpoints, governed ? { transformResolvers: governResolvers(policies) } : {}).schema;
     const schema = governed ? guardIdentifierLookups(composed) : composed;
     const audit = await openAuditLog(db, options, logger);
+    const anchorWatch = options.audit?.anchor ? watchAuditAnchor(db, options.audit.anchor, { registry: metrics.registry, logger }) : undefined;
+    await anchorWatch?.check();
     const signer = options.audit?.signer;
     if (signer && options.audit?.checkpointIntervalMs !== 0) {
-      const checkpoint = () => void audit.checkpoint().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
+      const checkpoint = () =>
+        void audit
+          .checkpoint()
+          .catch((error) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'))
+          .then(() => anchorWatch?.check());
       checkpointTimer = setInterval(checkpoint, options.audit?.checkpointIntervalMs ?? 60_000);
       checkpointTimer.unref();
     }
@@ -181,6 +188,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       port: options.port ?? 4000,
       corsOrigins: options.corsOrigins ?? [],
       isReady: () => ready,
+      ...(anchorWatch ? { readinessDetail: async () => ({ audit: await anchorWatch.check() }) } : {}),
       production: options.production ?? false,
       authenticate: createAuthenticator(db, { jwt: options.jwt }),
       ...options.abuse,
@@ -241,8 +249,9 @@ async function openAuditLog(db: Kysely<HubDatabase>, options: HubOptions, logger
       logger.warn({ err: { message: (error as Error).message } }, 'audit writer role unavailable; audit appends run as the hub user');
     }
   }
-  const { signer, hash, checkpointEvery } = options.audit ?? {};
+  const { signer, hash, checkpointEvery, anchor } = options.audit ?? {};
   return createAuditLog(db, {
+    ...(anchor ? { anchor } : {}),
     ...(writerRole ? { writerRole } : {}),
     ...(signer ? { signer } : {}),
     ...(hash ? { hash } : {}),
