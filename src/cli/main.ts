@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,12 +13,14 @@ import { startTracing } from '../gateway/tracing.js';
 import { loadRegistry, type DepartmentEntry } from '../gateway/registry.js';
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
 import { serveSubgraph } from '../subgraphs/serve-subgraph.js';
+import { openServiceKeyring, rotateServiceKeys, ServiceKeyError, type ServiceKeyring } from '../subgraphs/service-keys.js';
 import { importYearCalendar, type YearCalendar } from '../subgraphs/catalogue/working-day-calendar.js';
 import { readConfig, type HubConfig } from './config.js';
 import { readAuditEnv, runAuditCommand } from './audit.js';
 import { createAuditSigner, ensureDemoAuditKeys, openAuditAnchor } from '../storage/audit-log/index.js';
 import { runIdentityResolve } from './identity-resolve.js';
 import { KeysUsageError, runKeysCommand } from './keys.js';
+import { runServiceKeyCommand, ServiceKeyUsageError } from './service-key.js';
 
 const USAGE = `usage: huitong <command> [options]
 
@@ -32,7 +35,10 @@ commands:
                         link JSON Lines department records offline; one {source, localId, applicantId} line per input line
   audit verify|export|checkpoint|prune
                         the tamper-evident audit log (see huitong audit --help)
-  subgraph CODE         serve one department's subgraph as its own HTTP service (prints its URL on stdout)
+  subgraph CODE         serve one department's subgraph as its own HTTP service, to the gateway only
+                        (prints its URL on stdout; listens on HUITONG_SUBGRAPH_HOST or --host, default 127.0.0.1)
+  service-key rotate [--grace-seconds N] | service-key list
+                        the gateway's service-token key (HUITONG_SERVICE_KEY_FILE); the old key is accepted for N s (600)
   seed [--scale N] [--force]
                         generate the demo district's legacy data (once) and load the catalogue
 options:
@@ -65,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
         name: { type: 'string' },
         department: { type: 'string' },
         strict: { type: 'boolean' },
+        'grace-seconds': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -76,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || parsed.values.help ? 0 : 2;
   }
-  const maxArgs: Record<string, number> = { subgraph: 1, calendar: 2, keys: 2, identity: 2 };
+  const maxArgs: Record<string, number> = { subgraph: 1, calendar: 2, keys: 2, identity: 2, 'service-key': 1 };
   if (rest.length > (maxArgs[command] ?? 0)) throw new UsageError(`unexpected argument ${rest.at(-1)}`);
   if (command === 'subgraph' && rest.length !== 1) throw new UsageError('subgraph needs a department code');
   const config = readConfig();
@@ -136,7 +143,14 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'subgraph':
-      return serveDepartment(config, rest[0]);
+      return serveDepartment(config, rest[0], parsed.values.host ?? config.subgraphHost);
+    case 'service-key':
+      try {
+        return runServiceKeyCommand(rest, { graceSeconds: parsed.values['grace-seconds'] }, config.serviceKeyFile, process.stdout);
+      } catch (error) {
+        if (error instanceof ServiceKeyUsageError) throw new UsageError(error.message);
+        throw error;
+      }
     case 'identity':
       if (rest[0] !== 'resolve') throw new UsageError('usage: huitong identity resolve FILE.jsonl|- [--strict]');
       // Offline: never opens the hub's database.
@@ -207,6 +221,7 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
       jwt: config.jwt,
       audit: await auditSettings(config, logger),
       abuse: config.abuse,
+      serviceKeys: openServiceKeys(config, { required: false }),
       logger,
     });
     if (config.demo) {
@@ -224,7 +239,9 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
  * One department's subgraph in its own process. Its registry row comes from the hub database, or from
  * the demo registry in demo mode; the process then owns that department's connection.
  */
-async function serveDepartment(config: HubConfig, code: string | undefined): Promise<number> {
+async function serveDepartment(config: HubConfig, code: string | undefined, host: string): Promise<number> {
+  // Before anything starts: without the key the service could only refuse every request.
+  const serviceKeys = openServiceKeys(config, { required: true })!;
   const logger = pino({ level: config.logLevel, base: { department: code } }, pino.destination(2));
   let demo: DemoSystems | null = null;
   let entries: readonly DepartmentEntry[];
@@ -247,7 +264,7 @@ async function serveDepartment(config: HubConfig, code: string | undefined): Pro
   const stopTracing = await startTracing({ ...process.env, OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? `huitong-${entry.code}` });
   const metrics = createMetrics();
   const adapter = await openDepartmentAdapter(entry, demo?.env ?? process.env, { deadlineMs: config.deadlineMs, circuit: config.circuit, logger, observer: departmentObserver(metrics) });
-  const running = await serveSubgraph(createDepartmentSubgraph(adapter), { host: config.host, port: config.port, metrics: metrics.registry });
+  const running = await serveSubgraph(createDepartmentSubgraph(adapter), { serviceKeys, host, port: config.port, metrics: metrics.registry });
   process.stdout.write(`${running.url}\n`);
   await waitForSignal();
   await running.close();
@@ -255,6 +272,17 @@ async function serveDepartment(config: HubConfig, code: string | undefined): Pro
   await stopTracing();
   await demo?.stop();
   return 0;
+}
+
+/**
+ * The service-token keys. The demo district creates its key file on first use (as it does its audit
+ * keys); otherwise the file must have been made with `huitong service-key rotate` — required by a
+ * subgraph service, optional for a hub whose departments all run in its own process.
+ */
+function openServiceKeys(config: HubConfig, options: { required: boolean }): ServiceKeyring | undefined {
+  if (config.demo && !existsSync(config.serviceKeyFile)) rotateServiceKeys(config.serviceKeyFile);
+  if (!options.required && !existsSync(config.serviceKeyFile)) return undefined;
+  return openServiceKeyring(config.serviceKeyFile);
 }
 
 function waitForSignal(): Promise<void> {
@@ -287,7 +315,7 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       process.stderr.write(`huitong: ${error.message}\n${USAGE}\n`);
       process.exitCode = 2;
-    } else if (error instanceof DataDirLockedError) {
+    } else if (error instanceof DataDirLockedError || error instanceof ServiceKeyError) {
       process.stderr.write(`huitong: ${error.message}\n`);
       process.exitCode = 1;
     } else {

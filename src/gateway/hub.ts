@@ -6,6 +6,8 @@ import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgra
 import { seedBuiltInCalendars } from '../subgraphs/catalogue/working-day-calendar.js';
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
 import { departmentSdl } from '../subgraphs/department/department-sdl.js';
+import type { ServiceKeyring } from '../subgraphs/service-keys.js';
+import { createServiceTokenIssuer } from '../subgraphs/service-token.js';
 import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.js';
 import { forgetSyncState, syncIdentity, type ApplicantSource, type SyncReport } from '../subgraphs/identity/sync.js';
 import type { ApplicantRecord } from '../schema/model.js';
@@ -60,6 +62,8 @@ export interface HubOptions {
   jwt?: JwtSettings | undefined;
   /** Rate limits, trusted documents, proxy trust (see AbuseOptions); none when absent. */
   abuse?: AbuseOptions | undefined;
+  /** Signs the service tokens subgraph services require; needed when the registry gives any department a URL. */
+  serviceKeys?: ServiceKeyring | undefined;
   logger: Logger;
 }
 
@@ -116,10 +120,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const registry = await loadRegistry(db, options.registrySeed ?? []);
 
     const endpoints: SubgraphEndpoint[] = [];
+    const tokens = options.serviceKeys ? createServiceTokenIssuer(options.serviceKeys) : undefined;
     for (const entry of registry) {
       if (entry.adapterKind === 'catalogue') continue;
       if (entry.url) {
-        endpoints.push(httpEndpoint({ name: entry.code, role: 'department', sdl: departmentSdl, url: entry.url, timeoutMs: (options.deadlineMs ?? 5000) + 2000 }));
+        // A subgraph service answers the gateway only, so there is no talking to one without the key.
+        if (!tokens) throw new Error(`department ${entry.code} is served over HTTP, but no service key is configured: set HUITONG_SERVICE_KEY_FILE (create it with \`huitong service-key rotate\`)`);
+        const serviceToken = () => tokens.token(entry.code);
+        endpoints.push(httpEndpoint({ name: entry.code, role: 'department', sdl: departmentSdl, url: entry.url, timeoutMs: (options.deadlineMs ?? 5000) + 2000, serviceToken }));
         continue;
       }
       const adapter = await openDepartmentAdapter(entry, env, { deadlineMs: options.deadlineMs ?? 5000, logger, observer, ...(options.circuit ? { circuit: options.circuit } : {}) });

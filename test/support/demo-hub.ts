@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../../src/adapters/core/logger.js';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../../src/demo/demo-district.js';
 import type { DepartmentEntry } from '../../src/gateway/registry.js';
 import { startHub, type Hub } from '../../src/gateway/hub.js';
+import { openServiceKeyring } from '../../src/subgraphs/service-keys.js';
 import type { JwtSettings } from '../../src/gateway/auth/jwt.js';
 import type { AbuseOptions } from '../../src/gateway/http-server.js';
 import type { Backend } from './databases.js';
@@ -42,6 +43,8 @@ export async function startDemoHub(
     abuse?: AbuseOptions;
     governance?: boolean;
     logger?: Logger;
+    /** The service-token key file of the subgraph services in `registry` (see `startSubgraphProcess`). */
+    serviceKeyFile?: string;
   } = {},
 ): Promise<DemoHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'huitong-test-'));
@@ -64,6 +67,7 @@ export async function startDemoHub(
     ...(options.governance === false ? { governance: false } : {}),
     audit: { signer: createAuditSigner(auditKeys.privateKeyPem), checkpointIntervalMs: 0, anchor: openAuditAnchor(auditAnchorFile) },
     ...(options.abuse ? { abuse: options.abuse } : {}),
+    ...(options.serviceKeyFile ? { serviceKeys: openServiceKeyring(options.serviceKeyFile) } : {}),
     logger: options.logger ?? (process.env.HUITONG_TEST_LOG ? { ...silentLogger, error: (obj: object, msg?: string) => console.error(msg, JSON.stringify(obj)) } : silentLogger),
   });
   await seedDemoCatalogue(hub.db, dataDir);
