@@ -40,8 +40,13 @@ function readKeyFile(file: string): ServiceKeyFile {
   } catch {
     throw new ServiceKeyError(`no service key file at ${file}: create one with \`huitong service-key rotate\` (HUITONG_SERVICE_KEY_FILE names it)`);
   }
-  const parsed = JSON.parse(text) as Partial<ServiceKeyFile>;
-  const valid = (k: Partial<StoredServiceKey>) => typeof k.kid === 'string' && typeof k.secret === 'string' && Buffer.from(k.secret, 'base64url').length >= 32 && (k.retiresAt === null || typeof k.retiresAt === 'string');
+  let parsed: Partial<ServiceKeyFile>;
+  try {
+    parsed = JSON.parse(text) as Partial<ServiceKeyFile>;
+  } catch {
+    throw new ServiceKeyError(`${file} is not a service key file`);
+  }
+  const valid = (k: Partial<StoredServiceKey> | null) => typeof k === 'object' && k !== null && typeof k.kid === 'string' && typeof k.secret === 'string' && Buffer.from(k.secret, 'base64url').length >= 32 && (k.retiresAt === null || typeof k.retiresAt === 'string');
   if (parsed.format !== 'huitong-service-keys/v1' || !Array.isArray(parsed.keys) || !parsed.keys.every(valid)) throw new ServiceKeyError(`${file} is not a service key file`);
   return parsed as ServiceKeyFile;
 }
