@@ -3,7 +3,7 @@ import { parse, validate, type DocumentNode, type GraphQLError, type GraphQLSche
 import { createHandler } from 'graphql-http/lib/use/http';
 import type { Subgraph } from './department/department-subgraph.js';
 import type { ServiceKeyring } from './service-keys.js';
-import { checkServiceToken, type ServiceTokenProblem } from './service-token.js';
+import { serviceTokenChecker, type ServiceTokenProblem } from './service-token.js';
 import { contextFromHeaders } from './trace-context.js';
 
 export interface ServeOptions {
@@ -39,6 +39,7 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
   const documents = documentCache();
   // A fresh context per request; it carries the caller's trace, so department calls' spans join it.
   const handler = createHandler({ schema: subgraph.schema, context: (req) => contextFromHeaders(req.raw.headers), parse: documents.parse, validate: documents.validate });
+  const checkToken = options.serviceKeys ? serviceTokenChecker(options.serviceKeys, subgraph.name) : null;
   const server = http.createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
@@ -60,9 +61,8 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
       handler(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500).end();
       });
-    const keys = options.serviceKeys;
-    if (!keys) return void serve();
-    checkServiceToken(keys, req.headers.authorization, subgraph.name).then(
+    if (!checkToken) return void serve();
+    checkToken(req.headers.authorization).then(
       (problem) => (problem ? refuse(res, problem) : serve()),
       () => refuse(res, 'INVALID_TOKEN'),
     );

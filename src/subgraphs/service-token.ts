@@ -47,21 +47,41 @@ export function createServiceTokenIssuer(keyring: ServiceKeyring, options: { now
 /** Why a request was refused: no bearer token, an expired one, or one that is not the gateway's for this service. */
 export type ServiceTokenProblem = 'MISSING_TOKEN' | 'EXPIRED_TOKEN' | 'INVALID_TOKEN';
 
+/** Tokens a checker remembers as verified (the gateway sends one per audience for 30 s). */
+const REMEMBERED_TOKENS = 256;
+
 /**
- * Checks the `Authorization` header of a request to a subgraph service: a bearer JWT signed HS256 with a
+ * Checks the `Authorization` header of requests to one subgraph service: a bearer JWT signed HS256 with a
  * key of the keyring (current, or retired within its grace), issued by the gateway, for this audience,
- * at most 60 s old. Returns null when it passes.
+ * at most 60 s old. Resolves null when it passes. A token that passed is remembered until it expires, so
+ * the gateway's reused token is verified once, not on every request; its key is still looked up each
+ * time, so a key retired by a rotation stops its tokens at once.
  *
  * @example
- * const problem = await checkServiceToken(keyring, req.headers.authorization, 'market');
+ * const check = serviceTokenChecker(keyring, 'market');
+ * const problem = await check(req.headers.authorization);
  * if (problem) return refuse(401, problem);
  */
-export async function checkServiceToken(keyring: ServiceKeyring, authorization: string | undefined, audience: string): Promise<ServiceTokenProblem | null> {
-  const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization ?? '');
-  if (!match) return 'MISSING_TOKEN';
+export function serviceTokenChecker(keyring: ServiceKeyring, audience: string, options: { now?: () => number } = {}) {
+  const now = options.now ?? Date.now;
+  const verified = new Map<string, { kid: string; until: number }>();
+  return async (authorization: string | undefined): Promise<ServiceTokenProblem | null> => {
+    const token = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization ?? '')?.[1];
+    if (!token) return 'MISSING_TOKEN';
+    const known = verified.get(token);
+    if (known && known.until > now() && keyring.verificationKey(known.kid)) return null;
+    const result = await verifyServiceToken(keyring, token, audience);
+    if ('problem' in result) return result.problem;
+    if (verified.size >= REMEMBERED_TOKENS) verified.delete(verified.keys().next().value!);
+    verified.set(token, { kid: result.kid, until: result.until });
+    return null;
+  };
+}
+
+async function verifyServiceToken(keyring: ServiceKeyring, token: string, audience: string): Promise<{ kid: string; until: number } | { problem: ServiceTokenProblem }> {
   try {
-    await jwtVerify(
-      match[1]!,
+    const { payload, protectedHeader } = await jwtVerify(
+      token,
       (header: JWTHeaderParameters) => {
         const key = typeof header.kid === 'string' ? keyring.verificationKey(header.kid) : undefined;
         if (!key) throw new errors.JWKSNoMatchingKey();
@@ -76,8 +96,9 @@ export async function checkServiceToken(keyring: ServiceKeyring, authorization: 
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       },
     );
-    return null;
+    // Both claims are required and checked above; remembered no longer than the 60 s a token may live.
+    return { kid: protectedHeader.kid!, until: Math.min(payload.exp!, payload.iat! + SERVICE_TOKEN_SECONDS) * 1000 };
   } catch (error) {
-    return error instanceof errors.JWTExpired ? 'EXPIRED_TOKEN' : 'INVALID_TOKEN';
+    return { problem: error instanceof errors.JWTExpired ? 'EXPIRED_TOKEN' : 'INVALID_TOKEN' };
   }
 }
