@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SoakRequest, SoakResult } from './load/soak-worker.js';
-import { DEPARTMENTS, graphql, prepareData, startHousing, startSubgraph, startTarget, type Target, type TargetName } from './lib/harness.js';
+import { benchServiceKeyEnv, DEPARTMENTS, graphql, prepareData, startHousing, startSubgraph, startTarget, type Target, type TargetName } from './lib/harness.js';
 import { askChild, BENCH_DIR, memoryMb, sleep, stopAll, type Child } from './lib/proc.js';
 import { workloads } from './lib/workloads.js';
 
@@ -73,7 +73,7 @@ async function main() {
 
   // What flaps: the legacy API (in-process departments) or the housing subgraph process (HTTP).
   let flapping: Child | undefined = targetName === 'hub-inprocess' ? housing : target.housingSubgraph;
-  const envFor = () => ({ HUITONG_MARKET_DB_URL: '', HUITONG_HOUSING_API_URL: housingUrl, HUITONG_HEALTH_EXPORT_DIR: '' });
+  const envFor = () => ({ HUITONG_MARKET_DB_URL: '', HUITONG_HOUSING_API_URL: housingUrl, HUITONG_HEALTH_EXPORT_DIR: '', ...benchServiceKeyEnv(dir) });
   const bringUp = async () => {
     for (let attempt = 0; attempt < 5; attempt++) {
       try {

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoPaths } from '../../src/demo/demo-district.js';
 import { DEMO_CREDENTIALS } from '../../src/gateway/auth/demo-credentials.js';
+import { rotateServiceKeys } from '../../src/subgraphs/service-keys.js';
 import type { Fixtures } from './workloads.js';
 import { BENCH_DIR, startChild, type Child } from './proc.js';
 
@@ -74,6 +75,13 @@ export function startHousing(dir: string, logDir: string, port = 0, name = 'hous
   });
 }
 
+/** The service-token key file every target of a run shares, created on first use. */
+export function benchServiceKeyEnv(dir: string): { HUITONG_SERVICE_KEY_FILE: string } {
+  const file = join(dir, 'service-keys.json');
+  if (!existsSync(file)) rotateServiceKeys(file);
+  return { HUITONG_SERVICE_KEY_FILE: file };
+}
+
 export function startSubgraph(
   code: string,
   env: Record<string, string>,
@@ -98,6 +106,8 @@ export async function startTarget(
 ): Promise<Target> {
   const stores = copyStores(dir, name);
   const env = {
+    // The gateway signs, and each subgraph service checks, service tokens with this key (hub-http).
+    ...benchServiceKeyEnv(dir),
     // Every target as it would be deployed: graphql-js skips its development-only checks (all alike).
     NODE_ENV: 'production',
     HUITONG_MARKET_DB_URL: `file:${stores.market}`,

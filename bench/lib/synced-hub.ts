@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Logger } from '../../src/adapters/core/logger.js';
 import { demoRegistrySeed } from '../../src/demo/demo-district.js';
 import { startHub, type Hub } from '../../src/gateway/hub.js';
+import { openServiceKeyring } from '../../src/subgraphs/service-keys.js';
 
 export interface SyncedHubOptions {
   hubDir: string;
@@ -11,6 +12,8 @@ export interface SyncedHubOptions {
   governance: boolean;
   /** With governance: where the demo consumers' keys are written. */
   demoCredentialsDir?: string;
+  /** The service-token key file, for departments served over HTTP. */
+  serviceKeyFile?: string | undefined;
   logger: Logger;
 }
 
@@ -46,6 +49,7 @@ export async function startSyncedHub(options: SyncedHubOptions): Promise<{ hub: 
     syncIntervalMs: 0,
     governance: options.governance,
     ...(options.demoCredentialsDir ? { demoCredentialsDir: options.demoCredentialsDir } : {}),
+    ...(options.serviceKeyFile ? { serviceKeys: openServiceKeyring(options.serviceKeyFile) } : {}),
     logger,
   });
   const ready = synced.then(async (sync) => {

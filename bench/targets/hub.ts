@@ -29,6 +29,7 @@ async function main() {
     env: process.env,
     governance,
     ...(governance ? { demoCredentialsDir: dirname(hubDir) } : {}),
+    serviceKeyFile: process.env.HUITONG_SERVICE_KEY_FILE,
     logger: benchLogger(),
   });
   onStop(() => hub.stop());

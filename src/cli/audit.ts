@@ -1,6 +1,7 @@
 // `huitong audit verify|export|checkpoint|prune`: the tamper-evident audit log from the command line.
 // Keys never live in the database: the public key verifies, the private key (hub only) signs.
 
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
@@ -10,7 +11,9 @@ import {
   exportAuditRange,
   isAuditHashAlgorithm,
   MIN_AUDIT_RETENTION_DAYS,
+  openAuditAnchor,
   pruneAuditEvents,
+  readAuditAnchor,
   toPublicKey,
   verifyAuditChain,
   type AuditHashAlgorithm,
@@ -27,7 +30,8 @@ export interface AuditCommandDeps {
 const USAGE = `usage: huitong audit <command>
 
 commands:
-  verify                            walk the chain and its signed checkpoints; prints OK or the first broken link
+  verify [--anchor FILE]...         walk the chain and its signed checkpoints, and check that the log still holds
+                                    every checkpoint the anchor file(s) recorded; prints OK or the first broken link
   export --from ISO --to ISO [--out FILE]
                                     events in [from, to) with what an offline verifier needs (JSON; stdout without --out)
   checkpoint                        sign the chain head now (needs the signing key)
@@ -38,6 +42,7 @@ environment:
   HUITONG_AUDIT_SIGNING_KEY_FILE    Ed25519 private key (PEM), kept outside the database
   HUITONG_AUDIT_HASH                sha256 (default) | sm3
   HUITONG_AUDIT_RETENTION_DAYS      at least ${MIN_AUDIT_RETENTION_DAYS} (default)
+  HUITONG_AUDIT_ANCHOR_FILE         the anchor file: checkpoint and prune append to it; verify reads it without --anchor
 
 exit codes: 0 ok, 1 broken chain or failure, 2 usage`;
 
@@ -47,6 +52,7 @@ export function readAuditEnv(env: Record<string, string | undefined>): {
   publicKeyFile: string | undefined;
   hash: AuditHashAlgorithm;
   retentionDays: number;
+  anchorFile: string | undefined;
 } {
   const hash = env.HUITONG_AUDIT_HASH || 'sha256';
   if (!isAuditHashAlgorithm(hash)) throw new Error(`HUITONG_AUDIT_HASH must be sha256 or sm3, got ${hash}`);
@@ -54,7 +60,13 @@ export function readAuditEnv(env: Record<string, string | undefined>): {
   if (!Number.isInteger(retentionDays) || retentionDays < MIN_AUDIT_RETENTION_DAYS) {
     throw new Error(`HUITONG_AUDIT_RETENTION_DAYS must be a whole number of days, at least ${MIN_AUDIT_RETENTION_DAYS} (网络安全法 Art. 21)`);
   }
-  return { signingKeyFile: env.HUITONG_AUDIT_SIGNING_KEY_FILE || undefined, publicKeyFile: env.HUITONG_AUDIT_PUBLIC_KEY_FILE || undefined, hash, retentionDays };
+  return {
+    signingKeyFile: env.HUITONG_AUDIT_SIGNING_KEY_FILE || undefined,
+    publicKeyFile: env.HUITONG_AUDIT_PUBLIC_KEY_FILE || undefined,
+    hash,
+    retentionDays,
+    anchorFile: env.HUITONG_AUDIT_ANCHOR_FILE || undefined,
+  };
 }
 
 class UsageError extends Error {}
@@ -72,7 +84,14 @@ export async function runAuditCommand(args: string[], deps: AuditCommandDeps): P
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, 'older-than': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        out: { type: 'string' },
+        'older-than': { type: 'string' },
+        anchor: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     say(`huitong audit: ${(error as Error).message}\n${USAGE}`);
@@ -91,8 +110,19 @@ export async function runAuditCommand(args: string[], deps: AuditCommandDeps): P
       case 'verify':
         return await withDatabase(deps, async (db) => {
           const publicKey = await readPublicKey(settings);
-          const result = await verifyAuditChain(db, { publicKey });
-          const counts = `${result.events} events${result.firstSeq === null ? '' : ` (seq ${result.firstSeq}–${result.lastSeq})`}, ${result.checkpoints} checkpoints, last signed at seq ${result.lastCheckpointSeq ?? 'none'}`;
+          // The configured anchor file is used when it exists; one named with --anchor must be readable.
+          const files = parsed.values.anchor ?? (settings.anchorFile && existsSync(settings.anchorFile) ? [settings.anchorFile] : []);
+          const anchor = files.flatMap((file) => {
+            try {
+              return readAuditAnchor(file);
+            } catch (error) {
+              throw new Error(`cannot read the anchor ${file}: ${(error as Error).message}`);
+            }
+          });
+          if (files.length === 0) say('note: verified without an anchor (--anchor FILE): a tail deleted together with its checkpoints, or a wiped log, would not show');
+          const result = await verifyAuditChain(db, { publicKey, ...(files.length ? { anchor } : {}) });
+          const anchored = result.anchor ? `; anchor: ${result.anchor.checkpoints} checkpoints up to seq ${result.anchor.lastSeq ?? 'none'}` : '';
+          const counts = `${result.events} events${result.firstSeq === null ? '' : ` (seq ${result.firstSeq}–${result.lastSeq})`}, ${result.checkpoints} checkpoints, last signed at seq ${result.lastCheckpointSeq ?? 'none'}${anchored}`;
           if (result.ok) {
             deps.stdout.write(`OK: ${counts}${result.unsignedEvents ? `; ${result.unsignedEvents} event(s) after the last checkpoint are chain-protected only` : ''}\n`);
             return 0;
@@ -117,7 +147,7 @@ export async function runAuditCommand(args: string[], deps: AuditCommandDeps): P
       }
       case 'checkpoint':
         return await withDatabase(deps, async (db) => {
-          const checkpoint = await checkpointAuditChain(db, { signer: await readSigner(requireSigningKey(settings.signingKeyFile)) });
+          const checkpoint = await checkpointAuditChain(db, { signer: await readSigner(requireSigningKey(settings.signingKeyFile)), ...anchorOf(settings) });
           deps.stdout.write(checkpoint ? `signed seq ${checkpoint.seq} head ${checkpoint.head} at ${checkpoint.signedAt} (key ${checkpoint.keyId})\n` : 'the audit log is empty\n');
           return 0;
         });
@@ -125,7 +155,7 @@ export async function runAuditCommand(args: string[], deps: AuditCommandDeps): P
         const olderThan = parsed.values['older-than'] === undefined ? undefined : parseTime(parsed.values['older-than'], '--older-than');
         return await withDatabase(deps, async (db) => {
           const signer = await readSigner(requireSigningKey(settings.signingKeyFile));
-          const result = await pruneAuditEvents(db, { signer, retentionDays: settings.retentionDays, ...(olderThan ? { olderThan } : {}) });
+          const result = await pruneAuditEvents(db, { signer, retentionDays: settings.retentionDays, ...(olderThan ? { olderThan } : {}), ...anchorOf(settings) });
           deps.stdout.write(result.anchorSeq === null ? 'nothing to prune\n' : `pruned ${result.pruned} events; the log now starts after the signed anchor at seq ${result.anchorSeq}\n`);
           return 0;
         });
@@ -151,6 +181,9 @@ async function withDatabase(deps: AuditCommandDeps, run: (db: Kysely<any>) => Pr
     await database.close();
   }
 }
+
+/** The anchor file checkpoints and pruning anchors are appended to, when one is configured. */
+const anchorOf = (settings: ReturnType<typeof readAuditEnv>) => (settings.anchorFile ? { anchor: openAuditAnchor(settings.anchorFile) } : {});
 
 function parseTime(value: string | undefined, flag: string): Date {
   if (value === undefined) throw new UsageError(`${flag} ISO-TIME is required`);

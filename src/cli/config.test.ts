@@ -43,3 +43,19 @@ describe('abuse settings from the environment', () => {
     expect(() => readConfig({ HUITONG_TRUSTED_DOCUMENTS: join(dir, 'missing.json') })).toThrow(/cannot read the trusted documents manifest/);
   });
 });
+
+describe('subgraph services', () => {
+  it('listen on loopback by default, whatever the gateway listens on', () => {
+    expect(readConfig({ HOST: '0.0.0.0' })).toMatchObject({ host: '0.0.0.0', subgraphHost: '127.0.0.1' });
+    expect(readConfig({ HUITONG_SUBGRAPH_HOST: '10.0.0.5' }).subgraphHost).toBe('10.0.0.5');
+  });
+
+  it('share the service key file and the audit anchor under the data directory unless told otherwise', () => {
+    const config = readConfig({ HUITONG_DATA_DIR: dir });
+    expect(config).toMatchObject({ serviceKeyFile: join(dir, 'keys', 'service-keys.json'), auditAnchorFile: join(dir, 'audit-anchor.jsonl') });
+    expect(readConfig({ HUITONG_SERVICE_KEY_FILE: '/etc/huitong/service-keys.json', HUITONG_AUDIT_ANCHOR_FILE: '/var/log/huitong/anchor.jsonl' })).toMatchObject({
+      serviceKeyFile: '/etc/huitong/service-keys.json',
+      auditAnchorFile: '/var/log/huitong/anchor.jsonl',
+    });
+  });
+});

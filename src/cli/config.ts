@@ -25,8 +25,14 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   return {
     dataDir,
     hubDataDir: join(dataDir, 'hub'),
+    /** Signed audit checkpoints appended outside the database; ship it off the host (see README, Audit). */
+    auditAnchorFile: env.HUITONG_AUDIT_ANCHOR_FILE || join(dataDir, 'audit-anchor.jsonl'),
     databaseUrl: env.DATABASE_URL || undefined,
     host: env.HOST ?? '127.0.0.1',
+    /** Where `huitong subgraph` listens: loopback unless said otherwise, whatever the gateway's HOST. */
+    subgraphHost: env.HUITONG_SUBGRAPH_HOST || '127.0.0.1',
+    /** The gateway's and subgraph services' shared token keys (`huitong service-key rotate` writes it). */
+    serviceKeyFile: env.HUITONG_SERVICE_KEY_FILE || join(dataDir, 'keys', 'service-keys.json'),
     port: Number(env.PORT ?? 4000),
     corsOrigins: (env.HUITONG_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     deadlineMs: Number(env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,13 +14,15 @@ import { startTracing } from '../gateway/tracing.js';
 import { listDepartments, type RegistrySeed } from '../gateway/departments/registry-store.js';
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
 import { serveSubgraph } from '../subgraphs/serve-subgraph.js';
+import { openServiceKeyring, rotateServiceKeys, ServiceKeyError, type ServiceKeyring } from '../subgraphs/service-keys.js';
 import { importYearCalendar, type YearCalendar } from '../subgraphs/catalogue/working-day-calendar.js';
 import { readConfig, type HubConfig } from './config.js';
 import { readAuditEnv, runAuditCommand } from './audit.js';
-import { createAuditSigner, ensureDemoAuditKeys } from '../storage/audit-log/index.js';
+import { createAuditSigner, ensureDemoAuditKeys, openAuditAnchor } from '../storage/audit-log/index.js';
 import { runIdentityResolve } from './identity-resolve.js';
 import { KeysUsageError, runKeysCommand } from './keys.js';
 import { DepartmentsUsageError, runDepartmentsCommand } from './departments.js';
+import { runServiceKeyCommand, ServiceKeyUsageError } from './service-key.js';
 
 const USAGE = `usage: huitong <command> [options]
 
@@ -36,7 +39,10 @@ commands:
                         the tamper-evident audit log (see huitong audit --help)
   departments validate|add|update|rollback|disable|enable|list|show
                         onboard and change departments from declarative specs (see huitong departments --help)
-  subgraph CODE         serve one department's subgraph as its own HTTP service (prints its URL on stdout)
+  subgraph CODE         serve one department's subgraph as its own HTTP service, to the gateway only
+                        (prints its URL on stdout; listens on HUITONG_SUBGRAPH_HOST or --host, default 127.0.0.1)
+  service-key rotate [--grace-seconds N] | service-key list
+                        the gateway's service-token key (HUITONG_SERVICE_KEY_FILE); the old key is accepted for N s (600)
   seed [--scale N] [--force]
                         generate the demo district's legacy data (once) and load the catalogue
 options:
@@ -78,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
         name: { type: 'string' },
         department: { type: 'string' },
         strict: { type: 'boolean' },
+        'grace-seconds': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -89,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || parsed.values.help ? 0 : 2;
   }
-  const maxArgs: Record<string, number> = { subgraph: 1, calendar: 2, keys: 2, identity: 2 };
+  const maxArgs: Record<string, number> = { subgraph: 1, calendar: 2, keys: 2, identity: 2, 'service-key': 1 };
   if (rest.length > (maxArgs[command] ?? 0)) throw new UsageError(`unexpected argument ${rest.at(-1)}`);
   if (command === 'subgraph' && rest.length !== 1) throw new UsageError('subgraph needs a department code');
   const config = readConfig();
@@ -149,7 +156,14 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'subgraph':
-      return serveDepartment(config, rest[0]);
+      return serveDepartment(config, rest[0], parsed.values.host ?? config.subgraphHost);
+    case 'service-key':
+      try {
+        return runServiceKeyCommand(rest, { graceSeconds: parsed.values['grace-seconds'] }, config.serviceKeyFile, process.stdout);
+      } catch (error) {
+        if (error instanceof ServiceKeyUsageError) throw new UsageError(error.message);
+        throw error;
+      }
     case 'identity':
       if (rest[0] !== 'resolve') throw new UsageError('usage: huitong identity resolve FILE.jsonl|- [--strict]');
       // Offline: never opens the hub's database.
@@ -176,15 +190,20 @@ async function main(argv: string[]): Promise<number> {
  * directory, so `npm start` signs checkpoints and `huitong audit verify` checks them with no set-up.
  */
 function auditEnv(config: HubConfig): Record<string, string | undefined> {
-  if (!config.demo || process.env.HUITONG_AUDIT_SIGNING_KEY_FILE) return process.env;
+  const env = { ...process.env, HUITONG_AUDIT_ANCHOR_FILE: config.auditAnchorFile };
+  if (!config.demo || process.env.HUITONG_AUDIT_SIGNING_KEY_FILE) return env;
   const keys = ensureDemoAuditKeys(config.dataDir);
-  return { ...process.env, HUITONG_AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile, HUITONG_AUDIT_PUBLIC_KEY_FILE: process.env.HUITONG_AUDIT_PUBLIC_KEY_FILE ?? keys.publicKeyFile };
+  return { ...env, HUITONG_AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile, HUITONG_AUDIT_PUBLIC_KEY_FILE: process.env.HUITONG_AUDIT_PUBLIC_KEY_FILE ?? keys.publicKeyFile };
 }
 
 async function auditSettings(config: HubConfig, logger: { warn(obj: object, msg?: string): void }) {
   const settings = readAuditEnv(auditEnv(config));
   if (!settings.signingKeyFile) logger.warn({}, 'HUITONG_AUDIT_SIGNING_KEY_FILE is not set: audit checkpoints are not signed, so a truncated tail would go unnoticed');
-  return { hash: settings.hash, ...(settings.signingKeyFile ? { signer: createAuditSigner(await readFile(settings.signingKeyFile, 'utf8')) } : {}) };
+  return {
+    hash: settings.hash,
+    anchor: openAuditAnchor(config.auditAnchorFile),
+    ...(settings.signingKeyFile ? { signer: createAuditSigner(await readFile(settings.signingKeyFile, 'utf8')) } : {}),
+  };
 }
 
 async function openHubDatabase(config: HubConfig) {
@@ -216,6 +235,7 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
       jwt: config.jwt,
       audit: await auditSettings(config, logger),
       abuse: config.abuse,
+      serviceKeys: openServiceKeys(config, { required: false }),
       logger,
     });
     if (config.demo) {
@@ -233,7 +253,9 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
  * One department's subgraph in its own process. Its registry row comes from the hub database, or from
  * the demo registry in demo mode; the process then owns that department's connection.
  */
-async function serveDepartment(config: HubConfig, code: string | undefined): Promise<number> {
+async function serveDepartment(config: HubConfig, code: string | undefined, host: string): Promise<number> {
+  // Before anything starts: without the key the service could only refuse every request.
+  const serviceKeys = openServiceKeys(config, { required: true })!;
   const logger = pino({ level: config.logLevel, base: { department: code } }, pino.destination(2));
   let demo: DemoSystems | null = null;
   let entries: RegistrySeed;
@@ -257,7 +279,7 @@ async function serveDepartment(config: HubConfig, code: string | undefined): Pro
   const metrics = createMetrics();
   const env = demo?.env ?? process.env;
   const adapter = await openRuntimeAdapter(entry, { kinds: adapterKinds, env, secretsDir: env.HUITONG_SECRETS_DIR, dataDir: config.dataDir, deadlineMs: config.deadlineMs, circuit: config.circuit, logger, observer: departmentObserver(metrics) });
-  const running = await serveSubgraph(createDepartmentSubgraph(adapter), { host: config.host, port: config.port, metrics: metrics.registry });
+  const running = await serveSubgraph(createDepartmentSubgraph(adapter), { serviceKeys, host, port: config.port, metrics: metrics.registry });
   process.stdout.write(`${running.url}\n`);
   await waitForSignal();
   await running.close();
@@ -265,6 +287,17 @@ async function serveDepartment(config: HubConfig, code: string | undefined): Pro
   await stopTracing();
   await demo?.stop();
   return 0;
+}
+
+/**
+ * The service-token keys. The demo district creates its key file on first use (as it does its audit
+ * keys); otherwise the file must have been made with `huitong service-key rotate` — required by a
+ * subgraph service, optional for a hub whose departments all run in its own process.
+ */
+function openServiceKeys(config: HubConfig, options: { required: boolean }): ServiceKeyring | undefined {
+  if (config.demo && !existsSync(config.serviceKeyFile)) rotateServiceKeys(config.serviceKeyFile);
+  if (!options.required && !existsSync(config.serviceKeyFile)) return undefined;
+  return openServiceKeyring(config.serviceKeyFile);
 }
 
 function waitForSignal(): Promise<void> {
@@ -297,7 +330,7 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       process.stderr.write(`huitong: ${error.message}\n${USAGE}\n`);
       process.exitCode = 2;
-    } else if (error instanceof DataDirLockedError) {
+    } else if (error instanceof DataDirLockedError || error instanceof ServiceKeyError) {
       process.stderr.write(`huitong: ${error.message}\n`);
       process.exitCode = 1;
     } else {

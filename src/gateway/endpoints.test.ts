@@ -1,8 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLError, parse, print } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { classifyFailure } from '../adapters/core/adapter-error.js';
+import { serveSubgraph, type RunningSubgraph } from '../subgraphs/serve-subgraph.js';
+import { openServiceKeyring, rotateServiceKeys } from '../subgraphs/service-keys.js';
+import { createServiceTokenIssuer } from '../subgraphs/service-token.js';
 import { httpEndpoint, inProcessEndpoint } from './endpoints.js';
 
 /** A stand-in subgraph whose answer each test picks by the operation name. */
@@ -108,5 +114,29 @@ describe('inProcessEndpoint', () => {
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[2]).toEqual(answers[0]);
     expect(answers[0]).toMatchObject({ data: { items: [{ id: '1', name: 'n1', when: null }, null, { id: '2', name: 'n2' }] }, errors: [{ message: 'no such item', path: ['items', 1] }] });
+  });
+});
+
+describe('httpEndpoint to a subgraph service', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'huitong-endpoint-keys-'));
+  const file = join(dir, 'service-keys.json');
+  let service: RunningSubgraph;
+  beforeAll(async () => {
+    rotateServiceKeys(file);
+    const schema = makeExecutableSchema({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'hello' } } });
+    service = await serveSubgraph({ name: 'market', sdl: '', schema }, { serviceKeys: openServiceKeyring(file) });
+  });
+  afterAll(async () => {
+    await service.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends the service token the service requires with every request', async () => {
+    const tokens = createServiceTokenIssuer(openServiceKeyring(file));
+    const endpoint = httpEndpoint({ name: 'market', role: 'department', sdl: '', url: service.url, serviceToken: () => tokens.token('market') });
+    for (let i = 0; i < 2; i++) expect(await endpoint.executor({ document: parse('{ hello }') })).toEqual({ data: { hello: 'hello' } });
+    const bare: any = await httpEndpoint({ name: 'market', role: 'department', sdl: '', url: service.url }).executor({ document: parse('{ hello }') });
+    expect(bare.data ?? null).toBeNull();
+    expect(bare.errors[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'MISSING_TOKEN' });
   });
 });

@@ -46,19 +46,29 @@ export function inProcessEndpoint(subgraph: Subgraph, role: SubgraphEndpoint['ro
 
 /**
  * A subgraph running as its own HTTP service. The SDL is the one the subgraph ships (same code), so the
- * gateway composes without asking the service; `timeoutMs` bounds a service that hangs.
+ * gateway composes without asking the service; `timeoutMs` bounds a service that hangs; `serviceToken`
+ * gives the bearer token the service requires of the gateway (see `subgraphs/service-token.ts`).
  *
  * @example
- * httpEndpoint({ name: 'market', role: 'department', sdl: departmentSdl, url: 'http://127.0.0.1:4201/graphql' });
+ * httpEndpoint({ name: 'market', role: 'department', sdl: departmentSdl, url: 'http://127.0.0.1:4201/graphql', serviceToken: () => tokens.token('market') });
  */
-export function httpEndpoint(options: { name: string; role: SubgraphEndpoint['role']; sdl: string; url: string; timeoutMs?: number }): SubgraphEndpoint {
+export function httpEndpoint(options: { name: string; role: SubgraphEndpoint['role']; sdl: string; url: string; timeoutMs?: number; serviceToken?: () => Promise<string> }): SubgraphEndpoint {
+  // The request's trace goes along (traceparent), so the service's department calls join it.
+  const http = buildHTTPExecutor({ endpoint: options.url, timeout: options.timeoutMs ?? 10_000, headers: (request) => traceHeaders(request?.context) });
   return {
     name: options.name,
     role: options.role,
     sdl: options.sdl,
-    // The request's trace goes along (traceparent), so the service's department calls join it.
-    executor: resendOnLostConnection(buildHTTPExecutor({ endpoint: options.url, timeout: options.timeoutMs ?? 10_000, headers: (request) => traceHeaders(request?.context) })),
+    executor: resendOnLostConnection(options.serviceToken ? withServiceToken(http, options.serviceToken) : http),
   };
+}
+
+/** Adds the service token, which is signed asynchronously, as a per-request header (the executor's `extensions.headers`). */
+function withServiceToken(executor: Executor, token: () => Promise<string>): Executor {
+  return (async (request: ExecutionRequest) => {
+    const headers = { ...(request.extensions?.headers as Record<string, string> | undefined), authorization: `Bearer ${await token()}` };
+    return executor({ ...request, extensions: { ...request.extensions, headers } });
+  }) as Executor;
 }
 
 /**

@@ -33,6 +33,8 @@ export interface HttpServerOptions extends AbuseOptions {
   corsOrigins: readonly string[];
   /** Whether storage is migrated and the schema built; /readyz reports it. */
   isReady: () => boolean;
+  /** More for /readyz's body (the audit chain against its anchor); never changes the status code. */
+  readinessDetail?: () => Promise<Record<string, unknown>>;
   /** Each department's health, for GET /healthz/departments. */
   departmentsHealth: () => Promise<Record<string, unknown>>;
   /** Served at GET /metrics in the Prometheus text format. */
@@ -164,9 +166,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', (_req, res) => {
+  app.get('/readyz', async (_req, res) => {
     const ready = options.isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+    const detail = ready && options.readinessDetail ? await options.readinessDetail() : {};
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting', ...detail });
   });
   app.get('/healthz/departments', async (_req, res) => {
     res.json({ departments: await options.departmentsHealth() });
@@ -285,9 +288,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const identity = res.locals.identity as RequestIdentity;
-        // A client-chosen request id is kept only when it is short and plain: it goes into logs.
+        // The request id names the audit event, so the hub makes it: a client that sends another request's id
+        // must not be able to file a second event under it. A client's own id (short and plain: it goes into
+        // logs) follows, after a colon no client id contains, so the two can still be joined.
         const given = req.headers['x-request-id'];
-        const requestId = typeof given === 'string' && PURPOSE_PATTERN.test(given) ? given : randomUUID();
+        const requestId = typeof given === 'string' && PURPOSE_PATTERN.test(given) ? `${randomUUID()}:${given}` : randomUUID();
+        res.set('x-request-id', requestId);
         return createHubContext(requestId, identity.consumer, identity.purpose);
       },
     }),

@@ -10,7 +10,10 @@ import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.
 import { forgetSyncState, syncIdentity, type SyncReport } from '../subgraphs/identity/sync.js';
 import { reclassifyStoredApplicants } from '../subgraphs/identity/reclassify.js';
 import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
-import { createAuditLog, ensureAuditWriterRole, type AuditHashAlgorithm, type AuditLog, type AuditSigner } from '../storage/audit-log/index.js';
+import { createAuditLog, ensureAuditWriterRole, type AuditAnchor, type AuditHashAlgorithm, type AuditLog, type AuditSigner } from '../storage/audit-log/index.js';
+import type { ServiceKeyring } from '../subgraphs/service-keys.js';
+import { createServiceTokenIssuer } from '../subgraphs/service-token.js';
+import { watchAuditAnchor } from './audit-anchor-watch.js';
 import { createPurposeCatalogue, liveGrants, seedDemoPurposes } from '../subgraphs/governance/index.js';
 import { governancePlugin } from './governance/index.js';
 import { createAuthenticator } from './auth/authenticate.js';
@@ -64,7 +67,9 @@ export interface HubOptions {
    */
   governance?: boolean;
   /** The audit trail: checkpoint signer (its key kept outside the database), hash algorithm, checkpoint period. */
-  audit?: { signer?: AuditSigner | undefined; hash?: AuditHashAlgorithm; checkpointEvery?: number; checkpointIntervalMs?: number };
+  audit?: { signer?: AuditSigner | undefined; hash?: AuditHashAlgorithm; checkpointEvery?: number; checkpointIntervalMs?: number; anchor?: AuditAnchor | undefined };
+  /** Signs the service tokens subgraph services require; needed when the registry gives any department a URL. */
+  serviceKeys?: ServiceKeyring | undefined;
   /** Single sign-on: accept JWTs from this issuer, checked against its JWKS. */
   jwt?: JwtSettings | undefined;
   /** Rate limits, trusted documents, proxy trust (see AbuseOptions); none when absent. */
@@ -134,9 +139,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       dataDir: options.dataDir ?? dirname(options.hubDataDir ?? '.data/hub'),
       logger,
     };
-    const openSlot = departmentOpener({ ...opening, observer, deadlineMs: options.deadlineMs ?? 5000, ...(options.circuit ? { circuit: options.circuit } : {}) });
+    const tokens = options.serviceKeys ? createServiceTokenIssuer(options.serviceKeys) : undefined;
+    const openSlot = departmentOpener({ ...opening, ...(tokens ? { serviceToken: (code: string) => tokens.token(code) } : {}), observer, deadlineMs: options.deadlineMs ?? 5000, ...(options.circuit ? { circuit: options.circuit } : {}) });
     for (const entry of registry) if (entry.adapterKind !== 'catalogue' && entry.enabled) slots.push(await openSlot(entry));
     const audit = await openAuditLog(db, options, logger);
+    const anchorWatch = options.audit?.anchor ? watchAuditAnchor(db, options.audit.anchor, { registry: metrics.registry, logger }) : undefined;
+    await anchorWatch?.check();
     const registrySubgraph = createRegistrySubgraph({ db, audit, manager: () => manager });
     const shared = [
       inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue'),
@@ -164,7 +172,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     if (options.databaseUrl) watch = watchRegistry({ databaseUrl: options.databaseUrl, pollMs: options.registryPollMs ?? 1000, onChange: () => manager.reload(), logger });
     const signer = options.audit?.signer;
     if (signer && options.audit?.checkpointIntervalMs !== 0) {
-      const checkpoint = () => void audit.checkpoint().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
+      const checkpoint = () =>
+        void audit
+          .checkpoint()
+          .catch((error) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'))
+          .then(() => anchorWatch?.check());
       checkpointTimer = setInterval(checkpoint, options.audit?.checkpointIntervalMs ?? 60_000);
       checkpointTimer.unref();
     }
@@ -208,6 +220,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         ...(parts.governed ? [governancePlugin({ audit, grants: (consumerId, at) => liveGrants(db, consumerId, at), purposeExists: (code) => purposes.has(code), logger })] : []),
       ],
       departmentsHealth: () => served.current.health(),
+      ...(anchorWatch ? { readinessDetail: async () => ({ audit: await anchorWatch.check() }) } : {}),
     });
     ready = true;
     const running = http;
@@ -266,12 +279,13 @@ async function openAuditLog(db: Kysely<HubDatabase>, options: HubOptions, logger
       logger.warn({ err: { message: (error as Error).message } }, 'audit writer role unavailable; audit appends run as the hub user');
     }
   }
-  const { signer, hash, checkpointEvery } = options.audit ?? {};
+  const { signer, hash, checkpointEvery, anchor } = options.audit ?? {};
   return createAuditLog(db, {
     ...(writerRole ? { writerRole } : {}),
     ...(signer ? { signer } : {}),
     ...(hash ? { hash } : {}),
     ...(checkpointEvery ? { checkpointEvery } : {}),
+    ...(anchor ? { anchor } : {}),
     onCheckpointError: (error) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'),
   });
 }

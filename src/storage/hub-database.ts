@@ -111,6 +111,8 @@ export interface HubDatabase {
   purposes: { code: string; description: string; created_at: Generated<Date> };
   access_requests: SharingTerms & {
     id: Generated<number>;
+    /** The id clients see (a random UUID): serial ids would let one seen id give its neighbours away. */
+    public_id: string;
     status: ColumnType<string, string | undefined, string>;
     submitted_at: Generated<Date>;
     due_on: ColumnType<string, string, string>;

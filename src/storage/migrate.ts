@@ -7,6 +7,7 @@ import * as governance from './migrations/2026-11-26T1200-governance.js';
 import * as governanceWorkflow from './migrations/2026-11-26T1300-governance-workflow.js';
 import * as applicantRedirects from './migrations/2026-11-26T1400-applicant-redirects.js';
 import * as auditRecordsUnchecked from './migrations/2026-11-26T1500-audit-records-unchecked.js';
+import * as accessRequestPublicIds from './migrations/2026-11-27T0900-access-request-public-ids.js';
 import * as departmentSpecs from './migrations/2026-12-03T0800-department-specs.js';
 import * as identityClassification from './migrations/2026-12-03T0900-identity-classification.js';
 
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T1300-governance-workflow': governanceWorkflow,
   '2026-11-26T1400-applicant-redirects': applicantRedirects,
   '2026-11-26T1500-audit-records-unchecked': auditRecordsUnchecked,
+  '2026-11-27T0900-access-request-public-ids': accessRequestPublicIds,
   '2026-12-03T0800-department-specs': departmentSpecs,
   '2026-12-03T0900-identity-classification': identityClassification,
 };

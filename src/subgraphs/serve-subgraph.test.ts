@@ -41,7 +41,7 @@ describe('documentCache', () => {
 describe('serveSubgraph', () => {
   let running: RunningSubgraph;
   beforeAll(async () => {
-    running = await serveSubgraph({ name: 'test', sdl: '', schema }, { host: '127.0.0.1', port: 0 });
+    running = await serveSubgraph({ name: 'test', sdl: '', schema }, { serviceKeys: null, host: '127.0.0.1', port: 0 });
   });
   afterAll(() => running.close());
   const post = async (query: string, variables?: Record<string, unknown>) =>

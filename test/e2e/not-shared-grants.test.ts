@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/schema/index.js';
 import { backends } from '../support/databases.js';
@@ -62,6 +63,7 @@ for (const backend of backends) {
       const row = await hub.hub.db
         .insertInto('access_requests')
         .values({
+          public_id: randomUUID(),
           consumer_id: portal.id,
           department_code: 'health',
           fields: JSON.stringify(['ApplicantRecord.phone', 'Permit.rawStatus']),
@@ -74,9 +76,9 @@ for (const backend of backends) {
           submitted_at: new Date(),
           due_on: new Date(Date.now() + 14 * DAY).toISOString().slice(0, 10),
         })
-        .returning('id')
+        .returning(['id', 'public_id'])
         .executeTakeFirstOrThrow();
-      const id = encodeGlobalId('AccessRequest', String(row.id));
+      const id = encodeGlobalId('AccessRequest', row.public_id);
       const grants = await grantCount();
       for (const key of ['demo-health-key', 'demo-steward-key']) {
         const body = await hub.query(APPROVE, { id }, as(key));

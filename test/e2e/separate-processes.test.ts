@@ -6,6 +6,8 @@ import { ensureDemoData, demoRegistrySeed } from '../../src/demo/demo-district.j
 import { backends } from '../support/databases.js';
 import { startDemoHub, type DemoHub } from '../support/demo-hub.js';
 import { startSubgraphProcess, type SubgraphProcess } from '../support/subgraph-process.js';
+import { openServiceKeyring, rotateServiceKeys } from '../../src/subgraphs/service-keys.js';
+import { createServiceTokenIssuer } from '../../src/subgraphs/service-token.js';
 
 const LIST = /* GraphQL */ `{ permits(first: 200) { totalCount nodes { id title status appliedAt department { code } serviceItem { code } applicant { id name } } } }`;
 
@@ -21,7 +23,7 @@ for (const backend of backends) {
       await ensureDemoData(marketDataDir, { scale: 0.2 });
       market = await startSubgraphProcess('market', marketDataDir, { HUITONG_DEMO_SCALE: '0.2' });
       const registry = demoRegistrySeed.map((e) => (e.code === 'market' ? { ...e, url: market.url } : e));
-      [local, remote] = await Promise.all([startDemoHub(backend, { scale: 0.2 }), startDemoHub(backend, { scale: 0.2, registry })]);
+      [local, remote] = await Promise.all([startDemoHub(backend, { scale: 0.2 }), startDemoHub(backend, { scale: 0.2, registry, serviceKeyFile: market.serviceKeyFile })]);
     });
     afterAll(async () => {
       await market?.stop();
@@ -33,6 +35,31 @@ for (const backend of backends) {
       expect(remote.hub.adapters.has('market')).toBe(false);
       expect(remote.hub.adapters.has('housing')).toBe(true);
       expect(local.hub.adapters.has('market')).toBe(true);
+    });
+
+    it('answers the gateway only: no service token, or a wrongly signed one, gets 401 with a coded error', async () => {
+      expect(market.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+      const ask = async (authorization?: string) => {
+        const response = await fetch(market.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+          body: JSON.stringify({ query: '{ _applicantRecords(first: 1) { records { name phone } } }' }),
+        });
+        return { status: response.status, body: (await response.json()) as any };
+      };
+      const anonymous = await ask();
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED', reason: 'MISSING_TOKEN' } }] });
+      const dir = mkdtempSync(join(tmpdir(), 'huitong-stranger-'));
+      try {
+        rotateServiceKeys(join(dir, 'keys.json'));
+        const forged = await createServiceTokenIssuer(openServiceKeyring(join(dir, 'keys.json'))).token('market');
+        expect(await ask(`Bearer ${forged}`)).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' } }] } });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      const genuine = await createServiceTokenIssuer(openServiceKeyring(market.serviceKeyFile)).token('market');
+      expect(await ask(`Bearer ${genuine}`)).toMatchObject({ status: 200, body: { data: { _applicantRecords: { records: [expect.any(Object)] } } } });
     });
 
     it('answers the same cross-department list as an all-in-process hub', async () => {

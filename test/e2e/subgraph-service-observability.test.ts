@@ -64,7 +64,7 @@ describe('a department subgraph as its own service: traces and metrics', () => {
       // Export within a fraction of a second rather than the default 5 s.
       OTEL_BSP_SCHEDULE_DELAY: '100',
     });
-    hub = await startDemoHub(backend, { scale: 0.2, registry: demoRegistrySeed.map((e) => (e.code === 'market' ? { ...e, url: market.url } : e)) });
+    hub = await startDemoHub(backend, { scale: 0.2, registry: demoRegistrySeed.map((e) => (e.code === 'market' ? { ...e, url: market.url } : e)), serviceKeyFile: market.serviceKeyFile });
   });
   afterAll(async () => {
     await market?.stop();

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +14,9 @@ import {
   exportAuditRange,
   generateAuditKeyPair,
   MAX_EVENTS_PER_APPEND,
+  openAuditAnchor,
   pruneAuditEvents,
+  readAuditAnchor,
   searchAuditEvents,
   verifyAuditChain,
   verifyExport,
@@ -372,6 +377,111 @@ for (const backend of backends) {
       } finally {
         await database.close();
       }
+    });
+  });
+}
+
+for (const backend of backends) {
+  describe(`audit log against an anchor outside the database, on ${backend.name}`, () => {
+    let database: Database<any>;
+    let db: Kysely<any>;
+    let dir: string;
+    let anchorFile: string;
+    beforeAll(async () => {
+      database = await backend.open();
+      db = database.db;
+      await migrateToLatest(db);
+      dir = mkdtempSync(join(tmpdir(), 'huitong-anchor-'));
+      anchorFile = join(dir, 'audit-anchor.jsonl');
+      // The hub's set-up: periodic and on-demand checkpoints, each also appended to the anchor file.
+      const audit = createAuditLog(db, { signer, checkpointEvery: 5, anchor: openAuditAnchor(anchorFile), onCheckpointError: (e) => { throw e; } });
+      for (let i = 1; i <= 12; i++) await audit.append(event(i));
+      await audit.checkpoint();
+    });
+    afterAll(async () => {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** Verifies against the anchor file after tampering, inside a transaction that is rolled back. */
+    const verifyWith = async (tamper: (trx: Kysely<any>) => Promise<unknown>, anchor = readAuditAnchor(anchorFile)) => {
+      const result: { without?: AuditVerification; with?: AuditVerification } = {};
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await tamper(trx);
+          result.without = await verifyAuditChain(trx, { publicKey });
+          result.with = await verifyAuditChain(trx, { publicKey, anchor });
+          throw new Rollback();
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof Rollback)) throw error;
+        });
+      return { without: result.without!, with: result.with! };
+    };
+    const deleteFrom = (seq: number) => async (trx: Kysely<any>) => {
+      await trx.deleteFrom('audit_event_records').where('event_seq', '>=', seq).execute();
+      await trx.deleteFrom('audit_events').where('seq', '>=', seq).execute();
+      await trx.deleteFrom('audit_checkpoints').where('seq', '>=', seq).execute();
+    };
+
+    it('appends every committed checkpoint to the anchor file and verifies against it', async () => {
+      const anchor = readAuditAnchor(anchorFile);
+      expect(anchor.map((a) => JSON.parse(a.statement).seq)).toEqual([5, 10, 12]);
+      expect(anchor[0]!.source).toBe(`${anchorFile}:1`);
+      expect(openAuditAnchor(anchorFile).lastSeq()).toBe(12);
+      expect(await verifyAuditChain(db, { publicKey, anchor })).toMatchObject({ ok: true, lastSeq: 12, anchor: { checkpoints: 3, lastSeq: 12 } });
+    });
+
+    it('names a tail deleted together with its checkpoints', async () => {
+      const { without, with: anchored } = await verifyWith(deleteFrom(8));
+      // The database alone looks like an older, intact log…
+      expect(without).toMatchObject({ ok: true, lastSeq: 7, lastCheckpointSeq: 5 });
+      // …the anchor knows it reached seq 12.
+      expect(brokenAt(anchored)).toEqual({ seq: 8, problem: 'truncated-before-anchor' });
+      expect(anchored.ok ? '' : anchored.broken.detail).toMatch(/ends at seq 7.*seq 12/);
+    });
+
+    it('names a wiped log', async () => {
+      const wiped = await verifyWith(deleteFrom(1));
+      expect(wiped.without).toMatchObject({ ok: true, events: 0 });
+      expect(brokenAt(wiped.with)).toEqual({ seq: 1, problem: 'truncated-before-anchor' });
+    });
+
+    it('names a checkpoint row the anchor holds and the log lost', async () => {
+      const { without, with: anchored } = await verifyWith((trx) => trx.deleteFrom('audit_checkpoints').where('seq', '=', 10).execute());
+      expect(without.ok).toBe(true);
+      expect(brokenAt(anchored)).toEqual({ seq: 10, problem: 'missing-checkpoint' });
+    });
+
+    it('refuses an anchor line that is not signed by the audit key, and a line that is not an anchor line', async () => {
+      const forged = readAuditAnchor(anchorFile).map((a) => ({ ...a, signature: intruder.sign(a.statement) }));
+      const { with: anchored } = await verifyWith(async () => {}, forged);
+      expect(brokenAt(anchored)).toEqual({ seq: 0, problem: 'bad-anchor' });
+      expect(anchored.ok ? '' : anchored.broken.detail).toContain(`${anchorFile}:1`);
+      const junk = join(dir, 'junk.jsonl');
+      writeFileSync(junk, `${readFileSync(anchorFile, 'utf8')}not json\n`);
+      expect(() => readAuditAnchor(junk)).toThrow(`${junk}:4 is not an audit anchor line`);
+    });
+
+    it('records pruning in the anchor: verification still passes, and a later truncation is still named', async () => {
+      const pruned = await pruneAuditEvents(db, { signer, olderThan: new Date(Date.now() + 1000), now: new Date(Date.now() + 400 * 86_400_000), anchor: openAuditAnchor(anchorFile) });
+      expect(pruned).toEqual({ pruned: 12, anchorSeq: 12 });
+      const anchor = readAuditAnchor(anchorFile);
+      expect(JSON.parse(anchor.at(-1)!.statement)).toMatchObject({ seq: 12, kind: 'anchor' });
+      expect(await verifyAuditChain(db, { publicKey, anchor })).toMatchObject({ ok: true, events: 0 });
+      const audit = createAuditLog(db, { signer, checkpointEvery: 0, anchor: openAuditAnchor(anchorFile) });
+      for (let i = 13; i <= 15; i++) await audit.append(event(i));
+      await audit.checkpoint();
+      expect(await verifyAuditChain(db, { publicKey, anchor: readAuditAnchor(anchorFile) })).toMatchObject({ ok: true, firstSeq: 13, lastSeq: 15 });
+      expect(brokenAt((await verifyWith(deleteFrom(14))).with)).toEqual({ seq: 14, problem: 'truncated-before-anchor' });
+    });
+
+    it('names a log wiped and written again as far as the anchor reaches', async () => {
+      await deleteFrom(1)(db);
+      for (let i = 1; i <= 15; i++) await appendAuditEvent(db, event(900 + i));
+      expect(await verifyAuditChain(db, { publicKey })).toMatchObject({ ok: true, lastSeq: 15 });
+      expect(brokenAt(await verifyAuditChain(db, { publicKey, anchor: readAuditAnchor(anchorFile) }))).toEqual({ seq: 15, problem: 'missing-checkpoint' });
     });
   });
 }

@@ -1,15 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../src/adapters/core/logger.js';
+import { silentLogger, type Logger } from '../../src/adapters/core/logger.js';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../../src/demo/demo-district.js';
 import type { RegistrySeed } from '../../src/gateway/departments/registry-store.js';
 import type { KindRegistry } from '../../src/adapters/spec/parse-spec.js';
 import { startHub, type Hub } from '../../src/gateway/hub.js';
+import { openServiceKeyring } from '../../src/subgraphs/service-keys.js';
 import type { JwtSettings } from '../../src/gateway/auth/jwt.js';
 import type { AbuseOptions } from '../../src/gateway/http-server.js';
 import type { Backend } from './databases.js';
-import { createAuditSigner, generateAuditKeyPair } from '../../src/storage/audit-log/index.js';
+import { createAuditSigner, generateAuditKeyPair, openAuditAnchor } from '../../src/storage/audit-log/index.js';
 
 export interface DemoHub {
   hub: Hub;
@@ -17,6 +18,8 @@ export interface DemoHub {
   dataDir: string;
   /** The public key of the audit checkpoints this hub signs (PEM), for `verifyAuditChain`. */
   auditPublicKey: string;
+  /** The anchor file the hub appends its signed checkpoints to (in `dataDir`). */
+  auditAnchorFile: string;
   /**
    * POSTs a GraphQL request to the running hub over HTTP, as the demo data steward (who sees everything in
    * clear) unless `headers.authorization` says otherwise; `authorization: ''` asks as the public.
@@ -31,13 +34,27 @@ export interface DemoHub {
  */
 export async function startDemoHub(
   backend: Backend,
-  options: { scale?: number; env?: Record<string, string>; registry?: RegistrySeed; kinds?: KindRegistry; deadlineMs?: number; circuit?: { failureThreshold?: number; openMs?: number }; jwt?: JwtSettings; abuse?: AbuseOptions; governance?: boolean } = {},
+  options: {
+    scale?: number;
+    env?: Record<string, string>;
+    registry?: RegistrySeed;
+    kinds?: KindRegistry;
+    deadlineMs?: number;
+    circuit?: { failureThreshold?: number; openMs?: number };
+    jwt?: JwtSettings;
+    abuse?: AbuseOptions;
+    governance?: boolean;
+    logger?: Logger;
+    /** The service-token key file of the subgraph services in `registry` (see `startSubgraphProcess`). */
+    serviceKeyFile?: string;
+  } = {},
 ): Promise<DemoHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'huitong-test-'));
   await ensureDemoData(dataDir, { scale: options.scale ?? 0.2 });
   const demo = await startDemoSystems(dataDir, { ...options.env });
   const fresh = await backend.freshUrl();
   const auditKeys = generateAuditKeyPair();
+  const auditAnchorFile = join(dataDir, 'audit-anchor.jsonl');
   const hub = await startHub({
     databaseUrl: fresh.url,
     hubDataDir: join(dataDir, 'hub'),
@@ -51,9 +68,10 @@ export async function startDemoHub(
     demoCredentialsDir: dataDir,
     ...(options.jwt ? { jwt: options.jwt } : {}),
     ...(options.governance === false ? { governance: false } : {}),
-    audit: { signer: createAuditSigner(auditKeys.privateKeyPem), checkpointIntervalMs: 0 },
+    audit: { signer: createAuditSigner(auditKeys.privateKeyPem), checkpointIntervalMs: 0, anchor: openAuditAnchor(auditAnchorFile) },
     ...(options.abuse ? { abuse: options.abuse } : {}),
-    logger: process.env.HUITONG_TEST_LOG ? { ...silentLogger, error: (obj: object, msg?: string) => console.error(msg, JSON.stringify(obj)) } : silentLogger,
+    ...(options.serviceKeyFile ? { serviceKeys: openServiceKeyring(options.serviceKeyFile) } : {}),
+    logger: options.logger ?? (process.env.HUITONG_TEST_LOG ? { ...silentLogger, error: (obj: object, msg?: string) => console.error(msg, JSON.stringify(obj)) } : silentLogger),
   });
   await seedDemoCatalogue(hub.db, dataDir);
   return {
@@ -61,6 +79,7 @@ export async function startDemoHub(
     demo,
     dataDir,
     auditPublicKey: auditKeys.publicKeyPem,
+    auditAnchorFile,
     async query(query, variables, headers = {}) {
       const response = await fetch(`${hub.url}/graphql`, {
         method: 'POST',

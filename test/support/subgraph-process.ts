@@ -1,10 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rotateServiceKeys } from '../../src/subgraphs/service-keys.js';
 
 const BIN = fileURLToPath(new URL('../../bin/huitong.js', import.meta.url));
 
 export interface SubgraphProcess {
   url: string;
+  /** The service-token key file it checks the gateway's tokens with (give it to the hub: `serviceKeyFile`). */
+  serviceKeyFile: string;
   child: ChildProcess;
   /** Sends SIGTERM and waits for exit (SIGKILL after 10 s). */
   stop(): Promise<void>;
@@ -12,11 +17,14 @@ export interface SubgraphProcess {
 
 /**
  * Runs `huitong subgraph CODE` in its own process over the demo district in `dataDir` and resolves with
- * the URL it prints on stdout.
+ * the URL it prints on stdout. Its service-token key file (`serviceKeyFile`) is made here first, in
+ * `dataDir`, unless `env` names one.
  */
 export async function startSubgraphProcess(code: string, dataDir: string, env: Record<string, string> = {}): Promise<SubgraphProcess> {
+  const serviceKeyFile = env.HUITONG_SERVICE_KEY_FILE ?? join(dataDir, 'service-keys.json');
+  if (!existsSync(serviceKeyFile)) rotateServiceKeys(serviceKeyFile);
   const child = spawn(process.execPath, [BIN, 'subgraph', code], {
-    env: { ...process.env, HUITONG_DATA_DIR: dataDir, HUITONG_DEMO: '1', PORT: '0', HOST: '127.0.0.1', HUITONG_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, HUITONG_DATA_DIR: dataDir, HUITONG_DEMO: '1', PORT: '0', HUITONG_LOG_LEVEL: 'warn', HUITONG_SERVICE_KEY_FILE: serviceKeyFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -42,6 +50,7 @@ export async function startSubgraphProcess(code: string, dataDir: string, env: R
   });
   return {
     url,
+    serviceKeyFile,
     child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

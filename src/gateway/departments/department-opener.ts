@@ -10,6 +10,8 @@ import type { DepartmentEntry } from './registry-store.js';
 export interface OpenerOptions extends RuntimeOptions, Omit<OpenSpecOptions, 'logger'> {
   logger: Logger;
   deadlineMs: number;
+  /** The bearer token a department's subgraph service requires of the gateway (see `subgraphs/service-token.ts`). */
+  serviceToken?: (code: string) => Promise<string>;
 }
 
 /** Opens a registry entry as a slot; `strict` throws when its system cannot be opened instead of serving it as unavailable. */
@@ -29,7 +31,10 @@ export function departmentOpener(options: OpenerOptions): SlotOpener {
   return async (entry, { strict = false } = {}) => {
     const key = slotKey(entry);
     if (entry.url) {
-      const endpoint = httpEndpoint({ name: entry.code, role: 'department', sdl: departmentSdl, url: entry.url, timeoutMs: options.deadlineMs + 2000 });
+      // A subgraph service answers the gateway only, so there is no talking to one without the key.
+      const sign = options.serviceToken;
+      if (!sign) throw new Error(`department ${entry.code} is served over HTTP, but no service key is configured: set HUITONG_SERVICE_KEY_FILE (create it with \`huitong service-key rotate\`)`);
+      const endpoint = httpEndpoint({ name: entry.code, role: 'department', sdl: departmentSdl, url: entry.url, timeoutMs: options.deadlineMs + 2000, serviceToken: () => sign(entry.code) });
       return new DepartmentSlot(entry.code, key, endpoint, null);
     }
     const adapter = await openRuntimeAdapter(entry, options, { strict });

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
+import type { AuditAnchor } from './anchor-file.js';
 import type { AuditLogDatabase } from './audit-tables.js';
 import { lockChain, readChainHead } from './chain-head.js';
 import { checkpointAuditChain, signHead, type AuditCheckpoint } from './checkpoint.js';
@@ -16,7 +17,7 @@ export interface AppendOptions {
    * `every`, so checkpoints land at exactly N, 2N, … however many processes append. A failed checkpoint
    * is rolled back to a savepoint and reported to `onError`: the event itself is still committed.
    */
-  periodicCheckpoint?: { signer: AuditSigner; every: number; previousPublicKeys?: readonly AuditKeyInput[]; onError(error: unknown): void };
+  periodicCheckpoint?: { signer: AuditSigner; every: number; previousPublicKeys?: readonly AuditKeyInput[]; anchor?: AuditAnchor; onError(error: unknown): void };
 }
 
 export interface AppendedAuditEvent {
@@ -67,6 +68,7 @@ export async function appendAuditEvents(db: Kysely<any>, events: readonly AuditE
 /** `appendAuditEvents` for events already checked. */
 async function appendChecked(db: Kysely<any>, events: readonly AuditEventInput[], algorithm: AuditHashAlgorithm, options: AppendOptions): Promise<AppendedAuditEvent[]> {
   const checkpointErrors: unknown[] = [];
+  const signed: AuditCheckpoint[] = [];
   const appended = await (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
     await lockChain(trx, options.writerRole);
     const head = await readChainHead(trx);
@@ -97,7 +99,7 @@ async function appendChecked(db: Kysely<any>, events: readonly AuditEventInput[]
         if (event.seq % periodic.every !== 0) continue;
         await sql`savepoint audit_checkpoint`.execute(trx);
         try {
-          await signHead(trx, { seq: event.seq, hash: event.hash, alg: algorithm }, 'periodic', periodic.signer, periodic.previousPublicKeys ?? []);
+          signed.push(await signHead(trx, { seq: event.seq, hash: event.hash, alg: algorithm }, 'periodic', periodic.signer, periodic.previousPublicKeys ?? []));
           await sql`release savepoint audit_checkpoint`.execute(trx);
         } catch (error) {
           await sql`rollback to savepoint audit_checkpoint`.execute(trx);
@@ -107,6 +109,14 @@ async function appendChecked(db: Kysely<any>, events: readonly AuditEventInput[]
     }
     return out;
   });
+  // Anchored only once committed: a checkpoint rolled back with its transaction would read as deleted.
+  for (const checkpoint of signed) {
+    try {
+      options.periodicCheckpoint!.anchor?.record(checkpoint);
+    } catch (error) {
+      checkpointErrors.push(error);
+    }
+  }
   for (const error of checkpointErrors) options.periodicCheckpoint!.onError(error);
   return appended;
 }
@@ -131,6 +141,8 @@ export interface AuditLogOptions extends Omit<AppendOptions, 'periodicCheckpoint
   checkpointEvery?: number;
   /** Earlier public keys, to extend checkpoints made before a key rotation. */
   previousPublicKeys?: readonly AuditKeyInput[];
+  /** Every checkpoint signed (periodic and on demand) is also appended here, outside the database. */
+  anchor?: AuditAnchor;
   /**
    * A periodic checkpoint that fails does not fail the append (the event is committed and chained);
    * it is reported here. Default: a process warning. A failure means the chain needs an operator.
@@ -163,13 +175,22 @@ export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): 
       signer: options.signer,
       ...(options.writerRole ? { writerRole: options.writerRole } : {}),
       ...(options.previousPublicKeys ? { previousPublicKeys: options.previousPublicKeys } : {}),
+      ...(options.anchor ? { anchor: options.anchor } : {}),
     });
   };
   const appendOptions: AppendOptions = {
     ...(options.hash ? { hash: options.hash } : {}),
     ...(options.writerRole ? { writerRole: options.writerRole } : {}),
     ...(options.signer && every > 0
-      ? { periodicCheckpoint: { signer: options.signer, every, onError: report, ...(options.previousPublicKeys ? { previousPublicKeys: options.previousPublicKeys } : {}) } }
+      ? {
+          periodicCheckpoint: {
+            signer: options.signer,
+            every,
+            onError: report,
+            ...(options.previousPublicKeys ? { previousPublicKeys: options.previousPublicKeys } : {}),
+            ...(options.anchor ? { anchor: options.anchor } : {}),
+          },
+        }
       : {}),
   };
   // Group commit: events appended while a transaction is under way wait for it to end, then go

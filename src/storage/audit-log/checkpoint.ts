@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AuditAnchor } from './anchor-file.js';
 import type { AuditCheckpointKind, AuditLogDatabase } from './audit-tables.js';
 import { AuditChainError, chainClock, lockChain, readChainHead } from './chain-head.js';
 import { signCheckpoint, type CheckpointStatement } from './checkpoint-statement.js';
@@ -24,6 +25,8 @@ export interface CheckpointOptions {
   writerRole?: string;
   /** Public keys of earlier signing keys, to check the previous checkpoint after a key rotation. */
   previousPublicKeys?: readonly AuditKeyInput[];
+  /** Also append the checkpoint to this anchor outside the database, once it is committed. */
+  anchor?: AuditAnchor;
 }
 
 /**
@@ -36,12 +39,15 @@ export interface CheckpointOptions {
  * const checkpoint = await checkpointAuditChain(db, { signer: createAuditSigner(privatePem) });
  */
 export async function checkpointAuditChain(db: Kysely<any>, options: CheckpointOptions): Promise<AuditCheckpoint | null> {
-  return (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
+  const checkpoint = await (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
     await lockChain(trx, options.writerRole);
     const head = await readChainHead(trx);
     if (head.seq === 0) return null;
     return signHead(trx, head, options.kind ?? 'on-demand', options.signer, options.previousPublicKeys ?? []);
   });
+  // After the commit: an anchored checkpoint that was rolled back would read as a deleted one.
+  if (checkpoint) options.anchor?.record(checkpoint);
+  return checkpoint;
 }
 
 /** Inside the chain lock: verify the unsigned segment, then sign (seq, head) and store the checkpoint. */
@@ -87,7 +93,7 @@ export async function signHead(
   return toCheckpoint(signed.statement, signed.signature);
 }
 
-function toCheckpoint(statement: string, signature: string): AuditCheckpoint {
+export function toCheckpoint(statement: string, signature: string): AuditCheckpoint {
   const s = JSON.parse(statement) as CheckpointStatement;
   return { seq: s.seq, head: s.head, kind: s.kind, signedAt: s.signedAt, keyId: s.keyId, statement, signature };
 }

@@ -1,3 +1,4 @@
+export { openAuditAnchor, readAuditAnchor, type AnchoredCheckpoint, type AuditAnchor } from './anchor-file.js';
 export { appendAuditEvent, appendAuditEvents, createAuditLog, MAX_EVENTS_PER_APPEND, type AppendOptions, type AppendedAuditEvent, type AuditLog, type AuditLogOptions } from './append-event.js';
 export type { AuditCheckpointKind, AuditLogDatabase } from './audit-tables.js';
 export { canonicalJson } from './canonical-json.js';

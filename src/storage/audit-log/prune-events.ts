@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { AuditAnchor } from './anchor-file.js';
 import type { AuditLogDatabase } from './audit-tables.js';
 import { AuditChainError, chainClock, lockChain } from './chain-head.js';
+import { toCheckpoint } from './checkpoint.js';
 import { signCheckpoint } from './checkpoint-statement.js';
 import { isAuditHashAlgorithm } from './hash-algorithms.js';
 import type { AuditKeyInput, AuditSigner } from './signing-keys.js';
@@ -19,6 +21,8 @@ export interface PruneOptions {
   previousPublicKeys?: readonly AuditKeyInput[];
   /** The current time (tests). */
   now?: Date;
+  /** Record the pruning anchor here too (outside the database), so verification against it still passes. */
+  anchor?: AuditAnchor;
 }
 
 /**
@@ -38,12 +42,12 @@ export async function pruneAuditEvents(db: Kysely<any>, options: PruneOptions): 
   const olderThan = options.olderThan ?? limit;
   if (olderThan > limit) throw new RangeError(`refusing to prune events younger than ${retentionDays} days: olderThan ${olderThan.toISOString()} is after ${limit.toISOString()}`);
 
-  return (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
+  const result = await (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
     await lockChain(trx);
     const verification = await verifyAuditChain(trx, { publicKey: [options.signer.publicKey, ...(options.previousPublicKeys ?? [])] });
     if (!verification.ok) throw new AuditChainError(`refusing to prune a broken chain: seq ${verification.broken.seq} ${verification.broken.problem}: ${verification.broken.detail}`);
     const last = await trx.selectFrom('audit_events').select(['seq', 'hash', 'hash_alg']).where('occurred_at', '<', olderThan).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    if (!last) return { pruned: 0, anchorSeq: null };
+    if (!last) return { pruned: 0, anchorSeq: null, checkpoint: null };
     if (!isAuditHashAlgorithm(last.hash_alg)) throw new AuditChainError(`unknown hash algorithm ${last.hash_alg} at seq ${last.seq}`);
     const signedAt = await chainClock(trx);
     const signed = signCheckpoint(options.signer, { seq: last.seq, alg: last.hash_alg, head: last.hash, kind: 'anchor', signedAt: signedAt.toISOString() });
@@ -55,6 +59,8 @@ export async function pruneAuditEvents(db: Kysely<any>, options: PruneOptions): 
       .execute();
     await trx.deleteFrom('audit_event_records').where('event_seq', '<=', last.seq).execute();
     const deleted = await trx.deleteFrom('audit_events').where('seq', '<=', last.seq).executeTakeFirst();
-    return { pruned: Number(deleted.numDeletedRows), anchorSeq: last.seq };
+    return { pruned: Number(deleted.numDeletedRows), anchorSeq: last.seq, checkpoint: toCheckpoint(signed.statement, signed.signature) };
   });
+  if (result.checkpoint) options.anchor?.record(result.checkpoint);
+  return { pruned: result.pruned, anchorSeq: result.anchorSeq };
 }

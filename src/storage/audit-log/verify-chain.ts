@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditLogDatabase } from './audit-tables.js';
-import { openCheckpoint, type CheckpointStatement } from './checkpoint-statement.js';
+import { openCheckpoint, type CheckpointStatement, type SignedCheckpoint } from './checkpoint-statement.js';
 import { linkHash, searchIndexOf, type AuditEventDocument } from './event-document.js';
 import { GENESIS_HASH, hashText, isAuditHashAlgorithm } from './hash-algorithms.js';
 import { publicKeysById, type AuditKeyInput } from './signing-keys.js';
@@ -22,8 +22,12 @@ export type AuditChainProblem =
   | 'checkpoint-mismatch'
   /** A signed checkpoint lies beyond the last event: the tail was deleted. */
   | 'truncated-after-checkpoint'
-  /** The log ends before a checkpoint the verifier knows was made (`minCheckpointSeq`). */
+  /** The log ends before a checkpoint the verifier knows was made (`minCheckpointSeq`), or lacks one the anchor holds. */
   | 'missing-checkpoint'
+  /** The log no longer reaches a checkpoint recorded in the external anchor: its tail was deleted with its checkpoints, or it was wiped. */
+  | 'truncated-before-anchor'
+  /** A line of the external anchor is not a checkpoint signed by a known key. */
+  | 'bad-anchor'
   /** Search columns or record-id rows disagree with the event's text (search would lie). */
   | 'index-mismatch'
   /** The stored text is not a readable event. */
@@ -43,6 +47,8 @@ export interface AuditChainSummary {
   lastCheckpointSeq: number | null;
   /** Events after the last checkpoint: protected by the chain only (see README, "What it proves"). */
   unsignedEvents: number;
+  /** With an anchor: how many checkpoints it holds and the highest sequence they sign. */
+  anchor?: { checkpoints: number; lastSeq: number | null };
 }
 
 export type AuditVerification = ({ ok: true } & AuditChainSummary) | ({ ok: false; broken: AuditBrokenLink } & AuditChainSummary);
@@ -52,6 +58,12 @@ export interface VerifyAuditChainOptions {
   publicKey: AuditKeyInput | readonly AuditKeyInput[];
   /** A checkpoint sequence the verifier saw before (kept outside the database): the log must still reach it. */
   minCheckpointSeq?: number;
+  /**
+   * Checkpoints kept outside the database (`readAuditAnchor`): each must still be in the log — its event
+   * and its checkpoint row, with the same head — unless a signed pruning anchor (in the log or in the
+   * anchor) shows it was pruned.
+   */
+  anchor?: ReadonlyArray<SignedCheckpoint & { source?: string }>;
   /** Events read per query. */
   batchSize?: number;
 }
@@ -90,6 +102,14 @@ export async function verifyAuditChain(db: Kysely<any>, options: VerifyAuditChai
     lastCheckpointSeq: lastCheckpoint?.seq ?? null,
     unsignedEvents: lastSeq === null ? 0 : lastSeq - Math.min(lastCheckpoint?.seq ?? 0, lastSeq),
   };
+  const anchored: Array<{ statement: CheckpointStatement; source: string }> = [];
+  for (const [i, entry] of (options.anchor ?? []).entries()) {
+    const opened = openCheckpoint(entry, keys);
+    const source = entry.source ?? `anchor entry ${i + 1}`;
+    if ('error' in opened) return { ok: false, broken: { seq: 0, problem: 'bad-anchor', detail: `${source}: ${opened.error}` }, ...summary };
+    anchored.push({ statement: opened.statement, source });
+  }
+  if (options.anchor) summary.anchor = { checkpoints: anchored.length, lastSeq: anchored.reduce<number | null>((max, a) => Math.max(max ?? 0, a.statement.seq), null) };
   const fail = (broken: AuditBrokenLink): AuditVerification => ({ ok: false, broken, ...summary });
 
   // Where the chain must start: seq 1 from the genesis hash, or just after a signed pruning anchor.
@@ -121,7 +141,41 @@ export async function verifyAuditChain(db: Kysely<any>, options: VerifyAuditChai
   if (options.minCheckpointSeq !== undefined && (lastCheckpoint?.seq ?? 0) < options.minCheckpointSeq) {
     return fail({ seq: options.minCheckpointSeq, problem: 'missing-checkpoint', detail: `a checkpoint at seq ${options.minCheckpointSeq} was seen before, but the last signed checkpoint is at seq ${lastCheckpoint?.seq ?? 'none'}` });
   }
-  return { ok: true, ...summary };
+  const missing = anchorProblem(anchored, checkpoints, end, firstSeq === null ? end : firstSeq - 1);
+  return missing ? fail(missing) : { ok: true, ...summary };
+}
+
+/**
+ * What the log lacks of the anchor's checkpoints. Everything up to the latest signed pruning anchor (in
+ * the log: where it starts; or in the anchor) was pruned on purpose; every later anchored checkpoint must
+ * still be there, its event reached by the log and its row signing the same head. The walk has already
+ * checked that each row matches its event, so comparing heads is enough.
+ */
+function anchorProblem(
+  anchored: ReadonlyArray<{ statement: CheckpointStatement; source: string }>,
+  checkpoints: ReadonlyMap<number, CheckedCheckpoint>,
+  end: number,
+  startAnchor: number,
+): AuditBrokenLink | null {
+  const pruned = anchored.reduce((max, a) => (a.statement.kind === 'anchor' ? Math.max(max, a.statement.seq) : max), startAnchor);
+  const kept = anchored.filter((a) => a.statement.seq > pruned).sort((a, b) => a.statement.seq - b.statement.seq);
+  const beyond = kept.filter((a) => a.statement.seq > end);
+  if (beyond.length) {
+    const last = beyond.at(-1)!;
+    return {
+      seq: end + 1,
+      problem: 'truncated-before-anchor',
+      detail: `the log ends at seq ${end}, but the anchor holds a checkpoint signed at seq ${last.statement.seq} (${last.source}): events ${end + 1}–${last.statement.seq} were deleted together with their checkpoints`,
+    };
+  }
+  for (const { statement, source } of kept) {
+    const row = checkpoints.get(statement.seq)?.statement;
+    if (!row) return { seq: statement.seq, problem: 'missing-checkpoint', detail: `the anchor holds a checkpoint at seq ${statement.seq} (${source}) that the log no longer has` };
+    if (row.head !== statement.head) {
+      return { seq: statement.seq, problem: 'checkpoint-mismatch', detail: `the anchor's checkpoint at seq ${statement.seq} (${source}) signed head ${statement.head.slice(0, 16)}…, the log's ${row.head.slice(0, 16)}…: the chain was rewritten` };
+    }
+  }
+  return null;
 }
 
 const startRange = (last: number) => (last === 1 ? '1' : `1–${last}`);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { GraphQLError } from 'graphql';
 import { badUserInput, ErrorCode, toShanghaiIso } from '../../schema/index.js';
@@ -80,6 +81,7 @@ export async function submitAccessRequest(db: Kysely<HubDatabase>, consumer: Gov
   return (await db
     .insertInto('access_requests')
     .values({
+      public_id: randomUUID(),
       consumer_id: consumer.id,
       department_code: department,
       fields: JSON.stringify(fields),
@@ -97,25 +99,27 @@ export async function submitAccessRequest(db: Kysely<HubDatabase>, consumer: Gov
 }
 
 /**
- * Approves or rejects a PENDING request, as its owning department or a steward, with a reason. An approval
- * creates the grant in the same transaction; a request decided meanwhile by someone else is refused, and
- * so is approving one that names a 不予共享 field (filed before such requests were refused: reject it).
+ * Approves or rejects a PENDING request, named by its public id, as its owning department or a steward,
+ * with a reason. An approval creates the grant in the same transaction; a request decided meanwhile by
+ * someone else is refused, and so is approving one that names a 不予共享 field (filed before such requests
+ * were refused: reject it).
  *
  * @example
- * await decideAccessRequest(db, context, 7, 'APPROVED', '依据《政务信息资源共享管理暂行办法》同意', settings.now(), settings.notShared());
+ * await decideAccessRequest(db, context, '0b6c…-…', 'APPROVED', '依据《政务信息资源共享管理暂行办法》同意', settings.now(), settings.notShared());
  */
 export async function decideAccessRequest(
   db: Kysely<HubDatabase>,
   context: GovernanceContext,
-  id: number,
+  publicId: string,
   decision: 'APPROVED' | 'REJECTED',
   reason: string,
   now: Date,
   notShared: ReadonlySet<string>,
 ): Promise<AccessRequestRow> {
   requireDecider(context);
-  const row = await db.selectFrom('access_requests').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db.selectFrom('access_requests').selectAll().where('public_id', '=', publicId).executeTakeFirst();
   if (!row) throw badUserInput('no access request has this id', { argument: 'id' });
+  const id = row.id;
   const decider = requireOwnerOrSteward(context, row.department_code);
   const why = text(reason, 'reason');
   if (row.status !== 'PENDING') throw badUserInput(`the request is ${row.status}: only a PENDING request can be decided`, { argument: 'id', status: row.status });

@@ -12,6 +12,8 @@ import type { AccessRequestRow, GovernanceDatabase, GrantRow } from './governanc
 import { grantCondition, isGrantActive, revokeGrant, type GrantFilter } from './grants.js';
 import { listPurposes, savePurpose } from './purpose-catalogue.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export interface GovernanceSubgraphOptions {
   /**
    * The field coordinates the hub governs (`ApplicantRecord.phone`, `Permit.applicant`, …), against which
@@ -78,11 +80,18 @@ export function createGovernanceSubgraph(db: Kysely<HubDatabase>, options: Gover
     return l;
   };
 
-  const numericKey = (id: string, type: 'AccessRequest' | 'Grant') => {
+  const numericKey = (id: string, type: 'Grant') => {
     const decoded = decodeGlobalId(id);
     const n = decoded?.type === type ? Number(decoded.key) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n <= 0) throw badUserInput(`id is not ${type === 'Grant' ? 'a grant' : 'an access request'} id`, { argument: 'id' });
+    if (!Number.isSafeInteger(n) || n <= 0) throw badUserInput('id is not a grant id', { argument: 'id' });
     return n;
+  };
+
+  // An access request's id carries its random public id (see migration 2026-11-27T0900), never its serial.
+  const requestKey = (id: string) => {
+    const decoded = decodeGlobalId(id);
+    if (decoded?.type !== 'AccessRequest' || !UUID.test(decoded.key)) throw badUserInput('id is not an access request id', { argument: 'id' });
+    return decoded.key;
   };
 
   const schema = makeExecutableSchema({
@@ -120,14 +129,14 @@ export function createGovernanceSubgraph(db: Kysely<HubDatabase>, options: Gover
         requestAccess: async (_: unknown, args: Args<{ input: AccessRequestInput }>, context: GovernanceContext) =>
           submitAccessRequest(db, requireRequester(context), args.input, settings),
         approveAccessRequest: (_: unknown, args: Args<{ id: string; reason: string }>, context: GovernanceContext) =>
-          decideAccessRequest(db, context ?? {}, numericKey(args.id, 'AccessRequest'), 'APPROVED', args.reason, now(), notShared),
+          decideAccessRequest(db, context ?? {}, requestKey(args.id), 'APPROVED', args.reason, now(), notShared),
         rejectAccessRequest: (_: unknown, args: Args<{ id: string; reason: string }>, context: GovernanceContext) =>
-          decideAccessRequest(db, context ?? {}, numericKey(args.id, 'AccessRequest'), 'REJECTED', args.reason, now(), notShared),
+          decideAccessRequest(db, context ?? {}, requestKey(args.id), 'REJECTED', args.reason, now(), notShared),
         revokeGrant: (_: unknown, args: Args<{ id: string; reason: string }>, context: GovernanceContext) =>
           revokeGrant(gdb, context ?? {}, numericKey(args.id, 'Grant'), args.reason, now()),
       },
       AccessRequest: {
-        id: (r: AccessRequestRow) => encodeGlobalId('AccessRequest', String(r.id)),
+        id: (r: AccessRequestRow) => encodeGlobalId('AccessRequest', r.public_id),
         consumerId: (r: AccessRequestRow) => r.consumer_id,
         consumerName: (r: AccessRequestRow, _: unknown, context: object) => loaders(context).consumerNames.load(r.consumer_id),
         department: (r: AccessRequestRow) => ({ code: r.department_code }),
