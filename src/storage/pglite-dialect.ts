@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -80,6 +81,10 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    // PGlite runs a statement on the main thread from start to end, and its promises resolve as
+    // microtasks: a request's statements would run back to back without the event loop turning once.
+    // Yielding first lets what is waiting — a health check, another request's I/O — run between them.
+    await yieldToEventLoop();
     const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
     return {
       rows: result.rows,

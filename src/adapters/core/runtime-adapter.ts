@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { PermitStatus, UnifiedPermit, ApplicantRecord } from '../../schema/model.js';
 import { PERMIT_STATUSES } from '../../schema/model.js';
 import { MAX_PAGE_SIZE } from '../../schema/pagination.js';
@@ -216,6 +217,9 @@ export class RuntimeAdapter {
         this.calls[operation]++;
         if (attempts > 1) this.retries[operation]++;
         try {
+          // A connector may work on the main thread (an embedded database, an export in memory): a turn
+          // of the event loop first keeps a request's calls from running back to back as one task.
+          await yieldToEventLoop();
           // Racing the deadline means a connector that ignores its signal still cannot hold the request.
           const result = await Promise.race([run({ signal: controller.signal }), deadline]);
           this.#circuit.succeeded();
