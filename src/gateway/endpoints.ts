@@ -1,8 +1,8 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { execute, type DocumentNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import { errorChain } from '../adapters/core/adapter-error.js';
+import { eventLoopTurn } from '../adapters/core/event-loop-turn.js';
 import type { Subgraph } from '../subgraphs/department/department-subgraph.js';
 import { traceHeaders } from './tracing.js';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
@@ -34,8 +34,8 @@ export function inProcessEndpoint(subgraph: Subgraph, role: SubgraphEndpoint['ro
   const executor = (async (request: ExecutionRequest) => {
     // In process, a subgraph call is no I/O: without a turn of the event loop here, a request's
     // subgraph calls and the gateway's work on their results would run as one long task, and a health
-    // check arriving meanwhile would wait for all of it.
-    await yieldToEventLoop();
+    // check arriving meanwhile would wait for all of it. Calls made together resume together.
+    await eventLoopTurn();
     let byOperation = seen.get(request.document);
     if (!byOperation) seen.set(request.document, (byOperation = new Map()));
     let state = byOperation.get(request.operationName);

@@ -1,10 +1,10 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { PermitStatus, UnifiedPermit, ApplicantRecord } from '../../schema/model.js';
 import { PERMIT_STATUSES } from '../../schema/model.js';
 import { MAX_PAGE_SIZE } from '../../schema/pagination.js';
 import type { UnavailableReason } from '../../schema/errors.js';
 import { AdapterError, AdapterInputError, classifyFailure, isCallerFault } from './adapter-error.js';
 import { CircuitBreaker, type CircuitOptions, type CircuitState } from './circuit-breaker.js';
+import { eventLoopTurn } from './event-loop-turn.js';
 import type { Adapter, CallContext, Mapped, PermitPosition, PermitQuery } from './contract.js';
 import { silentLogger, type Logger } from './logger.js';
 
@@ -219,7 +219,7 @@ export class RuntimeAdapter {
         try {
           // A connector may work on the main thread (an embedded database, an export in memory): a turn
           // of the event loop first keeps a request's calls from running back to back as one task.
-          await yieldToEventLoop();
+          await eventLoopTurn();
           // Racing the deadline means a connector that ignores its signal still cannot hold the request.
           const result = await Promise.race([run({ signal: controller.signal }), deadline]);
           this.#circuit.succeeded();
