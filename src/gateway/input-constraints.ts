@@ -73,6 +73,11 @@ class Bounds {
   check(document: DocumentNode, operation: OperationDefinitionNode, rawVariables: Record<string, unknown>): void {
     const sites = this.#sitesOf(document);
     if (sites.length === 0) return;
+    // A variable passed straight to a bounded argument is checked as sent first: a list of 90,000
+    // codes is refused before coercing it would cost more than the whole request may.
+    for (const site of sites) {
+      if (site.value.kind === Kind.VARIABLE) this.#checkValue(rawVariables[site.value.name.value], site.type, site.constraint, site.name);
+    }
     // Coerced as execution will coerce them; a request whose variables do not coerce is left for
     // execution to refuse with its own error.
     const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], rawVariables, { maxErrors: 1 });
