@@ -1,9 +1,11 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { inputConstraintsPlugin } from './input-constraints.js';
 
 /**
  * graphql-armor's limits on what one request may ask, so an abusive document is refused at
  * validation, before any department is called: depth, aliases, directives and a static cost; tokens
- * are counted by the parser.
+ * are counted by the parser; the schema's `@constraint` bounds on argument values are checked before
+ * execution.
  * Field suggestions ("did you mean …") are blocked in production, where they would map the schema.
  * Introspection is left to the IDE (it is deep by nature) and not counted against the depth limit.
  *
@@ -22,5 +24,7 @@ export function abuseLimits(options: { production: boolean }) {
     costLimit: { maxCost: 250_000, ignoreIntrospection: true },
     blockFieldSuggestion: { enabled: options.production },
   }).protect();
-  return { plugins, validationRules, parseOptions: { maxTokens: 5000 } };
+  // Every argument's @constraint bounds (string lengths, list sizes), checked with the request's
+  // variables before execution.
+  return { plugins: [...plugins, inputConstraintsPlugin()], validationRules, parseOptions: { maxTokens: 5000 } };
 }

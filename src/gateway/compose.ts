@@ -132,7 +132,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
         permits: async (_root: unknown, args: PermitListArgs, context: HubContext, info: GraphQLResolveInfo) => {
           let scope: Map<string, string[]> | null = null;
           if (args.filter?.applicantId) {
-            if (!decodeGlobalId(args.filter.applicantId)) throw badUserInput('filter.applicantId is not a valid id', { argument: 'filter.applicantId' });
+            if (decodeGlobalId(args.filter.applicantId)?.type !== 'Applicant') throw badUserInput('filter.applicantId is not a valid applicant id', { argument: 'filter.applicantId' });
             const result = (await identitySchema.executor!({ document: FILTERED_APPLICANT, variables: { id: args.filter.applicantId }, context })) as {
               data?: { applicant?: { id: string; kind: string; _recordKeys: string[] } | null };
             };
@@ -145,6 +145,8 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
         permit: (_root: unknown, { id }: { id: string }, context: HubContext, info: GraphQLResolveInfo) => {
           const decoded = decodeGlobalId(id);
           if (!decoded) throw badUserInput('id is not a valid id', { argument: 'id' });
+          // A permit's key is `<department>:<local id>`: one without a local id was never made here.
+          if (decoded.type === 'Permit' && !/^[^:]+:./.test(decoded.key)) throw badUserInput('id is not a valid permit id', { argument: 'id' });
           const department = decoded.type === 'Permit' ? departments.get(decoded.key.slice(0, decoded.key.indexOf(':'))) : undefined;
           if (!department) return null;
           return batchDelegate({ schema: department, fieldName: '_permitsByIds', key: id, argsFromKeys: (ids) => ({ ids }), returnType: info.returnType, context, info });

@@ -2,6 +2,7 @@ import { execute, type DocumentNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import { errorChain } from '../adapters/core/adapter-error.js';
+import { eventLoopTurn } from '../adapters/core/event-loop-turn.js';
 import type { Subgraph } from '../subgraphs/department/department-subgraph.js';
 import { traceHeaders } from './tracing.js';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
@@ -18,7 +19,8 @@ export interface SubgraphEndpoint {
 }
 
 /**
- * A subgraph running in this process: requests go straight to its executable schema.
+ * A subgraph running in this process: requests go straight to its executable schema, each after one
+ * turn of the event loop.
  *
  * @example
  * inProcessEndpoint(createCatalogueSubgraph(db), 'catalogue');
@@ -29,7 +31,11 @@ export function inProcessEndpoint(subgraph: Subgraph, role: SubgraphEndpoint['ro
   // selection: a document seen a second time is compiled (graphql-jit) and run compiled from then on.
   // A one-off document (a fallback delegation) runs in graphql-js, not worth a compilation.
   const seen = new WeakMap<DocumentNode, Map<string | undefined, CompiledQuery | 'once' | 'never'>>();
-  const executor = ((request: ExecutionRequest) => {
+  const executor = (async (request: ExecutionRequest) => {
+    // In process, a subgraph call is no I/O: without a turn of the event loop here, a request's
+    // subgraph calls and the gateway's work on their results would run as one long task, and a health
+    // check arriving meanwhile would wait for all of it. Calls made together resume together.
+    await eventLoopTurn();
     let byOperation = seen.get(request.document);
     if (!byOperation) seen.set(request.document, (byOperation = new Map()));
     let state = byOperation.get(request.operationName);

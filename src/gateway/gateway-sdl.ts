@@ -1,5 +1,18 @@
+import { INPUT_LIMITS } from '../schema/input-limits.js';
+import { constraintDirectiveSdl } from '../schema/sdl/common.js';
+
+const { code, cursor, id, listItems } = INPUT_LIMITS;
+const PAGE_ARGS = `"Which permits. 筛选条件"
+      filter: PermitFilter
+      "Page size, 0 to 200. 每页条数"
+      first: Int = 20
+      "Continue after this cursor (a previous page's endCursor); at most ${cursor} characters. 游标"
+      after: String @constraint(maxLength: ${cursor})`;
+
 /** The fields only the gateway can answer: lists and links that cross departments. */
 export const gatewaySdl = /* GraphQL */ `
+  ${constraintDirectiveSdl}
+
   "An edge of a cross-department permit list. 办件列表边"
   type PermitEdge {
     "The permit. 办件"
@@ -22,14 +35,14 @@ export const gatewaySdl = /* GraphQL */ `
 
   "Filters for permit lists. 办件筛选"
   input PermitFilter {
-    "Only these departments. 部门代码"
-    departmentCodes: [String!]
+    "Only these departments; at most ${listItems} codes of at most ${code} characters. 部门代码"
+    departmentCodes: [String!] @constraint(maxLength: ${code}, maxItems: ${listItems})
     "Only these statuses. 办件状态"
     statuses: [PermitStatus!]
-    "Only this applicant's permits (ignored under Applicant.permits). 申请人标识"
-    applicantId: ID
-    "Only these service items. 事项编码"
-    serviceItemCodes: [String!]
+    "Only this applicant's permits (ignored under Applicant.permits); at most ${id} characters. 申请人标识"
+    applicantId: ID @constraint(maxLength: ${id})
+    "Only these service items; at most ${listItems} codes of at most ${code} characters. 事项编码"
+    serviceItemCodes: [String!] @constraint(maxLength: ${code}, maxItems: ${listItems})
     "Applied at or after. 申请起始时间"
     appliedFrom: DateTime
     "Applied at or before. 申请截止时间"
@@ -111,9 +124,14 @@ export const gatewaySdl = /* GraphQL */ `
     "Who the hub takes the caller to be; null for the public (no credential). 当前调用方"
     viewer: Viewer
     "Permits across every department, merged newest first; a department that fails yields the others' permits and a DEPARTMENT_UNAVAILABLE error. 跨部门办件"
-    permits(filter: PermitFilter, first: Int = 20, after: String): PermitConnection
+    permits(
+      ${PAGE_ARGS}
+    ): PermitConnection
     "A permit by id, from whichever department holds it. 按标识查询办件"
-    permit(id: ID!): Permit
+    permit(
+      "The permit's id; at most ${id} characters. 办件标识"
+      id: ID! @constraint(maxLength: ${id})
+    ): Permit
   }
 
   extend type Permit {
@@ -123,6 +141,8 @@ export const gatewaySdl = /* GraphQL */ `
 
   extend type Applicant {
     "This applicant's permits in every department, merged newest first. 申请人在各部门的办件"
-    permits(filter: PermitFilter, first: Int = 20, after: String): PermitConnection @share(level: OPEN, person: UNCONDITIONAL)
+    permits(
+      ${PAGE_ARGS}
+    ): PermitConnection @share(level: OPEN, person: UNCONDITIONAL)
   }
 `;

@@ -12,6 +12,8 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../adapters/core/logger.js';
 import { ErrorCode } from '../schema/index.js';
 import { abuseLimits } from './abuse-limits.js';
+import { answerClientErrors } from './client-errors.js';
+import { refuseDeepDocuments } from './document-nesting.js';
 import { createErrorFormatter } from './error-masking.js';
 import { graphiqlPage } from './graphiql-page.js';
 import type { Consumer } from './auth/consumer.js';
@@ -135,6 +137,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   app.disable('x-powered-by');
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   const server = http.createServer(app);
+  answerClientErrors(server);
   const limits = abuseLimits({ production: options.production ?? false });
   if (!options.schema === !options.gateway) throw new TypeError('startHttpServer needs a schema or a gateway, not both');
   const fixedSdl = options.schema ? printSchema(options.schema) : '';
@@ -244,7 +247,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // (CSRF prevention, unsupported content type) rather than the integration answering 500.
     req.body ??= {};
     next();
-  });
+  }, refuseDeepDocuments());
   if (options.trustedDocuments) {
     const docs = options.trustedDocuments;
     const allowIntrospection = !options.production;

@@ -11,7 +11,18 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { classifyFailure } from '../adapters/core/adapter-error.js';
-import { badUserInput, decodeCursor, departmentUnavailable, encodeCursor, ErrorCode, pageSize, type PermitStatus } from '../schema/index.js';
+import {
+  badUserInput,
+  decodeCursor,
+  decodePermitPosition,
+  departmentUnavailable,
+  encodeCursor,
+  ErrorCode,
+  INPUT_LIMITS,
+  isPlainText,
+  pageSize,
+  type PermitStatus,
+} from '../schema/index.js';
 import { field, fields, nodeSelections } from './delegated-selection.js';
 import type { HubContext } from './hub-context.js';
 import type { DepartmentPageQuery, PageRequests } from './page-requests.js';
@@ -158,10 +169,7 @@ export async function resolvePermitList(
   info: GraphQLResolveInfo,
 ) {
   const first = pageSize(args.first);
-  const filter = args.filter ?? {};
-  for (const code of filter.departmentCodes ?? []) {
-    if (!departments.has(code)) throw badUserInput(`unknown department code ${JSON.stringify(code)}`, { argument: 'filter.departmentCodes' });
-  }
+  const filter = checkedFilter(args.filter ?? {}, departments);
   // Only cursors need it: computed when one is read or written (not for each of a response's nested lists).
   let fingerprintValue: string | undefined;
   const fingerprint = () =>
@@ -171,10 +179,9 @@ export async function resolvePermitList(
       .slice(0, 12));
   const positions: Record<string, string | null> = {};
   if (args.after) {
-    const cursor = decodeCursor<ListCursor>(args.after, CURSOR_KIND);
-    if (cursor.f !== fingerprint() || typeof cursor.p !== 'object' || cursor.p === null) {
-      throw badUserInput('after was made for a different list or filter', { argument: 'after' });
-    }
+    const cursor = decodeCursor<unknown>(args.after, CURSOR_KIND);
+    if (!isListCursor(cursor, departments)) throw badUserInput('after is not a valid cursor for this list', { argument: 'after' });
+    if (cursor.f !== fingerprint()) throw badUserInput('after was made for a different list or filter', { argument: 'after' });
     Object.assign(positions, cursor.p);
   }
 
@@ -279,6 +286,54 @@ export async function resolvePermitList(
 }
 
 /**
+ * The filter with every value checked before any department is asked: known department codes, at
+ * most `INPUT_LIMITS.listItems` plain service-item codes (dates and statuses are checked by their
+ * scalar and enum). Lists are deduplicated, so a repeated value costs nothing downstream.
+ */
+function checkedFilter(filter: PermitFilterInput, departments: ReadonlyMap<string, unknown>): PermitFilterInput {
+  const checked: PermitFilterInput = { ...filter };
+  if (filter.departmentCodes) {
+    for (const code of filter.departmentCodes) {
+      if (!departments.has(code)) throw badUserInput(`unknown department code ${JSON.stringify(code.slice(0, INPUT_LIMITS.code))}`, { argument: 'filter.departmentCodes' });
+    }
+    checked.departmentCodes = [...new Set(filter.departmentCodes)];
+  }
+  if (filter.statuses) checked.statuses = [...new Set(filter.statuses)];
+  if (filter.serviceItemCodes) {
+    const codes = filter.serviceItemCodes;
+    if (codes.length > INPUT_LIMITS.listItems || !codes.every((c) => isPlainText(c, INPUT_LIMITS.code))) {
+      throw badUserInput(`filter.serviceItemCodes must be at most ${INPUT_LIMITS.listItems} codes of 1 to ${INPUT_LIMITS.code} printable characters`, {
+        argument: 'filter.serviceItemCodes',
+      });
+    }
+    checked.serviceItemCodes = [...new Set(codes)];
+  }
+  return checked;
+}
+
+/**
+ * Whether a decoded list cursor is one this gateway could have made: `{ f, p }` with `p` holding, for
+ * registered departments only, null or a department cursor whose position is well-formed. Cursors are
+ * not signed — they hold nothing a caller could not ask for with a filter — so every field is checked.
+ */
+function isListCursor(value: unknown, departments: ReadonlyMap<string, unknown>): value is ListCursor {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { f, p } = value as Record<string, unknown>;
+  if (Object.keys(value).length !== 2 || typeof f !== 'string' || typeof p !== 'object' || p === null || Array.isArray(p)) return false;
+  return Object.entries(p).every(([department, position]) => {
+    if (!departments.has(department)) return false;
+    if (position === null) return true;
+    if (typeof position !== 'string') return false;
+    try {
+      decodePermitPosition(position);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
  * The second step for the kept items of two-step pages: one `_permitItems` request per department (shared
  * with the other lists of the same tick). Returns the departments that failed it, with their failure.
  */
@@ -338,18 +393,25 @@ function compareItems(a: PageItem, b: PageItem): number {
   return a.localId < b.localId ? -1 : a.localId > b.localId ? 1 : 0;
 }
 
-/** The coded error for a department that failed a delegation, located at the list field. */
+/**
+ * The coded error for a department that failed a delegation, located at the list field: the
+ * department's own DEPARTMENT_UNAVAILABLE, or its BAD_USER_INPUT when it refused what it was asked (the
+ * caller's mistake, not the department's failure).
+ */
 export function asDepartmentError(department: string, failure: unknown, info: GraphQLResolveInfo): GraphQLError {
   const original = failure instanceof GraphQLError ? failure : null;
   const coded = findDepartmentError(original);
   const base = coded ?? departmentUnavailable(department, classifyFailure(failure, false));
-  return new GraphQLError(base.message, { path: responsePathAsArray(info.path), extensions: base.extensions });
+  const extensions = base.extensions.code === ErrorCode.BAD_USER_INPUT ? { ...base.extensions, department } : base.extensions;
+  return new GraphQLError(base.message, { path: responsePathAsArray(info.path), extensions });
 }
+
+const PASSED_ON = new Set<unknown>([ErrorCode.DEPARTMENT_UNAVAILABLE, ErrorCode.BAD_USER_INPUT]);
 
 function findDepartmentError(error: GraphQLError | null): GraphQLError | null {
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
-    if (current instanceof GraphQLError && current.extensions?.code === ErrorCode.DEPARTMENT_UNAVAILABLE) return current;
+    if (current instanceof GraphQLError && PASSED_ON.has(current.extensions?.code)) return current;
     const e = current as { originalError?: unknown; errors?: unknown[] };
     current = e.originalError ?? e.errors?.[0];
   }

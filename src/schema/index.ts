@@ -4,3 +4,5 @@ export * from './pagination.js';
 export * from './model.js';
 export * from './scalars.js';
 export * from './shanghai-time.js';
+export * from './input-limits.js';
+export * from './permit-position.js';

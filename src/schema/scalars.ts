@@ -4,11 +4,31 @@ import { ErrorCode } from './errors.js';
 
 const invalid = (message: string) => new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
 
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Whether `value` is an ISO 8601 instant with an offset that names a real calendar day and time
+ * (`Date.parse` alone takes 2023-02-30 and 24:00 and rolls them over).
+ *
+ * @example
+ * isIsoInstant('2023-04-12T10:30:00+08:00'); // true
+ * isIsoInstant('2023-02-30T00:00:00+08:00'); // false
+ */
+export function isIsoInstant(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 40) return false;
+  const m = ISO_WITH_OFFSET.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = m.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  if (hour! > 23 || minute! > 59 || second > 59 || offsetHours > 14 || offsetMinutes > 59) return false;
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && !Number.isNaN(Date.parse(value));
+}
 
 function parseDateTime(value: unknown): string {
   if (typeof value !== 'string') throw invalid('DateTime must be an ISO 8601 string');
-  if (ISO_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value))) return toShanghaiIso(new Date(value));
+  // Every form the scalar takes is short: a long string is refused before any pattern runs over it.
+  if (value.length > 40) throw invalid('DateTime is not a valid ISO 8601 date-time');
+  if (isIsoInstant(value)) return toShanghaiIso(new Date(value));
   // A bare date or local time is read as Shanghai wall-clock time, the zone every department works in.
   const local = localToShanghaiIso(value);
   if (local) return local;

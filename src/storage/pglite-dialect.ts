@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -80,7 +81,13 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    // PGlite runs a statement on the main thread from start to end, and its promises resolve as
+    // microtasks: a request's statements, and the work on their results, would run back to back without
+    // the event loop turning once. A turn before and after each statement lets what is waiting — a
+    // health check, another request's I/O — run between them.
+    await yieldToEventLoop();
     const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
+    await yieldToEventLoop();
     return {
       rows: result.rows,
       ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),

@@ -85,6 +85,77 @@ describe('abusive documents', () => {
     expect(ok.data.permits.nodes).toHaveLength(200);
   });
 
+  it.each([
+    ['nested braces', (n: number) => `{ departments ${'{ code '.repeat(n)}${'}'.repeat(n)} }`],
+    ['nested list values', (n: number) => `{ permits(first: 1, filter: { statuses: ${'['.repeat(n)}APPROVED${']'.repeat(n)} }) { totalCount } }`],
+    ['nested input objects', (n: number) => `{ permits(first: 1, filter: ${'{ a: '.repeat(n)}1${' }'.repeat(n)}) { totalCount } }`],
+  ])('answers a document of thousands of %s with the coded nesting limit, not a stack overflow', async (_name, nested) => {
+    const before = departmentCalls();
+    // By POST, and by GET at a depth that keeps the URL under Node's 16 KB limit on the request line.
+    for (const response of [
+      await fetch(`${hub.hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: nested(2_400) }) }),
+      await fetch(`${hub.hub.url}/graphql?query=${encodeURIComponent(nested(300))}`, { headers: { 'apollo-require-preflight': 'true' } }),
+    ]) {
+      const text = await response.text();
+      expect(response.status, text).toBe(400);
+      const body = JSON.parse(text) as { errors: Array<{ message: string; extensions: { code: string } }> };
+      expect(code(body)).toBe('GRAPHQL_PARSE_FAILED');
+      expect(body.errors[0]!.message).toMatch(/deeper than 64/);
+      expect(text).not.toMatch(/call stack/i);
+    }
+    expect(departmentCalls()).toBe(before);
+  });
+
+  it('counts nesting in the document only: brackets in strings, block strings and comments are text', async () => {
+    const ok = await hub.query(`# ${'{'.repeat(500)}\n{ a: serviceItems(filter: { search: "${'['.repeat(90)}" }) { totalCount } b: serviceItems(filter: { search: """${'('.repeat(90)}""" }) { totalCount } }`);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.a.totalCount).toBe(0);
+  });
+
+  it('answers a GET whose URL is too long with a coded JSON error, and stays up', async () => {
+    const response = await fetch(`${hub.hub.url}/graphql?query=${encodeURIComponent(`{ departments { code } } #${'x'.repeat(100_000)}`)}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(response.status).toBe(431);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(code(body)).toBe('PAYLOAD_TOO_LARGE');
+    expect(body.errors[0]!.message).toMatch(/POST/);
+    expect((await fetch(`${hub.hub.url}/healthz`)).status).toBe(200);
+  });
+
+  describe('string bounds', () => {
+    const SEARCH = 'query ($s: String) { disclosureItems(first: 5, filter: { search: $s }) { totalCount } }';
+
+    it.each([
+      ['a 300 KB search in a variable', SEARCH, { s: '规划'.repeat(150_000) }, 'filter.search'],
+      ['a 101-character search', SEARCH, { s: 'x'.repeat(101) }, 'filter.search'],
+      ['a long literal search', `{ serviceItems(filter: { search: "${'y'.repeat(5_000)}" }) { totalCount } }`, undefined, 'filter.search'],
+      ['a 300 KB identifier', 'query ($v: String!) { applicantByIdentifier(value: $v) { id } }', { v: '9'.repeat(300_000) }, 'value'],
+      ['a long cursor', 'query ($a: String) { permits(first: 1, after: $a) { totalCount } }', { a: 'A'.repeat(5_000) }, 'after'],
+      ['101 service item codes', 'query ($c: [String!]) { permits(first: 1, filter: { serviceItemCodes: $c }) { totalCount } }', { c: Array.from({ length: 101 }, (_, i) => `S${i}`) }, 'filter.serviceItemCodes'],
+      ['a long reason', 'mutation ($r: String!) { revokeGrant(id: "R3JhbnQ6MQ", reason: $r) { id } }', { r: 'z'.repeat(2_001) }, 'reason'],
+    ])('refuses %s with BAD_USER_INPUT naming the argument, before any work', async (_name, query, variables, argument) => {
+      const before = departmentCalls();
+      const response = await fetch(`${hub.hub.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer demo-steward-key' },
+        body: JSON.stringify({ query, variables }),
+      });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { data?: unknown; errors: Array<{ extensions: Record<string, unknown> }> };
+      expect(body.data).toBeUndefined();
+      expect(body.errors[0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
+      expect(departmentCalls()).toBe(before);
+    });
+
+    it('runs a search at its bound', async () => {
+      const body = await hub.query(SEARCH, { s: 'x'.repeat(100) });
+      expect(body.errors).toBeUndefined();
+      expect(body.data.disclosureItems.totalCount).toBe(0);
+    });
+  });
+
   it('refuses a body over 1 MB with 413 even when it is streamed without a length', async () => {
     const chunk = new TextEncoder().encode(`{"query":"{ departments { code } }","variables":{"pad":"${'x'.repeat(64 * 1024)}`);
     let sent = 0;

@@ -37,4 +37,19 @@ describe('CircuitBreaker', () => {
     expect(circuit.state).toBe('OPEN');
     expect(circuit.tryAcquire()).toBe(false);
   });
+
+  it('frees a half-open probe released without a verdict, counting nothing', () => {
+    let now = 0;
+    const circuit = new CircuitBreaker({ failureThreshold: 2, openMs: 100, now: () => now });
+    circuit.failed();
+    circuit.released();
+    expect(circuit.state).toBe('CLOSED'); // released is not a failure
+    circuit.failed();
+    expect(circuit.state).toBe('OPEN'); // nor a success: the count went on from one
+    now = 100;
+    expect(circuit.tryAcquire()).toBe(true);
+    circuit.released();
+    expect(circuit.state).toBe('HALF_OPEN');
+    expect(circuit.tryAcquire()).toBe(true); // the next call may probe
+  });
 });

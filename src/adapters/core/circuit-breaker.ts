@@ -17,7 +17,7 @@ export interface CircuitOptions {
  * @example
  * const circuit = new CircuitBreaker({ failureThreshold: 5, openMs: 10_000 });
  * if (!circuit.tryAcquire()) throw new AdapterError(code, 'CIRCUIT_OPEN');
- * try { await call(); circuit.succeeded(); } catch (e) { circuit.failed(); throw e; }
+ * try { await call(); circuit.succeeded(); } catch (e) { isCallerFault(e) ? circuit.released() : circuit.failed(); throw e; }
  */
 export class CircuitBreaker {
   #state: CircuitState = 'CLOSED';
@@ -56,6 +56,14 @@ export class CircuitBreaker {
     this.#failures = 0;
     this.#probing = false;
     if (this.#state !== 'CLOSED') this.#set('CLOSED');
+  }
+
+  /**
+   * The call ended in a way that says nothing about the system's health (the caller's own mistake):
+   * no failure is counted and no success either; a half-open probe's slot is freed for the next call.
+   */
+  released(): void {
+    this.#probing = false;
   }
 
   failed(): void {

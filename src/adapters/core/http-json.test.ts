@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { jsonEndpoint, requestUrl } from './http-json.js';
+import { isCallerFault } from './adapter-error.js';
+import { getJson, HttpStatusError, jsonEndpoint, requestUrl } from './http-json.js';
 
 describe('jsonEndpoint / requestUrl', () => {
   it('moves credentials to a header, strips the trailing slash and keeps the base query', () => {
@@ -14,5 +17,28 @@ describe('jsonEndpoint / requestUrl', () => {
   it('never echoes the URL when it is invalid', () => {
     expect(() => jsonEndpoint('secret-token-no-scheme')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secret') }));
     expect(() => jsonEndpoint('ftp://h/')).toThrow(/http/);
+  });
+});
+
+describe('getJson', () => {
+  it('throws the HTTP status on the error, so a 4xx is the caller’s and a 5xx the department’s', async () => {
+    const server = createServer((req, res) => {
+      res.statusCode = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('status'));
+      res.end('{"msg":"no"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = jsonEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api`);
+      const failure = (status: number) => getJson(endpoint, '/permits', { status }, AbortSignal.timeout(5000)).catch((e: unknown) => e);
+      const bad = await failure(400);
+      expect(bad).toBeInstanceOf(HttpStatusError);
+      expect(bad).toMatchObject({ status: 400 });
+      expect(isCallerFault(bad)).toBe(true);
+      const down = await failure(503);
+      expect(down).toMatchObject({ status: 503 });
+      expect(isCallerFault(down)).toBe(false);
+    } finally {
+      server.close();
+    }
   });
 });

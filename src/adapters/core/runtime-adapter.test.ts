@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AdapterError } from './adapter-error.js';
+import { AdapterError, AdapterInputError, InvalidQueryError, isCallerFault } from './adapter-error.js';
 import type { Adapter, Connector } from './contract.js';
+import { HttpStatusError } from './http-json.js';
 import { RuntimeAdapter } from './runtime-adapter.js';
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
@@ -70,5 +71,83 @@ describe('RuntimeAdapter', () => {
     await runtime.listApplicants(null, 1);
     expect(runtime.health().circuit).toBe('CLOSED');
     expect(runtime.health().lastSuccessAt).toBeInstanceOf(Date);
+  });
+
+  // What a department's system says when the request itself is wrong — a value that slipped past
+  // validation — as drivers and clients report it.
+  const callerFaults: Array<[string, () => Error]> = [
+    ['SQLSTATE 22007 (invalid datetime format)', () => Object.assign(new Error('invalid input syntax for type timestamp'), { code: '22007' })],
+    ['SQLSTATE 22P02 (invalid text representation)', () => Object.assign(new Error('invalid input syntax'), { code: '22P02' })],
+    ['SQLSTATE 42883 (no operator for these types)', () => Object.assign(new Error('operator does not exist'), { code: '42883' })],
+    ['a RangeError from the connector', () => new RangeError('Invalid time value')],
+    ['an InvalidQueryError', () => new InvalidQueryError('appliedFrom is not an instant')],
+    ['HTTP 400', () => new HttpStatusError(400)],
+    ['HTTP 404', () => new HttpStatusError(404)],
+    ['HTTP 422', () => new HttpStatusError(422)],
+    ['a JSON envelope code 400', () => Object.assign(new Error('housing API error 400'), { code: 400 })],
+    ['a wrapped SQLSTATE 22008', () => new Error('query failed', { cause: Object.assign(new Error('datetime field overflow'), { code: '22008' }) })],
+  ];
+
+  it.each(callerFaults)('treats %s as the caller’s: no retry, no circuit count, no lastError', async (_name, fault) => {
+    let attempts = 0;
+    const runtime = new RuntimeAdapter('d', adapterWith(async () => {
+      attempts++;
+      throw fault();
+    }), { retryBaseMs: 1, circuit: { failureThreshold: 2 } });
+    for (let i = 0; i < 5; i++) {
+      const error = await runtime.listApplicants(null, 1).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AdapterInputError);
+      expect((error as AdapterInputError).department).toBe('d');
+    }
+    expect(attempts).toBe(5);
+    expect(runtime.retries.listApplicants).toBe(0);
+    expect(runtime.health()).toMatchObject({ circuit: 'CLOSED', lastError: null });
+  });
+
+  // The department's own faults still count, whatever their code or status looks like.
+  const departmentFaults: Array<[string, () => Error, string]> = [
+    ['SQLSTATE 42P01 (the table is gone)', () => Object.assign(new Error('relation does not exist'), { code: '42P01' }), 'ERROR'],
+    ['SQLSTATE 42501 (the hub lost its grant)', () => Object.assign(new Error('permission denied'), { code: '42501' }), 'ERROR'],
+    ['SQLSTATE 53300 (too many connections)', () => Object.assign(new Error('too many connections'), { code: '53300' }), 'ERROR'],
+    ['HTTP 401 (the hub’s credential)', () => new HttpStatusError(401), 'ERROR'],
+    ['HTTP 429 (the system is overloaded)', () => new HttpStatusError(429), 'ERROR'],
+    ['HTTP 503', () => new HttpStatusError(503), 'ERROR'],
+    ['a stack overflow', () => new RangeError('Maximum call stack size exceeded'), 'ERROR'],
+    ['a refused connection', refused, 'UNREACHABLE'],
+  ];
+
+  it.each(departmentFaults)('counts %s against the department', async (_name, fault, reason) => {
+    const runtime = new RuntimeAdapter('d', adapterWith(async () => {
+      throw fault();
+    }), { maxRetries: 0, circuit: { failureThreshold: 2 } });
+    for (let i = 0; i < 2; i++) await expect(runtime.listApplicants(null, 1)).rejects.toMatchObject({ reason });
+    expect(runtime.health().circuit).toBe('OPEN');
+    expect(isCallerFault(fault())).toBe(false);
+  });
+
+  it('counts a timeout against the department, even when the connector then throws a RangeError', async () => {
+    const runtime = new RuntimeAdapter('d', adapterWith((_after, _limit, ctx) => new Promise((_, reject) => {
+      ctx.signal.addEventListener('abort', () => reject(new RangeError('aborted mid-parse')));
+    })), { deadlineMs: 20, circuit: { failureThreshold: 1 } });
+    await expect(runtime.listApplicants(null, 1)).rejects.toMatchObject({ reason: 'TIMEOUT' });
+    expect(runtime.health().circuit).toBe('OPEN');
+  });
+
+  it('frees a half-open probe that ended in a caller error, so the next call probes', async () => {
+    let now = 0;
+    let next: () => Error | null = refused;
+    const runtime = new RuntimeAdapter('d', adapterWith(async () => {
+      const error = next();
+      if (error) throw error;
+      return { rows: [], next: null };
+    }), { maxRetries: 0, circuit: { failureThreshold: 1, openMs: 100, now: () => now } });
+    await expect(runtime.listApplicants(null, 1)).rejects.toMatchObject({ reason: 'UNREACHABLE' });
+    now = 100;
+    next = () => new HttpStatusError(400);
+    await expect(runtime.listApplicants(null, 1)).rejects.toBeInstanceOf(AdapterInputError);
+    expect(runtime.health().circuit).toBe('HALF_OPEN');
+    next = () => null;
+    await runtime.listApplicants(null, 1);
+    expect(runtime.health().circuit).toBe('CLOSED');
   });
 });

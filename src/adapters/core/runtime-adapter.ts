@@ -2,8 +2,9 @@ import type { PermitStatus, UnifiedPermit, ApplicantRecord } from '../../schema/
 import { PERMIT_STATUSES } from '../../schema/model.js';
 import { MAX_PAGE_SIZE } from '../../schema/pagination.js';
 import type { UnavailableReason } from '../../schema/errors.js';
-import { AdapterError, classifyFailure } from './adapter-error.js';
+import { AdapterError, AdapterInputError, classifyFailure, isCallerFault } from './adapter-error.js';
 import { CircuitBreaker, type CircuitOptions, type CircuitState } from './circuit-breaker.js';
+import { eventLoopTurn } from './event-loop-turn.js';
 import type { Adapter, CallContext, Mapped, PermitPosition, PermitQuery } from './contract.js';
 import { silentLogger, type Logger } from './logger.js';
 import { sampleSpec, type SampleReport } from './sample-spec.js';
@@ -28,9 +29,15 @@ export interface UnifiedPermitPage {
   end: PermitPosition | null;
 }
 
+/**
+ * How a call ended: OK, one of the department's failures, or BAD_USER_INPUT — refused by the system
+ * because of what was asked, which is not the department's failure.
+ */
+export type CallOutcome = 'OK' | UnavailableReason | 'BAD_USER_INPUT';
+
 /** What the runtime reports about each call, for metrics and traces; the hub plugs prom-client in here. */
 export interface AdapterObserver {
-  call(event: { department: string; operation: string; durationMs: number; outcome: 'OK' | UnavailableReason; batchSize: number; attempts: number }): void;
+  call(event: { department: string; operation: string; durationMs: number; outcome: CallOutcome; batchSize: number; attempts: number }): void;
   circuit?(department: string, state: CircuitState): void;
   badRecord?(department: string): void;
 }
@@ -65,7 +72,9 @@ export interface RowKey {
  * Wraps a department's adapter so every call gets the same guarantees: a deadline (the connector's I/O
  * is aborted), batches capped and split, failures turned into `AdapterError` with a client-safe reason,
  * and records that fail to map skipped, logged with department and local id, and counted — never
- * failing the batch they came in.
+ * failing the batch they came in. A failure the caller caused (`isCallerFault`: a value the system
+ * refused) becomes `AdapterInputError` instead: not retried, and not counted by the circuit, which
+ * opens on the department's own faults only — unreachable, errors, bad data and timeouts.
  *
  * @example
  * const market = new RuntimeAdapter('market', await createMarketAdapter(settings), { deadlineMs: 3000 });
@@ -190,7 +199,7 @@ export class RuntimeAdapter {
    */
   async #call<T>(operation: keyof RuntimeAdapter['calls'], batchSize: number, run: (ctx: CallContext) => Promise<T>): Promise<T> {
     const started = performance.now();
-    const report = (outcome: 'OK' | UnavailableReason, attempts: number) =>
+    const report = (outcome: CallOutcome, attempts: number) =>
       this.#observer?.call({ department: this.department, operation, durationMs: performance.now() - started, outcome, batchSize, attempts });
     if (!this.#circuit.tryAcquire()) {
       report('CIRCUIT_OPEN', 0);
@@ -214,6 +223,9 @@ export class RuntimeAdapter {
         this.calls[operation]++;
         if (attempts > 1) this.retries[operation]++;
         try {
+          // A connector may work on the main thread (an embedded database, an export in memory): a turn
+          // of the event loop first keeps a request's calls from running back to back as one task.
+          await eventLoopTurn();
           // Racing the deadline means a connector that ignores its signal still cannot hold the request.
           const result = await Promise.race([run({ signal: controller.signal }), deadline]);
           this.#circuit.succeeded();
@@ -221,6 +233,14 @@ export class RuntimeAdapter {
           report('OK', attempts);
           return result;
         } catch (error) {
+          // The caller's mistake, not the department's: no retry, no count against its circuit, no
+          // lastError; the client is told its input was refused.
+          if (!timedOut && isCallerFault(error)) {
+            this.#circuit.released();
+            report('BAD_USER_INPUT', attempts);
+            this.#logger.info({ department: this.department, operation, attempts, err: errorSummary(error) }, 'department refused the request as malformed');
+            throw error instanceof AdapterInputError ? error : new AdapterInputError(this.department, { cause: error });
+          }
           const reason = classifyFailure(error, timedOut);
           const backoff = Math.random() * this.#retryBaseMs * 2 ** (attempts - 1);
           const left = this.deadlineMs - (performance.now() - started);

@@ -1,8 +1,18 @@
-import { scalarsSdl } from '../../schema/sdl/common.js';
+import { INPUT_LIMITS } from '../../schema/input-limits.js';
+import { constraintDirectiveSdl, scalarsSdl } from '../../schema/sdl/common.js';
+
+const { code, text } = INPUT_LIMITS;
+const CODE_ARG = `"The department code; at most ${code} characters. 部门代码"
+      code: String! @constraint(maxLength: ${code})`;
+const NOTE_ARG = `"Why, for the record; at most ${text} characters. 说明"
+      note: String @constraint(maxLength: ${text})`;
+const SPEC_ARG = `"The spec: an object, or YAML text. 部门规格"
+      spec: JSON!`;
 
 /** The department registry as stewards manage it: onboarding, changes, rollback (steward only, audited). */
 export const registrySdl = /* GraphQL */ `
   ${scalarsSdl}
+  ${constraintDirectiveSdl}
   "Any JSON value: a department spec as an object, or as YAML text. JSON 值"
   scalar JSON
 
@@ -86,21 +96,47 @@ export const registrySdl = /* GraphQL */ `
     "Every registered department (steward only). 部门登记列表"
     departmentRegistrations: [DepartmentRegistration!]!
     "One registered department (steward only). 部门登记"
-    departmentRegistration(code: String!): DepartmentRegistration
+    departmentRegistration(
+      ${CODE_ARG}
+    ): DepartmentRegistration
   }
 
   type Mutation {
     "Checks a spec without changing anything: offline, or also against the live system (steward only). 校验部门规格"
-    validateDepartmentSpec(spec: JSON!, online: Boolean = true): DepartmentSpecCheck!
+    validateDepartmentSpec(
+      ${SPEC_ARG}
+      "Also against the live system. 联机校验"
+      online: Boolean = true
+    ): DepartmentSpecCheck!
     "Registers a department from its spec, checked first; live without a restart (steward only). 新增部门"
-    addDepartment(spec: JSON!, note: String): DepartmentChange!
+    addDepartment(
+      ${SPEC_ARG}
+      ${NOTE_ARG}
+    ): DepartmentChange!
     "A new version of a department's spec; breaking contract changes need force (steward only). 更新部门"
-    updateDepartment(spec: JSON!, note: String, force: Boolean = false): DepartmentChange!
+    updateDepartment(
+      ${SPEC_ARG}
+      ${NOTE_ARG}
+      "Allow changes that break ids or cursors. 强制"
+      force: Boolean = false
+    ): DepartmentChange!
     "Makes an earlier version active again, the previous one by default (steward only). 回滚部门规格"
-    rollbackDepartment(code: String!, toVersion: Int, force: Boolean = false): DepartmentChange!
+    rollbackDepartment(
+      ${CODE_ARG}
+      "The version to make active; the previous one by default. 目标版本"
+      toVersion: Int
+      "Allow changes that break ids or cursors. 强制"
+      force: Boolean = false
+    ): DepartmentChange!
     "Stops serving a department. Its specs stay; what the identity crosswalk holds from it (names, identifiers, links) stays unless purge is true, which deletes it (steward only). 停用部门"
-    disableDepartment(code: String!, purge: Boolean = false): DepartmentRegistration!
+    disableDepartment(
+      ${CODE_ARG}
+      "Also delete what the crosswalk holds from it. 清除数据"
+      purge: Boolean = false
+    ): DepartmentRegistration!
     "Serves a disabled department again, its system checked first (steward only). 启用部门"
-    enableDepartment(code: String!): DepartmentRegistration!
+    enableDepartment(
+      ${CODE_ARG}
+    ): DepartmentRegistration!
   }
 `;

@@ -114,3 +114,13 @@ export const shareDirectiveSdl = /* GraphQL */ `
   "Marks a field's sharing class; enforced by the hub's gateway for every path that reaches the field. 共享属性"
   directive @share(level: ShareLevel!, person: ShareLevel, personal: PersonalData) on FIELD_DEFINITION
 `;
+
+/**
+ * Bounds on what a caller may send, on arguments and input fields: `maxLength` characters for a string
+ * (for each string of a list), `maxItems` entries for a list. The gateway refuses a request over any of
+ * them with BAD_USER_INPUT before doing any work; each bound is also written in its description.
+ */
+export const constraintDirectiveSdl = /* GraphQL */ `
+  "Bounds on a caller-supplied value, enforced by the hub before any work: maxLength characters for a string (each string of a list), maxItems entries for a list. 输入限制"
+  directive @constraint(maxLength: Int, maxItems: Int) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
+`;

@@ -1,10 +1,14 @@
-import { pageInfoSdl, powerCategorySdl, scalarsSdl } from '../../schema/sdl/common.js';
+import { INPUT_LIMITS } from '../../schema/input-limits.js';
+import { constraintDirectiveSdl, pageInfoSdl, powerCategorySdl, scalarsSdl } from '../../schema/sdl/common.js';
+
+const { code, cursor, search } = INPUT_LIMITS;
 
 /** The bureau's catalogue subgraph: departments, service items, statistics and disclosure items. */
 export const catalogueSdl = /* GraphQL */ `
   ${scalarsSdl}
   ${powerCategorySdl}
   ${pageInfoSdl}
+  ${constraintDirectiveSdl}
 
   "A district department that owns an approval system. 部门/委办局"
   type Department {
@@ -60,14 +64,14 @@ export const catalogueSdl = /* GraphQL */ `
 
   "Filters for service items. 事项筛选"
   input ServiceItemFilter {
-    "Only this department's items. 部门代码"
-    departmentCode: String
+    "Only this department's items; at most ${code} characters. 部门代码"
+    departmentCode: String @constraint(maxLength: ${code})
     "Only this category. 权力类别"
     category: PowerCategory
     "Only instant (or only non-instant) items. 是否即办"
     instant: Boolean
-    "Name or code contains this text. 关键词"
-    search: String
+    "Name or code contains this text; at most ${search} characters. 关键词"
+    search: String @constraint(maxLength: ${search})
   }
 
   "Time-limit figures over a set of service items, as the annual report computes them. 事项时限统计"
@@ -132,12 +136,12 @@ export const catalogueSdl = /* GraphQL */ `
 
   "Filters for disclosure items. 公开条目筛选"
   input DisclosureItemFilter {
-    "Title or body contains this text. 关键词"
-    search: String
-    "Only this category. 信息类别"
-    category: String
-    "Only this publisher's items. 发布部门代码"
-    publisherCode: String
+    "Title or body contains this text; at most ${search} characters. 关键词"
+    search: String @constraint(maxLength: ${search})
+    "Only this category; at most ${code} characters. 信息类别"
+    category: String @constraint(maxLength: ${code})
+    "Only this publisher's items; at most ${code} characters. 发布部门代码"
+    publisherCode: String @constraint(maxLength: ${code})
     "Only this mode. 公开方式"
     mode: DisclosureMode
     "Published at or after. 起始时间"
@@ -151,11 +155,32 @@ export const catalogueSdl = /* GraphQL */ `
     "Every department in the hub's registry. 部门列表"
     departments: [Department!]!
     "The service-item catalogue. 政务服务事项目录"
-    serviceItems(filter: ServiceItemFilter, first: Int = 20, after: String): ServiceItemConnection!
+    serviceItems(
+      "Which items. 筛选条件"
+      filter: ServiceItemFilter
+      "Page size, 0 to 200. 每页条数"
+      first: Int = 20
+      "Continue after this cursor (a previous page's endCursor); at most ${cursor} characters. 游标"
+      after: String @constraint(maxLength: ${cursor})
+    ): ServiceItemConnection!
     "Instant rate and time-limit compression over the catalogue; the report's 71.79 % is over LICENSING items only. 即办率与时限压缩率"
-    serviceItemStats(departmentCode: String, category: PowerCategory, instantCountsAsDays: Int = 0): ServiceItemStats!
+    serviceItemStats(
+      "Only this department's items; at most ${code} characters. 部门代码"
+      departmentCode: String @constraint(maxLength: ${code})
+      "Only this category. 权力类别"
+      category: PowerCategory
+      "Working days an instant item's committed limit counts as, 0 to 60. 即办件折算天数"
+      instantCountsAsDays: Int = 0
+    ): ServiceItemStats!
     "Government information disclosure items, newest first. 政府信息公开"
-    disclosureItems(filter: DisclosureItemFilter, first: Int = 20, after: String): DisclosureItemConnection!
+    disclosureItems(
+      "Which items. 筛选条件"
+      filter: DisclosureItemFilter
+      "Page size, 0 to 200. 每页条数"
+      first: Int = 20
+      "Continue after this cursor (a previous page's endCursor); at most ${cursor} characters. 游标"
+      after: String @constraint(maxLength: ${cursor})
+    ): DisclosureItemConnection!
     _departmentsByCodes(codes: [String!]!): [Department]!
     _serviceItemsByCodes(codes: [String!]!): [ServiceItem]!
   }

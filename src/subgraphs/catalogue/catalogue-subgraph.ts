@@ -1,7 +1,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import DataLoader from 'dataloader';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
-import { badUserInput, decodeCursor, encodeCursor, encodeGlobalId, pageSize, scalarResolvers, toConnection } from '../../schema/index.js';
+import { badUserInput, decodeCursor, encodeCursor, encodeGlobalId, INPUT_LIMITS, pageSize, scalarResolvers, toConnection } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
 import type { Subgraph } from '../department/department-subgraph.js';
 import { catalogueSdl } from './catalogue-sdl.js';
@@ -29,6 +29,18 @@ interface DisclosureFilter {
 const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
+ * A search term as the catalogue runs it: at most `INPUT_LIMITS.search` characters (BAD_USER_INPUT
+ * above), so what a search costs is bounded by the rows it scans, whatever the term — a substring
+ * match's work grows with the term's length — and blanks trimmed and collapsed.
+ */
+function searchTerm(search: string | null | undefined): string | null {
+  if (search === null || search === undefined) return null;
+  if (search.length > INPUT_LIMITS.search) throw badUserInput(`filter.search is longer than ${INPUT_LIMITS.search} characters`, { argument: 'filter.search', maxLength: INPUT_LIMITS.search });
+  const term = search.trim().replace(/\s+/g, ' ');
+  return term === '' ? null : term;
+}
+
+/**
  * The catalogue subgraph over the hub database: the department registry's public face, the
  * service-item catalogue with its statistics, and disclosure items.
  *
@@ -54,8 +66,9 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
     if (filter?.departmentCode) q = q.where('department_code', '=', filter.departmentCode);
     if (filter?.category) q = q.where('category', '=', filter.category);
     if (typeof filter?.instant === 'boolean') q = q.where('instant', '=', filter.instant);
-    if (filter?.search) {
-      const like = contains(filter.search);
+    const search = searchTerm(filter?.search);
+    if (search) {
+      const like = contains(search);
       q = q.where((eb) => eb.or([eb('name', 'ilike', like), eb('code', 'ilike', like)]));
     }
     return q;
@@ -63,8 +76,9 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
 
   const filterDisclosure = <O>(query: SelectQueryBuilder<HubDatabase, 'disclosure_items', O>, filter: DisclosureFilter | null | undefined) => {
     let q = query;
-    if (filter?.search) {
-      const like = contains(filter.search);
+    const search = searchTerm(filter?.search);
+    if (search) {
+      const like = contains(search);
       q = q.where((eb) => eb.or([eb('title', 'ilike', like), eb('body', 'ilike', like)]));
     }
     if (filter?.category) q = q.where('category', '=', filter.category);

@@ -1,4 +1,17 @@
-import { departmentStubSdl, pageInfoSdl, scalarsSdl, shareDirectiveSdl } from '../../schema/sdl/common.js';
+import { INPUT_LIMITS } from '../../schema/input-limits.js';
+import { constraintDirectiveSdl, departmentStubSdl, pageInfoSdl, scalarsSdl, shareDirectiveSdl } from '../../schema/sdl/common.js';
+
+const { code, cursor, id, listItems, localId, text } = INPUT_LIMITS;
+const PAGE_ARGS = (filter: string) => `"Which ones. 筛选条件"
+      filter: ${filter}
+      "Page size, 0 to 200. 每页条数"
+      first: Int = 20
+      "Continue after this cursor (a previous page's endCursor); at most ${cursor} characters. 游标"
+      after: String @constraint(maxLength: ${cursor})`;
+const DECISION_ARGS = (what: string) => `"${what}; at most ${id} characters. 标识"
+      id: ID! @constraint(maxLength: ${id})
+      "Why, for the record; at most ${text} characters. 理由"
+      reason: String! @constraint(maxLength: ${text})`;
 
 /** The governance subgraph: the purpose catalogue, conditional-sharing requests and grants, and the audit search. */
 export const governanceSdl = /* GraphQL */ `
@@ -20,6 +33,7 @@ export const governanceSdl = /* GraphQL */ `
     "The departments whose systems provide it: each decides requests for its own data. 数据提供部门"
     departments: [Department!]!
   }
+  ${constraintDirectiveSdl}
 
   "A purpose of use a consumer declares (x-purpose header) and states in a request. 用途"
   type Purpose {
@@ -179,8 +193,8 @@ export const governanceSdl = /* GraphQL */ `
     role: AccessRequestRole
     "Only overdue requests (true) or only those that are not (false). 是否逾期"
     overdue: Boolean
-    "Only requests to this department. 数据提供部门"
-    departmentCode: String
+    "Only requests to this department; at most ${code} characters. 数据提供部门"
+    departmentCode: String @constraint(maxLength: ${code})
   }
 
   "Filters for grants. 授权筛选"
@@ -189,20 +203,20 @@ export const governanceSdl = /* GraphQL */ `
     active: Boolean
     "Only grants the caller holds, or only those its department gave. 视角"
     role: GrantRole
-    "Only grants on this department's data. 数据提供部门"
-    departmentCode: String
+    "Only grants on this department's data; at most ${code} characters. 数据提供部门"
+    departmentCode: String @constraint(maxLength: ${code})
   }
 
   "What a consumer asks for. 共享申请内容"
   input AccessRequestInput {
-    "The department that owns the data. 数据提供部门"
-    departmentCode: String!
-    "Field coordinates (ApplicantRecord.phone) or whole types (ApplicantRecord) the hub governs. 申请的数据项"
-    fields: [String!]!
-    "A purpose code from the catalogue. 用途代码"
-    purpose: String!
-    "The law, regulation or document that allows the use. 共享依据"
-    legalBasis: String!
+    "The department that owns the data; at most ${code} characters. 数据提供部门"
+    departmentCode: String! @constraint(maxLength: ${code})
+    "Field coordinates (ApplicantRecord.phone) or whole types (ApplicantRecord) the hub governs; at most ${listItems} items of at most ${code} characters. 申请的数据项"
+    fields: [String!]! @constraint(maxLength: ${code}, maxItems: ${listItems})
+    "A purpose code from the catalogue; at most ${code} characters. 用途代码"
+    purpose: String! @constraint(maxLength: ${code})
+    "The law, regulation or document that allows the use; at most ${text} characters. 共享依据"
+    legalBasis: String! @constraint(maxLength: ${text})
     "Start of the period. 有效期起"
     validFrom: DateTime!
     "End of the period: after the start, and at most a year later. 有效期止"
@@ -283,22 +297,22 @@ export const governanceSdl = /* GraphQL */ `
 
   "Filters for the audit search; every one is an index lookup. 审计检索条件"
   input AuditEventFilter {
-    "Only this consumer. 调用方标识"
-    consumerId: String
-    "Only events that released this department's data. 数据提供部门"
-    department: String
-    "Only events that released this applicant's data or refused it (its Applicant id): who accessed it, or tried. 申请人标识"
-    applicantId: ID
-    "Only events that released this record, as the trail stores it (department:localId, e.g. health:WSR000039); with department, released by that department. 部门记录编号"
-    recordId: String
+    "Only this consumer; at most ${code} characters. 调用方标识"
+    consumerId: String @constraint(maxLength: ${code})
+    "Only events that released this department's data; at most ${code} characters. 数据提供部门"
+    department: String @constraint(maxLength: ${code})
+    "Only events that released this applicant's data or refused it (its Applicant id): who accessed it, or tried; at most ${id} characters. 申请人标识"
+    applicantId: ID @constraint(maxLength: ${id})
+    "Only events that released this record, as the trail stores it (department:localId, e.g. health:WSR000039); with department, released by that department; at most ${id} characters. 部门记录编号"
+    recordId: String @constraint(maxLength: ${id})
     "At or after. 起始时间"
     from: DateTime
     "Before. 截止时间"
     to: DateTime
     "Only this outcome. 结果"
     outcome: AuditOutcome
-    "Only this operation name. 操作名称"
-    operationName: String
+    "Only this operation name; at most ${localId} characters. 操作名称"
+    operationName: String @constraint(maxLength: ${localId})
   }
 
   "Entry points of the data-sharing hub. 查询入口"
@@ -306,26 +320,46 @@ export const governanceSdl = /* GraphQL */ `
     "The purpose catalogue: the codes x-purpose may carry. 用途目录"
     purposes: [Purpose!]!
     "Access requests the caller may see: its own, its department's to decide, or all for a steward. 共享申请"
-    accessRequests(filter: AccessRequestFilter, first: Int = 20, after: String): AccessRequestConnection!
+    accessRequests(
+      ${PAGE_ARGS('AccessRequestFilter')}
+    ): AccessRequestConnection!
     "Grants the caller may see: those it holds, those its department gave, or all for a steward. 共享授权"
-    grants(filter: GrantFilter, first: Int = 20, after: String): GrantConnection!
+    grants(
+      ${PAGE_ARGS('GrantFilter')}
+    ): GrantConnection!
     "Which departments provide each governed field, and its classes: schema-wide, never per row, so it says nothing about any applicant. Open to all. 数据项提供部门"
-    fieldProviders(field: String): [FieldProvider!]!
+    fieldProviders(
+      "Only this field coordinate, e.g. ApplicantRecord.phone; at most ${localId} characters. 数据项"
+      field: String @constraint(maxLength: ${localId})
+    ): [FieldProvider!]!
     "Search the audit log, e.g. who accessed an applicant's data. Steward only. 审计检索"
-    auditEvents(filter: AuditEventFilter, first: Int = 20, after: String): AuditEventConnection!
+    auditEvents(
+      ${PAGE_ARGS('AuditEventFilter')}
+    ): AuditEventConnection!
   }
 
   "Changes to the hub's data: identity stewardship and data-sharing governance. 变更操作"
   type Mutation {
     "Add a purpose to the catalogue or change its description. Steward only. 维护用途目录"
-    savePurpose(code: String!, description: String!): Purpose!
+    savePurpose(
+      "The purpose code: an upper-case letter, then upper-case letters, digits or '_'; at most ${code} characters. 用途代码"
+      code: String! @constraint(maxLength: ${code})
+      "What the purpose covers; at most ${text} characters. 用途说明"
+      description: String! @constraint(maxLength: ${text})
+    ): Purpose!
     "Ask another department for its conditional data. Departments and portals only. 提出共享申请"
     requestAccess(input: AccessRequestInput!): AccessRequest!
     "Approve a pending request, creating a grant. The owning department or a steward. 同意共享申请"
-    approveAccessRequest(id: ID!, reason: String!): AccessRequest!
+    approveAccessRequest(
+      ${DECISION_ARGS('The access request')}
+    ): AccessRequest!
     "Reject a pending request. The owning department or a steward. 拒绝共享申请"
-    rejectAccessRequest(id: ID!, reason: String!): AccessRequest!
+    rejectAccessRequest(
+      ${DECISION_ARGS('The access request')}
+    ): AccessRequest!
     "Revoke a grant before it expires. The owning department or a steward. 撤销授权"
-    revokeGrant(id: ID!, reason: String!): Grant!
+    revokeGrant(
+      ${DECISION_ARGS('The grant')}
+    ): Grant!
   }
 `;

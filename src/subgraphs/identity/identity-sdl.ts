@@ -1,10 +1,17 @@
-import { departmentStubSdl, scalarsSdl, shareDirectiveSdl } from '../../schema/sdl/common.js';
+import { INPUT_LIMITS } from '../../schema/input-limits.js';
+import { constraintDirectiveSdl, departmentStubSdl, scalarsSdl, shareDirectiveSdl } from '../../schema/sdl/common.js';
+
+const { code, cursor, id, identifier, listItems, localId, text } = INPUT_LIMITS;
+const ID_ARG = (what: string) => `"${what}; at most ${id} characters. 标识"`;
+const REASON_ARG = `"Why, for the record; at most ${text} characters. 理由"
+      reason: String! @constraint(maxLength: ${text})`;
 
 /** The identity subgraph: hub applicants and the crosswalk from department records to them. */
 export const identitySdl = /* GraphQL */ `
   ${scalarsSdl}
   ${departmentStubSdl}
   ${shareDirectiveSdl}
+  ${constraintDirectiveSdl}
 
   "Whether an applicant is a natural person or an organisation. 申请人类型(自然人/法人及其他组织)"
   enum ApplicantKind {
@@ -179,38 +186,85 @@ export const identitySdl = /* GraphQL */ `
 
   "A department record, by its department and local id. 部门记录引用"
   input RecordRefInput {
-    "Department code. 部门代码"
-    departmentCode: String!
-    "The record's key in that department's system. 部门内编号"
-    localId: String!
+    "Department code; at most ${code} characters. 部门代码"
+    departmentCode: String! @constraint(maxLength: ${code})
+    "The record's key in that department's system; at most ${localId} characters. 部门内编号"
+    localId: String! @constraint(maxLength: ${localId})
   }
 
   "Changes to the hub's data: identity stewardship and data-sharing governance. 变更操作"
   type Mutation {
     "Confirm a review candidate: its two records' applicants become one. Steward only. 确认匹配"
-    confirmIdentityCandidate(id: ID!, reason: String!): Applicant
+    confirmIdentityCandidate(
+      ${ID_ARG('The review candidate')}
+      id: ID! @constraint(maxLength: ${id})
+      ${REASON_ARG}
+    ): Applicant
     "Reject a review candidate: the two records stay different applicants after every sync. Steward only. 驳回匹配"
-    rejectIdentityCandidate(id: ID!, reason: String!): IdentityReviewCandidate
+    rejectIdentityCandidate(
+      ${ID_ARG('The review candidate')}
+      id: ID! @constraint(maxLength: ${id})
+      ${REASON_ARG}
+    ): IdentityReviewCandidate
     "Merge two applicants; the survivor keeps its id and the other redirects to it. Never two different valid USCCs or resident IDs, never a person with an organisation. Steward only. 合并申请人"
-    mergeApplicants(survivorId: ID!, mergedId: ID!, reason: String!): Applicant
+    mergeApplicants(
+      ${ID_ARG('The applicant that keeps its id')}
+      survivorId: ID! @constraint(maxLength: ${id})
+      ${ID_ARG('The applicant merged into it')}
+      mergedId: ID! @constraint(maxLength: ${id})
+      ${REASON_ARG}
+    ): Applicant
     "Split records off an applicant into a new one; the rest keep the id. Steward only. 拆分申请人"
-    splitApplicant(applicantId: ID!, records: [RecordRefInput!]!, reason: String!): Applicant
+    splitApplicant(
+      ${ID_ARG('The applicant to split')}
+      applicantId: ID! @constraint(maxLength: ${id})
+      "The records that go to the new applicant; at most ${listItems} items. 拆出的记录"
+      records: [RecordRefInput!]! @constraint(maxItems: ${listItems})
+      ${REASON_ARG}
+    ): Applicant
     "Settle the kind of a record under kind review; every later sync keeps it. Steward only. 确定申请人类型"
-    settleApplicantKind(record: RecordRefInput!, kind: ApplicantKind!, reason: String!): Applicant
+    settleApplicantKind(
+      "The record under review. 记录"
+      record: RecordRefInput!
+      "The kind it is. 类型"
+      kind: ApplicantKind!
+      ${REASON_ARG}
+    ): Applicant
   }
 
   "Entry points of the data-sharing hub. 查询入口"
   type Query {
     "Pairs of records awaiting a steward's decision, highest score first. Steward only. 待审核匹配"
-    identityReviewCandidates(first: Int = 20, after: String): IdentityReviewCandidateConnection!
+    identityReviewCandidates(
+      "Page size, 0 to 200. 每页条数"
+      first: Int = 20
+      "Continue after this cursor (a previous page's endCursor); at most ${cursor} characters. 游标"
+      after: String @constraint(maxLength: ${cursor})
+    ): IdentityReviewCandidateConnection!
     "Records whose identifier could be a natural person's or an organisation's, treated as a person's until settled; open ones, oldest first. Steward only. 证件类型待审核"
-    identityKindReviews(first: Int = 20, after: String): IdentityKindReviewConnection!
+    identityKindReviews(
+      "Page size, 0 to 200. 每页条数"
+      first: Int = 20
+      "Continue after this cursor (a previous page's endCursor); at most ${cursor} characters. 游标"
+      after: String @constraint(maxLength: ${cursor})
+    ): IdentityKindReviewConnection!
     "What stewards did to this applicant, newest first. Steward only. 申请人操作记录"
-    identityActions(applicantId: ID!): [IdentityAction!]!
+    identityActions(
+      ${ID_ARG('The applicant')}
+      applicantId: ID! @constraint(maxLength: ${id})
+    ): [IdentityAction!]!
     "An applicant by id; an id merged into another resolves to the survivor. 按标识查询申请人"
-    applicant(id: ID!): Applicant
+    applicant(
+      ${ID_ARG('The applicant')}
+      id: ID! @constraint(maxLength: ${id})
+    ): Applicant
     "An applicant by any form of identifier (USCC, org code with or without dash, 15- or 18-digit resident ID, full-width, lower-case x…); type disambiguates a value valid as more than one. 按证件查询申请人"
-    applicantByIdentifier(value: String!, type: IdentifierType): Applicant
+    applicantByIdentifier(
+      "The identifier as written; at most ${identifier} characters. 证件号码"
+      value: String! @constraint(maxLength: ${identifier})
+      "Which kind of identifier value is, when it could be more than one. 证件类型"
+      type: IdentifierType
+    ): Applicant
     _applicantsByRecordKeys(keys: [String!]!): [Applicant]!
   }
 `;
