@@ -14,6 +14,8 @@ import { createAuditSigner, generateAuditKeyPair, openAuditAnchor } from '../../
 
 export interface DemoHub {
   hub: Hub;
+  /** The hub's PostgreSQL database, or undefined on PGlite. */
+  databaseUrl: string | undefined;
   demo: DemoSystems;
   dataDir: string;
   /** The public key of the audit checkpoints this hub signs (PEM), for `verifyAuditChain`. */
@@ -39,6 +41,8 @@ export async function startDemoHub(
     env?: Record<string, string>;
     registry?: RegistrySeed;
     kinds?: KindRegistry;
+    /** Use this PostgreSQL database instead of a fresh one (another hub's). */
+    databaseUrl?: string;
     deadlineMs?: number;
     circuit?: { failureThreshold?: number; openMs?: number };
     jwt?: JwtSettings;
@@ -52,7 +56,8 @@ export async function startDemoHub(
   const dataDir = mkdtempSync(join(tmpdir(), 'huitong-test-'));
   await ensureDemoData(dataDir, { scale: options.scale ?? 0.2 });
   const demo = await startDemoSystems(dataDir, { ...options.env });
-  const fresh = await backend.freshUrl();
+  // A second hub on the same PostgreSQL database shares it (and leaves dropping it to the first).
+  const fresh = options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : await backend.freshUrl();
   const auditKeys = generateAuditKeyPair();
   const auditAnchorFile = join(dataDir, 'audit-anchor.jsonl');
   const hub = await startHub({
@@ -76,6 +81,7 @@ export async function startDemoHub(
   await seedDemoCatalogue(hub.db, dataDir);
   return {
     hub,
+    databaseUrl: fresh.url,
     demo,
     dataDir,
     auditPublicKey: auditKeys.publicKeyPem,
