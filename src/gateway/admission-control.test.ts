@@ -32,7 +32,7 @@ async function gatedServer(settings: AdmissionSettings, eventLoopDelayMs?: () =>
   };
   /** Waits (no time limit of its own) until the metric reads `value`. */
   const until = async (name: string, value: number) => {
-    while ((await metric(name)) !== value) await new Promise((resolve) => setImmediate(resolve));
+    while ((await metric(name)) !== value) await new Promise((resolve) => setTimeout(resolve, 5));
   };
   return { url, server, open, started: () => started, metric, until, registry };
 }

@@ -15,8 +15,9 @@ import {
  * A kysely dialect over an embedded PGlite instance.
  *
  * PGlite is one connection, so the driver hands it out to one holder at a time (a promise-chain mutex):
- * a transaction must never interleave with another query. The community dialect packages pin older
- * PGlite majors, and this is all they do.
+ * a transaction must never interleave with another query. Each hand-over waits for a turn of the event
+ * loop, so queued queries leave room for I/O and timers between them. The community dialect packages
+ * pin older PGlite majors, and this is all they do.
  *
  * @example
  * const db = new Kysely<DB>({ dialect: new PGliteDialect(await PGlite.create('./data')) });
@@ -54,6 +55,10 @@ class PGliteDriver implements Driver {
     const previous = this.#queue;
     this.#queue = new Promise<void>((resolve) => (release = resolve));
     await previous;
+    // PGlite answers synchronously inside a promise chain, so a backlog of queries would otherwise run
+    // as one unbroken stretch of microtasks: no I/O, no timers, and new connections accepted one per
+    // turn of the loop. A turn of the event loop before each query lets them through.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     this.#connection.release = release;
     return this.#connection;
   }
