@@ -67,7 +67,7 @@ const DISCLOSURE_SEARCH = /* GraphQL */ `query DisclosureSearch($search: String!
  * for subgraphs deduplicates identical in-flight requests, which a handful of repeated bodies under
  * concurrency would turn into an advantage real traffic does not give.
  */
-const PAGE_FILTERS: Array<Record<string, unknown>> = [];
+export const PAGE_FILTERS: Array<Record<string, unknown>> = [];
 for (let m = 0; m < 36; m++) {
   const year = 2022 + Math.floor(m / 12);
   const month = (m % 12) + 1;

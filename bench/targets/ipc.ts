@@ -12,7 +12,7 @@ export function announce(message: Record<string, unknown>): void {
   serveCpuProfiles();
   // `{ collect: true }` (bench/soak.ts): a full collection, then the live heap, so memory is read in the same state each time.
   process.on('message', (m: { collect?: boolean }) => {
-    if (m?.collect) process.send?.({ collected: true, heapUsedMb: liveHeapMb() });
+    if (m?.collect) process.send?.({ collected: true, heapUsedMb: liveHeapMb(), memory: process.memoryUsage() });
   });
   process.send?.({ ready: true, ...message, heapUsedMb: liveHeapMb() });
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ADMISSION } from '../gateway/admission-control.js';
 import { DEFAULT_RATE_LIMITS } from '../gateway/rate-limit.js';
 import { sha256Hex } from '../gateway/trusted-documents.js';
 import { readConfig } from './config.js';
@@ -28,6 +29,13 @@ describe('abuse settings from the environment', () => {
     expect(abuse.rateLimit).toEqual({ perMinute: { PUBLIC: 30, PORTAL: 300, DEPARTMENT: 300, STEWARD: 0 }, overrides: { 'demo-portal': 1000 } });
     expect(abuse.trustProxy).toBe(1);
     expect(readConfig({ HUITONG_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).abuse.trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+
+  it('controls admission by default, reads its settings, and turns it off with HUITONG_MAX_IN_FLIGHT=0', () => {
+    expect(readConfig({}).abuse.admission).toEqual(DEFAULT_ADMISSION);
+    expect(readConfig({ HUITONG_MAX_IN_FLIGHT: '2', HUITONG_MAX_QUEUE_WAIT_MS: '300' }).abuse.admission).toEqual({ ...DEFAULT_ADMISSION, maxInFlight: 2, maxQueueWaitMs: 300 });
+    expect(readConfig({ HUITONG_MAX_IN_FLIGHT: '0' }).abuse.admission).toBeNull();
+    expect(() => readConfig({ HUITONG_MAX_EVENT_LOOP_DELAY_MS: 'off' })).toThrow(/HUITONG_MAX_EVENT_LOOP_DELAY_MS must be a whole number/);
   });
 
   it('refuses a limit that is not a whole number', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readAdmissionSettings } from '../gateway/admission-control.js';
 import { DEFAULT_RATE_LIMITS, parseRateLimitOverrides } from '../gateway/rate-limit.js';
 import { readTrustedDocuments } from '../gateway/trusted-documents.js';
 
@@ -51,7 +52,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     production,
-    /** Rate limits (always on from the CLI), trusted documents (opt-in), proxy trust: see AbuseOptions. */
+    /** Rate limits and admission control (on from the CLI), trusted documents (opt-in), proxy trust: see AbuseOptions. */
     abuse: {
       rateLimit: {
         perMinute: {
@@ -64,6 +65,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       },
       trustedDocuments: env.HUITONG_TRUSTED_DOCUMENTS ? readTrustedDocuments(env.HUITONG_TRUSTED_DOCUMENTS) : undefined,
       trustProxy: trustProxy(env.HUITONG_TRUST_PROXY),
+      admission: readAdmissionSettings(env),
     },
   };
 }

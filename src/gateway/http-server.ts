@@ -14,6 +14,7 @@ import { ErrorCode } from '../schema/index.js';
 import { abuseLimits } from './abuse-limits.js';
 import { answerClientErrors } from './client-errors.js';
 import { refuseDeepDocuments } from './document-nesting.js';
+import { admissionControl, type AdmissionSettings } from './admission-control.js';
 import { createErrorFormatter } from './error-masking.js';
 import { graphiqlPage } from './graphiql-page.js';
 import type { Consumer } from './auth/consumer.js';
@@ -61,6 +62,8 @@ export interface AbuseOptions {
    * public is limited per real client address rather than all together as the proxy's.
    */
   trustProxy?: boolean | number | string | undefined;
+  /** Admission control: GraphQL requests in flight and queued, event-loop delay; 503 with `Retry-After` beyond. */
+  admission?: AdmissionSettings | null | undefined;
 }
 
 export interface RunningHttpServer {
@@ -218,6 +221,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     return true;
   };
 
+  if (options.admission) app.use('/graphql', admissionControl(options.admission, { logger: options.logger, server, registry: options.metrics }));
   // Who is asking, then whether they may ask now, then why: all before the body is even read.
   app.use('/graphql', async (req, res, next) => {
     let consumer: Consumer | null = null;

@@ -25,6 +25,8 @@ export const ErrorCode = {
   AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
   /** Too many requests from this consumer (or, for the public, this address); HTTP 429 with `Retry-After`. */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The hub is saturated and refused the request before doing any of its work; HTTP 503 with `Retry-After`. */
+  SERVICE_OVERLOADED: 'SERVICE_OVERLOADED',
   /** Trusted-documents mode: the operation is not in the hub's persisted-operations manifest (HTTP 403). */
   OPERATION_NOT_TRUSTED: 'OPERATION_NOT_TRUSTED',
 } as const;

@@ -9,7 +9,7 @@ import { sha256Hex } from '../../src/gateway/trusted-documents.js';
 const BIN = fileURLToPath(new URL('../../bin/huitong.js', import.meta.url));
 const DEPARTMENTS = 'query Departments { departments { code } }';
 
-// `npm start` reads its rate limits and trusted documents from the environment: this checks the wiring
+// `npm start` reads its rate limits, admission control and trusted documents from the environment: this checks the wiring
 // from the environment through the CLI to the HTTP server, which the e2e suites (started in-process) skip.
 describe('huitong start with rate limits and trusted documents from the environment', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'huitong-cli-abuse-'));
@@ -77,5 +77,12 @@ describe('huitong start with rate limits and trusted documents from the environm
       body: JSON.stringify({ documentId: sha256Hex(DEPARTMENTS) }),
     });
     expect(steward.status).toBe(200);
+  });
+
+  it('controls admission by default: /metrics counts GraphQL requests in flight, waiting and shed', async () => {
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^huitong_graphql_in_flight \d+$/m);
+    expect(metrics).toMatch(/^huitong_graphql_queued 0$/m);
+    expect(metrics).toContain('# TYPE huitong_graphql_shed_total counter');
   });
 });
