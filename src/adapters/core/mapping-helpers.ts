@@ -1,21 +1,4 @@
 import type { IdentifierType } from '../../schema/identifiers/index.js';
-import type { PermitStatus } from '../../schema/model.js';
-
-/**
- * A raw-code → unified-status function from a mapper's code table; unknown codes are UNKNOWN.
- *
- * @example
- * const statusOf = statusLookup({ APPROVED: ['04'] });
- * statusOf('04'); // 'APPROVED'
- * statusOf('77'); // 'UNKNOWN'
- */
-export function statusLookup(codes: Readonly<Partial<Record<PermitStatus, readonly string[]>>>): (raw: unknown) => PermitStatus {
-  const byCode = new Map<string, PermitStatus>();
-  for (const [status, list] of Object.entries(codes) as Array<[PermitStatus, readonly string[]]>) {
-    for (const code of list) byCode.set(code, status);
-  }
-  return (raw) => byCode.get(String(raw ?? '').trim()) ?? 'UNKNOWN';
-}
 
 /** The trimmed text, or null for null, undefined and blank. */
 export function trimOrNull(value: unknown): string | null {

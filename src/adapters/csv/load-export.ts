@@ -1,4 +1,4 @@
-import { detachString } from '../core/csv-export.js';
+import { detachString } from './detach-string.js';
 import type { Logger } from '../core/logger.js';
 import type { SpecMapper } from '../core/spec-mapper.js';
 import { instantReader, readText } from '../core/spec-values.js';
