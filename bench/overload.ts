@@ -1,6 +1,6 @@
 // `npm run bench:load [-- --requests 20000] [--concurrency 50] [--baseline-requests 5000]
 //   [--baseline-concurrency 10] [--warmup 500] [--timeout-s 10] [--scale 1] [--env NAME=VALUE …]
-//   [--label TEXT] [--time-limit-min 60]`
+//   [--label TEXT] [--time-limit-min 120] [--prof]`
 // The overload test: the demo district as `npm start` runs it (scale 1, embedded PGlite, settings from the
 // environment; bench/targets/demo-hub.ts) in its own process on 127.0.0.1, asked for a 20-permit page as
 // the demo data steward — first at the baseline concurrency, then at the high one — with a 10 s client
@@ -31,7 +31,7 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1' },
     env: { type: 'string', multiple: true, default: [] },
     label: { type: 'string', default: '' },
-    'time-limit-min': { type: 'string', default: '60' },
+    'time-limit-min': { type: 'string', default: '120' },
     prof: { type: 'boolean', default: false },
   },
 });
