@@ -1,6 +1,6 @@
 // `npm run bench:load [-- --requests 20000] [--concurrency 50] [--baseline-requests 5000]
 //   [--baseline-concurrency 10] [--warmup 500] [--timeout-s 10] [--scale 1] [--env NAME=VALUE …]
-//   [--label TEXT] [--time-limit-min 60]`
+//   [--label TEXT] [--time-limit-min 120] [--prof]`
 // The overload test: the demo district as `npm start` runs it (scale 1, embedded PGlite, settings from the
 // environment; bench/targets/demo-hub.ts) in its own process on 127.0.0.1, asked for a 20-permit page as
 // the demo data steward — first at the baseline concurrency, then at the high one — with a 10 s client
@@ -8,7 +8,7 @@
 // SERVICE_OVERLOADED), /healthz while loaded, and RSS before and after (each right after a full
 // collection), with PASS/FAIL per target. Exit code 1 when a target fails. `--env` passes settings to the
 // hub (e.g. `--env HUITONG_MAX_IN_FLIGHT=0` for the hub without admission control).
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1' },
     env: { type: 'string', multiple: true, default: [] },
     label: { type: 'string', default: '' },
-    'time-limit-min': { type: 'string', default: '60' },
+    'time-limit-min': { type: 'string', default: '120' },
     prof: { type: 'boolean', default: false },
   },
 });
@@ -96,6 +96,17 @@ async function settled(hub: Child): Promise<{ rssMb: number; heapMb: number; v8:
   const m = reply.memory;
   const v8: Record<string, number> = m ? { heapTotalMb: mb(m.heapTotal), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers) } : {};
   return { rssMb: Math.round(memoryMb(hub.pid).rss * 10) / 10, heapMb: reply.heapUsedMb ?? 0, v8 };
+}
+
+/** The commit measured, with `+changes` when the work tree differs from it; null outside a git checkout. */
+function gitCommit(): string | null {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: BENCH_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return null;
+  }
 }
 
 /** User + system CPU time of a process so far, ms (from /proc; clock ticks of 10 ms). */
@@ -227,6 +238,7 @@ async function main() {
     const summary = {
       generatedAt: new Date().toISOString(),
       label: values.label,
+      commit: gitCommit(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
       hubSettings: hubEnv,
       scale,
@@ -244,7 +256,7 @@ async function main() {
     const lines = [
       `# Overload test${values.label ? ` — ${values.label}` : ''}`,
       '',
-      `${summary.generatedAt}; demo district scale ${scale} (embedded PGlite), one hub process; 20-permit page as the demo steward, ${BODIES.length} rotating filters; client timeout ${timeoutS} s; load generator in its own process; ` +
+      `${summary.generatedAt}${summary.commit ? ` (commit ${summary.commit})` : ''}; demo district scale ${scale} (embedded PGlite), one hub process; 20-permit page as the demo steward, ${BODIES.length} rotating filters; client timeout ${timeoutS} s; load generator in its own process; ` +
         `${summary.machine.cpus} × ${summary.machine.model}, Node ${summary.machine.node}, load average at end ${summary.machine.loadAverageAtEnd.join(' ')}. Hub settings: ${Object.keys(hubEnv).length ? Object.entries(hubEnv).map(([k, v]) => `${k}=${v}`).join(', ') : 'defaults'}.`,
       '',
       '| concurrency | requests | req/s | 200s/s | p50 ms | p99 ms | max ms | 200 | shed 503 | timeouts | other | statuses | hub CPU ms/request | /healthz slowest ms |',
