@@ -54,6 +54,17 @@ const withStubs = (stubs: Record<string, object>, own: Record<string, any>) => {
   return all;
 };
 
+// Every department serves the same SDL: build it once, not once per department (composition is synchronous).
+const builtSchemas = new Map<string, GraphQLSchema>();
+const schemaOf = (sdl: string): GraphQLSchema => {
+  let schema = builtSchemas.get(sdl);
+  if (!schema) {
+    if (builtSchemas.size >= 64) builtSchemas.delete(builtSchemas.keys().next().value!);
+    builtSchemas.set(sdl, (schema = buildSchema(sdl)));
+  }
+  return schema;
+};
+
 const FILTERED_APPLICANT = parse('query ($id: ID!) { applicant(id: $id) { id kind _recordKeys } }');
 
 /**
@@ -72,7 +83,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
   const subschema = (e: SubgraphEndpoint, merge?: Subschema['merge']) =>
     new Subschema({
       name: e.name,
-      schema: buildSchema(e.sdl),
+      schema: schemaOf(e.sdl),
       executor: e.executor,
       batch: !e.local,
       ...(e.local ? { createProxyingResolver: preparedRootResolver } : {}),
