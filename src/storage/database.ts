@@ -1,17 +1,25 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { acquireDirLock } from './lock-file.js';
+import { openPglite, type PgliteThread } from './pglite-client.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { typeParsers } from './type-parsers.js';
 
 /** Where a database lives: a PostgreSQL URL, or an embedded PGlite directory (`memory://` for tests). */
-export type DatabaseLocation = { url: string } | { dir: string } | { memory: true };
+export type DatabaseLocation = ({ url: string } | { dir: string } | { memory: true }) & {
+  /** PGlite only: where its statements run (default: `HUITONG_PGLITE_THREAD`, else a worker thread). */
+  thread?: PgliteThread;
+};
 
 export interface Database<DB> {
   readonly db: Kysely<DB>;
   readonly backend: 'postgres' | 'pglite';
+  /**
+   * PGlite only: runs `copy <table> from '/dev/blob' …` fed with `text`, holding the one connection (so it
+   * never lands inside another caller's transaction); several times faster than INSERT there.
+   */
+  readonly copyFromText?: (statement: string, text: string) => Promise<void>;
   /** Closes the pool or the embedded instance and releases the directory lock. */
   close(): Promise<void>;
 }
@@ -45,15 +53,15 @@ export async function openDatabase<DB>(location: DatabaseLocation): Promise<Data
     dataDir = location.dir;
   }
   try {
-    const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: typeParsers });
+    const pglite = await openPglite({ ...(dataDir ? { dataDir } : {}), ...(location.thread ? { thread: location.thread } : {}) });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     return {
       db,
       backend: 'pglite',
+      copyFromText: (statement, text) => db.connection().execute(async () => void (await pglite.query(statement, [], { blobText: text }))),
       close: async () => {
         await db.destroy();
-        // kysely destroys a driver only once it has run a query: close an unused instance ourselves,
-        // or its timer keeps the process alive.
+        // kysely destroys a driver only once it has run a query: close an unused instance ourselves.
         if (!pglite.closed) await pglite.close();
         release();
       },

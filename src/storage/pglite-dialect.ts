@@ -1,5 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -11,6 +9,7 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
+import type { PgliteClient } from './pglite-client.js';
 
 /**
  * A kysely dialect over an embedded PGlite instance.
@@ -20,10 +19,10 @@ import {
  * PGlite majors, and this is all they do.
  *
  * @example
- * const db = new Kysely<DB>({ dialect: new PGliteDialect(await PGlite.create('./data')) });
+ * const db = new Kysely<DB>({ dialect: new PGliteDialect(await openPglite({ dataDir: './data' })) });
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PgliteClient) {}
   createAdapter() {
     return new PostgresAdapter();
   }
@@ -42,13 +41,11 @@ class PGliteDriver implements Driver {
   #queue: Promise<void> = Promise.resolve();
   readonly #connection: PGliteConnection;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(private readonly pglite: PgliteClient) {
     this.#connection = new PGliteConnection(pglite);
   }
 
-  async init(): Promise<void> {
-    await this.pglite.waitReady;
-  }
+  async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
     let release!: () => void;
@@ -78,16 +75,10 @@ class PGliteDriver implements Driver {
 
 class PGliteConnection implements DatabaseConnection {
   release?: () => void;
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PgliteClient) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    // PGlite runs a statement on the main thread from start to end, and its promises resolve as
-    // microtasks: a request's statements, and the work on their results, would run back to back without
-    // the event loop turning once. A turn before and after each statement lets what is waiting — a
-    // health check, another request's I/O — run between them.
-    await yieldToEventLoop();
-    const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
-    await yieldToEventLoop();
+    const result = await this.pglite.query<R>(compiled.sql, compiled.parameters);
     return {
       rows: result.rows,
       ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),

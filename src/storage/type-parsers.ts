@@ -5,9 +5,17 @@
  */
 export const OID = { INT8: 20, DATE: 1082, TIMESTAMP: 1114, NUMERIC: 1700 } as const;
 
-export const typeParsers: Record<number, (value: string) => unknown> = {
-  [OID.INT8]: (value) => Number(value),
-  [OID.NUMERIC]: (value) => Number(value),
-  [OID.DATE]: (value) => value,
-  [OID.TIMESTAMP]: (value) => value,
+/**
+ * The same rules as data, for a PGlite running in a worker thread (functions do not cross threads):
+ * `number` parses the text, `text` keeps it.
+ */
+export const parseAs: Readonly<Record<number, 'number' | 'text'>> = {
+  [OID.INT8]: 'number',
+  [OID.NUMERIC]: 'number',
+  [OID.DATE]: 'text',
+  [OID.TIMESTAMP]: 'text',
 };
+
+export const typeParsers: Record<number, (value: string) => unknown> = Object.fromEntries(
+  Object.entries(parseAs).map(([oid, as]) => [oid, as === 'number' ? (value: string) => Number(value) : (value: string) => value]),
+);

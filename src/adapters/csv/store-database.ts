@@ -1,8 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely } from 'kysely';
-import { acquireDirLock, openDatabase, PGliteDialect } from '../../storage/index.js';
-import { typeParsers } from '../../storage/type-parsers.js';
+import type { Kysely } from 'kysely';
+import { openDatabase } from '../../storage/index.js';
 
 /** Where a csv department's indexed copy lives. */
 export type StoreLocation = { url: string } | { dir: string } | { memory: true };
@@ -20,42 +17,15 @@ export interface StoreDatabase {
 }
 
 /**
- * Opens the store: PostgreSQL through `openDatabase` (one pool), PGlite directly, because its COPY takes
- * a blob that kysely cannot pass; the directory is locked for this process as `openDatabase` does.
+ * Opens the store through storage's `openDatabase`: PostgreSQL (one pool) or a locked PGlite directory,
+ * whose COPY path the loader uses.
  *
  * @example
  * const store = await openStoreDatabase({ dir: join(context.dataDir, 'store') });
  */
 export async function openStoreDatabase(location: StoreLocation): Promise<StoreDatabase> {
-  if ('url' in location) {
-    const { db, close } = await openDatabase<any>({ url: location.url });
-    return { db, backend: 'postgres', close };
-  }
-  let release = () => {};
-  let dataDir: string | undefined;
-  if ('dir' in location) {
-    mkdirSync(location.dir, { recursive: true });
-    release = acquireDirLock(location.dir);
-    dataDir = location.dir;
-  }
-  try {
-    const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: typeParsers });
-    const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
-    return {
-      db,
-      backend: 'pglite',
-      // Through kysely's connection, so the COPY never lands inside another caller's transaction.
-      copyCsv: (statement, csv) => db.connection().execute(async () => void (await pglite.query(statement, [], { blob: new Blob([csv]) }))),
-      close: async () => {
-        await db.destroy();
-        if (!pglite.closed) await pglite.close();
-        release();
-      },
-    };
-  } catch (error) {
-    release();
-    throw error;
-  }
+  const database = await openDatabase<any>(location);
+  return { db: database.db, backend: database.backend, ...(database.copyFromText ? { copyCsv: database.copyFromText } : {}), close: database.close };
 }
 
 /**
