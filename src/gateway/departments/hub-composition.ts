@@ -8,6 +8,7 @@ import { composeGateway } from '../compose.js';
 import { departmentHealth, type DepartmentHealthView } from '../department-health.js';
 import { inProcessEndpoint, type SubgraphEndpoint } from '../endpoints.js';
 import { gatewaySdl } from '../gateway-sdl.js';
+import { timeSliced, type TimeSlicer } from '../time-slices.js';
 import { governApplicantFilter, governResolvers, guardApplicantLookups, readFieldPolicies } from '../governance/index.js';
 import type { Served } from './live-gateway.js';
 import type { DepartmentSlot } from './department-slot.js';
@@ -28,6 +29,8 @@ export interface CompositionParts {
   shared: readonly SubgraphEndpoint[];
   /** Sharing classes, masking and the audit trail wrapped around every governed field. */
   governed: boolean;
+  /** Cuts each request's result completion into slices (time-slices.ts); absent, a result completes in one stretch. */
+  slicer?: TimeSlicer;
 }
 
 const APPLICANT_PAGE = parse(`query ($after: String, $first: Int!) {
@@ -59,7 +62,8 @@ export function composeHub(generation: number, slots: readonly DepartmentSlot[],
     parts.governed ? { transformResolvers: governResolvers(policies), checkApplicantFilter: governApplicantFilter(policies) } : {},
   ).schema;
   const identity = parts.shared.find((e) => e.role === 'identity');
-  const schema: GraphQLSchema = parts.governed && identity ? guardApplicantLookups(composed, policies, identity.executor) : composed;
+  const guarded: GraphQLSchema = parts.governed && identity ? guardApplicantLookups(composed, policies, identity.executor) : composed;
+  const schema = parts.slicer ? timeSliced(guarded, parts.slicer) : guarded;
   for (const slot of slots) slot.hold();
   const departments = new Map(slots.map((s) => [s.code, s]));
   return {
