@@ -152,7 +152,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       inProcessEndpoint(registrySubgraph, 'service'),
     ];
     const parts = { db, shared, governed: options.governance !== false };
-    live = new LiveGateway(composeHub(await registryGeneration(db), slots, parts));
+    live = new LiveGateway(await composeHub(await registryGeneration(db), slots, parts));
     const manager: DepartmentManager = new DepartmentManager({
       db,
       kinds,

@@ -5,6 +5,7 @@ import type { HubDatabase } from '../../storage/index.js';
 import { createGovernanceSubgraph } from '../../subgraphs/governance/index.js';
 import type { ApplicantSource } from '../../subgraphs/identity/sync.js';
 import { composeGateway } from '../compose.js';
+import { nextPhase, type PhasePause } from '../compose-phases.js';
 import { departmentHealth, type DepartmentHealthView } from '../department-health.js';
 import { inProcessEndpoint, type SubgraphEndpoint } from '../endpoints.js';
 import { gatewaySdl } from '../gateway-sdl.js';
@@ -28,6 +29,8 @@ export interface CompositionParts {
   shared: readonly SubgraphEndpoint[];
   /** Sharing classes, masking and the audit trail wrapped around every governed field. */
   governed: boolean;
+  /** Awaited between the phases of composing (default: a turn of the event loop); see `PhasePause`. */
+  pause?: PhasePause;
 }
 
 const APPLICANT_PAGE = parse(`query ($after: String, $first: Int!) {
@@ -38,12 +41,15 @@ const APPLICANT_PAGE = parse(`query ($after: String, $first: Int!) {
  * Stitches the served departments with the hub-wide subgraphs into one schema, with everything derived
  * from it — governance wrapping (from the @share directives of the SDL in use), the served SDL, the
  * identity sync's sources. Building is pure with respect to the slots: each is held by the composition
- * and released when it closes.
+ * once built and released when it closes; a build that fails leaves them to the caller. Each phase —
+ * field policies, subschemas, stitching, filtering, the guarded lookups, printing — is its own task,
+ * with a turn of the event loop between them, so requests are served while a registry change composes.
  *
  * @example
- * const composition = composeHub(1, slots, { db, shared: [catalogue, identity], governed: true });
+ * const composition = await composeHub(1, slots, { db, shared: [catalogue, identity], governed: true });
  */
-export function composeHub(generation: number, slots: readonly DepartmentSlot[], parts: CompositionParts): HubComposition {
+export async function composeHub(generation: number, slots: readonly DepartmentSlot[], parts: CompositionParts): Promise<HubComposition> {
+  const pause = parts.pause ?? nextPhase;
   const endpoints = [...slots.map((s) => s.endpoint), ...parts.shared];
   // Every field's sharing class comes from the @share directives in the SDL that defines it.
   const policies = readFieldPolicies([...new Set(endpoints.map((e) => e.sdl)), gatewaySdl]);
@@ -54,18 +60,28 @@ export function composeHub(generation: number, slots: readonly DepartmentSlot[],
     .map((p) => ({ field: p.coordinate, shareLevel: p.level, personShareLevel: p.person, personal: p.personal, departments: departmentCodes }))
     .sort((a, b) => (a.field < b.field ? -1 : 1));
   endpoints.push(inProcessEndpoint(createGovernanceSubgraph(parts.db, { governedFields: policies.keys(), fieldProviders: () => providers, notShared }), 'service'));
-  const composed = composeGateway(
-    endpoints,
-    parts.governed ? { transformResolvers: governResolvers(policies), checkApplicantFilter: governApplicantFilter(policies) } : {},
+  await pause('policies');
+  const composed = (
+    await composeGateway(endpoints, {
+      pause,
+      ...(parts.governed ? { transformResolvers: governResolvers(policies), checkApplicantFilter: governApplicantFilter(policies) } : {}),
+    })
   ).schema;
   const identity = parts.shared.find((e) => e.role === 'identity');
-  const schema: GraphQLSchema = parts.governed && identity ? guardApplicantLookups(composed, policies, identity.executor) : composed;
+  let schema: GraphQLSchema = composed;
+  if (parts.governed && identity) {
+    schema = guardApplicantLookups(composed, policies, identity.executor);
+    await pause('guard');
+  }
+  const sdl = printSchema(schema);
+  await pause('print');
+  // Held only now: the caller's slots stay live meanwhile (it swaps compositions in turn, after this).
   for (const slot of slots) slot.hold();
   const departments = new Map(slots.map((s) => [s.code, s]));
   return {
     generation,
     schema,
-    sdl: printSchema(schema),
+    sdl,
     departments,
     sources: slots.map((s) => applicantSource(s.code, s.endpoint)),
     async health() {
