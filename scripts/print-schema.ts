@@ -2,5 +2,5 @@
 import { writeFileSync } from 'node:fs';
 import { printUnifiedSchema } from '../src/gateway/unified-schema.js';
 
-writeFileSync(new URL('../src/schema/unified.graphql', import.meta.url), printUnifiedSchema(['health', 'housing', 'market']));
+writeFileSync(new URL('../src/schema/unified.graphql', import.meta.url), await printUnifiedSchema(['health', 'housing', 'market']));
 process.stderr.write('wrote src/schema/unified.graphql\n');

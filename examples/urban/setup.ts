@@ -3,12 +3,11 @@
 // database URBAN_DB_URL names. Its applicants are organisations of the demo district — stored under
 // their own spellings of the identifier — so the cross-department question finds their urban permits.
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { generateDemoDistrict } from '../../src/demo/generate/index.js';
 import { orgCodeOfUscc } from '../../src/schema/identifiers/index.js';
-import { openDatabase } from '../../src/storage/index.js';
+import { DataDirLockedError, openDatabase } from '../../src/storage/index.js';
 
 const url = process.env.URBAN_DB_URL;
 const dir = process.argv[2] ?? join('.data', 'examples', 'urban');
@@ -55,8 +54,13 @@ const permits = Array.from({ length: 120 }, (_, i) => {
   };
 });
 
-if (!url) await rm(dir, { recursive: true, force: true });
-const database = await openDatabase<any>(url ? { url } : { dir });
+// Opened, never deleted first: deleting the directory would delete its lock too, and a second writer
+// (this script) would then corrupt the store of a hub that serves the example from it.
+const database = await openDatabase<any>(url ? { url } : { dir }).catch((error: unknown) => {
+  if (!(error instanceof DataDirLockedError)) throw error;
+  process.stderr.write(`${dir} is in use by process ${error.pid} (a hub serving the example?): stop it, or run \`npx huitong departments disable urban\` first\n`);
+  process.exit(1);
+});
 try {
   await sql`drop table if exists t_xk_aj`.execute(database.db);
   await sql`drop table if exists t_sqdw`.execute(database.db);

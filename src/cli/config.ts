@@ -28,14 +28,14 @@ function trustProxy(text: string | undefined): boolean | number | string | undef
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 
-/** Every environment variable the hub reads, in one place (the README lists them). */
+/** Every environment variable the hub reads, in one place (docs/configuration.md lists them). */
 export function readConfig(env: Record<string, string | undefined> = process.env) {
   const dataDir = resolve(env.HUITONG_DATA_DIR ?? '.data');
   const production = env.NODE_ENV === 'production';
   return {
     dataDir,
     hubDataDir: join(dataDir, 'hub'),
-    /** Signed audit checkpoints appended outside the database; ship it off the host (see README, Audit). */
+    /** Signed audit checkpoints appended outside the database; ship it off the host (see docs/operations.md). */
     auditAnchorFile: env.HUITONG_AUDIT_ANCHOR_FILE || join(dataDir, 'audit-anchor.jsonl'),
     databaseUrl: env.DATABASE_URL || undefined,
     host: env.HOST ?? '127.0.0.1',

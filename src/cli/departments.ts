@@ -3,11 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sampleSpec, type SampleReport } from '../adapters/core/sample-spec.js';
-import { silentLogger } from '../adapters/core/logger.js';
-import { adapterKinds } from '../adapters/kinds.js';
-import { kindContext, openSpecAdapter } from '../adapters/open-spec-adapter.js';
-import { parseSpecText } from '../adapters/spec/parse-spec.js';
+import type { SampleReport } from '../adapters/core/sample-spec.js';
 import { formatIssue, SpecError, type SpecIssue } from '../adapters/spec/spec-issue.js';
 
 export const DEPARTMENTS_USAGE = `usage: huitong departments <command> [options]
@@ -15,6 +11,8 @@ export const DEPARTMENTS_USAGE = `usage: huitong departments <command> [options]
 commands:
   validate SPEC [--offline]      check a spec (YAML or JSON): its shape offline; online also its system,
                                  sampling up to --sample rows within --timeout seconds
+  validate SPEC --hub            the same check done by the running hub (needed when the hub holds the
+                                 system, e.g. a PGlite directory it serves; has one owner process)
   add SPEC [--note TEXT]         register a department from its spec (checked first), live without restart
   update SPEC [--note TEXT] [--force]
                                  a new version of a department's spec; --force allows breaking changes
@@ -60,6 +58,7 @@ export async function runDepartmentsCommand(argv: readonly string[], io: Io): Pr
       allowPositionals: true,
       options: {
         offline: { type: 'boolean' },
+        hub: { type: 'boolean' },
         force: { type: 'boolean' },
         purge: { type: 'boolean' },
         note: { type: 'string' },
@@ -88,10 +87,20 @@ export async function runDepartmentsCommand(argv: readonly string[], io: Io): Pr
   if (toVersion !== undefined && !(Number.isInteger(toVersion) && toVersion > 0)) throw new DepartmentsUsageError('--to must be a version number');
   const print = (value: unknown, human: string) => io.stdout.write(flags.json ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
 
-  if (command === 'validate') return validate(target!, { offline: flags.offline ?? false, sample: Number(flags.sample ?? 200), timeoutMs: Number(flags.timeout ?? 15) * 1000 }, io, print);
+  if (command === 'validate' && !flags.hub) return validate(target!, { offline: flags.offline ?? false, sample: Number(flags.sample ?? 200), timeoutMs: Number(flags.timeout ?? 15) * 1000 }, io, print);
 
   const api = hubApi(flags.url ?? io.env.HUITONG_URL ?? `http://127.0.0.1:${io.env.PORT ?? 4000}`, flags.key ?? io.env.HUITONG_KEY ?? io.demoKey);
   switch (command) {
+    case 'validate': {
+      const spec = await readSpecFile(target!);
+      const code = String((spec as { code?: unknown }).code);
+      const data = await api(`mutation ($spec: JSON!, $online: Boolean) { result: validateDepartmentSpec(spec: $spec, online: $online) { ok code issues { path message hint } changes { path message breaking } sample } }`, { spec, online: !flags.offline }, io, `validating ${code} through the hub`);
+      if (!data) return 1;
+      const r = data.result;
+      const verdict = r.ok ? `${r.code}: the spec is valid${flags.offline ? ' (offline: its system was not contacted)' : ' and its system answers the hub'}` : `${r.code}: the spec does not match its system`;
+      print(r, [verdict, ...r.issues.map((i: SpecIssue) => formatIssue(r.code, i)), ...changeLines(r), ...sampleLines(r.sample, spec)].join('\n'));
+      return r.ok ? 0 : 1;
+    }
     case 'add':
     case 'update': {
       const spec = await readSpecFile(target!);
@@ -99,10 +108,12 @@ export async function runDepartmentsCommand(argv: readonly string[], io: Io): Pr
         command === 'add'
           ? `mutation ($spec: JSON!, $note: String) { result: addDepartment(spec: $spec, note: $note) { ${CHANGE} departmentKey } }`
           : `mutation ($spec: JSON!, $note: String, $force: Boolean) { result: updateDepartment(spec: $spec, note: $note, force: $force) { ${CHANGE} } }`;
-      const data = await api(mutation, { spec, note: flags.note ?? null, force: flags.force ?? false }, io, `${command === 'add' ? 'adding' : 'updating'} ${String((spec as { code?: unknown }).code)} (checks, first sync)`);
+      // Only add waits for the identity sync (a new department's applicants are linked before it answers).
+      const working = command === 'add' ? 'adding CODE (checks, then the first identity sync)' : 'updating CODE (checks)';
+      const data = await api(mutation, { spec, note: flags.note ?? null, force: flags.force ?? false }, io, working.replace('CODE', String((spec as { code?: unknown }).code)));
       if (!data) return 1;
       const r = data.result;
-      print(r, [`${r.registration.code}: version ${r.registration.activeVersion} live`, ...changeLines(r.check), ...sampleLines(r.check.sample), ...(r.departmentKey ? [`department API key (shown once): ${r.departmentKey}`] : [])].join('\n'));
+      print(r, [`${r.registration.code}: version ${r.registration.activeVersion} live`, ...changeLines(r.check), ...sampleLines(r.check.sample, spec), ...(r.departmentKey ? [`department API key (shown once): ${r.departmentKey}`] : [])].join('\n'));
       return 0;
     }
     case 'rollback': {
@@ -169,6 +180,14 @@ async function validate(path: string, options: { offline: boolean; sample: numbe
     throw new DepartmentsUsageError(`cannot read spec file ${path}`);
   });
   let code = 'spec';
+  // Loaded here only: the kinds bring every database driver, which the commands asking the hub never need.
+  const [{ sampleSpec }, { silentLogger }, { adapterKinds }, { kindContext, openSpecAdapter }, { parseSpecText }] = await Promise.all([
+    import('../adapters/core/sample-spec.js'),
+    import('../adapters/core/logger.js'),
+    import('../adapters/kinds.js'),
+    import('../adapters/open-spec-adapter.js'),
+    import('../adapters/spec/parse-spec.js'),
+  ]);
   try {
     const spec = parseSpecText(text, adapterKinds);
     code = spec.code;
@@ -191,7 +210,7 @@ async function validate(path: string, options: { offline: boolean; sample: numbe
         }
       }
       const ok = issues.length === 0;
-      print({ ok, code, issues, sample }, [ok ? `${code}: the spec is valid and its system answers` : `${code}: the spec does not match its system`, ...issues.map((i) => formatIssue(code, i)), ...sampleLines(sample)].join('\n'));
+      print({ ok, code, issues, sample }, [ok ? `${code}: the spec is valid and its system answers` : `${code}: the spec does not match its system`, ...issues.map((i) => formatIssue(code, i)), ...sampleLines(sample, spec)].join('\n'));
       return ok ? 0 : 1;
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -210,22 +229,46 @@ function changeLines(check: { changes: Array<{ path: string; message: string; br
   return check.changes.map((c) => `  ${c.breaking ? 'BREAKING ' : ''}${c.path}: ${c.message}`);
 }
 
-function sampleLines(sample: SampleReport | null): string[] {
+/** The sample report's names of permit fields that a spec names otherwise. */
+const SPEC_NAMES: Readonly<Record<string, string>> = { applicantLocalId: 'applicant', serviceItemCode: 'serviceItem', rawStatus: 'status' };
+
+/** The fields a spec maps, by entity (null when the spec is not at hand in that shape). */
+function mappedFields(spec: unknown): { permits: ReadonlySet<string>; applicants: ReadonlySet<string> } | null {
+  const fields = (entity: unknown) => (entity as { fields?: unknown } | null)?.fields;
+  const s = spec as { permits?: unknown; applicants?: unknown } | null;
+  const permits = fields(s?.permits);
+  const applicants = fields(s?.applicants);
+  if (typeof permits !== 'object' || permits === null || typeof applicants !== 'object' || applicants === null) return null;
+  return { permits: new Set(Object.keys(permits)), applicants: new Set(Object.keys(applicants)) };
+}
+
+/**
+ * The sample report in lines, fields under their spec names. A field the spec does not map is listed as
+ * such, not as blank in every record: a user reading "actualDays 120/120 blank" looks for an empty column.
+ */
+function sampleLines(sample: SampleReport | null, spec: unknown): string[] {
   if (!sample) return [];
+  const mapped = mappedFields(spec);
   const lines = [`sampled ${sample.permits.read} permits (${sample.permits.rejected.length} rejected), ${sample.applicants.read} applicants (${sample.applicants.rejected.length} rejected)`];
   for (const r of sample.permits.rejected.slice(0, 5)) lines.push(`  permit ${r.localId}: ${r.reason}`);
   for (const r of sample.applicants.rejected.slice(0, 5)) lines.push(`  applicant ${r.localId}: ${r.reason}`);
-  const nulls = (fields: Record<string, { nulls: number }>, read: number) =>
-    Object.entries(fields)
-      .filter(([, f]) => f.nulls > 0)
-      .map(([name, f]) => `${name} ${f.nulls}/${read}`)
-      .join(', ');
-  const permitNulls = nulls(sample.permits.fields, sample.permits.read);
+  const unmapped: string[] = [];
+  const nulls = (entity: 'permits' | 'applicants', fields: Record<string, { nulls: number }>, read: number) => {
+    const blank: string[] = [];
+    for (const [field, f] of Object.entries(fields)) {
+      const name = SPEC_NAMES[field] ?? field;
+      if (mapped && !mapped[entity].has(name)) unmapped.push(`${entity}.fields.${name}`);
+      else if (f.nulls > 0) blank.push(`${name} ${f.nulls}/${read}`);
+    }
+    return blank.join(', ');
+  };
+  const permitNulls = nulls('permits', sample.permits.fields, sample.permits.read);
   if (permitNulls) lines.push(`  blank permit fields: ${permitNulls}`);
-  const applicantNulls = nulls(sample.applicants.fields, sample.applicants.read);
+  const applicantNulls = nulls('applicants', sample.applicants.fields, sample.applicants.read);
   if (applicantNulls) lines.push(`  blank applicant fields: ${applicantNulls}`);
-  const unmapped = Object.entries(sample.permits.unmappedStatuses);
-  if (unmapped.length) lines.push(`  status codes not in statuses (read as UNKNOWN): ${unmapped.map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+  if (unmapped.length) lines.push(`  optional fields the spec does not map: ${unmapped.join(', ')}`);
+  const statuses = Object.entries(sample.permits.unmappedStatuses);
+  if (statuses.length) lines.push(`  status codes not in statuses (read as UNKNOWN): ${statuses.map(([c, n]) => `${c} ×${n}`).join(', ')}`);
   const items = Object.entries(sample.permits.unknownServiceItems);
   if (items.length) lines.push(`  service items not in the catalogue: ${items.map(([c, n]) => `${c} ×${n}`).join(', ')}`);
   if (sample.applicants.invalidIdentifiers) lines.push(`  identifiers failing their check character: ${sample.applicants.invalidIdentifiers}`);

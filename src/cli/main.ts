@@ -21,7 +21,6 @@ import { readAuditEnv, runAuditCommand } from './audit.js';
 import { createAuditSigner, ensureDemoAuditKeys, openAuditAnchor } from '../storage/audit-log/index.js';
 import { runIdentityResolve } from './identity-resolve.js';
 import { KeysUsageError, runKeysCommand } from './keys.js';
-import { DepartmentsUsageError, runDepartmentsCommand } from './departments.js';
 import { runServiceKeyCommand, ServiceKeyUsageError } from './service-key.js';
 
 const USAGE = `usage: huitong <command> [options]
@@ -56,16 +55,7 @@ class UsageError extends Error {}
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
 async function main(argv: string[]): Promise<number> {
-  // The departments and audit commands parse their own options.
-  if (argv[0] === 'departments') {
-    try {
-      const demoKey = process.env.HUITONG_DEMO === '0' || process.env.NODE_ENV === 'production' ? undefined : DEMO_CREDENTIALS.find((c) => c.kind === 'STEWARD')?.key;
-      return await runDepartmentsCommand(argv.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env, demoKey });
-    } catch (error) {
-      if (error instanceof DepartmentsUsageError) throw new UsageError(error.message);
-      throw error;
-    }
-  }
+  // The audit command parses its own options (departments has its own entry: departments-main.ts).
   if (argv[0] === 'audit') {
     const config = readConfig();
     return runAuditCommand(argv.slice(1), { openHubDatabase: () => openHubDatabase(config), env: auditEnv(config), stdout: process.stdout, stderr: process.stderr });

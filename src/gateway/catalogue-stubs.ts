@@ -16,7 +16,7 @@ type ResolverMap = Record<string, Record<string, GraphQLFieldResolver<unknown, o
  * selection asks for what only the catalogue has (a name, a category), the field asks the catalogue
  * directly: one batched lookup per selection, as stitching's type merge batches it, but without its
  * per-object merge (a plan lookup, a merge job and a merge into the stub for each of a page's objects;
- * the README's benchmark section has what that was measured to cost). Anything else takes stitching's own path: a selection the stub answers, a stub that is not there (its error or
+ * bench/results/history.md has what that was measured to cost). Anything else takes stitching's own path: a selection the stub answers, a stub that is not there (its error or
  * null), and a code the catalogue does not know, so those keep their stitched behaviour exactly.
  *
  * @example

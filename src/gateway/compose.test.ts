@@ -92,7 +92,7 @@ const identity = inProcessEndpoint(
   'identity',
 );
 
-const schema: GraphQLSchema = composeGateway([departmentSubgraph('market'), departmentSubgraph('housing'), catalogue, identity]).schema;
+const schema: GraphQLSchema = (await composeGateway([departmentSubgraph('market'), departmentSubgraph('housing'), catalogue, identity])).schema;
 const id = (key: string) => encodeGlobalId('Permit', key);
 const run = async (query: string) => JSON.parse(JSON.stringify(await graphql({ schema, source: query, contextValue: {} })));
 /** `a: permit(id: …) { <selection> }` for each key, so one request holds several permits. */

@@ -6,6 +6,7 @@ import { badUserInput, decodeGlobalId } from '../schema/index.js';
 import { CATALOGUE_LOOKUPS, catalogueStubResolvers } from './catalogue-stubs.js';
 import { departmentHealth } from './department-health.js';
 import type { SubgraphEndpoint } from './endpoints.js';
+import { nextPhase, type PhasePause } from './compose-phases.js';
 import { departmentSdl } from '../subgraphs/department/department-sdl.js';
 import { memoizedScalarResolvers } from '../subgraphs/department/memoized-scalars.js';
 import { gatewaySdl } from './gateway-sdl.js';
@@ -29,6 +30,8 @@ export interface ComposeOptions {
    * as it decides `Applicant.permits`.
    */
   checkApplicantFilter?: (applicant: { id: string; kind: string; recordKeys: readonly string[] } | null, context: HubContext) => void;
+  /** Awaited after each phase (default: a turn of the event loop), so requests are served between them. */
+  pause?: PhasePause;
 }
 
 /** A root field of an in-process subgraph, delegated as stitching would, with its document prepared once. */
@@ -54,7 +57,7 @@ const withStubs = (stubs: Record<string, object>, own: Record<string, any>) => {
   return all;
 };
 
-// Every department serves the same SDL: build it once, not once per department (composition is synchronous).
+// Every department serves the same SDL: build it once, not once per department.
 const builtSchemas = new Map<string, GraphQLSchema>();
 const schemaOf = (sdl: string): GraphQLSchema => {
   let schema = builtSchemas.get(sdl);
@@ -72,12 +75,15 @@ const FILTERED_APPLICANT = parse('query ($id: ID!) { applicant(id: $id) { id kin
  * so a department that is down at start cannot block the hub. Departments, service items and applicants
  * merge by key with batched delegation (a field handing out a department or service item as a `{ code }`
  * stub asks the catalogue directly: catalogue-stubs.ts); lists that cross departments are the gateway's own fields.
- * Protocol fields (`_…`) are removed from what clients see.
+ * Protocol fields (`_…`) are removed from what clients see. Each phase (subschemas, stitching, merge plans
+ * and filtering) runs as its own task, `options.pause` between them, so composing many departments does
+ * not hold the event loop for the whole build.
  *
  * @example
- * const { schema } = composeGateway([marketEndpoint, housingEndpoint, catalogueEndpoint, identityEndpoint]);
+ * const { schema } = await composeGateway([marketEndpoint, housingEndpoint, catalogueEndpoint, identityEndpoint]);
  */
-export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: ComposeOptions = {}): ComposedGateway {
+export async function composeGateway(endpoints: readonly SubgraphEndpoint[], options: ComposeOptions = {}): Promise<ComposedGateway> {
+  const pause = options.pause ?? nextPhase;
   // A subgraph in this process takes its root fields through prepared delegation, and no request
   // batching (merging documents only pays off when it saves a round trip).
   const subschema = (e: SubgraphEndpoint, merge?: Subschema['merge']) =>
@@ -129,6 +135,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
   );
 
   const stubs = catalogueStubResolvers([...departments.values(), identity, ...services], catalogue);
+  await pause('subschemas');
   const stitched = stitchSchemas({
     subschemas: [...departments.values(), catalogue, identity, ...services],
     // With no department registered yet, the permit types still have to exist for the gateway's own fields.
@@ -200,6 +207,7 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
     })),
   });
 
+  await pause('stitch');
   reuseMergePlans(stitched);
   const schema = filterSchema({
     schema: stitched,
@@ -207,5 +215,6 @@ export function composeGateway(endpoints: readonly SubgraphEndpoint[], options: 
     fieldFilter: (_type, name) => !name.startsWith('_'),
     typeFilter: (name) => !name.startsWith('_'),
   });
+  await pause('filter');
   return { schema, departments };
 }

@@ -159,7 +159,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     ];
     const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
     const parts = { db, shared, governed: options.governance !== false, ...(sliceMs > 0 ? { slicer: new TimeSlicer(sliceMs) } : {}) };
-    live = new LiveGateway(composeHub(await registryGeneration(db), slots, parts));
+    live = new LiveGateway(await composeHub(await registryGeneration(db), slots, parts));
     const manager: DepartmentManager = new DepartmentManager({
       db,
       kinds,

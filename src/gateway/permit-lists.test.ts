@@ -32,7 +32,7 @@ const stub = (name: 'catalogue' | 'identity', sdl: string) =>
 describe('cross-department permit lists', () => {
   it('pass a department’s refusal of the input on as BAD_USER_INPUT, never DEPARTMENT_UNAVAILABLE, leaving its circuit closed', async () => {
     const market = refusingDepartment('market');
-    const { schema } = composeGateway([market.endpoint, stub('catalogue', catalogueSdl), stub('identity', identitySdl)]);
+    const { schema } = await composeGateway([market.endpoint, stub('catalogue', catalogueSdl), stub('identity', identitySdl)]);
     for (let i = 0; i < 4; i++) {
       const context = createHubContext(`r${i}`, null, null);
       const result = await graphql({ schema, source: '{ permits(first: 5, filter: { appliedFrom: "2023-01-01" }) { totalCount nodes { id } } }', contextValue: context });

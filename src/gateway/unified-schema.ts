@@ -13,9 +13,9 @@ import type { SubgraphEndpoint } from './endpoints.js';
  * executed), printed in a stable order: what `src/schema/unified.graphql` holds for the demo district.
  *
  * @example
- * printUnifiedSchema(['health', 'housing', 'market']);
+ * await printUnifiedSchema(['health', 'housing', 'market']);
  */
-export function printUnifiedSchema(departmentCodes: readonly string[]): string {
+export async function printUnifiedSchema(departmentCodes: readonly string[]): Promise<string> {
   const never: SubgraphEndpoint['executor'] = () => {
     throw new Error('printing only');
   };
@@ -27,5 +27,5 @@ export function printUnifiedSchema(departmentCodes: readonly string[]): string {
     { name: 'registry', role: 'service', sdl: registrySdl, executor: never },
   ];
   // With directives, so each field's @share class is part of the published contract.
-  return `${printSchemaWithDirectives(lexicographicSortSchema(composeGateway(endpoints).schema))}\n`;
+  return `${printSchemaWithDirectives(lexicographicSortSchema((await composeGateway(endpoints)).schema))}\n`;
 }

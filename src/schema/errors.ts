@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /**
- * Every error code the hub puts in `extensions.code`. The README lists them; clients switch on them.
+ * Every error code the hub puts in `extensions.code`. docs/errors.md lists them; clients switch on them.
  */
 export const ErrorCode = {
   /** The request was malformed: bad argument, cursor, identifier, page size. */

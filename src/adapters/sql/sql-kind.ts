@@ -73,7 +73,10 @@ export async function inspectSql(spec: SqlSpec, context: KindContext, signal: Ab
     });
     return planSpec(spec, catalog).issues;
   } catch (error) {
-    return [{ path: 'connection.url', message: `cannot read the database at ${describeUrl(url)}: ${signal.aborted ? 'no answer within the time limit' : reasonOf(error, url)}` }];
+    const message = `cannot read the database at ${describeUrl(url)}: ${signal.aborted ? 'no answer within the time limit' : reasonOf(error, url)}`;
+    // Typically the hub serving this department holds it: the check can run there instead.
+    const locked = (error as { code?: unknown }).code === 'DATA_DIR_LOCKED';
+    return [{ path: 'connection.url', message, ...(locked ? { hint: 'a PGlite directory has one owner process; when it is a running hub, check through it: huitong departments validate --hub' } : {}) }];
   } finally {
     // Not awaited when the deadline passed: a pool still connecting must not hold the caller.
     const closing = opening.then((database) => database.close()).catch(() => {});

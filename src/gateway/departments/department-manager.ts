@@ -275,7 +275,7 @@ export class DepartmentManager {
         if (!slot) fresh.push((slot = await this.options.open(entry)));
         slots.push(slot);
       }
-      return { slots, composition: composeHub(-1, slots, this.options.parts), abandon };
+      return { slots, composition: await composeHub(-1, slots, this.options.parts), abandon };
     } catch (error) {
       await abandon();
       throw error;

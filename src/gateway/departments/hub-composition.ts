@@ -5,6 +5,7 @@ import type { HubDatabase } from '../../storage/index.js';
 import { createGovernanceSubgraph } from '../../subgraphs/governance/index.js';
 import type { ApplicantSource } from '../../subgraphs/identity/sync.js';
 import { composeGateway } from '../compose.js';
+import { nextPhase, type PhasePause } from '../compose-phases.js';
 import { departmentHealth, type DepartmentHealthView } from '../department-health.js';
 import { inProcessEndpoint, type SubgraphEndpoint } from '../endpoints.js';
 import { gatewaySdl } from '../gateway-sdl.js';
@@ -31,6 +32,8 @@ export interface CompositionParts {
   governed: boolean;
   /** Cuts each request's result completion into slices (time-slices.ts); absent, a result completes in one stretch. */
   slicer?: TimeSlicer;
+  /** Awaited between the phases of composing (default: a turn of the event loop); see `PhasePause`. */
+  pause?: PhasePause;
 }
 
 const APPLICANT_PAGE = parse(`query ($after: String, $first: Int!) {
@@ -41,12 +44,15 @@ const APPLICANT_PAGE = parse(`query ($after: String, $first: Int!) {
  * Stitches the served departments with the hub-wide subgraphs into one schema, with everything derived
  * from it — governance wrapping (from the @share directives of the SDL in use), the served SDL, the
  * identity sync's sources. Building is pure with respect to the slots: each is held by the composition
- * and released when it closes.
+ * once built and released when it closes; a build that fails leaves them to the caller. Each phase —
+ * field policies, subschemas, stitching, filtering, the guarded lookups, printing — is its own task,
+ * with a turn of the event loop between them, so requests are served while a registry change composes.
  *
  * @example
- * const composition = composeHub(1, slots, { db, shared: [catalogue, identity], governed: true });
+ * const composition = await composeHub(1, slots, { db, shared: [catalogue, identity], governed: true });
  */
-export function composeHub(generation: number, slots: readonly DepartmentSlot[], parts: CompositionParts): HubComposition {
+export async function composeHub(generation: number, slots: readonly DepartmentSlot[], parts: CompositionParts): Promise<HubComposition> {
+  const pause = parts.pause ?? nextPhase;
   const endpoints = [...slots.map((s) => s.endpoint), ...parts.shared];
   // Every field's sharing class comes from the @share directives in the SDL that defines it.
   const policies = readFieldPolicies([...new Set(endpoints.map((e) => e.sdl)), gatewaySdl]);
@@ -57,19 +63,29 @@ export function composeHub(generation: number, slots: readonly DepartmentSlot[],
     .map((p) => ({ field: p.coordinate, shareLevel: p.level, personShareLevel: p.person, personal: p.personal, departments: departmentCodes }))
     .sort((a, b) => (a.field < b.field ? -1 : 1));
   endpoints.push(inProcessEndpoint(createGovernanceSubgraph(parts.db, { governedFields: policies.keys(), fieldProviders: () => providers, notShared }), 'service'));
-  const composed = composeGateway(
-    endpoints,
-    parts.governed ? { transformResolvers: governResolvers(policies), checkApplicantFilter: governApplicantFilter(policies) } : {},
+  await pause('policies');
+  const composed = (
+    await composeGateway(endpoints, {
+      pause,
+      ...(parts.governed ? { transformResolvers: governResolvers(policies), checkApplicantFilter: governApplicantFilter(policies) } : {}),
+    })
   ).schema;
   const identity = parts.shared.find((e) => e.role === 'identity');
-  const guarded: GraphQLSchema = parts.governed && identity ? guardApplicantLookups(composed, policies, identity.executor) : composed;
+  let guarded: GraphQLSchema = composed;
+  if (parts.governed && identity) {
+    guarded = guardApplicantLookups(composed, policies, identity.executor);
+    await pause('guard');
+  }
   const schema = parts.slicer ? timeSliced(guarded, parts.slicer) : guarded;
+  const sdl = printSchema(schema);
+  await pause('print');
+  // Held only now: the caller's slots stay live meanwhile (it swaps compositions in turn, after this).
   for (const slot of slots) slot.hold();
   const departments = new Map(slots.map((s) => [s.code, s]));
   return {
     generation,
     schema,
-    sdl: printSchema(schema),
+    sdl,
     departments,
     sources: slots.map((s) => applicantSource(s.code, s.endpoint)),
     async health() {

@@ -62,7 +62,7 @@ interface Lookup {
  * taken on the applicant's facts.
  *
  * @example
- * const schema = guardApplicantLookups(composeGateway(endpoints, options).schema, policies, identity.executor);
+ * const schema = guardApplicantLookups((await composeGateway(endpoints, options)).schema, policies, identity.executor);
  */
 export function guardApplicantLookups(schema: GraphQLSchema, policies: ReadonlyMap<string, FieldPolicy>, identity: Executor): GraphQLSchema {
   const idPolicy = policyOf(policies, 'Applicant.id');
@@ -178,7 +178,7 @@ export interface FilteredApplicant {
  * audited with the applicant. Throws the one refusal for "not allowed" and "no such applicant".
  *
  * @example
- * composeGateway(endpoints, { checkApplicantFilter: governApplicantFilter(policies) });
+ * await composeGateway(endpoints, { checkApplicantFilter: governApplicantFilter(policies) });
  */
 export function governApplicantFilter(policies: ReadonlyMap<string, FieldPolicy>) {
   const policy = policyOf(policies, 'Applicant.permits');

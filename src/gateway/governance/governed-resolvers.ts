@@ -18,7 +18,7 @@ export interface GovernedContext {
  * tells whose data each row is.
  *
  * @example
- * composeGateway(endpoints, { transformResolvers: governResolvers(readFieldPolicies(sdls)) });
+ * await composeGateway(endpoints, { transformResolvers: governResolvers(readFieldPolicies(sdls)) });
  */
 export function governResolvers(policies: ReadonlyMap<string, FieldPolicy>) {
   return (resolvers: Record<string, any>): Record<string, any> => {

@@ -34,7 +34,7 @@ describe('the governance SDL', () => {
     expect(undescribed(own)).toEqual([]);
   });
 
-  it('stitches with the department, catalogue and identity subgraphs as a service without changing their types', () => {
+  it('stitches with the department, catalogue and identity subgraphs as a service without changing their types', async () => {
     const never: SubgraphEndpoint['executor'] = () => {
       throw new Error('composing only');
     };
@@ -43,8 +43,8 @@ describe('the governance SDL', () => {
       { name: 'catalogue', role: 'catalogue', sdl: catalogueSdl, executor: never },
       { name: 'identity', role: 'identity', sdl: identitySdl, executor: never },
     ];
-    const withGovernance = composeGateway([...base, { name: 'governance', role: 'service', sdl: governanceSdl, executor: never }]).schema;
-    const without = composeGateway(base).schema;
+    const withGovernance = (await composeGateway([...base, { name: 'governance', role: 'service', sdl: governanceSdl, executor: never }])).schema;
+    const without = (await composeGateway(base)).schema;
     const ours = new Set(Object.keys(buildSchema(governanceSdl).getTypeMap()));
     const shared = ['Date', 'DateTime', 'Department', 'PageInfo', 'Query', 'Mutation'];
     // The types governance adds are fully described in the composed schema too.
