@@ -93,10 +93,10 @@ export async function startChild<Ready = Record<string, unknown>>(
     child.ready = await new Promise<Ready>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${name}: not ready after ${options.readyTimeoutMs} ms (log: ${logFile})`)), options.readyTimeoutMs);
       proc.on('message', (message: any) => {
-        if (message && message.ready) {
+        if (message?.ready) {
           clearTimeout(timer);
           resolve(message as Ready);
-        } else if (message && message.failed) {
+        } else if (message?.failed) {
           clearTimeout(timer);
           reject(new Error(`${name}: ${message.failed} (log: ${logFile})`));
         }

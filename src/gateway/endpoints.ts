@@ -92,7 +92,7 @@ const LOST_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 function lostConnection(result: unknown): boolean {
   const errors = (result as ExecutionResult).errors;
-  if (!errors || errors.length !== 1 || (result as ExecutionResult).data != null) return false;
+  if (errors?.length !== 1 || (result as ExecutionResult).data != null) return false;
   for (const current of errorChain(errors[0])) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && LOST_CONNECTION.has(code)) return true;

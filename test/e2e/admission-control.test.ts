@@ -17,7 +17,7 @@ type Body = { data?: { permits?: { nodes: unknown[] } } | null; errors?: Array<{
  */
 async function startGate(target: string) {
   let closed = false;
-  let held: Array<() => void> = [];
+  const held: Array<() => void> = [];
   let arrivals = 0;
   const server = http.createServer(async (req, res) => {
     if (closed) {

@@ -82,7 +82,7 @@ describe('caller errors do not open circuit breakers', () => {
 
   it('leaves every breaker closed afterwards, and a good request still succeeds', async () => {
     // Twenty more crafted requests in a row, each variant again: still well within the public's limit.
-    for (const [, after] of [...cursorVariants, ...cursorVariants].slice(0, 20)) await h.query(PAGE, { after: after() }, PUBLIC);
+    for (const [, cursor] of [...cursorVariants, ...cursorVariants].slice(0, 20)) await h.query(PAGE, { after: cursor() }, PUBLIC);
     expect(Object.values(await circuits())).toEqual(['CLOSED', 'CLOSED', 'CLOSED']);
     const good = await h.query(PAGE, { after: encode(listCursor) }, PUBLIC);
     expect(good.errors).toBeUndefined();

@@ -24,7 +24,7 @@ const signal = () => ({ signal: new AbortController().signal });
 export function defineAdapterConformanceSuite(name: string, setup: () => Promise<ConformanceSubject>): void {
   describe(`adapter conformance: ${name}`, () => {
     let subject: ConformanceSubject;
-    let all: UnifiedPermit[] = [];
+    const all: UnifiedPermit[] = [];
 
     const list = async (query: PermitQuery) => {
       const [page] = await subject.adapter.connector.listPermits([query], signal());

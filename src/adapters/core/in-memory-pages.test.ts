@@ -68,6 +68,7 @@ describe('inMemoryPermits', () => {
       const q: PermitQuery = { limit: 1 + Math.floor(rng() * 30) };
       if (rng() < 0.5) q.applicantLocalIds = ['U1', 'U2', 'U3', 'U4'].filter(() => rng() < 0.4);
       if (rng() < 0.3) q.rawStatusIn = ['1', '2', '3'].filter(() => rng() < 0.5);
+      // biome-ignore lint/suspicious/noDuplicateElseIf: each rng() call draws a new number
       else if (rng() < 0.3) q.rawStatusNotIn = ['1', '2'].filter(() => rng() < 0.5);
       if (rng() < 0.3) q.appliedFrom = '2024-01-02T00:00:00+08:00';
       const i = Math.floor(rng() * oracleOrder.length);

@@ -75,6 +75,6 @@ describe('parseSpecText', () => {
     expect(issuesOf(good.replace('code: urban', 'code: Urban!'))[0]).toMatch(/^spec\.code: lower-case letters/);
     expect(issuesOf(good.replace('    title: mc\n', ''))).toEqual(['urban.permits.fields.title: is required']);
     expect(issuesOf('code: [unclosed')[0]).toMatch(/^spec: not valid YAML or JSON/);
-    expect(issuesOf(good + '\ncode: twice\n')[0]).toMatch(/not valid YAML or JSON/);
+    expect(issuesOf(`${good}\ncode: twice\n`)[0]).toMatch(/not valid YAML or JSON/);
   });
 });

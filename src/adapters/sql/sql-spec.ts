@@ -12,6 +12,7 @@ const sqlName = z
   .string()
   .min(1)
   .max(128)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is to refuse them
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'a table, schema or column name (no control characters)');
 
 export const sqlConnection = z

@@ -96,7 +96,7 @@ const REGION = /^(.*(?:省|自治区|市|自治州|地区|盟|区|县|旗))/u;
  */
 export function maskAddress(value: string): string {
   const street = STREET.exec(value);
-  if (street && street[2] && !/\d/.test(street[2])) return street[0];
+  if (street?.[2] && !/\d/.test(street[2])) return street[0];
   return REGION.exec(value)?.[1] ?? '';
 }
 

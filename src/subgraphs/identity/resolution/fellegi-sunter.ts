@@ -6,7 +6,7 @@
 
 import { regionsCompatible } from './company-name.js';
 import { holders, shareKey, type BlockIndex, type BrokenCandidates } from './blocking.js';
-import { FeatureTable, KIND_UNKNOWN } from './features.js';
+import { type FeatureTable, KIND_UNKNOWN } from './features.js';
 import type { Evidence } from './types.js';
 
 /** A pair that a never-merge rule forbids; never linked, never reviewed. */

@@ -117,7 +117,7 @@ describe('identifier evidence', () => {
     expect(readIdentifier(uscc.toLowerCase(), null, 'ORGANIZATION')).toMatchObject({ uscc, orgCode: uscc.slice(8, 17), orgCodeOnly: false });
     expect(readIdentifier('77604965-3', null, 'ORGANIZATION')).toMatchObject({ orgCode: '776049653', orgCodeOnly: true });
     expect(readIdentifier('110105491231002', null, 'PERSON')).toMatchObject({ residentId: '11010519491231002X', birth: 19491231, sex: 2 });
-    expect(readIdentifier(rid.slice(0, 6) + ' ' + rid.slice(6), '身份证', 'UNKNOWN')).toMatchObject({ residentId: rid, sex: 2 });
+    expect(readIdentifier(`${rid.slice(0, 6)} ${rid.slice(6)}`, '身份证', 'UNKNOWN')).toMatchObject({ residentId: rid, sex: 2 });
   });
   it('keeps a value whose check fails as broken evidence, and junk as nothing', () => {
     expect(readIdentifier('11010519491231003X', null, 'PERSON')).toMatchObject({ residentId: null, broken: '11010519491231003X' });
