@@ -25,41 +25,107 @@ const base = `http://127.0.0.1:${port}`;
 const STEWARD = { authorization: 'Bearer demo-steward-key' };
 const PUBLIC = {};
 
-const PERMIT_FIELDS = 'id title status rawStatus appliedAt decidedAt validUntil statutoryDays committedDays actualDays department { code name } serviceItem { code name category }';
+const PERMIT_FIELDS =
+  'id title status rawStatus appliedAt decidedAt validUntil statutoryDays committedDays actualDays department { code name } serviceItem { code name category }';
 const APPLICANT_FIELDS = 'id name kind identifiers { type value } records { department { code } localId name phone address }';
 
 /** The heaviest requests found for the demo district: big pages, nesting, long inputs, deep nesting of the document itself. */
 function heavyRequests(): Array<{ name: string; headers: Record<string, string>; body: unknown; get?: boolean }> {
   const search = (n: number) => '规划'.repeat(Math.ceil(n / 2)).slice(0, n);
   return [
-    { name: 'permit page 200, steward', headers: STEWARD, body: { query: `{ permits(first: 200) { totalCount nodes { ${PERMIT_FIELDS} applicant { ${APPLICANT_FIELDS} } } } }` } },
-    { name: 'permit page 200, public', headers: PUBLIC, body: { query: `{ permits(first: 200) { totalCount nodes { ${PERMIT_FIELDS} applicant { id name kind } } } }` } },
+    {
+      name: 'permit page 200, steward',
+      headers: STEWARD,
+      body: { query: `{ permits(first: 200) { totalCount nodes { ${PERMIT_FIELDS} applicant { ${APPLICANT_FIELDS} } } } }` },
+    },
+    {
+      name: 'permit page 200, public',
+      headers: PUBLIC,
+      body: { query: `{ permits(first: 200) { totalCount nodes { ${PERMIT_FIELDS} applicant { id name kind } } } }` },
+    },
     // The nesting the static cost limit still lets through at 200 permits a page.
     {
       name: 'permits 200 × applicant permits 10, steward',
       headers: STEWARD,
-      body: { query: `{ permits(first: 200) { nodes { id title applicant { id name permits(first: 10) { totalCount nodes { id title status appliedAt department { code name } } } } } } }` },
+      body: {
+        query: `{ permits(first: 200) { nodes { id title applicant { id name permits(first: 10) { totalCount nodes { id title status appliedAt department { code name } } } } } } }`,
+      },
     },
     {
       name: 'permits 200 × applicant permits 10, public',
       headers: PUBLIC,
-      body: { query: `{ permits(first: 200) { nodes { id title applicant { id name permits(first: 10) { totalCount nodes { id title status appliedAt department { code name } } } } } } }` },
+      body: {
+        query: `{ permits(first: 200) { nodes { id title applicant { id name permits(first: 10) { totalCount nodes { id title status appliedAt department { code name } } } } } } }`,
+      },
     },
     {
       name: 'heavy-nested (30 × 10, every field), steward',
       headers: STEWARD,
-      body: { query: `{ permits(first: 30) { totalCount nodes { id title department { code name } applicant { ${APPLICANT_FIELDS} permits(first: 10) { totalCount nodes { ${PERMIT_FIELDS} serviceItem { department { code name } } } } } } } }` },
+      body: {
+        query: `{ permits(first: 30) { totalCount nodes { id title department { code name } applicant { ${APPLICANT_FIELDS} permits(first: 10) { totalCount nodes { ${PERMIT_FIELDS} serviceItem { department { code name } } } } } } } }`,
+      },
     },
-    { name: 'disclosure search, 100 characters', headers: PUBLIC, body: { query: 'query ($s: String) { disclosureItems(first: 200, filter: { search: $s }) { totalCount nodes { id title body } } }', variables: { s: search(100) } } },
-    { name: 'disclosure search, 300 KB', headers: PUBLIC, body: { query: 'query ($s: String) { disclosureItems(first: 200, filter: { search: $s }) { totalCount nodes { id title } } }', variables: { s: search(300_000) } } },
-    { name: 'service item search, 300 KB', headers: PUBLIC, body: { query: 'query ($s: String) { serviceItems(first: 200, filter: { search: $s }) { totalCount nodes { code } } }', variables: { s: search(300_000) } } },
-    { name: 'identifier lookup, 300 KB', headers: STEWARD, body: { query: 'query ($v: String!) { applicantByIdentifier(value: $v) { id } }', variables: { v: '9'.repeat(300_000) } } },
-    { name: 'disclosure page 200', headers: PUBLIC, body: { query: '{ disclosureItems(first: 200) { totalCount nodes { id title category publishedAt body mode publisher { code name } } } }' } },
-    { name: 'service items 200 with stats', headers: PUBLIC, body: { query: '{ serviceItems(first: 200) { totalCount nodes { id code name category statutoryDays committedDays instant legalBasis department { code name } } } serviceItemStats { itemCount instantRate compressionRate } }' } },
-    { name: 'audit events 200, steward', headers: STEWARD, body: { query: '{ auditEvents(first: 200) { nodes { at consumerId purpose operationName outcome } } }' } },
+    {
+      name: 'disclosure search, 100 characters',
+      headers: PUBLIC,
+      body: {
+        query: 'query ($s: String) { disclosureItems(first: 200, filter: { search: $s }) { totalCount nodes { id title body } } }',
+        variables: { s: search(100) },
+      },
+    },
+    {
+      name: 'disclosure search, 300 KB',
+      headers: PUBLIC,
+      body: {
+        query: 'query ($s: String) { disclosureItems(first: 200, filter: { search: $s }) { totalCount nodes { id title } } }',
+        variables: { s: search(300_000) },
+      },
+    },
+    {
+      name: 'service item search, 300 KB',
+      headers: PUBLIC,
+      body: {
+        query: 'query ($s: String) { serviceItems(first: 200, filter: { search: $s }) { totalCount nodes { code } } }',
+        variables: { s: search(300_000) },
+      },
+    },
+    {
+      name: 'identifier lookup, 300 KB',
+      headers: STEWARD,
+      body: { query: 'query ($v: String!) { applicantByIdentifier(value: $v) { id } }', variables: { v: '9'.repeat(300_000) } },
+    },
+    {
+      name: 'disclosure page 200',
+      headers: PUBLIC,
+      body: { query: '{ disclosureItems(first: 200) { totalCount nodes { id title category publishedAt body mode publisher { code name } } } }' },
+    },
+    {
+      name: 'service items 200 with stats',
+      headers: PUBLIC,
+      body: {
+        query:
+          '{ serviceItems(first: 200) { totalCount nodes { id code name category statutoryDays committedDays instant legalBasis department { code name } } } serviceItemStats { itemCount instantRate compressionRate } }',
+      },
+    },
+    {
+      name: 'audit events 200, steward',
+      headers: STEWARD,
+      body: { query: '{ auditEvents(first: 200) { nodes { at consumerId purpose operationName outcome } } }' },
+    },
     { name: '2,400 nested braces', headers: PUBLIC, body: { query: `{ departments ${'{ code '.repeat(2_400)}${'}'.repeat(2_400)} }` } },
-    { name: '4,900 nested lists', headers: PUBLIC, body: { query: `{ permits(first: 1, filter: { statuses: ${'['.repeat(4_900)}APPROVED${']'.repeat(4_900)} }) { totalCount } }` } },
-    { name: '1 MB of variables', headers: PUBLIC, body: { query: 'query ($c: [String!]) { permits(first: 200, filter: { serviceItemCodes: $c }) { totalCount } }', variables: { c: Array.from({ length: 90_000 }, (_, i) => `S${i}`) } } },
+    {
+      name: '4,900 nested lists',
+      headers: PUBLIC,
+      body: { query: `{ permits(first: 1, filter: { statuses: ${'['.repeat(4_900)}APPROVED${']'.repeat(4_900)} }) { totalCount } }` },
+    },
+    {
+      name: '1 MB of variables',
+      headers: PUBLIC,
+      body: {
+        query: 'query ($c: [String!]) { permits(first: 200, filter: { serviceItemCodes: $c }) { totalCount } }',
+        variables: { c: Array.from({ length: 90_000 }, (_, i) => `S${i}`) },
+      },
+    },
     { name: 'GET with a 100 KB URL', headers: PUBLIC, get: true, body: { query: `{ departments { code } } #${'x'.repeat(100_000)}` } },
   ];
 }
@@ -94,7 +160,9 @@ function once() {
 async function send(request: ReturnType<typeof heavyRequests>[number]): Promise<{ status: number; bytes: number; code: string }> {
   const body = request.body as { query: string; variables?: unknown };
   const response = request.get
-    ? await fetch(`${base}/graphql?query=${encodeURIComponent(body.query)}`, { headers: { ...request.headers, 'apollo-require-preflight': 'true', accept: 'application/json' } })
+    ? await fetch(`${base}/graphql?query=${encodeURIComponent(body.query)}`, {
+        headers: { ...request.headers, 'apollo-require-preflight': 'true', accept: 'application/json' },
+      })
     : await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...request.headers }, body: JSON.stringify(body) });
   const text = await response.text();
   let code = '';

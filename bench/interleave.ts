@@ -37,7 +37,12 @@ async function main() {
   if (!workload) throw new Error(`no workload ${values.workload} (or no data at scale ${values.scale}: run the benchmark once)`);
   const logDir = join(BENCH_DIR, 'logs', `interleave-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const housing = await startHousing(dir, logDir);
-  const envFor = (market: string) => ({ ...process.env, HUITONG_MARKET_DB_URL: `file:${market}`, HUITONG_HOUSING_API_URL: housing.ready.url, HUITONG_HEALTH_EXPORT_DIR: demoPaths(join(dir, 'base')).healthDir });
+  const envFor = (market: string) => ({
+    ...process.env,
+    HUITONG_MARKET_DB_URL: `file:${market}`,
+    HUITONG_HOUSING_API_URL: housing.ready.url,
+    HUITONG_HEALTH_EXPORT_DIR: demoPaths(join(dir, 'base')).healthDir,
+  });
 
   // As the hub-inprocess target: governance off, measured only once the start-up sync is done and vacuumed.
   const hubStores = copyStores(dir, 'interleave-hub');
@@ -87,7 +92,9 @@ async function main() {
       }
     }
   }
-  console.log(`${values.workload}, scale ${values.scale}, ${values.rounds} interleaved rounds of ${requests} requests at concurrency ${values.concurrency}; CPU ms per request (median):`);
+  console.log(
+    `${values.workload}, scale ${values.scale}, ${values.rounds} interleaved rounds of ${requests} requests at concurrency ${values.concurrency}; CPU ms per request (median):`,
+  );
   for (const v of variants) {
     const hubMs = cpu.get(`${v.label}|hub`)!;
     const monolithMs = cpu.get(`${v.label}|monolith`)!;

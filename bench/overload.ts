@@ -89,12 +89,15 @@ const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
  * Read the same way before and after the load, so a difference is memory the hub kept.
  */
 async function settled(hub: Child): Promise<{ rssMb: number; heapMb: number; v8: Record<string, number> }> {
-  const collect = () => askChild<{ collected?: boolean; heapUsedMb?: number; memory?: NodeJS.MemoryUsage }>(hub, { collect: true }, (m) => m.collected === true);
+  const collect = () =>
+    askChild<{ collected?: boolean; heapUsedMb?: number; memory?: NodeJS.MemoryUsage }>(hub, { collect: true }, (m) => m.collected === true);
   await collect();
   await sleep(3000);
   const reply = await collect();
   const m = reply.memory;
-  const v8: Record<string, number> = m ? { heapTotalMb: mb(m.heapTotal), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers) } : {};
+  const v8: Record<string, number> = m
+    ? { heapTotalMb: mb(m.heapTotal), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers) }
+    : {};
   return { rssMb: Math.round(memoryMb(hub.pid).rss * 10) / 10, heapMb: reply.heapUsedMb ?? 0, v8 };
 }
 
@@ -102,7 +105,11 @@ async function settled(hub: Child): Promise<{ rssMb: number; heapMb: number; v8:
 function gitCommit(): string | null {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: BENCH_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: BENCH_DIR,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return dirty ? `${head}+changes` : head;
   } catch {
     return null;
@@ -145,11 +152,16 @@ async function main() {
   const started = new Date();
   const logDir = join(BENCH_DIR, 'logs', `load-${started.toISOString().replace(/[:.]/g, '-')}`);
   const dataDir = await prepare();
-  const hub = await startChild<{ ready: true; url: string; healthUrl: string }>('demo-hub', join(BENCH_DIR, 'targets/demo-hub.ts'), ['--data-dir', dataDir, '--scale', String(scale)], {
-    logDir,
-    readyTimeoutMs: 10 * 60_000,
-    env: hubEnv,
-  });
+  const hub = await startChild<{ ready: true; url: string; healthUrl: string }>(
+    'demo-hub',
+    join(BENCH_DIR, 'targets/demo-hub.ts'),
+    ['--data-dir', dataDir, '--scale', String(scale)],
+    {
+      logDir,
+      readyTimeoutMs: 10 * 60_000,
+      env: hubEnv,
+    },
+  );
   const { url, healthUrl } = hub.ready;
   say(`demo hub ready at ${url} (pid ${hub.pid}; settings ${JSON.stringify(hubEnv)}); log ${hub.logFile}`);
   const probe = await graphql(url, BODIES[0]!, HEADERS);
@@ -165,8 +177,8 @@ async function main() {
   const runPhase = (connections: number, amount: number) =>
     new Promise<PhaseResult>((resolve, reject) => {
       const on = (m: { type: string; result?: PhaseResult; message?: string }) => {
-        if (m.type === 'result') (worker.off('message', on), resolve(m.result!));
-        else if (m.type === 'error') (worker.off('message', on), reject(new Error(m.message)));
+        if (m.type === 'result') worker.off('message', on), resolve(m.result!);
+        else if (m.type === 'error') worker.off('message', on), reject(new Error(m.message));
       };
       worker.on('message', on);
       worker.send({ type: 'phase', url, connections, amount, timeoutS, bodies: BODIES, headers: HEADERS } satisfies PhaseRequest);
@@ -184,7 +196,9 @@ async function main() {
       await Promise.race([runPhase(Number(values['baseline-concurrency']), warmup), deadline]);
     }
     const before = await settled(hub);
-    say(`RSS at ready ${atReady.rssMb} MB, after warm-up ${before.rssMb} MB (after a full collection; live heap ${before.heapMb} MB; ${JSON.stringify(before.v8)})`);
+    say(
+      `RSS at ready ${atReady.rssMb} MB, after warm-up ${before.rssMb} MB (after a full collection; live heap ${before.heapMb} MB; ${JSON.stringify(before.v8)})`,
+    );
     const phases: Array<PhaseResult & { hubCpuMsPerRequest: number; health: { probes: number; not200: number; maxMs: number } }> = [];
     for (const [connections, amount] of [
       [Number(values['baseline-concurrency']), Number(values['baseline-requests'])],
@@ -227,24 +241,56 @@ async function main() {
     const checks = {
       noTimeouts: { pass: high.timeouts === 0, text: `timeouts ${high.timeouts} (target 0)` },
       shedAtMost5Pct: { pass: shedShare <= TARGETS.maxShedShare, text: `deliberate 503s ${high.shed} = ${(shedShare * 100).toFixed(2)} % (target ≤ 5 %)` },
-      everythingElse200: { pass: otherCount === 0 && high.ok + high.shed === high.sent, text: `answered otherwise ${otherCount} (target 0; 200 ${high.ok} + shed ${high.shed} of ${high.sent})` },
+      everythingElse200: {
+        pass: otherCount === 0 && high.ok + high.shed === high.sent,
+        text: `answered otherwise ${otherCount} (target 0; 200 ${high.ok} + shed ${high.shed} of ${high.sent})`,
+      },
       throughputHolds: base
-        ? { pass: high.okRps >= base.okRps, text: `200s/s at c=${high.connections} ${high.okRps.toFixed(1)} vs c=${base.connections} ${base.okRps.toFixed(1)} (${(high.okRps / base.okRps).toFixed(2)}×; target ≥ 1×)` }
+        ? {
+            pass: high.okRps >= base.okRps,
+            text: `200s/s at c=${high.connections} ${high.okRps.toFixed(1)} vs c=${base.connections} ${base.okRps.toFixed(1)} (${(high.okRps / base.okRps).toFixed(2)}×; target ≥ 1×)`,
+          }
         : { pass: true, text: 'no baseline phase' },
-      p99UnderOneSecond: { pass: high.p99Ms <= TARGETS.maxP99Ms, text: `p99 ${high.p99Ms} ms (target ≤ ${TARGETS.maxP99Ms} ms; timeouts counted as ${timeoutS} s)` },
-      rssReturns: { pass: rssGrowth <= TARGETS.maxRssGrowth, text: `RSS after warm-up ${before.rssMb} MB → after the load ${after.rssMb} MB (${rssGrowth >= 0 ? '+' : ''}${(rssGrowth * 100).toFixed(1)} %; target ≤ +10 %), live heap ${before.heapMb} → ${after.heapMb} MB` },
-      healthzNeverShed: { pass: phases.every((p) => p.health.not200 === 0), text: `/healthz not 200: ${phases.map((p) => p.health.not200).join(' / ')}; slowest ${phases.map((p) => `${p.health.maxMs} ms`).join(' / ')}` },
+      p99UnderOneSecond: {
+        pass: high.p99Ms <= TARGETS.maxP99Ms,
+        text: `p99 ${high.p99Ms} ms (target ≤ ${TARGETS.maxP99Ms} ms; timeouts counted as ${timeoutS} s)`,
+      },
+      rssReturns: {
+        pass: rssGrowth <= TARGETS.maxRssGrowth,
+        text: `RSS after warm-up ${before.rssMb} MB → after the load ${after.rssMb} MB (${rssGrowth >= 0 ? '+' : ''}${(rssGrowth * 100).toFixed(1)} %; target ≤ +10 %), live heap ${before.heapMb} → ${after.heapMb} MB`,
+      },
+      healthzNeverShed: {
+        pass: phases.every((p) => p.health.not200 === 0),
+        text: `/healthz not 200: ${phases.map((p) => p.health.not200).join(' / ')}; slowest ${phases.map((p) => `${p.health.maxMs} ms`).join(' / ')}`,
+      },
     };
     const summary = {
       generatedAt: new Date().toISOString(),
       label: values.label,
       commit: gitCommit(),
-      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
+      machine: {
+        cpus: cpus().length,
+        model: cpus()[0]?.model ?? '',
+        memGb: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
+      },
       hubSettings: hubEnv,
       scale,
       timeoutS,
       warmupRequests: warmup,
-      rss: { atReadyMb: atReady.rssMb, afterWarmupMb: before.rssMb, afterLoadMb: after.rssMb, rightAfterLoadMb: rightAfterMb, peakMb: Math.round(peakRssMb * 10) / 10, liveHeapAfterWarmupMb: before.heapMb, liveHeapAfterLoadMb: after.heapMb, v8AfterWarmup: before.v8, v8AfterLoad: after.v8, growthPct: Math.round(rssGrowth * 1000) / 10 },
+      rss: {
+        atReadyMb: atReady.rssMb,
+        afterWarmupMb: before.rssMb,
+        afterLoadMb: after.rssMb,
+        rightAfterLoadMb: rightAfterMb,
+        peakMb: Math.round(peakRssMb * 10) / 10,
+        liveHeapAfterWarmupMb: before.heapMb,
+        liveHeapAfterLoadMb: after.heapMb,
+        v8AfterWarmup: before.v8,
+        v8AfterLoad: after.v8,
+        growthPct: Math.round(rssGrowth * 1000) / 10,
+      },
       phases,
       checks,
       pass: Object.values(checks).every((c) => c.pass),
@@ -257,13 +303,23 @@ async function main() {
       `# Overload test${values.label ? ` — ${values.label}` : ''}`,
       '',
       `${summary.generatedAt}${summary.commit ? ` (commit ${summary.commit})` : ''}; demo district scale ${scale} (embedded PGlite), one hub process; 20-permit page as the demo steward, ${BODIES.length} rotating filters; client timeout ${timeoutS} s; load generator in its own process; ` +
-        `${summary.machine.cpus} × ${summary.machine.model}, Node ${summary.machine.node}, load average at end ${summary.machine.loadAverageAtEnd.join(' ')}. Hub settings: ${Object.keys(hubEnv).length ? Object.entries(hubEnv).map(([k, v]) => `${k}=${v}`).join(', ') : 'defaults'}.`,
+        `${summary.machine.cpus} × ${summary.machine.model}, Node ${summary.machine.node}, load average at end ${summary.machine.loadAverageAtEnd.join(' ')}. Hub settings: ${
+          Object.keys(hubEnv).length
+            ? Object.entries(hubEnv)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ')
+            : 'defaults'
+        }.`,
       '',
       '| concurrency | requests | req/s | 200s/s | p50 ms | p99 ms | max ms | 200 | shed 503 | timeouts | other | statuses | hub CPU ms/request | /healthz slowest ms |',
       '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|',
       ...phases.map(
         (p) =>
-          `| ${p.connections} | ${p.sent} | ${p.rps.toFixed(1)} | ${p.okRps.toFixed(1)} | ${p.p50Ms} | ${p.p99Ms} | ${p.maxMs} | ${p.ok} | ${p.shed} | ${p.timeouts} | ${Object.values(p.other).reduce((s, o) => s + o.count, 0) + p.connectionErrors} | ${Object.entries(p.statusCounts).map(([s, n]) => `${s}: ${n}`).join(', ')} | ${p.hubCpuMsPerRequest} | ${p.health.maxMs} |`,
+          `| ${p.connections} | ${p.sent} | ${p.rps.toFixed(1)} | ${p.okRps.toFixed(1)} | ${p.p50Ms} | ${p.p99Ms} | ${p.maxMs} | ${p.ok} | ${p.shed} | ${p.timeouts} | ${Object.values(p.other).reduce((s, o) => s + o.count, 0) + p.connectionErrors} | ${Object.entries(
+            p.statusCounts,
+          )
+            .map(([s, n]) => `${s}: ${n}`)
+            .join(', ')} | ${p.hubCpuMsPerRequest} | ${p.health.maxMs} |`,
       ),
       '',
       `RSS (idle, after full collections: collect, wait 3 s, collect, read): at ready ${atReady.rssMb} MB, after ${warmup} warm-up requests ${before.rssMb} MB, after the load ${after.rssMb} MB (${rightAfterMb} MB straight after one collection, before its pages went back to the kernel); peak ${summary.rss.peakMb} MB.`,

@@ -47,7 +47,8 @@ async function main() {
   say(`${target.name} ready at ${target.url} ${JSON.stringify(target.info)}`);
   // A workload that answers with errors measures the error path: stop, as `npm run bench` does.
   const probe = await graphql(target.url, workload.bodies[0]!, target.headers);
-  if (probe.status !== 200 || probe.json?.errors) throw new Error(`${workload.name} on ${target.name}: HTTP ${probe.status} ${JSON.stringify(probe.json?.errors ?? probe.json).slice(0, 500)}`);
+  if (probe.status !== 200 || probe.json?.errors)
+    throw new Error(`${workload.name} on ${target.name}: HTTP ${probe.status} ${JSON.stringify(probe.json?.errors ?? probe.json).slice(0, 500)}`);
   let next = 0;
   const load = (duration: number, bodies = workload.bodies) =>
     autocannon({
@@ -56,7 +57,13 @@ async function main() {
       duration,
       timeout: 60,
       // The target's own headers too: the governed hub is asked as the demo steward, as in `npm run bench`.
-      requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }) }],
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...target.headers },
+          setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }),
+        },
+      ],
     });
   if (values.after) {
     say(`loading with ${values.after} for ${values['after-duration']} s first`);
@@ -76,7 +83,9 @@ async function main() {
   );
   // CPU time per request is steadier than req/s when other work shares the machine.
   const perRequest = (ms: number) => (ms / result.requests.total).toFixed(2);
-  say(`CPU ms per request: ${target.processes.map((p, i) => `${p.name} ${perRequest(cpuUsed[i]![0]! + cpuUsed[i]![1]!)} (system ${perRequest(cpuUsed[i]![1]!)})`).join(', ')}`);
+  say(
+    `CPU ms per request: ${target.processes.map((p, i) => `${p.name} ${perRequest(cpuUsed[i]![0]! + cpuUsed[i]![1]!)} (system ${perRequest(cpuUsed[i]![1]!)})`).join(', ')}`,
+  );
   for (const p of target.processes) await p.stop();
   await housing.stop();
   await stopAll();

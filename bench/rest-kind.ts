@@ -30,7 +30,11 @@ const { file, permits } = await writeHousing(dir, district);
 const server = await startHousingServer({ file });
 const signal = () => ({ signal: AbortSignal.timeout(600_000) });
 const spec = parseSpecText(readFileSync(new URL('../src/demo/specs/housing.yaml', import.meta.url), 'utf8'), { rest: createRestKind() }) as RestSpec;
-const context = { resolve: (v: Parameters<typeof resolveValue>[0]) => resolveValue(v, { env: { HUITONG_HOUSING_API_URL: server.url } }), dataDir: dir, logger: silentLogger };
+const context = {
+  resolve: (v: Parameters<typeof resolveValue>[0]) => resolveValue(v, { env: { HUITONG_HOUSING_API_URL: server.url } }),
+  dataDir: dir,
+  logger: silentLogger,
+};
 
 const subjects: Array<[string, Connector<any, any>]> = [
   ['rest kind, fast path on', await createRestKind({ fastPath: true }).open(spec, context)],
@@ -74,7 +78,10 @@ for (const [name, connector] of subjects) {
 // Row extraction alone: one answer of 1000 rows, read into raw records.
 const body = await (await fetch(`${server.url}/api/v2/permits?limit=1000`)).json();
 for (const fastPath of [true, false]) {
-  const reader = new EndpointReader(new RestClient({ baseUrl: server.url, maxConcurrency: 1 }), spec.permits, permitSourceFields(spec), { fastPath, tokenOf: () => '' });
+  const reader = new EndpointReader(new RestClient({ baseUrl: server.url, maxConcurrency: 1 }), spec.permits, permitSourceFields(spec), {
+    fastPath,
+    tokenOf: () => '',
+  });
   const ms = await time(async () => {
     for (let i = 0; i < 20; i++) reader.read(body);
   });

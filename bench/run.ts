@@ -10,7 +10,18 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunRequest, RunResult } from './load/autocannon-worker.js';
 import { median } from './lib/median.js';
-import { callDelta, DEPARTMENTS, graphql, prepareData, readCalls, startHousing, startTarget, TARGET_NAMES, type Target, type TargetName } from './lib/harness.js';
+import {
+  callDelta,
+  DEPARTMENTS,
+  graphql,
+  prepareData,
+  readCalls,
+  startHousing,
+  startTarget,
+  TARGET_NAMES,
+  type Target,
+  type TargetName,
+} from './lib/harness.js';
 import { BENCH_DIR, memoryMb, resetPeak, stopAll, type Child } from './lib/proc.js';
 import { workloads as allWorkloads, type Workload } from './lib/workloads.js';
 
@@ -83,7 +94,11 @@ const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** di
 function comparable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(comparable);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !/cursor$/i.test(k)).map(([k, v]) => [k, comparable(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !/cursor$/i.test(k))
+        .map(([k, v]) => [k, comparable(v)]),
+    );
   }
   return value;
 }
@@ -110,7 +125,9 @@ async function measure(target: Target, workload: Workload, load: LoadGenerator, 
 
 async function main() {
   mkdirSync(logDir, { recursive: true });
-  say(`mode ${quick ? 'quick' : 'full'}: scale ${config.scale}, ${config.rounds} round(s) × ${config.durationS} s per workload and target, warm-up ${config.warmupS} s, ${config.connections} connections; logs in ${relative(process.cwd(), logDir)}`);
+  say(
+    `mode ${quick ? 'quick' : 'full'}: scale ${config.scale}, ${config.rounds} round(s) × ${config.durationS} s per workload and target, warm-up ${config.warmupS} s, ${config.connections} connections; logs in ${relative(process.cwd(), logDir)}`,
+  );
   const { dir, fixtures } = await prepareData(config.scale, logDir, say);
   const selected = allWorkloads(fixtures).filter((w) => !values.workloads || values.workloads.split(',').includes(w.name));
 
@@ -134,8 +151,10 @@ async function main() {
       const expected = await graphql(reference.url, w.bodies[0]!, reference.headers);
       for (const t of targets) {
         const got = t === reference ? expected : await graphql(t.url, w.bodies[0]!, t.headers);
-        if (got.status !== 200 || got.json?.errors) throw new Error(`${w.name} on ${t.name}: HTTP ${got.status} ${JSON.stringify(got.json?.errors ?? got.json).slice(0, 500)}`);
-        if (JSON.stringify(comparable(got.json.data)) !== JSON.stringify(comparable(expected.json.data))) mismatches.push(`${w.name}: ${t.name} differs from ${reference.name}`);
+        if (got.status !== 200 || got.json?.errors)
+          throw new Error(`${w.name} on ${t.name}: HTTP ${got.status} ${JSON.stringify(got.json?.errors ?? got.json).slice(0, 500)}`);
+        if (JSON.stringify(comparable(got.json.data)) !== JSON.stringify(comparable(expected.json.data)))
+          mismatches.push(`${w.name}: ${t.name} differs from ${reference.name}`);
       }
     }
     if (mismatches.length) say(`WARNING, responses differ:\n  ${mismatches.join('\n  ')}`);
@@ -157,7 +176,9 @@ async function main() {
           const sample = await measure(t, w, load, config.durationS);
           const key = `${w.name}|${t.name}`;
           samples.set(key, [...(samples.get(key) ?? []), sample]);
-          say(`round ${r + 1}/${config.rounds} ${w.name.padEnd(18)} ${t.name.padEnd(14)} ${round(sample.rps).toString().padStart(8)} req/s  p50 ${sample.p50Ms} ms  p99 ${sample.p99Ms} ms${sample.graphqlErrors + sample.non2xx + sample.errors ? `  ERRORS ${sample.graphqlErrors + sample.non2xx + sample.errors} ${sample.errorSample ?? ''}` : ''}`);
+          say(
+            `round ${r + 1}/${config.rounds} ${w.name.padEnd(18)} ${t.name.padEnd(14)} ${round(sample.rps).toString().padStart(8)} req/s  p50 ${sample.p50Ms} ms  p99 ${sample.p99Ms} ms${sample.graphqlErrors + sample.non2xx + sample.errors ? `  ERRORS ${sample.graphqlErrors + sample.non2xx + sample.errors} ${sample.errorSample ?? ''}` : ''}`,
+          );
         }
       }
     }
@@ -210,9 +231,15 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
           p50Ms: round(median(s.map((x) => x.p50Ms))),
           p99Ms: round(median(s.map((x) => x.p99Ms))),
           peakRssMb: round(Math.max(0, ...s.map((x) => x.peakRssMb))),
-          backendCallsPerRequest: round(Object.values(perDept).reduce((a, b) => a + b, 0), 3),
+          backendCallsPerRequest: round(
+            Object.values(perDept).reduce((a, b) => a + b, 0),
+            3,
+          ),
           backendCallsPerRequestByDepartment: perDept,
-          retriesPerRequest: round(Object.values(retriesPerDept).reduce((a, b) => a + b, 0), 3),
+          retriesPerRequest: round(
+            Object.values(retriesPerDept).reduce((a, b) => a + b, 0),
+            3,
+          ),
           retriesPerRequestByDepartment: retriesPerDept,
           rpsByRound: s.map((x) => round(x.rps)),
           requests,
@@ -243,7 +270,9 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
       const d = r.backendCallsPerRequestByDepartment;
       const ratio = w.ratios[`${r.name}/monolith`];
       const retried = r.retriesPerRequest ? `, ${r.retriesPerRequest} of them retries` : '';
-      lines.push(`| ${w.name} | ${r.name} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.peakRssMb} | ${r.backendCallsPerRequest} (${d.market}/${d.housing}/${d.health}${retried}) | ${r.name === 'monolith' ? '1.00' : ratio?.toFixed(2) ?? '–'} | ${r.failed} |`);
+      lines.push(
+        `| ${w.name} | ${r.name} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.peakRssMb} | ${r.backendCallsPerRequest} (${d.market}/${d.housing}/${d.health}${retried}) | ${r.name === 'monolith' ? '1.00' : (ratio?.toFixed(2) ?? '–')} | ${r.failed} |`,
+      );
     }
   }
   const overhead = json.workloads.filter((w) => w.ratios['hub-governed/hub-inprocess'] !== undefined);
@@ -269,7 +298,9 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
       const worst = Math.max(...DEPARTMENTS.map((code) => round(r.backendCallsPerRequestByDepartment[code]! - r.retriesPerRequestByDepartment[code]!, 3)));
       const budget = w.backendCallBudgetPerDepartment;
       const retried = r.retriesPerRequest ? ` (plus ${r.retriesPerRequest} retries/request)` : '';
-      checks.push(`${r.name} ≤ ${budget} call(s) per department per request (${budget} nesting level(s)), retries aside: max ${worst}${retried} ${worst <= budget + 1e-9 ? 'PASS' : 'FAIL'}`);
+      checks.push(
+        `${r.name} ≤ ${budget} call(s) per department per request (${budget} nesting level(s)), retries aside: max ${worst}${retried} ${worst <= budget + 1e-9 ? 'PASS' : 'FAIL'}`,
+      );
     }
     lines.push(`- **${w.name}** — ${checks.join('; ')}`);
   }
@@ -277,10 +308,13 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
   return { json, markdown: `${lines.join('\n')}\n` };
 }
 
-const hardStop = setTimeout(() => {
-  say('hard time limit exceeded: killing every child process');
-  void stopAll().finally(() => process.exit(1));
-}, (config.timeLimitMin + 15) * 60_000);
+const hardStop = setTimeout(
+  () => {
+    say('hard time limit exceeded: killing every child process');
+    void stopAll().finally(() => process.exit(1));
+  },
+  (config.timeLimitMin + 15) * 60_000,
+);
 hardStop.unref();
 
 main().then(

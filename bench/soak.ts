@@ -11,7 +11,17 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SoakRequest, SoakResult } from './load/soak-worker.js';
-import { benchServiceKeyEnv, DEPARTMENTS, graphql, prepareData, startHousing, startSubgraph, startTarget, type Target, type TargetName } from './lib/harness.js';
+import {
+  benchServiceKeyEnv,
+  DEPARTMENTS,
+  graphql,
+  prepareData,
+  startHousing,
+  startSubgraph,
+  startTarget,
+  type Target,
+  type TargetName,
+} from './lib/harness.js';
 import { askChild, BENCH_DIR, memoryMb, sleep, stopAll, type Child } from './lib/proc.js';
 import { workloads } from './lib/workloads.js';
 
@@ -56,7 +66,9 @@ const rssMb = (t: Target) => t.processes.reduce((sum, p) => sum + memoryMb(p.pid
  * of the soak in that same state, so a difference is growth, not where the collector happened to be.
  */
 async function settledMemory(t: Target): Promise<{ rss: number; heap: number }> {
-  const replies = await Promise.all(t.processes.map((p) => askChild<{ collected?: boolean; heapUsedMb?: number }>(p, { collect: true }, (m) => m.collected === true)));
+  const replies = await Promise.all(
+    t.processes.map((p) => askChild<{ collected?: boolean; heapUsedMb?: number }>(p, { collect: true }, (m) => m.collected === true)),
+  );
   return { rss: rssMb(t), heap: replies.reduce((sum, m) => sum + (m.heapUsedMb ?? 0), 0) };
 }
 
@@ -69,7 +81,9 @@ async function main() {
   let housing: Child<{ ready: true; url: string }> | undefined = await startHousing(dir, logDir, targetName === 'hub-inprocess' ? housingPort : 0);
   const housingUrl = housing.ready.url;
   const target = await startTarget(targetName, dir, housingUrl, logDir, { housingSubgraphPort: subgraphPort });
-  say(`${targetName} ready at ${target.url}; ${total} requests, concurrency ${concurrency}, warm-up ${warmup}, housing flapping every ${flapMs} ms (${targetName === 'hub-inprocess' ? 'fake legacy API' : 'subgraph process'})`);
+  say(
+    `${targetName} ready at ${target.url}; ${total} requests, concurrency ${concurrency}, warm-up ${warmup}, housing flapping every ${flapMs} ms (${targetName === 'hub-inprocess' ? 'fake legacy API' : 'subgraph process'})`,
+  );
 
   // What flaps: the legacy API (in-process departments) or the housing subgraph process (HTTP).
   let flapping: Child | undefined = targetName === 'hub-inprocess' ? housing : target.housingSubgraph;
@@ -109,7 +123,8 @@ async function main() {
             warm = m;
             say(`warm-up done after ${message.done} requests: RSS ${m.rss.toFixed(1)} MB, live heap ${m.heap} MB (after a full collection); flapping starts`);
           });
-        } else if (message.type === 'progress') say(`${message.done}/${total} done, ${message.coded} housing-coded, ${message.failed} failed, RSS ${rssMb(target).toFixed(1)} MB`);
+        } else if (message.type === 'progress')
+          say(`${message.done}/${total} done, ${message.coded} housing-coded, ${message.failed} failed, RSS ${rssMb(target).toFixed(1)} MB`);
         else if (message.type === 'done') resolve(message.result!);
         else if (message.type === 'error') reject(new Error(message.message));
       });

@@ -28,13 +28,19 @@ const database = await openDatabase<HubDatabase>(values['database-url'] ? { url:
 try {
   await migrateToLatest(database.db);
   const lines: string[] = [`records          ${first.length} (${database.backend})`];
-  for (const [label, records] of [['first sync', first], ['unchanged', first], ['1 % changed', third]] as const) {
+  for (const [label, records] of [
+    ['first sync', first],
+    ['unchanged', first],
+    ['1 % changed', third],
+  ] as const) {
     const start = performance.now();
     // As the hub runs it: on PGlite (no autovacuum), VACUUM ANALYZE after a sync that wrote rows.
     const report = await syncIdentity(database.db, sourcesOf(records), { vacuum: database.backend === 'pglite' });
     const s = (performance.now() - start) / 1000;
     const { mode, changed, removed } = report.resolution;
-    lines.push(`${label.padEnd(16)} ${s.toFixed(1)} s  (${mode}: ${changed} changed, ${removed} removed; ${report.applicants} applicants; rows written ${JSON.stringify(report.written)}; ms ${JSON.stringify(report.timings)})`);
+    lines.push(
+      `${label.padEnd(16)} ${s.toFixed(1)} s  (${mode}: ${changed} changed, ${removed} removed; ${report.applicants} applicants; rows written ${JSON.stringify(report.written)}; ms ${JSON.stringify(report.timings)})`,
+    );
   }
   lines.push(`peak RSS         ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`, '');
   process.stdout.write(lines.join('\n'));

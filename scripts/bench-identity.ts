@@ -30,7 +30,9 @@ process.stdout.write(
     `resolve time     ${(ms / 1000).toFixed(2)} s`,
     `records/s        ${Math.round(records.length / (ms / 1000))}`,
     `CPU time         ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (user + system, all threads; GC runs on helper threads)`,
-    `load average     ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`,
+    `load average     ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores`,
     `peak RSS         ${peakMiB.toFixed(0)} MiB (whole process, generator included)`,
     `clusters         ${result.stats.clusters}, comparisons ${result.stats.comparisons}, review ${result.stats.reviewCandidates}`,
     '',

@@ -54,7 +54,8 @@ export function summarize(file: string, top: number): string {
   // Inclusive time: a sample counts once for every distinct function on its stack.
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const keyOf = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'}  ${n.callFrame.url ? `${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : ''}`;
+  const keyOf = (n: ProfileNode) =>
+    `${n.callFrame.functionName || '(anonymous)'}  ${n.callFrame.url ? `${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : ''}`;
   const inclusive = new Map<string, number>();
   for (const [id, us] of selfUs) {
     const seen = new Set<string>();
@@ -63,7 +64,6 @@ export function summarize(file: string, top: number): string {
   }
   return `${relative(BENCH_DIR, file)}: ${(total / 1000).toFixed(0)} ms sampled\n-- self time by function --\n${fmt(fns, top)}\n-- self time by package / file --\n${fmt(pkgs, 25)}\n-- inclusive time by function --\n${fmt(inclusive, 2 * top)}\n`;
 }
-
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   process.stdout.write(summarize(process.argv[2]!, Number(process.argv[3] ?? 45)));

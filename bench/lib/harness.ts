@@ -82,13 +82,7 @@ export function benchServiceKeyEnv(dir: string): { HUITONG_SERVICE_KEY_FILE: str
   return { HUITONG_SERVICE_KEY_FILE: file };
 }
 
-export function startSubgraph(
-  code: string,
-  env: Record<string, string>,
-  logDir: string,
-  port = 0,
-  nodeArgs?: string[],
-): Promise<Child<TargetReady>> {
+export function startSubgraph(code: string, env: Record<string, string>, logDir: string, port = 0, nodeArgs?: string[]): Promise<Child<TargetReady>> {
   return startChild(`subgraph-${code}`, entry('targets/subgraph.ts'), [code], {
     env: { ...env, PORT: String(port) },
     logDir,
@@ -129,9 +123,15 @@ export async function startTarget(
   }
   const subgraphs: Child<TargetReady>[] = [];
   try {
-    for (const code of DEPARTMENTS) subgraphs.push(await startSubgraph(code, env, logDir, code === 'housing' ? options.housingSubgraphPort ?? 0 : 0, options.nodeArgs));
+    for (const code of DEPARTMENTS)
+      subgraphs.push(await startSubgraph(code, env, logDir, code === 'housing' ? (options.housingSubgraphPort ?? 0) : 0, options.nodeArgs));
     const urls = subgraphs.map((s, i) => `${DEPARTMENTS[i]}=${s.ready.url}`).join(',');
-    const gateway = await startChild<TargetReady>('hub-http-gateway', entry('targets/hub.ts'), ['--mode', 'http', '--hub-dir', stores.hub, '--urls', urls], long);
+    const gateway = await startChild<TargetReady>(
+      'hub-http-gateway',
+      entry('targets/hub.ts'),
+      ['--mode', 'http', '--hub-dir', stores.hub, '--urls', urls],
+      long,
+    );
     const { ready: _r, url, callsUrl: _c, ...info } = gateway.ready;
     return {
       name,
@@ -178,6 +178,11 @@ export function callDelta(before: Calls, after: Calls): Record<string, { calls: 
 
 /** POSTs one GraphQL request. */
 export async function graphql(url: string, bodyJson: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: bodyJson, signal: AbortSignal.timeout(60_000) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: bodyJson,
+    signal: AbortSignal.timeout(60_000),
+  });
   return { status: response.status, json: await response.json().catch(() => null) };
 }

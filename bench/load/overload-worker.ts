@@ -95,22 +95,25 @@ async function phase(request: PhaseRequest): Promise<PhaseResult> {
   let lastOk = false;
   let finish!: (error: unknown, result: autocannon.Result) => void;
   const done = new Promise<autocannon.Result>((resolve, reject) => (finish = (error, result) => (error ? reject(error) : resolve(result))));
-  const instance = autocannon({
-    url: request.url,
-    connections: request.connections,
-    amount: request.amount,
-    timeout: request.timeoutS,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...request.headers },
-        setupRequest: (req) => ({ ...req, body: request.bodies[next++ % request.bodies.length]! }),
-        onResponse: (status, body, _context, headers) => {
-          lastOk = classify(status, body, headers as Record<string, string | string[]>);
+  const instance = autocannon(
+    {
+      url: request.url,
+      connections: request.connections,
+      amount: request.amount,
+      timeout: request.timeoutS,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...request.headers },
+          setupRequest: (req) => ({ ...req, body: request.bodies[next++ % request.bodies.length]! }),
+          onResponse: (status, body, _context, headers) => {
+            lastOk = classify(status, body, headers as Record<string, string | string[]>);
+          },
         },
-      },
-    ],
-  }, (error, result) => finish(error, result));
+      ],
+    },
+    (error, result) => finish(error, result),
+  );
   // The 'response' event (documented: client, status, bytes, latency) follows that response's onResponse
   // synchronously, so the class onResponse just gave is this latency's.
   (instance as unknown as EventEmitter).on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {

@@ -30,7 +30,15 @@ export interface SoakResult {
 function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 30_000 },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        timeout: 30_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -60,7 +68,11 @@ function classify(status: number, text: string, department: string): Outcome {
   }
   if (!json.errors || json.errors.length === 0) return { kind: 'ok' };
   const other = json.errors.find((e) => !(e.extensions?.code === 'DEPARTMENT_UNAVAILABLE' && e.extensions.department === department));
-  if (other) return { kind: 'failed', key: `error ${other.extensions?.code ?? 'no code'} ${other.extensions?.department ?? ''} ${other.extensions?.reason ?? ''}`.trim() };
+  if (other)
+    return {
+      kind: 'failed',
+      key: `error ${other.extensions?.code ?? 'no code'} ${other.extensions?.department ?? ''} ${other.extensions?.reason ?? ''}`.trim(),
+    };
   return { kind: 'coded' };
 }
 
@@ -93,8 +105,8 @@ async function soak(request: SoakRequest): Promise<SoakResult> {
       latencies.push(performance.now() - t);
       result.sent++;
       const per = result.byWorkload[w.name]!;
-      if (outcome.kind === 'ok') (result.ok++, per.ok++);
-      else if (outcome.kind === 'coded') (result.departmentCoded++, per.departmentCoded++);
+      if (outcome.kind === 'ok') result.ok++, per.ok++;
+      else if (outcome.kind === 'coded') result.departmentCoded++, per.departmentCoded++;
       else {
         result.failed++;
         per.failed++;
@@ -103,7 +115,8 @@ async function soak(request: SoakRequest): Promise<SoakResult> {
       }
       done++;
       if (done === request.warmup) process.send?.({ type: 'warm', done });
-      if (done % Math.max(1, Math.floor(request.total / 10)) === 0) process.send?.({ type: 'progress', done, failed: result.failed, coded: result.departmentCoded });
+      if (done % Math.max(1, Math.floor(request.total / 10)) === 0)
+        process.send?.({ type: 'progress', done, failed: result.failed, coded: result.departmentCoded });
     }
   };
   await Promise.all(Array.from({ length: request.concurrency }, worker));

@@ -95,11 +95,23 @@ function makeLoaders(db: Kysely<HubDatabase>, adapters: ReadonlyMap<string, Runt
       return keys.map((k) => found.get(k) ?? null);
     }),
     identifiers: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await db.selectFrom('applicant_identifiers').select(['applicant_id', 'type', 'value']).where('applicant_id', 'in', ids).orderBy('type', 'desc').orderBy('value').execute();
+      const rows = await db
+        .selectFrom('applicant_identifiers')
+        .select(['applicant_id', 'type', 'value'])
+        .where('applicant_id', 'in', ids)
+        .orderBy('type', 'desc')
+        .orderBy('value')
+        .execute();
       return ids.map((id) => rows.filter((r) => r.applicant_id === id).map((r) => ({ type: r.type, value: r.value })));
     }),
     records: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await db.selectFrom('applicant_records').select(['applicant_id', 'department_code', 'local_id', 'name']).where('applicant_id', 'in', ids).orderBy('department_code').orderBy('local_id').execute();
+      const rows = await db
+        .selectFrom('applicant_records')
+        .select(['applicant_id', 'department_code', 'local_id', 'name'])
+        .where('applicant_id', 'in', ids)
+        .orderBy('department_code')
+        .orderBy('local_id')
+        .execute();
       const grouped = new Map<string, Array<{ department: string; localId: string; name: string }>>();
       for (const r of rows) {
         let list = grouped.get(r.applicant_id);
@@ -151,7 +163,9 @@ export function createMonolithSchema(db: Kysely<HubDatabase>, adapters: Readonly
     for (const code of filter.departmentCodes ?? []) {
       if (!adapters.has(code)) throw badUserInput(`unknown department code ${JSON.stringify(code)}`, { argument: 'filter.departmentCodes' });
     }
-    const positions: Record<string, PermitPosition | null> = args.after ? decodeCursor<Record<string, PermitPosition | null>>(args.after, 'monolith-permits') : {};
+    const positions: Record<string, PermitPosition | null> = args.after
+      ? decodeCursor<Record<string, PermitPosition | null>>(args.after, 'monolith-permits')
+      : {};
     const targets = [...adapters.keys()].filter((code) => (!filter.departmentCodes || filter.departmentCodes.includes(code)) && (!scope || scope.has(code)));
     const l = loaders(context);
     const pages = await Promise.all(
@@ -177,7 +191,10 @@ export function createMonolithSchema(db: Kysely<HubDatabase>, adapters: Readonly
       }),
     );
     const answered = pages.filter((p): p is NonNullable<typeof p> => p !== null);
-    const merged = answered.flatMap(({ code, page }) => page.permits.map((p): PermitNode => ({ ...p, department: code }))).sort(comparePermits).slice(0, first);
+    const merged = answered
+      .flatMap(({ code, page }) => page.permits.map((p): PermitNode => ({ ...p, department: code })))
+      .sort(comparePermits)
+      .slice(0, first);
     const running: Record<string, PermitPosition | null> = { ...positions };
     const taken = new Map<string, number>();
     for (const p of merged) taken.set(p.department, (taken.get(p.department) ?? 0) + 1);
@@ -271,7 +288,10 @@ export function createMonolithSchema(db: Kysely<HubDatabase>, adapters: Readonly
         departments: () => db.selectFrom('departments').select(['code', 'name', 'last_synced_at']).orderBy('code').execute(),
         disclosureItems: async (_: unknown, args: { filter?: DisclosureFilter | null; first?: number | null; after?: string | null }) => {
           const first = pageSize(args.first);
-          let page = filterDisclosure(db.selectFrom('disclosure_items').selectAll(), args.filter).orderBy('published_at', 'desc').orderBy('id').limit(first + 1);
+          let page = filterDisclosure(db.selectFrom('disclosure_items').selectAll(), args.filter)
+            .orderBy('published_at', 'desc')
+            .orderBy('id')
+            .limit(first + 1);
           if (args.after) {
             const { t, id } = decodeCursor<{ t: string; id: string }>(args.after, 'disclosureItems');
             const at = new Date(t);
@@ -279,7 +299,10 @@ export function createMonolithSchema(db: Kysely<HubDatabase>, adapters: Readonly
           }
           const [rows, count] = await Promise.all([
             page.execute() as unknown as Promise<Array<HubDatabase['disclosure_items'] & { published_at: Date }>>,
-            filterDisclosure(db.selectFrom('disclosure_items').select((eb) => eb.fn.countAll<number>().as('n')), args.filter).executeTakeFirstOrThrow(),
+            filterDisclosure(
+              db.selectFrom('disclosure_items').select((eb) => eb.fn.countAll<number>().as('n')),
+              args.filter,
+            ).executeTakeFirstOrThrow(),
           ]);
           return toConnection(rows, first, Number(count.n), (r) => encodeCursor('disclosureItems', { t: r.published_at.toISOString(), id: r.id }));
         },

@@ -11,7 +11,9 @@ import { openDatabase, type HubDatabase } from '../../src/storage/index.js';
 import { announce, benchLogger, failed, onStop, serveCalls } from './ipc.js';
 
 async function main() {
-  const { values } = parseArgs({ options: { mode: { type: 'string' }, 'hub-dir': { type: 'string' }, urls: { type: 'string' }, governance: { type: 'string', default: 'off' } } });
+  const { values } = parseArgs({
+    options: { mode: { type: 'string' }, 'hub-dir': { type: 'string' }, urls: { type: 'string' }, governance: { type: 'string', default: 'off' } },
+  });
   const governance = values.governance === 'on';
   const hubDir = values['hub-dir']!;
   if (values.mode === 'http') {

@@ -124,11 +124,18 @@ async function buildFixtures(db: Awaited<ReturnType<typeof startHub>>['db']) {
   });
   const searchTerms: string[] = [];
   for (const term of SEARCH_CANDIDATES) {
-    const n = await db.selectFrom('disclosure_items').select((eb) => eb.fn.countAll<number>().as('n')).where('title', 'ilike', `%${term}%`).executeTakeFirstOrThrow();
+    const n = await db
+      .selectFrom('disclosure_items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('title', 'ilike', `%${term}%`)
+      .executeTakeFirstOrThrow();
     if (Number(n.n) > 0) searchTerms.push(term);
   }
   if (searchTerms.length === 0) searchTerms.push('规划');
-  const counts = await sql<{ department_code: string; n: number }>`select department_code, count(*)::int as n from applicant_records group by 1 order by 1`.execute(db);
+  const counts = await sql<{
+    department_code: string;
+    n: number;
+  }>`select department_code, count(*)::int as n from applicant_records group by 1 order by 1`.execute(db);
   return { applicants, searchTerms, applicantRecords: counts.rows };
 }
 

@@ -36,7 +36,9 @@ const applicants = organisations.map((e, i) => ({
 }));
 const permits = Array.from({ length: 120 }, (_, i) => {
   const item = items[i % items.length]!;
-  const applied = new Date(Date.UTC(2021 + Math.floor(next() * 4), Math.floor(next() * 12), 1 + Math.floor(next() * 28), Math.floor(next() * 9) + 1, Math.floor(next() * 60)));
+  const applied = new Date(
+    Date.UTC(2021 + Math.floor(next() * 4), Math.floor(next() * 12), 1 + Math.floor(next() * 28), Math.floor(next() * 9) + 1, Math.floor(next() * 60)),
+  );
   const status = statuses[Math.floor(next() * statuses.length)]!;
   const done = ['TG', 'BH', 'ZX'].includes(status) ? new Date(applied.getTime() + (2 + Math.floor(next() * 12)) * 86_400_000) : null;
   const local = (d: Date) => `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
@@ -58,13 +60,18 @@ const permits = Array.from({ length: 120 }, (_, i) => {
 // (this script) would then corrupt the store of a hub that serves the example from it.
 const database = await openDatabase<any>(url ? { url } : { dir }).catch((error: unknown) => {
   if (!(error instanceof DataDirLockedError)) throw error;
-  process.stderr.write(`${dir} is in use by process ${error.pid} (a hub serving the example?): stop it, or run \`npx huitong departments disable urban\` first\n`);
+  process.stderr.write(
+    `${dir} is in use by process ${error.pid} (a hub serving the example?): stop it, or run \`npx huitong departments disable urban\` first\n`,
+  );
   process.exit(1);
 });
 try {
   await sql`drop table if exists t_xk_aj`.execute(database.db);
   await sql`drop table if exists t_sqdw`.execute(database.db);
-  for (const statement of readFileSync(new URL('./schema.sql', import.meta.url), 'utf8').split(';').map((s) => s.trim()).filter((s) => s.replace(/--.*$/gm, '').trim())) {
+  for (const statement of readFileSync(new URL('./schema.sql', import.meta.url), 'utf8')
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.replace(/--.*$/gm, '').trim())) {
     await sql.raw(statement).execute(database.db);
   }
   await database.db.insertInto('t_sqdw').values(applicants).execute();

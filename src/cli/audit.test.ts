@@ -78,7 +78,10 @@ describe('huitong audit', () => {
     expect((await run([])).code).toBe(2);
     expect((await run(['frobnicate'])).code).toBe(2);
     expect((await run(['export', '--from', 'yesterday', '--to', '2026-01-01'])).code).toBe(2);
-    expect(await run(['verify'], { HUITONG_AUDIT_PUBLIC_KEY_FILE: undefined, HUITONG_AUDIT_SIGNING_KEY_FILE: undefined })).toMatchObject({ code: 1, err: expect.stringMatching(/HUITONG_AUDIT_PUBLIC_KEY_FILE/) });
+    expect(await run(['verify'], { HUITONG_AUDIT_PUBLIC_KEY_FILE: undefined, HUITONG_AUDIT_SIGNING_KEY_FILE: undefined })).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/HUITONG_AUDIT_PUBLIC_KEY_FILE/),
+    });
     expect(await run(['prune', '--older-than', new Date().toISOString()])).toMatchObject({ code: 1, err: expect.stringMatching(/younger than 183 days/) });
     expect(() => readAuditEnv({ HUITONG_AUDIT_RETENTION_DAYS: '90' })).toThrow(/at least 183/);
     expect(() => readAuditEnv({ HUITONG_AUDIT_HASH: 'md5' })).toThrow(/sha256 or sm3/);
@@ -95,7 +98,12 @@ describe('huitong audit verify --anchor', () => {
   const run = async (args: string[], overrides: Record<string, string | undefined> = {}) => {
     const out = sink();
     const err = sink();
-    const code = await runAuditCommand(args, { openHubDatabase: async () => ({ db: database.db, close: async () => {} }), env: { ...env, ...overrides }, stdout: out.stream, stderr: err.stream });
+    const code = await runAuditCommand(args, {
+      openHubDatabase: async () => ({ db: database.db, close: async () => {} }),
+      env: { ...env, ...overrides },
+      stdout: out.stream,
+      stderr: err.stream,
+    });
     return { code, out: out.text(), err: err.text() };
   };
   beforeAll(async () => {
@@ -112,8 +120,16 @@ describe('huitong audit verify --anchor', () => {
     expect((await run(['checkpoint'])).code).toBe(0);
     for (let i = 4; i <= 6; i++) await appendAuditEvent(database.db, event(i));
     expect((await run(['checkpoint'])).code).toBe(0);
-    expect(readFileSync(anchorFile, 'utf8').trim().split('\n').map((l) => JSON.parse(JSON.parse(l).statement).seq)).toEqual([3, 6]);
-    expect(await run(['verify', '--anchor', anchorFile])).toMatchObject({ code: 0, out: expect.stringMatching(/^OK: 6 events .*anchor: 2 checkpoints up to seq 6/) });
+    expect(
+      readFileSync(anchorFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(JSON.parse(l).statement).seq),
+    ).toEqual([3, 6]);
+    expect(await run(['verify', '--anchor', anchorFile])).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^OK: 6 events .*anchor: 2 checkpoints up to seq 6/),
+    });
 
     // The tail and its checkpoint deleted: the database alone still looks fine…
     await sql`delete from audit_event_records where event_seq > 3`.execute(database.db);

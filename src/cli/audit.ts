@@ -119,12 +119,15 @@ export async function runAuditCommand(args: string[], deps: AuditCommandDeps): P
               throw new Error(`cannot read the anchor ${file}: ${(error as Error).message}`);
             }
           });
-          if (files.length === 0) say('note: verified without an anchor (--anchor FILE): a tail deleted together with its checkpoints, or a wiped log, would not show');
+          if (files.length === 0)
+            say('note: verified without an anchor (--anchor FILE): a tail deleted together with its checkpoints, or a wiped log, would not show');
           const result = await verifyAuditChain(db, { publicKey, ...(files.length ? { anchor } : {}) });
           const anchored = result.anchor ? `; anchor: ${result.anchor.checkpoints} checkpoints up to seq ${result.anchor.lastSeq ?? 'none'}` : '';
           const counts = `${result.events} events${result.firstSeq === null ? '' : ` (seq ${result.firstSeq}–${result.lastSeq})`}, ${result.checkpoints} checkpoints, last signed at seq ${result.lastCheckpointSeq ?? 'none'}${anchored}`;
           if (result.ok) {
-            deps.stdout.write(`OK: ${counts}${result.unsignedEvents ? `; ${result.unsignedEvents} event(s) after the last checkpoint are chain-protected only` : ''}\n`);
+            deps.stdout.write(
+              `OK: ${counts}${result.unsignedEvents ? `; ${result.unsignedEvents} event(s) after the last checkpoint are chain-protected only` : ''}\n`,
+            );
             return 0;
           }
           deps.stdout.write(`BROKEN at seq ${result.broken.seq}: ${result.broken.problem} — ${result.broken.detail}\n(${counts})\n`);
@@ -141,22 +144,37 @@ export async function runAuditCommand(args: string[], deps: AuditCommandDeps): P
           if (parsed.values.out) await writeFile(parsed.values.out, text, { mode: 0o600 });
           else deps.stdout.write(text);
           const inRange = exported.events.filter((e) => e.canonical !== undefined).length;
-          say(`exported ${exported.events.length} events (${inRange} with text, including boundaries) and ${exported.checkpoints.length} signed checkpoint(s)${parsed.values.out ? ` to ${parsed.values.out}` : ''}`);
+          say(
+            `exported ${exported.events.length} events (${inRange} with text, including boundaries) and ${exported.checkpoints.length} signed checkpoint(s)${parsed.values.out ? ` to ${parsed.values.out}` : ''}`,
+          );
           return 0;
         });
       }
       case 'checkpoint':
         return await withDatabase(deps, async (db) => {
           const checkpoint = await checkpointAuditChain(db, { signer: await readSigner(requireSigningKey(settings.signingKeyFile)), ...anchorOf(settings) });
-          deps.stdout.write(checkpoint ? `signed seq ${checkpoint.seq} head ${checkpoint.head} at ${checkpoint.signedAt} (key ${checkpoint.keyId})\n` : 'the audit log is empty\n');
+          deps.stdout.write(
+            checkpoint
+              ? `signed seq ${checkpoint.seq} head ${checkpoint.head} at ${checkpoint.signedAt} (key ${checkpoint.keyId})\n`
+              : 'the audit log is empty\n',
+          );
           return 0;
         });
       case 'prune': {
         const olderThan = parsed.values['older-than'] === undefined ? undefined : parseTime(parsed.values['older-than'], '--older-than');
         return await withDatabase(deps, async (db) => {
           const signer = await readSigner(requireSigningKey(settings.signingKeyFile));
-          const result = await pruneAuditEvents(db, { signer, retentionDays: settings.retentionDays, ...(olderThan ? { olderThan } : {}), ...anchorOf(settings) });
-          deps.stdout.write(result.anchorSeq === null ? 'nothing to prune\n' : `pruned ${result.pruned} events; the log now starts after the signed anchor at seq ${result.anchorSeq}\n`);
+          const result = await pruneAuditEvents(db, {
+            signer,
+            retentionDays: settings.retentionDays,
+            ...(olderThan ? { olderThan } : {}),
+            ...anchorOf(settings),
+          });
+          deps.stdout.write(
+            result.anchorSeq === null
+              ? 'nothing to prune\n'
+              : `pruned ${result.pruned} events; the log now starts after the signed anchor at seq ${result.anchorSeq}\n`,
+          );
           return 0;
         });
       }

@@ -33,7 +33,11 @@ describe('abuse settings from the environment', () => {
 
   it('controls admission by default, reads its settings, and turns it off with HUITONG_MAX_IN_FLIGHT=0', () => {
     expect(readConfig({}).abuse.admission).toEqual(DEFAULT_ADMISSION);
-    expect(readConfig({ HUITONG_MAX_IN_FLIGHT: '2', HUITONG_MAX_QUEUE_WAIT_MS: '300' }).abuse.admission).toEqual({ ...DEFAULT_ADMISSION, maxInFlight: 2, maxQueueWaitMs: 300 });
+    expect(readConfig({ HUITONG_MAX_IN_FLIGHT: '2', HUITONG_MAX_QUEUE_WAIT_MS: '300' }).abuse.admission).toEqual({
+      ...DEFAULT_ADMISSION,
+      maxInFlight: 2,
+      maxQueueWaitMs: 300,
+    });
     expect(readConfig({ HUITONG_MAX_IN_FLIGHT: '0' }).abuse.admission).toBeNull();
     expect(() => readConfig({ HUITONG_MAX_EVENT_LOOP_DELAY_MS: 'off' })).toThrow(/HUITONG_MAX_EVENT_LOOP_DELAY_MS must be a whole number/);
   });
@@ -61,7 +65,9 @@ describe('subgraph services', () => {
   it('share the service key file and the audit anchor under the data directory unless told otherwise', () => {
     const config = readConfig({ HUITONG_DATA_DIR: dir });
     expect(config).toMatchObject({ serviceKeyFile: join(dir, 'keys', 'service-keys.json'), auditAnchorFile: join(dir, 'audit-anchor.jsonl') });
-    expect(readConfig({ HUITONG_SERVICE_KEY_FILE: '/etc/huitong/service-keys.json', HUITONG_AUDIT_ANCHOR_FILE: '/var/log/huitong/anchor.jsonl' })).toMatchObject({
+    expect(
+      readConfig({ HUITONG_SERVICE_KEY_FILE: '/etc/huitong/service-keys.json', HUITONG_AUDIT_ANCHOR_FILE: '/var/log/huitong/anchor.jsonl' }),
+    ).toMatchObject({
       serviceKeyFile: '/etc/huitong/service-keys.json',
       auditAnchorFile: '/var/log/huitong/anchor.jsonl',
     });

@@ -44,7 +44,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     /** The gateway's and subgraph services' shared token keys (`huitong service-key rotate` writes it). */
     serviceKeyFile: env.HUITONG_SERVICE_KEY_FILE || join(dataDir, 'keys', 'service-keys.json'),
     port: Number(env.PORT ?? 4000),
-    corsOrigins: (env.HUITONG_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (env.HUITONG_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     deadlineMs: Number(env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
     circuit: { failureThreshold: Number(env.HUITONG_CIRCUIT_FAILURES ?? 5), openMs: Number(env.HUITONG_CIRCUIT_OPEN_MS ?? 10_000) },
     syncIntervalMs: Number(env.HUITONG_SYNC_INTERVAL_MS ?? 3_600_000),
@@ -57,7 +60,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     jwt: env.HUITONG_JWT_ISSUER
       ? {
           issuer: env.HUITONG_JWT_ISSUER,
-          jwks: env.HUITONG_JWT_JWKS_FILE ? { document: JSON.parse(readFileSync(env.HUITONG_JWT_JWKS_FILE, 'utf8')) as { keys: object[] } } : { url: env.HUITONG_JWT_JWKS_URL ?? '' },
+          jwks: env.HUITONG_JWT_JWKS_FILE
+            ? { document: JSON.parse(readFileSync(env.HUITONG_JWT_JWKS_FILE, 'utf8')) as { keys: object[] } }
+            : { url: env.HUITONG_JWT_JWKS_URL ?? '' },
           ...(env.HUITONG_JWT_AUDIENCE ? { audience: env.HUITONG_JWT_AUDIENCE } : {}),
           ...(env.HUITONG_JWT_CONSUMER_CLAIM ? { consumerClaim: env.HUITONG_JWT_CONSUMER_CLAIM } : {}),
         }

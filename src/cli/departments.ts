@@ -82,22 +82,36 @@ export async function runDepartmentsCommand(argv: readonly string[], io: Io): Pr
   }
   if (extra.length > 0) throw new DepartmentsUsageError(`unexpected argument ${extra[0]}`);
   const needsTarget = ['validate', 'add', 'update', 'rollback', 'disable', 'enable', 'show'];
-  if (needsTarget.includes(command) && !target) throw new DepartmentsUsageError(`departments ${command} needs ${['validate', 'add', 'update'].includes(command) ? 'a spec file' : 'a department code'}`);
+  if (needsTarget.includes(command) && !target)
+    throw new DepartmentsUsageError(`departments ${command} needs ${['validate', 'add', 'update'].includes(command) ? 'a spec file' : 'a department code'}`);
   const toVersion = flags.to === undefined ? undefined : Number(flags.to);
   if (toVersion !== undefined && !(Number.isInteger(toVersion) && toVersion > 0)) throw new DepartmentsUsageError('--to must be a version number');
   const print = (value: unknown, human: string) => io.stdout.write(flags.json ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
 
-  if (command === 'validate' && !flags.hub) return validate(target!, { offline: flags.offline ?? false, sample: Number(flags.sample ?? 200), timeoutMs: Number(flags.timeout ?? 15) * 1000 }, io, print);
+  if (command === 'validate' && !flags.hub)
+    return validate(
+      target!,
+      { offline: flags.offline ?? false, sample: Number(flags.sample ?? 200), timeoutMs: Number(flags.timeout ?? 15) * 1000 },
+      io,
+      print,
+    );
 
   const api = hubApi(flags.url ?? io.env.HUITONG_URL ?? `http://127.0.0.1:${io.env.PORT ?? 4000}`, flags.key ?? io.env.HUITONG_KEY ?? io.demoKey);
   switch (command) {
     case 'validate': {
       const spec = await readSpecFile(target!);
       const code = String((spec as { code?: unknown }).code);
-      const data = await api(`mutation ($spec: JSON!, $online: Boolean) { result: validateDepartmentSpec(spec: $spec, online: $online) { ok code issues { path message hint } changes { path message breaking } sample } }`, { spec, online: !flags.offline }, io, `validating ${code} through the hub`);
+      const data = await api(
+        `mutation ($spec: JSON!, $online: Boolean) { result: validateDepartmentSpec(spec: $spec, online: $online) { ok code issues { path message hint } changes { path message breaking } sample } }`,
+        { spec, online: !flags.offline },
+        io,
+        `validating ${code} through the hub`,
+      );
       if (!data) return 1;
       const r = data.result;
-      const verdict = r.ok ? `${r.code}: the spec is valid${flags.offline ? ' (offline: its system was not contacted)' : ' and its system answers the hub'}` : `${r.code}: the spec does not match its system`;
+      const verdict = r.ok
+        ? `${r.code}: the spec is valid${flags.offline ? ' (offline: its system was not contacted)' : ' and its system answers the hub'}`
+        : `${r.code}: the spec does not match its system`;
       print(r, [verdict, ...r.issues.map((i: SpecIssue) => formatIssue(r.code, i)), ...changeLines(r), ...sampleLines(r.sample, spec)].join('\n'));
       return r.ok ? 0 : 1;
     }
@@ -110,14 +124,32 @@ export async function runDepartmentsCommand(argv: readonly string[], io: Io): Pr
           : `mutation ($spec: JSON!, $note: String, $force: Boolean) { result: updateDepartment(spec: $spec, note: $note, force: $force) { ${CHANGE} } }`;
       // Only add waits for the identity sync (a new department's applicants are linked before it answers).
       const working = command === 'add' ? 'adding CODE (checks, then the first identity sync)' : 'updating CODE (checks)';
-      const data = await api(mutation, { spec, note: flags.note ?? null, force: flags.force ?? false }, io, working.replace('CODE', String((spec as { code?: unknown }).code)));
+      const data = await api(
+        mutation,
+        { spec, note: flags.note ?? null, force: flags.force ?? false },
+        io,
+        working.replace('CODE', String((spec as { code?: unknown }).code)),
+      );
       if (!data) return 1;
       const r = data.result;
-      print(r, [`${r.registration.code}: version ${r.registration.activeVersion} live`, ...changeLines(r.check), ...sampleLines(r.check.sample, spec), ...(r.departmentKey ? [`department API key (shown once): ${r.departmentKey}`] : [])].join('\n'));
+      print(
+        r,
+        [
+          `${r.registration.code}: version ${r.registration.activeVersion} live`,
+          ...changeLines(r.check),
+          ...sampleLines(r.check.sample, spec),
+          ...(r.departmentKey ? [`department API key (shown once): ${r.departmentKey}`] : []),
+        ].join('\n'),
+      );
       return 0;
     }
     case 'rollback': {
-      const data = await api(`mutation ($code: String!, $to: Int, $force: Boolean) { result: rollbackDepartment(code: $code, toVersion: $to, force: $force) { ${CHANGE} } }`, { code: target, to: toVersion ?? null, force: flags.force ?? false }, io, `rolling ${target} back`);
+      const data = await api(
+        `mutation ($code: String!, $to: Int, $force: Boolean) { result: rollbackDepartment(code: $code, toVersion: $to, force: $force) { ${CHANGE} } }`,
+        { code: target, to: toVersion ?? null, force: flags.force ?? false },
+        io,
+        `rolling ${target} back`,
+      );
       if (!data) return 1;
       print(data.result, [`${target}: version ${data.result.registration.activeVersion} live`, ...changeLines(data.result.check)].join('\n'));
       return 0;
@@ -125,31 +157,59 @@ export async function runDepartmentsCommand(argv: readonly string[], io: Io): Pr
     case 'disable':
     case 'enable': {
       const data = await api(
-        command === 'disable' ? `mutation ($code: String!, $purge: Boolean) { result: disableDepartment(code: $code, purge: $purge) { code enabled } }` : `mutation ($code: String!) { result: enableDepartment(code: $code) { code enabled } }`,
+        command === 'disable'
+          ? `mutation ($code: String!, $purge: Boolean) { result: disableDepartment(code: $code, purge: $purge) { code enabled } }`
+          : `mutation ($code: String!) { result: enableDepartment(code: $code) { code enabled } }`,
         { code: target, purge: flags.purge ?? false },
         io,
         `${command === 'disable' ? 'disabling' : 'enabling'} ${target}`,
       );
       if (!data) return 1;
-      const purged = command === 'disable' && flags.purge ? '; its records in the identity crosswalk were deleted' : command === 'disable' ? '; its records in the identity crosswalk are kept (disable --purge deletes them)' : '';
+      const purged =
+        command === 'disable' && flags.purge
+          ? '; its records in the identity crosswalk were deleted'
+          : command === 'disable'
+            ? '; its records in the identity crosswalk are kept (disable --purge deletes them)'
+            : '';
       print(data.result, `${target}: ${data.result.enabled ? 'enabled' : 'disabled'}${purged}`);
       return 0;
     }
     case 'list': {
       const data = await api(`{ result: departmentRegistrations { code name kind enabled activeVersion } }`, {}, io);
       if (!data) return 1;
-      print(data.result, data.result.map((d: { code: string; name: string; kind: string; enabled: boolean; activeVersion: number | null }) => `${d.code.padEnd(12)} ${d.kind.padEnd(10)} ${d.enabled ? 'enabled ' : 'disabled'} v${d.activeVersion ?? '-'}  ${d.name}`).join('\n'));
+      print(
+        data.result,
+        data.result
+          .map(
+            (d: { code: string; name: string; kind: string; enabled: boolean; activeVersion: number | null }) =>
+              `${d.code.padEnd(12)} ${d.kind.padEnd(10)} ${d.enabled ? 'enabled ' : 'disabled'} v${d.activeVersion ?? '-'}  ${d.name}`,
+          )
+          .join('\n'),
+      );
       return 0;
     }
     case 'show': {
-      const data = await api(`query ($code: String!) { result: departmentRegistration(code: $code) { code name kind enabled activeVersion versions { version createdAt createdBy note active spec } } }`, { code: target }, io);
+      const data = await api(
+        `query ($code: String!) { result: departmentRegistration(code: $code) { code name kind enabled activeVersion versions { version createdAt createdBy note active spec } } }`,
+        { code: target },
+        io,
+      );
       if (!data) return 1;
       if (!data.result) {
         io.stderr.write(`huitong: no department ${target}\n`);
         return 1;
       }
       const d = data.result;
-      print(d, [`${d.code} ${d.name} (${d.kind}, ${d.enabled ? 'enabled' : 'disabled'})`, ...d.versions.map((v: { version: number; createdAt: string; createdBy: string; note: string | null; active: boolean }) => `  ${v.active ? '*' : ' '} v${v.version} ${v.createdAt} by ${v.createdBy}${v.note ? ` — ${v.note}` : ''}`)].join('\n'));
+      print(
+        d,
+        [
+          `${d.code} ${d.name} (${d.kind}, ${d.enabled ? 'enabled' : 'disabled'})`,
+          ...d.versions.map(
+            (v: { version: number; createdAt: string; createdBy: string; note: string | null; active: boolean }) =>
+              `  ${v.active ? '*' : ' '} v${v.version} ${v.createdAt} by ${v.createdBy}${v.note ? ` — ${v.note}` : ''}`,
+          ),
+        ].join('\n'),
+      );
       return 0;
     }
     default:
@@ -175,7 +235,12 @@ async function readSpecFile(path: string): Promise<unknown> {
   }
 }
 
-async function validate(path: string, options: { offline: boolean; sample: number; timeoutMs: number }, io: Io, print: (value: unknown, human: string) => void): Promise<number> {
+async function validate(
+  path: string,
+  options: { offline: boolean; sample: number; timeoutMs: number },
+  io: Io,
+  print: (value: unknown, human: string) => void,
+): Promise<number> {
   const text = await readFile(path, 'utf8').catch(() => {
     throw new DepartmentsUsageError(`cannot read spec file ${path}`);
   });
@@ -210,7 +275,14 @@ async function validate(path: string, options: { offline: boolean; sample: numbe
         }
       }
       const ok = issues.length === 0;
-      print({ ok, code, issues, sample }, [ok ? `${code}: the spec is valid and its system answers` : `${code}: the spec does not match its system`, ...issues.map((i) => formatIssue(code, i)), ...sampleLines(sample, spec)].join('\n'));
+      print(
+        { ok, code, issues, sample },
+        [
+          ok ? `${code}: the spec is valid and its system answers` : `${code}: the spec does not match its system`,
+          ...issues.map((i) => formatIssue(code, i)),
+          ...sampleLines(sample, spec),
+        ].join('\n'),
+      );
       return ok ? 0 : 1;
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -220,7 +292,10 @@ async function validate(path: string, options: { offline: boolean; sample: numbe
       print({ ok: false, code: error.department, issues: error.issues }, error.message);
       return 1;
     }
-    print({ ok: false, code, issues: [{ path: 'connection', message: (error as Error).message }] }, `${code}.connection: the system could not be read: ${(error as Error).message}`);
+    print(
+      { ok: false, code, issues: [{ path: 'connection', message: (error as Error).message }] },
+      `${code}.connection: the system could not be read: ${(error as Error).message}`,
+    );
     return 1;
   }
 }
@@ -249,7 +324,9 @@ function mappedFields(spec: unknown): { permits: ReadonlySet<string>; applicants
 function sampleLines(sample: SampleReport | null, spec: unknown): string[] {
   if (!sample) return [];
   const mapped = mappedFields(spec);
-  const lines = [`sampled ${sample.permits.read} permits (${sample.permits.rejected.length} rejected), ${sample.applicants.read} applicants (${sample.applicants.rejected.length} rejected)`];
+  const lines = [
+    `sampled ${sample.permits.read} permits (${sample.permits.rejected.length} rejected), ${sample.applicants.read} applicants (${sample.applicants.rejected.length} rejected)`,
+  ];
   for (const r of sample.permits.rejected.slice(0, 5)) lines.push(`  permit ${r.localId}: ${r.reason}`);
   for (const r of sample.applicants.rejected.slice(0, 5)) lines.push(`  applicant ${r.localId}: ${r.reason}`);
   const unmapped: string[] = [];
@@ -286,7 +363,11 @@ function hubApi(url: string, key: string | undefined) {
     if (working && !tty) io.stderr.write(`${working}…\n`);
     let body: { data?: { result?: unknown }; errors?: Array<{ message: string; extensions?: { code?: string; issues?: SpecIssue[]; department?: string } }> };
     try {
-      const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
       body = (await response.json()) as typeof body;
     } catch (error) {
       throw new Error(`cannot reach the hub at ${endpoint} (${(error as Error).message}); start it (npm start) or pass --url`);

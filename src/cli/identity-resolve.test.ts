@@ -34,7 +34,10 @@ describe('huitong identity resolve', () => {
   it('writes one line per valid input line, in order, reports malformed lines and keeps duplicates', async () => {
     const { code, out, err } = await run(['-'], LINES.join('\n'));
     expect(code).toBe(0);
-    const rows = out.trim().split('\n').map((l) => JSON.parse(l) as { source: string; localId: string; applicantId: number });
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { source: string; localId: string; applicantId: number });
     expect(rows.map((r) => `${r.source}:${r.localId}`)).toEqual(['market:7', 'health:H1', 'housing:P1', 'market:7', 'civil:C1']);
     expect(rows[0]!.applicantId).toBe(rows[1]!.applicantId);
     expect(rows[0]!.applicantId).toBe(rows[3]!.applicantId);
@@ -53,7 +56,10 @@ describe('huitong identity resolve', () => {
     ];
     const { code, out } = await run(['-'], lines.join('\n'));
     expect(code).toBe(0);
-    const rows = out.trim().split('\n').map((l) => JSON.parse(l) as { source: string; localId: unknown; applicantId: number });
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { source: string; localId: unknown; applicantId: number });
     expect(rows.map((r) => r.localId)).toEqual([42, '42']);
     expect(rows[0]!.applicantId).toBe(rows[1]!.applicantId);
   });

@@ -20,10 +20,20 @@ const optionalText = (v: unknown): string | null => (typeof v === 'string' ? v :
 
 // Kinds as exports spell them; anything else is left to the resolver to infer (identifier, name shape).
 const KINDS: Record<string, 'PERSON' | 'ORGANIZATION'> = {
-  PERSON: 'PERSON', NATURAL_PERSON: 'PERSON', INDIVIDUAL: 'PERSON', 个人: 'PERSON', 自然人: 'PERSON',
-  ORGANIZATION: 'ORGANIZATION', ORGANISATION: 'ORGANIZATION', COMPANY: 'ORGANIZATION', 企业: 'ORGANIZATION', 法人: 'ORGANIZATION', 单位: 'ORGANIZATION', 组织: 'ORGANIZATION',
+  PERSON: 'PERSON',
+  NATURAL_PERSON: 'PERSON',
+  INDIVIDUAL: 'PERSON',
+  个人: 'PERSON',
+  自然人: 'PERSON',
+  ORGANIZATION: 'ORGANIZATION',
+  ORGANISATION: 'ORGANIZATION',
+  COMPANY: 'ORGANIZATION',
+  企业: 'ORGANIZATION',
+  法人: 'ORGANIZATION',
+  单位: 'ORGANIZATION',
+  组织: 'ORGANIZATION',
 };
-const kindOf = (v: unknown) => (typeof v === 'string' ? KINDS[v.trim().toUpperCase()] ?? null : null);
+const kindOf = (v: unknown) => (typeof v === 'string' ? (KINDS[v.trim().toUpperCase()] ?? null) : null);
 
 /** Reads one JSON line into a record (with `source` and `localId` as given, to echo), or returns the reason it is malformed. */
 function parseLine(line: string): { record: ResolutionRecord; given: { source: unknown; localId: unknown } } | string {
@@ -40,7 +50,16 @@ function parseLine(line: string): { record: ResolutionRecord; given: { source: u
   if (!source) return 'missing "source"';
   if (!localId) return 'missing "localId"';
   return {
-    record: { source, localId, kind: kindOf(o.kind), name: optionalText(o.name), idType: optionalText(o.idType), idNumber: optionalText(o.idNumber), phone: optionalText(o.phone), address: optionalText(o.address) },
+    record: {
+      source,
+      localId,
+      kind: kindOf(o.kind),
+      name: optionalText(o.name),
+      idType: optionalText(o.idType),
+      idNumber: optionalText(o.idNumber),
+      phone: optionalText(o.phone),
+      address: optionalText(o.address),
+    },
     given: { source: o.source, localId: o.localId },
   };
 }
@@ -112,7 +131,9 @@ export async function runIdentityResolve(args: string[], io: CommandIo): Promise
     say(`cannot write output: ${(error as Error).message}`);
     return 1;
   }
-  say(`lines read ${lineNo}, skipped ${skipped}, records ${result.stats.records}, clusters ${result.stats.clusters}, review candidates ${result.stats.reviewCandidates}`);
+  say(
+    `lines read ${lineNo}, skipped ${skipped}, records ${result.stats.records}, clusters ${result.stats.clusters}, review candidates ${result.stats.reviewCandidates}`,
+  );
   return 0;
 }
 

@@ -32,7 +32,9 @@ export async function runKeysCommand(
     }
     case 'list':
       for (const k of await listApiKeys(db)) {
-        out.write(`${JSON.stringify({ keyId: k.id, prefix: k.prefix, consumer: k.consumer_id, kind: k.kind, department: k.department_code, createdAt: k.created_at, revokedAt: k.revoked_at })}\n`);
+        out.write(
+          `${JSON.stringify({ keyId: k.id, prefix: k.prefix, consumer: k.consumer_id, kind: k.kind, department: k.department_code, createdAt: k.created_at, revokedAt: k.revoked_at })}\n`,
+        );
       }
       return 0;
     case 'rotate': {

@@ -58,7 +58,12 @@ async function main(argv: string[]): Promise<number> {
   // The audit command parses its own options (departments has its own entry: departments-main.ts).
   if (argv[0] === 'audit') {
     const config = readConfig();
-    return runAuditCommand(argv.slice(1), { openHubDatabase: () => openHubDatabase(config), env: auditEnv(config), stdout: process.stdout, stderr: process.stderr });
+    return runAuditCommand(argv.slice(1), {
+      openHubDatabase: () => openHubDatabase(config),
+      env: auditEnv(config),
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
   }
   let parsed;
   try {
@@ -113,7 +118,9 @@ async function main(argv: string[]): Promise<number> {
       const { hub, demo } = await boot(config, { port: 0, quiet: true });
       try {
         const report = await hub.sync();
-        progress(`synced ${report.records} records into ${report.applicants} applicants${report.failed.length ? `; failed: ${report.failed.map((f) => f.department).join(', ')}` : ''}`);
+        progress(
+          `synced ${report.records} records into ${report.applicants} applicants${report.failed.length ? `; failed: ${report.failed.map((f) => f.department).join(', ')}` : ''}`,
+        );
         return report.failed.length ? 1 : 0;
       } finally {
         await hub.stop();
@@ -157,7 +164,11 @@ async function main(argv: string[]): Promise<number> {
     case 'identity':
       if (rest[0] !== 'resolve') throw new UsageError('usage: huitong identity resolve FILE.jsonl|- [--strict]');
       // Offline: never opens the hub's database.
-      return runIdentityResolve([...rest.slice(1), ...(parsed.values.strict ? ['--strict'] : [])], { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+      return runIdentityResolve([...rest.slice(1), ...(parsed.values.strict ? ['--strict'] : [])], {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     case 'keys': {
       const database = await openHubDatabase(config);
       try {
@@ -183,12 +194,17 @@ function auditEnv(config: HubConfig): Record<string, string | undefined> {
   const env = { ...process.env, HUITONG_AUDIT_ANCHOR_FILE: config.auditAnchorFile };
   if (!config.demo || process.env.HUITONG_AUDIT_SIGNING_KEY_FILE) return env;
   const keys = ensureDemoAuditKeys(config.dataDir);
-  return { ...env, HUITONG_AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile, HUITONG_AUDIT_PUBLIC_KEY_FILE: process.env.HUITONG_AUDIT_PUBLIC_KEY_FILE ?? keys.publicKeyFile };
+  return {
+    ...env,
+    HUITONG_AUDIT_SIGNING_KEY_FILE: keys.signingKeyFile,
+    HUITONG_AUDIT_PUBLIC_KEY_FILE: process.env.HUITONG_AUDIT_PUBLIC_KEY_FILE ?? keys.publicKeyFile,
+  };
 }
 
 async function auditSettings(config: HubConfig, logger: { warn(obj: object, msg?: string): void }) {
   const settings = readAuditEnv(auditEnv(config));
-  if (!settings.signingKeyFile) logger.warn({}, 'HUITONG_AUDIT_SIGNING_KEY_FILE is not set: audit checkpoints are not signed, so a truncated tail would go unnoticed');
+  if (!settings.signingKeyFile)
+    logger.warn({}, 'HUITONG_AUDIT_SIGNING_KEY_FILE is not set: audit checkpoints are not signed, so a truncated tail would go unnoticed');
   return {
     hash: settings.hash,
     anchor: openAuditAnchor(config.auditAnchorFile),
@@ -269,7 +285,16 @@ async function serveDepartment(config: HubConfig, code: string | undefined, host
   const stopTracing = await startTracing({ ...process.env, OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? `huitong-${entry.code}` });
   const metrics = createMetrics();
   const env = demo?.env ?? process.env;
-  const adapter = await openRuntimeAdapter(entry, { kinds: adapterKinds, env, secretsDir: env.HUITONG_SECRETS_DIR, dataDir: config.dataDir, deadlineMs: config.deadlineMs, circuit: config.circuit, logger, observer: departmentObserver(metrics) });
+  const adapter = await openRuntimeAdapter(entry, {
+    kinds: adapterKinds,
+    env,
+    secretsDir: env.HUITONG_SECRETS_DIR,
+    dataDir: config.dataDir,
+    deadlineMs: config.deadlineMs,
+    circuit: config.circuit,
+    logger,
+    observer: departmentObserver(metrics),
+  });
   const running = await serveSubgraph(createDepartmentSubgraph(adapter), { serviceKeys, host, port: config.port, metrics: metrics.registry });
   process.stdout.write(`${running.url}\n`);
   await waitForSignal();

@@ -13,7 +13,15 @@ function run(args: string[], flags: { graceSeconds?: string } = {}, file = join(
   const chunks: string[] = [];
   out.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
   const code = runServiceKeyCommand(args, flags, file, out);
-  return { code, lines: chunks.join('').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>) };
+  return {
+    code,
+    lines: chunks
+      .join('')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, any>),
+  };
 }
 
 describe('huitong service-key', () => {

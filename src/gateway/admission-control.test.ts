@@ -48,7 +48,11 @@ const track = <T extends { server: http.Server }>(t: T) => (servers.push(t.serve
 
 const get = async (url: string, signal?: AbortSignal) => {
   const response = await fetch(url, signal ? { signal } : {});
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions: Record<string, unknown> }> } };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions: Record<string, unknown> }> },
+  };
 };
 
 describe('admission control', () => {
@@ -66,7 +70,9 @@ describe('admission control', () => {
     expect(seconds).toBeGreaterThanOrEqual(1);
     expect(seconds).toBeLessThanOrEqual(60);
     expect(refused.body.data).toBeUndefined();
-    expect(refused.body.errors).toEqual([{ message: expect.stringContaining('overloaded'), extensions: { code: 'SERVICE_OVERLOADED', reason: 'QUEUE_FULL', retryAfter: seconds } }]);
+    expect(refused.body.errors).toEqual([
+      { message: expect.stringContaining('overloaded'), extensions: { code: 'SERVICE_OVERLOADED', reason: 'QUEUE_FULL', retryAfter: seconds } },
+    ]);
     // Refused before any of its work started; the queued one has not started either.
     expect(s.started()).toBe(2);
     expect((await get(`${s.url}/healthz`)).status).toBe(200);
@@ -132,7 +138,9 @@ describe('admission control', () => {
 describe('admission settings from the environment', () => {
   it('has defaults, reads each variable, and is off with HUITONG_MAX_IN_FLIGHT=0', () => {
     expect(readAdmissionSettings({})).toEqual(DEFAULT_ADMISSION);
-    expect(readAdmissionSettings({ HUITONG_MAX_IN_FLIGHT: '8', HUITONG_MAX_QUEUE: '20', HUITONG_MAX_QUEUE_WAIT_MS: '500', HUITONG_MAX_EVENT_LOOP_DELAY_MS: '0' })).toEqual({
+    expect(
+      readAdmissionSettings({ HUITONG_MAX_IN_FLIGHT: '8', HUITONG_MAX_QUEUE: '20', HUITONG_MAX_QUEUE_WAIT_MS: '500', HUITONG_MAX_EVENT_LOOP_DELAY_MS: '0' }),
+    ).toEqual({
       maxInFlight: 8,
       maxQueue: 20,
       maxQueueWaitMs: 500,

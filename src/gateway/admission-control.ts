@@ -80,7 +80,7 @@ export function admissionControl(settings: AdmissionSettings, deps: AdmissionDep
 
   const shed = (res: Response, reason: ShedReason) => {
     const backlog = queue.size + queue.pending;
-    const retryAfter = Math.min(60, Math.max(1, Math.ceil((backlog / settings.maxInFlight) * serviceMs / 1000)));
+    const retryAfter = Math.min(60, Math.max(1, Math.ceil(((backlog / settings.maxInFlight) * serviceMs) / 1000)));
     metrics?.shed.inc({ reason });
     deps.logger.info({ status: 503, errorCodes: [ErrorCode.SERVICE_OVERLOADED], reason, inFlight: queue.pending, queued: queue.size }, 'graphql request shed');
     res.set('Retry-After', String(retryAfter));
@@ -144,8 +144,27 @@ function measureEventLoopDelay(server: Server): () => number {
 }
 
 function admissionMetrics(registry: Registry, queue: PQueue) {
-  new Gauge({ name: 'huitong_graphql_in_flight', help: 'GraphQL requests executing now', registers: [registry], collect() { this.set(queue.pending); } });
-  new Gauge({ name: 'huitong_graphql_queued', help: 'GraphQL requests waiting for admission', registers: [registry], collect() { this.set(queue.size); } });
-  const shed = new Counter({ name: 'huitong_graphql_shed_total', help: 'GraphQL requests refused with 503 under load, by reason', labelNames: ['reason'], registers: [registry] });
+  new Gauge({
+    name: 'huitong_graphql_in_flight',
+    help: 'GraphQL requests executing now',
+    registers: [registry],
+    collect() {
+      this.set(queue.pending);
+    },
+  });
+  new Gauge({
+    name: 'huitong_graphql_queued',
+    help: 'GraphQL requests waiting for admission',
+    registers: [registry],
+    collect() {
+      this.set(queue.size);
+    },
+  });
+  const shed = new Counter({
+    name: 'huitong_graphql_shed_total',
+    help: 'GraphQL requests refused with 503 under load, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   return { shed };
 }

@@ -29,14 +29,19 @@ export function watchAuditAnchor(db: Kysely<any>, anchor: AuditAnchor, options: 
     const anchorSeq = anchor.lastSeq();
     let chainSeq: number | null;
     try {
-      const { rows } = await sql<{ end: number | string }>`select coalesce((select max(seq) from audit_events), (select max(seq) from audit_checkpoints where kind = 'anchor'), 0) as "end"`.execute(db);
+      const { rows } = await sql<{
+        end: number | string;
+      }>`select coalesce((select max(seq) from audit_events), (select max(seq) from audit_checkpoints where kind = 'anchor'), 0) as "end"`.execute(db);
       chainSeq = Number(rows[0]!.end);
     } catch {
       return { chain: 'unknown', chainSeq: null, anchorSeq };
     }
     const gap = Math.max(0, (anchorSeq ?? 0) - chainSeq);
     if (gap > 0 && gap !== reportedGap) {
-      options.logger.error({ chainSeq, anchorSeq, missingEvents: gap }, 'audit chain is shorter than its anchor: signed events were deleted from the database; run huitong audit verify --anchor');
+      options.logger.error(
+        { chainSeq, anchorSeq, missingEvents: gap },
+        'audit chain is shorter than its anchor: signed events were deleted from the database; run huitong audit verify --anchor',
+      );
     }
     reportedGap = gap;
     return { chain: gap > 0 ? 'shorter-than-anchor' : 'ok', chainSeq, anchorSeq };

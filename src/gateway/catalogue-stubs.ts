@@ -1,5 +1,14 @@
 import { defaultMergedResolver, type Subschema } from '@graphql-tools/delegate';
-import { getNamedType, getNullableType, isObjectType, Kind, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type SelectionSetNode,
+} from 'graphql';
 import { batchDelegate } from './prepared-delegation.js';
 
 /** The catalogue's types that other subgraphs hand out as `{ code }` stubs, and the root field that resolves them by code. */
@@ -51,7 +60,15 @@ function stubResolver(catalogue: Subschema, lookup: string, catalogueOnly: Reado
     const stub = (parent as Record<string, unknown> | null)?.[info.path.key as string] as { [KEY]?: unknown } | null | undefined;
     const code = stub?.[KEY];
     if (typeof code !== 'string' || !selects(info, catalogueOnly)) return merged(parent, args, context, info);
-    const found = batchDelegate({ schema: catalogue, fieldName: lookup, key: code, argsFromKeys: (codes) => ({ codes }), returnType: info.returnType, context, info });
+    const found = batchDelegate({
+      schema: catalogue,
+      fieldName: lookup,
+      key: code,
+      argsFromKeys: (codes) => ({ codes }),
+      returnType: info.returnType,
+      context,
+      info,
+    });
     return found?.then((value) => value ?? merged(parent, args, context, info));
   };
 }
@@ -70,5 +87,7 @@ function selects(info: GraphQLResolveInfo, fields: ReadonlySet<string>): boolean
 
 const scan = (set: SelectionSetNode | undefined, fields: ReadonlySet<string>, fragments: GraphQLResolveInfo['fragments']): boolean =>
   !!set?.selections.some((s) =>
-    s.kind === Kind.FIELD ? fields.has(s.name.value) : scan(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments[s.name.value]?.selectionSet, fields, fragments),
+    s.kind === Kind.FIELD
+      ? fields.has(s.name.value)
+      : scan(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments[s.name.value]?.selectionSet, fields, fragments),
   );

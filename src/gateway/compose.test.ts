@@ -38,7 +38,14 @@ function departmentSubgraph(code: string) {
             const key = Buffer.from(id, 'base64url').toString('utf8').slice('Permit:'.length);
             const p = PERMITS[key];
             return p && key.startsWith(`${code}:`)
-              ? { id, title: p.title, status: 'APPROVED', department: { code }, serviceItem: p.serviceItem ? { code: p.serviceItem } : null, _applicantKey: `${key.split(':')[0]}:${p.applicant}` }
+              ? {
+                  id,
+                  title: p.title,
+                  status: 'APPROVED',
+                  department: { code },
+                  serviceItem: p.serviceItem ? { code: p.serviceItem } : null,
+                  _applicantKey: `${key.split(':')[0]}:${p.applicant}`,
+                }
               : null;
           }),
         _health: () => ({ circuit: 'CLOSED', lastErrorReason: null, lastErrorAt: null, lastSuccessAt: null }),
@@ -160,7 +167,6 @@ describe('catalogue stubs', () => {
     expect(result.data.p1).toEqual({ title: 'E', department: { name: '住房和城乡建设局' }, serviceItem: null });
     expect(result.errors.map((e: { message: string; path: unknown }) => [e.message, e.path])).toContainEqual(['catalogue read failed', ['p1', 'serviceItem']]);
   });
-
 });
 
 describe('batched lookups', () => {

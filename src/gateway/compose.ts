@@ -38,7 +38,15 @@ export interface ComposeOptions {
 const preparedRootResolver: NonNullable<ConstructorParameters<typeof Subschema>[0]['createProxyingResolver']> =
   ({ subschemaConfig }) =>
   (_root, args, context, info) =>
-    delegate({ schema: subschemaConfig as Subschema, operation: info.operation.operation, fieldName: info.fieldName, returnType: info.returnType, args, context: context as object, info });
+    delegate({
+      schema: subschemaConfig as Subschema,
+      operation: info.operation.operation,
+      fieldName: info.fieldName,
+      returnType: info.returnType,
+      args,
+      context: context as object,
+      info,
+    });
 
 /** A type the catalogue resolves by code, in batches, through prepared delegation. */
 const byCodes = (fieldName: string): MergedTypeConfig => ({
@@ -47,7 +55,17 @@ const byCodes = (fieldName: string): MergedTypeConfig => ({
   key: ({ code }: { code: string }) => code,
   argsFromKeys: (codes) => ({ codes }),
   resolve: (_original, context, info, subschema, selectionSet, key, type, skipTypeMerging = true) =>
-    batchDelegate({ schema: subschema as Subschema, fieldName, key, argsFromKeys: (codes) => ({ codes }), returnType: type, context, info, selectionSet, skipTypeMerging }),
+    batchDelegate({
+      schema: subschema as Subschema,
+      fieldName,
+      key,
+      argsFromKeys: (codes) => ({ codes }),
+      returnType: type,
+      context,
+      info,
+      selectionSet,
+      skipTypeMerging,
+    }),
 });
 
 /** The gateway's own resolvers over the catalogue stubs' (a type both define keeps the fields of each). */
@@ -140,71 +158,93 @@ export async function composeGateway(endpoints: readonly SubgraphEndpoint[], opt
     subschemas: [...departments.values(), catalogue, identity, ...services],
     // With no department registered yet, the permit types still have to exist for the gateway's own fields.
     typeDefs: departments.size ? gatewaySdl : [departmentSdl, gatewaySdl],
-    resolvers: (options.transformResolvers ?? ((r) => r))(withStubs(stubs, {
-      ...memoizedScalarResolvers,
-      Query: {
-        viewer: (_root: unknown, _args: unknown, context: HubContext) =>
-          context.consumer
-            ? { ...context.consumer, department: context.consumer.departmentCode ? { code: context.consumer.departmentCode } : null, purpose: context.purpose }
-            : null,
-        permits: async (_root: unknown, args: PermitListArgs, context: HubContext, info: GraphQLResolveInfo) => {
-          let scope: Map<string, string[]> | null = null;
-          if (args.filter?.applicantId) {
-            if (decodeGlobalId(args.filter.applicantId)?.type !== 'Applicant') throw badUserInput('filter.applicantId is not a valid applicant id', { argument: 'filter.applicantId' });
-            const result = (await identitySchema.executor!({ document: FILTERED_APPLICANT, variables: { id: args.filter.applicantId }, context })) as {
-              data?: { applicant?: { id: string; kind: string; _recordKeys: string[] } | null };
-            };
-            const applicant = result.data?.applicant ?? null;
-            options.checkApplicantFilter?.(applicant && { id: applicant.id, kind: applicant.kind, recordKeys: applicant._recordKeys }, context);
-            scope = recordScope(applicant?._recordKeys ?? []);
-          }
-          return resolvePermitList(departments, pageRequests, args, scope, context, info);
-        },
-        permit: (_root: unknown, { id }: { id: string }, context: HubContext, info: GraphQLResolveInfo) => {
-          const decoded = decodeGlobalId(id);
-          if (!decoded) throw badUserInput('id is not a valid id', { argument: 'id' });
-          // A permit's key is `<department>:<local id>`: one without a local id was never made here.
-          if (decoded.type === 'Permit' && !/^[^:]+:./.test(decoded.key)) throw badUserInput('id is not a valid permit id', { argument: 'id' });
-          const department = decoded.type === 'Permit' ? departments.get(decoded.key.slice(0, decoded.key.indexOf(':'))) : undefined;
-          if (!department) return null;
-          return batchDelegate({ schema: department, fieldName: '_permitsByIds', key: id, argsFromKeys: (ids) => ({ ids }), returnType: info.returnType, context, info });
-        },
-      },
-      Department: {
-        health: {
-          // Under a reserved alias: a client's `code: name` must not change which department is meant.
-          selectionSet: `{ ${HUB_ALIAS_PREFIX}code: code }`,
-          resolve: (department: Record<string, string>) => {
-            const endpoint = departmentEndpoints.get(department[`${HUB_ALIAS_PREFIX}code`]!);
-            return endpoint ? departmentHealth(endpoint) : null;
+    resolvers: (options.transformResolvers ?? ((r) => r))(
+      withStubs(stubs, {
+        ...memoizedScalarResolvers,
+        Query: {
+          viewer: (_root: unknown, _args: unknown, context: HubContext) =>
+            context.consumer
+              ? {
+                  ...context.consumer,
+                  department: context.consumer.departmentCode ? { code: context.consumer.departmentCode } : null,
+                  purpose: context.purpose,
+                }
+              : null,
+          permits: async (_root: unknown, args: PermitListArgs, context: HubContext, info: GraphQLResolveInfo) => {
+            let scope: Map<string, string[]> | null = null;
+            if (args.filter?.applicantId) {
+              if (decodeGlobalId(args.filter.applicantId)?.type !== 'Applicant')
+                throw badUserInput('filter.applicantId is not a valid applicant id', { argument: 'filter.applicantId' });
+              const result = (await identitySchema.executor!({ document: FILTERED_APPLICANT, variables: { id: args.filter.applicantId }, context })) as {
+                data?: { applicant?: { id: string; kind: string; _recordKeys: string[] } | null };
+              };
+              const applicant = result.data?.applicant ?? null;
+              options.checkApplicantFilter?.(applicant && { id: applicant.id, kind: applicant.kind, recordKeys: applicant._recordKeys }, context);
+              scope = recordScope(applicant?._recordKeys ?? []);
+            }
+            return resolvePermitList(departments, pageRequests, args, scope, context, info);
+          },
+          permit: (_root: unknown, { id }: { id: string }, context: HubContext, info: GraphQLResolveInfo) => {
+            const decoded = decodeGlobalId(id);
+            if (!decoded) throw badUserInput('id is not a valid id', { argument: 'id' });
+            // A permit's key is `<department>:<local id>`: one without a local id was never made here.
+            if (decoded.type === 'Permit' && !/^[^:]+:./.test(decoded.key)) throw badUserInput('id is not a valid permit id', { argument: 'id' });
+            const department = decoded.type === 'Permit' ? departments.get(decoded.key.slice(0, decoded.key.indexOf(':'))) : undefined;
+            if (!department) return null;
+            return batchDelegate({
+              schema: department,
+              fieldName: '_permitsByIds',
+              key: id,
+              argsFromKeys: (ids) => ({ ids }),
+              returnType: info.returnType,
+              context,
+              info,
+            });
           },
         },
-      },
-      Permit: {
-        applicant: {
-          selectionSet: '{ _applicantKey }',
-          resolve: (permit: { _applicantKey?: string | null }, _args: unknown, context: HubContext, info: GraphQLResolveInfo) =>
-            permit._applicantKey
-              ? batchDelegate({
-                  schema: identitySchema,
-                  fieldName: '_applicantsByRecordKeys',
-                  key: permit._applicantKey,
-                  argsFromKeys: (keys) => ({ keys }),
-                  returnType: info.returnType,
-                  context,
-                  info,
-                })
-              : null,
+        Department: {
+          health: {
+            // Under a reserved alias: a client's `code: name` must not change which department is meant.
+            selectionSet: `{ ${HUB_ALIAS_PREFIX}code: code }`,
+            resolve: (department: Record<string, string>) => {
+              const endpoint = departmentEndpoints.get(department[`${HUB_ALIAS_PREFIX}code`]!);
+              return endpoint ? departmentHealth(endpoint) : null;
+            },
+          },
         },
-      },
-      Applicant: {
-        permits: {
-          selectionSet: '{ _recordKeys }',
-          resolve: (applicant: { _recordKeys?: string[] }, args: PermitListArgs, context: HubContext, info: GraphQLResolveInfo) =>
-            resolvePermitList(departments, pageRequests, { ...args, filter: { ...args.filter, applicantId: null } }, recordScope(applicant._recordKeys ?? []), context, info),
+        Permit: {
+          applicant: {
+            selectionSet: '{ _applicantKey }',
+            resolve: (permit: { _applicantKey?: string | null }, _args: unknown, context: HubContext, info: GraphQLResolveInfo) =>
+              permit._applicantKey
+                ? batchDelegate({
+                    schema: identitySchema,
+                    fieldName: '_applicantsByRecordKeys',
+                    key: permit._applicantKey,
+                    argsFromKeys: (keys) => ({ keys }),
+                    returnType: info.returnType,
+                    context,
+                    info,
+                  })
+                : null,
+          },
         },
-      },
-    })),
+        Applicant: {
+          permits: {
+            selectionSet: '{ _recordKeys }',
+            resolve: (applicant: { _recordKeys?: string[] }, args: PermitListArgs, context: HubContext, info: GraphQLResolveInfo) =>
+              resolvePermitList(
+                departments,
+                pageRequests,
+                { ...args, filter: { ...args.filter, applicantId: null } },
+                recordScope(applicant._recordKeys ?? []),
+                context,
+                info,
+              ),
+          },
+        },
+      }),
+    ),
   });
 
   await pause('stitch');

@@ -33,8 +33,7 @@ export function nodeSelections(info: GraphQLResolveInfo, connectionType: GraphQL
   return { fromEdges: selectionSet(fromEdges), fromNodes: selectionSet(fromNodes), cursors };
 }
 
-const selectionSet = (selections: SelectionNode[]): SelectionSetNode | null =>
-  selections.length ? { kind: Kind.SELECTION_SET, selections } : null;
+const selectionSet = (selections: SelectionNode[]): SelectionSetNode | null => (selections.length ? { kind: Kind.SELECTION_SET, selections } : null);
 
 /**
  * A field node built in code: `alias: name { … }`.

@@ -19,7 +19,9 @@ const HEALTH = parse('{ _health { circuit lastErrorReason lastErrorAt lastSucces
 export async function departmentHealth(endpoint: SubgraphEndpoint): Promise<DepartmentHealthView> {
   try {
     const result = (await endpoint.executor({ document: HEALTH, context: {} })) as {
-      data?: { _health?: { circuit: DepartmentHealthView['circuit']; lastErrorReason: string | null; lastErrorAt: string | null; lastSuccessAt: string | null } };
+      data?: {
+        _health?: { circuit: DepartmentHealthView['circuit']; lastErrorReason: string | null; lastErrorAt: string | null; lastSuccessAt: string | null };
+      };
     };
     const h = result.data?._health;
     if (!h) throw new Error('no health');

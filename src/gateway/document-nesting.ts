@@ -62,7 +62,12 @@ export function refuseDeepDocuments(limit = MAX_DOCUMENT_NESTING): RequestHandle
     for (const query of [...fromBody, ...fromUrl]) {
       if (typeof query !== 'string' || documentNesting(query, limit) <= limit) continue;
       res.status(400).json({
-        errors: [{ message: `Syntax Error: Document nests brackets deeper than ${limit} levels. Parsing aborted.`, extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED } }],
+        errors: [
+          {
+            message: `Syntax Error: Document nests brackets deeper than ${limit} levels. Parsing aborted.`,
+            extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED },
+          },
+        ],
       });
       return;
     }

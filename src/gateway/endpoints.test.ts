@@ -29,7 +29,8 @@ beforeAll(async () => {
       if (body.operationName === 'Hang') return;
       if (body.operationName === 'Flaky' && seen > 1) return void req.socket.destroy();
       if (body.operationName === 'Html') return void res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
-      if (body.operationName === 'Invalid') return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Cannot query field"}]}');
+      if (body.operationName === 'Invalid')
+        return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Cannot query field"}]}');
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { echo: body } }));
     });
   });
@@ -97,7 +98,11 @@ describe('inProcessEndpoint', () => {
         Query: {
           items: async (_root: unknown, { ids }: { ids: string[] }) => {
             calls++;
-            return ids.map((id) => (id === 'gone' ? new GraphQLError('no such item', { extensions: { code: 'DEPARTMENT_UNAVAILABLE', department: 'market' } }) : { id, name: `n${id}`, when: null }));
+            return ids.map((id) =>
+              id === 'gone'
+                ? new GraphQLError('no such item', { extensions: { code: 'DEPARTMENT_UNAVAILABLE', department: 'market' } })
+                : { id, name: `n${id}`, when: null },
+            );
           },
         },
       },
@@ -113,7 +118,10 @@ describe('inProcessEndpoint', () => {
     expect(calls).toBe(3);
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[2]).toEqual(answers[0]);
-    expect(answers[0]).toMatchObject({ data: { items: [{ id: '1', name: 'n1', when: null }, null, { id: '2', name: 'n2' }] }, errors: [{ message: 'no such item', path: ['items', 1] }] });
+    expect(answers[0]).toMatchObject({
+      data: { items: [{ id: '1', name: 'n1', when: null }, null, { id: '2', name: 'n2' }] },
+      errors: [{ message: 'no such item', path: ['items', 1] }],
+    });
   });
 });
 

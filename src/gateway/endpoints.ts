@@ -45,7 +45,14 @@ export function inProcessEndpoint(subgraph: Subgraph, role: SubgraphEndpoint['ro
       byOperation.set(request.operationName, state);
     } else if (state === undefined) byOperation.set(request.operationName, 'once');
     if (typeof state === 'object') return state.query(request.rootValue, request.context, request.variables ?? {});
-    return execute({ schema, document: request.document, variableValues: request.variables, contextValue: request.context, rootValue: request.rootValue, operationName: request.operationName });
+    return execute({
+      schema,
+      document: request.document,
+      variableValues: request.variables,
+      contextValue: request.context,
+      rootValue: request.rootValue,
+      operationName: request.operationName,
+    });
   }) as Executor;
   return { name: subgraph.name, role, sdl: subgraph.sdl, executor, local: true };
 }
@@ -58,7 +65,14 @@ export function inProcessEndpoint(subgraph: Subgraph, role: SubgraphEndpoint['ro
  * @example
  * httpEndpoint({ name: 'market', role: 'department', sdl: departmentSdl, url: 'http://127.0.0.1:4201/graphql', serviceToken: () => tokens.token('market') });
  */
-export function httpEndpoint(options: { name: string; role: SubgraphEndpoint['role']; sdl: string; url: string; timeoutMs?: number; serviceToken?: () => Promise<string> }): SubgraphEndpoint {
+export function httpEndpoint(options: {
+  name: string;
+  role: SubgraphEndpoint['role'];
+  sdl: string;
+  url: string;
+  timeoutMs?: number;
+  serviceToken?: () => Promise<string>;
+}): SubgraphEndpoint {
   // The request's trace goes along (traceparent), so the service's department calls join it.
   const http = buildHTTPExecutor({ endpoint: options.url, timeout: options.timeoutMs ?? 10_000, headers: (request) => traceHeaders(request?.context) });
   return {

@@ -240,18 +240,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (await overLimit(res, consumer, clientAddress(req))) return;
     const declared = req.headers['x-purpose'];
     if (declared !== undefined && (typeof declared !== 'string' || !PURPOSE_PATTERN.test(declared))) {
-      return refuse(res, 400, ErrorCode.BAD_USER_INPUT, 'x-purpose must be one purpose code: 1 to 64 letters, digits, ".", "_" or "-"', { header: 'x-purpose' });
+      return refuse(res, 400, ErrorCode.BAD_USER_INPUT, 'x-purpose must be one purpose code: 1 to 64 letters, digits, ".", "_" or "-"', {
+        header: 'x-purpose',
+      });
     }
     const identity: RequestIdentity = { consumer, purpose: declared ?? null };
     res.locals.identity = identity;
     next();
   });
-  app.use('/graphql', express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/graphql-response+json'] }), (req, _res, next) => {
-    // express 5 leaves the body unset for other content types; Apollo then refuses the request itself
-    // (CSRF prevention, unsupported content type) rather than the integration answering 500.
-    req.body ??= {};
-    next();
-  }, refuseDeepDocuments());
+  app.use(
+    '/graphql',
+    express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/graphql-response+json'] }),
+    (req, _res, next) => {
+      // express 5 leaves the body unset for other content types; Apollo then refuses the request itself
+      // (CSRF prevention, unsupported content type) rather than the integration answering 500.
+      req.body ??= {};
+      next();
+    },
+    refuseDeepDocuments(),
+  );
   if (options.trustedDocuments) {
     const docs = options.trustedDocuments;
     const allowIntrospection = !options.production;

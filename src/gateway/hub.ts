@@ -10,7 +10,14 @@ import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.
 import { forgetSyncState, syncIdentity, type SyncReport } from '../subgraphs/identity/sync.js';
 import { reclassifyStoredApplicants } from '../subgraphs/identity/reclassify.js';
 import { migrateToLatest, openDatabase, type Database, type HubDatabase } from '../storage/index.js';
-import { createAuditLog, ensureAuditWriterRole, type AuditAnchor, type AuditHashAlgorithm, type AuditLog, type AuditSigner } from '../storage/audit-log/index.js';
+import {
+  createAuditLog,
+  ensureAuditWriterRole,
+  type AuditAnchor,
+  type AuditHashAlgorithm,
+  type AuditLog,
+  type AuditSigner,
+} from '../storage/audit-log/index.js';
 import type { ServiceKeyring } from '../subgraphs/service-keys.js';
 import { createServiceTokenIssuer } from '../subgraphs/service-token.js';
 import { watchAuditAnchor } from './audit-anchor-watch.js';
@@ -73,7 +80,13 @@ export interface HubOptions {
    */
   governance?: boolean;
   /** The audit trail: checkpoint signer (its key kept outside the database), hash algorithm, checkpoint period. */
-  audit?: { signer?: AuditSigner | undefined; hash?: AuditHashAlgorithm; checkpointEvery?: number; checkpointIntervalMs?: number; anchor?: AuditAnchor | undefined };
+  audit?: {
+    signer?: AuditSigner | undefined;
+    hash?: AuditHashAlgorithm;
+    checkpointEvery?: number;
+    checkpointIntervalMs?: number;
+    anchor?: AuditAnchor | undefined;
+  };
   /** Signs the service tokens subgraph services require; needed when the registry gives any department a URL. */
   serviceKeys?: ServiceKeyring | undefined;
   /** Single sign-on: accept JWTs from this issuer, checked against its JWKS. */
@@ -131,7 +144,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }
     if (options.production) {
       const demo = await liveDemoKeys(db);
-      if (demo.length) throw new Error(`production mode refuses to start while demo keys are live (${demo.join(', ')}); revoke them with \`huitong keys revoke\``);
+      if (demo.length)
+        throw new Error(`production mode refuses to start while demo keys are live (${demo.join(', ')}); revoke them with \`huitong keys revoke\``);
     }
     // Before anything is served: applicants stored under older identifier classification rules are read again.
     const reclassified = await reclassifyStoredApplicants(db);
@@ -146,7 +160,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       logger,
     };
     const tokens = options.serviceKeys ? createServiceTokenIssuer(options.serviceKeys) : undefined;
-    const openSlot = departmentOpener({ ...opening, ...(tokens ? { serviceToken: (code: string) => tokens.token(code) } : {}), observer, deadlineMs: options.deadlineMs ?? 5000, ...(options.circuit ? { circuit: options.circuit } : {}) });
+    const openSlot = departmentOpener({
+      ...opening,
+      ...(tokens ? { serviceToken: (code: string) => tokens.token(code) } : {}),
+      observer,
+      deadlineMs: options.deadlineMs ?? 5000,
+      ...(options.circuit ? { circuit: options.circuit } : {}),
+    });
     for (const entry of registry) if (entry.adapterKind !== 'catalogue' && entry.enabled) slots.push(await openSlot(entry));
     const audit = await openAuditLog(db, options, logger);
     const anchorWatch = options.audit?.anchor ? watchAuditAnchor(db, options.audit.anchor, { registry: metrics.registry, logger }) : undefined;
@@ -172,11 +192,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       afterChange: async (code, change) => {
         const run = sync().then(() => undefined);
         if (change === 'add' || change === 'enable') await run;
-        else run.catch((error) => logger.error({ department: code, err: { message: (error as Error).message } }, 'identity sync after a registry change failed'));
+        else
+          run.catch((error) => logger.error({ department: code, err: { message: (error as Error).message } }, 'identity sync after a registry change failed'));
       },
       catalogueCodes: async () => new Set((await db.selectFrom('service_items').select('code').execute()).map((r) => r.code)),
     });
-    if (options.databaseUrl) watch = watchRegistry({ databaseUrl: options.databaseUrl, pollMs: options.registryPollMs ?? 1000, onChange: () => manager.reload(), logger });
+    if (options.databaseUrl)
+      watch = watchRegistry({ databaseUrl: options.databaseUrl, pollMs: options.registryPollMs ?? 1000, onChange: () => manager.reload(), logger });
     const signer = options.audit?.signer;
     if (signer && options.audit?.checkpointIntervalMs !== 0) {
       const checkpoint = () =>
@@ -201,7 +223,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     if (firstStart) await sync();
     else void sync().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'identity sync failed'));
     if (options.syncIntervalMs) {
-      timer = setInterval(() => void sync().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'identity sync failed')), options.syncIntervalMs);
+      timer = setInterval(
+        () => void sync().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'identity sync failed')),
+        options.syncIntervalMs,
+      );
       timer.unref();
     }
 
@@ -224,7 +249,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         served.plugin,
         metrics.plugin,
         tracingPlugin,
-        ...(parts.governed ? [governancePlugin({ audit, grants: (consumerId, at) => liveGrants(db, consumerId, at), purposeExists: (code) => purposes.has(code), logger })] : []),
+        ...(parts.governed
+          ? [governancePlugin({ audit, grants: (consumerId, at) => liveGrants(db, consumerId, at), purposeExists: (code) => purposes.has(code), logger })]
+          : []),
       ],
       departmentsHealth: () => served.current.health(),
       ...(anchorWatch ? { readinessDetail: async () => ({ audit: await anchorWatch.check() }) } : {}),

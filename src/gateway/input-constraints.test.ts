@@ -46,7 +46,13 @@ describe('inputConstraintsPlugin', () => {
     ['too many list items', 'query ($f: Filter) { find(filter: $f) }', { f: { codes: ['a', 'b', 'c'] } }, 'filter.codes', { maxItems: 2 }],
     ['a list item too long', '{ find(filter: { codes: ["a", "abcd"] }) }', undefined, 'filter.codes', { maxLength: 3 }],
     ['a single value given for a list', 'query ($f: Filter) { find(filter: $f) }', { f: { codes: 'abcd' } }, 'filter.codes', { maxLength: 3 }],
-    ['a field of an object in a list', 'query ($f: Filter) { find(filter: $f) }', { f: { inner: [{ code: 'ok' }, { code: 'long' }] } }, 'filter.inner.code', { maxLength: 3 }],
+    [
+      'a field of an object in a list',
+      'query ($f: Filter) { find(filter: $f) }',
+      { f: { inner: [{ code: 'ok' }, { code: 'long' }] } },
+      'filter.inner.code',
+      { maxLength: 3 },
+    ],
     ['a list of ids', 'query ($ids: [ID!]) { find(ids: $ids) }', { ids: ['1', '2', '3', '4'] }, 'ids', { maxItems: 3 }],
   ])('refuses a bound broken by %s with BAD_USER_INPUT before execution', async (_name, query, variables, argument, bound) => {
     const { result, status, ran } = await run(query, variables);

@@ -28,7 +28,12 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const errors = new Counter({ name: 'huitong_graphql_errors_total', help: 'Errors returned, by code and reason', labelNames: ['code', 'reason'], registers: [registry] });
+  const errors = new Counter({
+    name: 'huitong_graphql_errors_total',
+    help: 'Errors returned, by code and reason',
+    labelNames: ['code', 'reason'],
+    registers: [registry],
+  });
   const calls = new Histogram({
     name: 'huitong_department_call_duration_seconds',
     help: "Latency of calls to a department's system, retries included",
@@ -43,9 +48,24 @@ export function createMetrics() {
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
     registers: [registry],
   });
-  const retries = new Counter({ name: 'huitong_department_retries_total', help: 'Retried calls to a department', labelNames: ['department'], registers: [registry] });
-  const circuit = new Gauge({ name: 'huitong_department_circuit_state', help: 'Circuit state: 0 closed, 1 half-open, 2 open', labelNames: ['department'], registers: [registry] });
-  const badRecords = new Counter({ name: 'huitong_department_bad_records_total', help: 'Legacy records skipped as malformed', labelNames: ['department'], registers: [registry] });
+  const retries = new Counter({
+    name: 'huitong_department_retries_total',
+    help: 'Retried calls to a department',
+    labelNames: ['department'],
+    registers: [registry],
+  });
+  const circuit = new Gauge({
+    name: 'huitong_department_circuit_state',
+    help: 'Circuit state: 0 closed, 1 half-open, 2 open',
+    labelNames: ['department'],
+    registers: [registry],
+  });
+  const badRecords = new Counter({
+    name: 'huitong_department_bad_records_total',
+    help: 'Legacy records skipped as malformed',
+    labelNames: ['department'],
+    registers: [registry],
+  });
 
   const observer: AdapterObserver = {
     call({ department, operation, durationMs, outcome, batchSize, attempts }) {
@@ -70,7 +90,10 @@ export function createMetrics() {
           for (const error of result?.errors ?? []) {
             errors.inc({ code: String(error.extensions?.code ?? 'UNKNOWN'), reason: String(error.extensions?.reason ?? '') });
           }
-          requests.observe({ operation: operationLabel(operationName), outcome: result?.errors?.length ? 'error' : 'ok' }, (performance.now() - started) / 1000);
+          requests.observe(
+            { operation: operationLabel(operationName), outcome: result?.errors?.length ? 'error' : 'ok' },
+            (performance.now() - started) / 1000,
+          );
         },
       };
     },

@@ -108,22 +108,22 @@ export class PageRequests {
     if (!loader) {
       loader = new DataLoader(
         async (ids: readonly string[]) => {
-        let value: unknown;
-        try {
-          value = await delegate({
-            schema: subschema,
-            fieldName: '_permitItems',
-            returnType: (this.#itemListType ??= new GraphQLList(this.#itemType())),
-            selectionSet: selection,
-            args: { localIds: ids },
-            context,
-            info,
-          });
-        } catch (error) {
-          value = error;
-        }
-        if (!Array.isArray(value)) return ids.map(() => (value instanceof Error ? value : new Error('no items')));
-        return ids.map((_, i) => value[i] ?? null);
+          let value: unknown;
+          try {
+            value = await delegate({
+              schema: subschema,
+              fieldName: '_permitItems',
+              returnType: (this.#itemListType ??= new GraphQLList(this.#itemType())),
+              selectionSet: selection,
+              args: { localIds: ids },
+              context,
+              info,
+            });
+          } catch (error) {
+            value = error;
+          }
+          if (!Array.isArray(value)) return ids.map(() => (value instanceof Error ? value : new Error('no items')));
+          return ids.map((_, i) => value[i] ?? null);
         },
         // Each list gets its own external objects (stitching's merges write into them).
         { cache: false },

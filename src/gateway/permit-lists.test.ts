@@ -20,7 +20,11 @@ function refusingDepartment(code: string) {
       getPermits: async () => [],
       listApplicants: async () => ({ rows: [], next: null }),
     },
-    mapper: { statusCodes: {}, permit: () => ({ ok: false, localId: 'x', reason: 'unused' }), applicant: () => ({ ok: false, localId: 'x', reason: 'unused' }) },
+    mapper: {
+      statusCodes: {},
+      permit: () => ({ ok: false, localId: 'x', reason: 'unused' }),
+      applicant: () => ({ ok: false, localId: 'x', reason: 'unused' }),
+    },
   };
   const runtime = new RuntimeAdapter(code, adapter, { retryBaseMs: 1, circuit: { failureThreshold: 2 } });
   return { runtime, endpoint: inProcessEndpoint(createDepartmentSubgraph(runtime), 'department') };
@@ -35,7 +39,11 @@ describe('cross-department permit lists', () => {
     const { schema } = await composeGateway([market.endpoint, stub('catalogue', catalogueSdl), stub('identity', identitySdl)]);
     for (let i = 0; i < 4; i++) {
       const context = createHubContext(`r${i}`, null, null);
-      const result = await graphql({ schema, source: '{ permits(first: 5, filter: { appliedFrom: "2023-01-01" }) { totalCount nodes { id } } }', contextValue: context });
+      const result = await graphql({
+        schema,
+        source: '{ permits(first: 5, filter: { appliedFrom: "2023-01-01" }) { totalCount nodes { id } } }',
+        contextValue: context,
+      });
       expect(result.errors).toBeUndefined();
       expect(result.data).toEqual({ permits: { totalCount: 0, nodes: [] } });
       // Department errors are added to the response by the HTTP server's plugin, after the data.

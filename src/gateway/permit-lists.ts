@@ -174,7 +174,17 @@ export async function resolvePermitList(
   let fingerprintValue: string | undefined;
   const fingerprint = () =>
     (fingerprintValue ??= createHash('sha256')
-      .update(JSON.stringify([filter.departmentCodes, filter.statuses, filter.serviceItemCodes, filter.appliedFrom, filter.appliedTo, filter.applicantId, scope && [...scope]]))
+      .update(
+        JSON.stringify([
+          filter.departmentCodes,
+          filter.statuses,
+          filter.serviceItemCodes,
+          filter.appliedFrom,
+          filter.appliedTo,
+          filter.applicantId,
+          scope && [...scope],
+        ]),
+      )
       .digest('base64url')
       .slice(0, 12));
   const positions: Record<string, string | null> = {};
@@ -185,9 +195,7 @@ export async function resolvePermitList(
     Object.assign(positions, cursor.p);
   }
 
-  const targets = [...departments.keys()].filter(
-    (code) => (!filter.departmentCodes || filter.departmentCodes.includes(code)) && (!scope || scope.has(code)),
-  );
+  const targets = [...departments.keys()].filter((code) => (!filter.departmentCodes || filter.departmentCodes.includes(code)) && (!scope || scope.has(code)));
   const selection = listSelection(info);
   const permitType = info.schema.getType('Permit') as GraphQLObjectType;
 
@@ -245,7 +253,10 @@ export async function resolvePermitList(
   );
 
   let answered = pages.filter((p): p is DepartmentPage => p !== null);
-  let merged = answered.flatMap((p) => p.items).sort(compareItems).slice(0, first);
+  let merged = answered
+    .flatMap((p) => p.items)
+    .sort(compareItems)
+    .slice(0, first);
   // Two steps: fetch the kept items of in-process departments. A department failing here is treated as
   // failing its page (left out, position unchanged, coded error), and the merge is made again without it.
   for (let round = 0; round <= answered.length; round++) {
@@ -253,7 +264,10 @@ export async function resolvePermitList(
     if (failed.size === 0) break;
     for (const [department, error] of failed) context.departmentErrors.push(asDepartmentError(department, error, info));
     answered = answered.filter((p) => !failed.has(p.department));
-    merged = answered.flatMap((p) => p.items).sort(compareItems).slice(0, first);
+    merged = answered
+      .flatMap((p) => p.items)
+      .sort(compareItems)
+      .slice(0, first);
   }
   const taken = new Map<string, number>();
   for (const item of merged) taken.set(item.department, (taken.get(item.department) ?? 0) + 1);
@@ -266,7 +280,7 @@ export async function resolvePermitList(
       const page = lastOf.get(item.department)!;
       const isLastOfPage = page.items[page.items.length - 1] === item && taken.get(item.department) === page.items.length;
       // After a department's last item, resume from where its read ended: past any bad rows it skipped.
-      running[item.department] = isLastOfPage ? page.endCursor ?? item.cursor : item.cursor;
+      running[item.department] = isLastOfPage ? (page.endCursor ?? item.cursor) : item.cursor;
       cursor = encodeCursor(CURSOR_KIND, { f: fingerprint(), p: { ...running } } satisfies ListCursor);
     }
     return { node: wrapItem(item, 'e', context, info, permitType), listNode: wrapItem(item, 'n', context, info, permitType), cursor };
@@ -280,7 +294,7 @@ export async function resolvePermitList(
       hasNextPage,
       hasPreviousPage: false,
       startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? (args.after ?? null),
+      endCursor: edges.at(-1)?.cursor ?? args.after ?? null,
     },
   };
 }
@@ -294,7 +308,8 @@ function checkedFilter(filter: PermitFilterInput, departments: ReadonlyMap<strin
   const checked: PermitFilterInput = { ...filter };
   if (filter.departmentCodes) {
     for (const code of filter.departmentCodes) {
-      if (!departments.has(code)) throw badUserInput(`unknown department code ${JSON.stringify(code.slice(0, INPUT_LIMITS.code))}`, { argument: 'filter.departmentCodes' });
+      if (!departments.has(code))
+        throw badUserInput(`unknown department code ${JSON.stringify(code.slice(0, INPUT_LIMITS.code))}`, { argument: 'filter.departmentCodes' });
     }
     checked.departmentCodes = [...new Set(filter.departmentCodes)];
   }
@@ -355,7 +370,13 @@ async function fetchKeptItems(
   }
   await Promise.all(
     [...wanted].map(async ([page, items]) => {
-      const fetched = await pageRequests.items(page.subschema, selection.itemSelection!, items.map((i) => i.localId), context, info);
+      const fetched = await pageRequests.items(
+        page.subschema,
+        selection.itemSelection!,
+        items.map((i) => i.localId),
+        context,
+        info,
+      );
       const failure = fetched.find((f) => f instanceof Error || f === null);
       if (failure !== undefined) {
         failed.set(page.department, failure ?? new Error(`${page.department}: a permit of its page is gone`));

@@ -195,7 +195,8 @@ const nodeId = (node: FieldNode) => {
 };
 
 const isThenable = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> => typeof (value as { then?: unknown } | null)?.then === 'function';
-const asGraphQLError = (error: unknown) => (error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error }));
+const asGraphQLError = (error: unknown) =>
+  error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error });
 
 /** Only plain in-process subschemas: no transforms, no batching executor, no `override` hooks, no defer. */
 const preparableCache = new WeakMap<object, boolean>();
@@ -374,9 +375,15 @@ export function reuseMergePlans(schema: GraphQLSchema): void {
     merged.delegationPlanBuilder = (schema, source, variableValues, fragments, fieldNodes, context, info) => {
       if (!info || fieldNodes.length !== 1) return build(schema, source, variableValues, fragments, fieldNodes, context, info);
       const bySource = nested(cache, schema, () => new WeakMap());
-      const byField = nested(nested(bySource, source, () => new WeakMap()), fieldNodes[0]!, () => new WeakMap());
+      const byField = nested(
+        nested(bySource, source, () => new WeakMap()),
+        fieldNodes[0]!,
+        () => new WeakMap(),
+      );
       const byValues = nested(byField, info.operation, () => new Map<string, unknown>());
-      const key = directiveVariables(info).map((name) => JSON.stringify(variableValues[name] ?? null)).join('|');
+      const key = directiveVariables(info)
+        .map((name) => JSON.stringify(variableValues[name] ?? null))
+        .join('|');
       let plan = byValues.get(key);
       if (plan === undefined) {
         plan = build(schema, source, variableValues, fragments, fieldNodes, context, info);

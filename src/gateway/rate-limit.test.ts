@@ -37,6 +37,7 @@ describe('parseRateLimitOverrides', () => {
   it('reads CONSUMER=N pairs and refuses anything else', () => {
     expect(parseRateLimitOverrides(' demo-portal=100, bench.steward = 0 ,')).toEqual({ 'demo-portal': 100, 'bench.steward': 0 });
     expect(parseRateLimitOverrides('')).toEqual({});
-    for (const bad of ['demo-portal', 'demo-portal=-1', 'demo-portal=ten', '=5']) expect(() => parseRateLimitOverrides(bad), bad).toThrow(/CONSUMER_ID=REQUESTS_PER_MINUTE/);
+    for (const bad of ['demo-portal', 'demo-portal=-1', 'demo-portal=ten', '=5'])
+      expect(() => parseRateLimitOverrides(bad), bad).toThrow(/CONSUMER_ID=REQUESTS_PER_MINUTE/);
   });
 });

@@ -74,7 +74,10 @@ export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
  */
 export function parseRateLimitOverrides(text: string): Record<string, number> {
   const overrides: Record<string, number> = {};
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const match = /^([^=\s]+)\s*=\s*(\d+)$/.exec(item);
     if (!match) throw new Error(`rate limit override "${item}" is not CONSUMER_ID=REQUESTS_PER_MINUTE`);
     overrides[match[1]!] = Number(match[2]);

@@ -56,7 +56,16 @@ describe('time slices', () => {
   it('keeps errors where graphql puts them', async () => {
     const failing = makeExecutableSchema({
       typeDefs: 'type Query { items: [Item!]! } type Item { n: Int! bad: Int }',
-      resolvers: { Query: { items: () => Array.from({ length: 500 }, (_, n) => ({ n })) }, Item: { bad: ({ n }: { n: number }) => { busy(0.05); if (n === 499) throw new Error('no'); return n; } } },
+      resolvers: {
+        Query: { items: () => Array.from({ length: 500 }, (_, n) => ({ n })) },
+        Item: {
+          bad: ({ n }: { n: number }) => {
+            busy(0.05);
+            if (n === 499) throw new Error('no');
+            return n;
+          },
+        },
+      },
     });
     const result = await execute({ schema: timeSliced(failing, new TimeSlicer(2)), document: parse('{ items { n bad } }') });
     expect(result.errors?.map((e) => [e.message, e.path])).toEqual([['no', ['items', 499, 'bad']]]);

@@ -55,7 +55,11 @@ export function timeSliced(schema: GraphQLSchema, slicer: TimeSlicer): GraphQLSc
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field) => {
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
-      return { ...field, resolve: (source, args, context, info) => (slicer.due() ? slicer.later(() => resolve(source, args, context, info)) : resolve(source, args, context, info)) };
+      return {
+        ...field,
+        resolve: (source, args, context, info) =>
+          slicer.due() ? slicer.later(() => resolve(source, args, context, info)) : resolve(source, args, context, info),
+      };
     },
   });
 }

@@ -40,7 +40,10 @@ describe('trustDocument', () => {
 
   it('runs a document named by documentId or by the persisted-query extension', () => {
     expect(trustDocument(docs, { documentId: 'named-id' }, prod)).toEqual({ trusted: true, query: DEPARTMENTS });
-    expect(trustDocument(docs, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(PERMITS) } } }, prod)).toEqual({ trusted: true, query: PERMITS });
+    expect(trustDocument(docs, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(PERMITS) } } }, prod)).toEqual({
+      trusted: true,
+      query: PERMITS,
+    });
     expect(trustDocument(docs, { documentId: sha256Hex(PERMITS).toUpperCase() }, prod)).toEqual({ trusted: true, query: PERMITS });
   });
 
@@ -51,7 +54,9 @@ describe('trustDocument', () => {
 
   it('refuses an unknown id with PERSISTED_QUERY_NOT_FOUND (400)', () => {
     expect(trustDocument(docs, { documentId: 'nope' }, prod)).toMatchObject({ trusted: false, code: 'PERSISTED_QUERY_NOT_FOUND', status: 400 });
-    expect(trustDocument(docs, { extensions: { persistedQuery: { sha256Hash: sha256Hex('{ x }') } } }, prod)).toMatchObject({ code: 'PERSISTED_QUERY_NOT_FOUND' });
+    expect(trustDocument(docs, { extensions: { persistedQuery: { sha256Hash: sha256Hex('{ x }') } } }, prod)).toMatchObject({
+      code: 'PERSISTED_QUERY_NOT_FOUND',
+    });
   });
 
   it('refuses anything else with OPERATION_NOT_TRUSTED (403)', () => {
@@ -70,7 +75,12 @@ describe('trustDocument', () => {
     const introspection = '{ __schema { queryType { name } } } ';
     expect(trustDocument(docs, { query: introspection }, dev)).toEqual({ trusted: true, query: introspection });
     expect(trustDocument(docs, { query: introspection }, prod)).toMatchObject({ trusted: false, code: 'OPERATION_NOT_TRUSTED' });
-    for (const query of ['{ __typename departments { code } }', 'mutation { __typename }', '{ __schema { x } ', 'query A { __typename } query B { departments { code } }']) {
+    for (const query of [
+      '{ __typename departments { code } }',
+      'mutation { __typename }',
+      '{ __schema { x } ',
+      'query A { __typename } query B { departments { code } }',
+    ]) {
       expect(trustDocument(docs, { query }, dev), query).toMatchObject({ trusted: false, code: 'OPERATION_NOT_TRUSTED' });
     }
   });

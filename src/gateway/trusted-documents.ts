@@ -74,8 +74,7 @@ export interface DocumentParams {
 
 export type TrustDecision =
   /** Run this document text (the request's own, or the manifest's for the id it sent). */
-  | { trusted: true; query: string }
-  | { trusted: false; code: 'PERSISTED_QUERY_NOT_FOUND' | 'OPERATION_NOT_TRUSTED'; status: 400 | 403; message: string };
+  { trusted: true; query: string } | { trusted: false; code: 'PERSISTED_QUERY_NOT_FOUND' | 'OPERATION_NOT_TRUSTED'; status: 400 | 403; message: string };
 
 /**
  * Decides whether a request's operation may run under trusted documents. A request may send

@@ -1,6 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { getDirective } from '@graphql-tools/utils';
-import { buildSchema, getNamedType, getNullableType, isEnumType, isInputObjectType, isInterfaceType, isListType, isObjectType, type GraphQLArgument, type GraphQLInputField } from 'graphql';
+import {
+  buildSchema,
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  type GraphQLArgument,
+  type GraphQLInputField,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { printUnifiedSchema } from './unified-schema.js';
 
@@ -30,7 +41,11 @@ describe('the committed unified schema', () => {
     }
     expect(undescribed).toEqual([]);
     const permits = schema.getQueryType()!.getFields().permits!;
-    expect(permits.args.map((a) => `${a.name}: ${a.type}${a.defaultValue === undefined ? '' : ` = ${a.defaultValue}`}`)).toEqual(['after: String', 'filter: PermitFilter', 'first: Int = 20']);
+    expect(permits.args.map((a) => `${a.name}: ${a.type}${a.defaultValue === undefined ? '' : ` = ${a.defaultValue}`}`)).toEqual([
+      'after: String',
+      'filter: PermitFilter',
+      'first: Int = 20',
+    ]);
     expect(String(permits.type)).toBe('PermitConnection');
   });
 
@@ -41,13 +56,15 @@ describe('the committed unified schema', () => {
       if (!['String', 'ID'].includes(getNamedType(input.type).name)) return;
       const bound = getDirective(schema, input, 'constraint')?.[0] as { maxLength?: number; maxItems?: number } | undefined;
       if (!bound?.maxLength || !input.description?.includes(`at most ${bound.maxLength} characters`)) unbounded.push(`${path}: maxLength`);
-      if (isListType(getNullableType(input.type)) && (!bound?.maxItems || !input.description?.includes(`at most ${bound.maxItems} `))) unbounded.push(`${path}: maxItems`);
+      if (isListType(getNullableType(input.type)) && (!bound?.maxItems || !input.description?.includes(`at most ${bound.maxItems} `)))
+        unbounded.push(`${path}: maxItems`);
     };
     let checked = 0;
     for (const type of Object.values(schema.getTypeMap())) {
       if (type.name.startsWith('__')) continue;
       const inputs: Array<[string, GraphQLArgument | GraphQLInputField]> = [];
-      if (isObjectType(type)) for (const field of Object.values(type.getFields())) for (const arg of field.args) inputs.push([`${type.name}.${field.name}(${arg.name})`, arg]);
+      if (isObjectType(type))
+        for (const field of Object.values(type.getFields())) for (const arg of field.args) inputs.push([`${type.name}.${field.name}(${arg.name})`, arg]);
       if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) inputs.push([`${type.name}.${field.name}`, field]);
       for (const [path, input] of inputs) {
         check(path, input);

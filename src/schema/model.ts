@@ -1,17 +1,7 @@
 import type { IdentifierType } from './identifiers/index.js';
 
 /** The unified permit status every department's own codes map into. */
-export const PERMIT_STATUSES = [
-  'SUBMITTED',
-  'ACCEPTED',
-  'UNDER_REVIEW',
-  'APPROVED',
-  'REJECTED',
-  'WITHDRAWN',
-  'REVOKED',
-  'EXPIRED',
-  'UNKNOWN',
-] as const;
+export const PERMIT_STATUSES = ['SUBMITTED', 'ACCEPTED', 'UNDER_REVIEW', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'REVOKED', 'EXPIRED', 'UNKNOWN'] as const;
 export type PermitStatus = (typeof PERMIT_STATUSES)[number];
 
 /** The ten categories of the power-and-responsibility list (权力类别). */

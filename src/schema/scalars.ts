@@ -18,7 +18,9 @@ export function isIsoInstant(value: unknown): boolean {
   if (typeof value !== 'string' || value.length > 40) return false;
   const m = ISO_WITH_OFFSET.exec(value);
   if (!m) return false;
-  const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = m.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = m
+    .slice(1)
+    .map((part) => (part === undefined ? undefined : Number(part))) as number[];
   if (hour! > 23 || minute! > 59 || second > 59 || offsetHours > 14 || offsetMinutes > 59) return false;
   const date = new Date(Date.UTC(year!, month! - 1, day!));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && !Number.isNaN(Date.parse(value));

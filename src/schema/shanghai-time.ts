@@ -31,7 +31,12 @@ export function localToShanghaiIso(text: string): string | null {
   // Compact YYYYMMDD needs two-digit parts; separated forms may be one digit.
   if (!/[-/.]/.test(text) && (m[2]!.length !== 2 || m[3]!.length !== 2)) return null;
   const [y, mo, d, h = '0', mi = '0', s = '0'] = m.slice(1).map((v) => v ?? undefined) as string[];
-  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d),
+    hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   if (date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) return null;

@@ -38,7 +38,9 @@ export async function openDatabase<DB>(location: DatabaseLocation): Promise<Data
     const pool = new pg.Pool({
       connectionString: location.url,
       max: Number(process.env.HUITONG_DB_POOL_SIZE ?? 10),
-      types: { getTypeParser: ((oid: number, format?: string) => typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
+      types: {
+        getTypeParser: ((oid: number, format?: string) => typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      },
     });
     // An idle client losing its server must not crash the process: the next query reports it.
     pool.on('error', () => {});

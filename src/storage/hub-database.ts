@@ -98,7 +98,13 @@ export interface HubDatabase {
   /** Named facts about how stored data was computed (e.g. `identity.classification`: the classifier's version). */
   hub_markers: { name: string; value: string; updated_at: Generated<Date> };
   /** Records whose identifier may be a person's number, left undecided: OPEN, or the kind a steward settled. */
-  identity_kind_reviews: { department_code: string; local_id: string; status: ColumnType<string, string | undefined, string>; action_id: number | null; created_at: Generated<Date> };
+  identity_kind_reviews: {
+    department_code: string;
+    local_id: string;
+    status: ColumnType<string, string | undefined, string>;
+    action_id: number | null;
+    created_at: Generated<Date>;
+  };
   identity_actions: {
     id: Generated<number>;
     action: string;

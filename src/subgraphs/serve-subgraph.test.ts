@@ -3,7 +3,10 @@ import { specifiedRules, type ValidationContext } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { documentCache, serveSubgraph, type RunningSubgraph } from './serve-subgraph.js';
 
-const schema = makeExecutableSchema({ typeDefs: 'type Query { hello(name: String!): String }', resolvers: { Query: { hello: (_: unknown, { name }: { name: string }) => `hello ${name}` } } });
+const schema = makeExecutableSchema({
+  typeDefs: 'type Query { hello(name: String!): String }',
+  resolvers: { Query: { hello: (_: unknown, { name }: { name: string }) => `hello ${name}` } },
+});
 
 describe('documentCache', () => {
   it('parses a document once and validates it once per schema and rules', () => {
@@ -45,7 +48,9 @@ describe('serveSubgraph', () => {
   });
   afterAll(() => running.close());
   const post = async (query: string, variables?: Record<string, unknown>) =>
-    (await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })).json() as Promise<any>;
+    (
+      await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
+    ).json() as Promise<any>;
 
   it('answers repeated documents with each request’s own variables, and refuses invalid ones every time', async () => {
     const query = 'query ($n: String!) { hello(name: $n) }';

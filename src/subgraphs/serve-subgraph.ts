@@ -38,7 +38,12 @@ export interface RunningSubgraph {
 export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): Promise<RunningSubgraph> {
   const documents = documentCache();
   // A fresh context per request; it carries the caller's trace, so department calls' spans join it.
-  const handler = createHandler({ schema: subgraph.schema, context: (req) => contextFromHeaders(req.raw.headers), parse: documents.parse, validate: documents.validate });
+  const handler = createHandler({
+    schema: subgraph.schema,
+    context: (req) => contextFromHeaders(req.raw.headers),
+    parse: documents.parse,
+    validate: documents.validate,
+  });
   const checkToken = options.serviceKeys ? serviceTokenChecker(options.serviceKeys, subgraph.name) : null;
   const server = http.createServer((req, res) => {
     if (req.url === '/healthz') {
@@ -84,7 +89,10 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
 
 /** 401 with a GraphQL-shaped body; the connection closes, since the unread body may still be arriving. */
 function refuse(res: http.ServerResponse, problem: ServiceTokenProblem): void {
-  const message = problem === 'MISSING_TOKEN' ? 'this service answers the hub gateway only: send its service token' : 'the service token is expired, not signed with a current service key, or not for this service';
+  const message =
+    problem === 'MISSING_TOKEN'
+      ? 'this service answers the hub gateway only: send its service token'
+      : 'the service token is expired, not signed with a current service key, or not for this service';
   res
     .writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer error="invalid_token"', connection: 'close' })
     .end(JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED', reason: problem } }] }));

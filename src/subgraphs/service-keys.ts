@@ -46,8 +46,15 @@ function readKeyFile(file: string): ServiceKeyFile {
   } catch {
     throw new ServiceKeyError(`${file} is not a service key file`);
   }
-  const valid = (k: Partial<StoredServiceKey> | null) => typeof k === 'object' && k !== null && typeof k.kid === 'string' && typeof k.secret === 'string' && Buffer.from(k.secret, 'base64url').length >= 32 && (k.retiresAt === null || typeof k.retiresAt === 'string');
-  if (parsed.format !== 'huitong-service-keys/v1' || !Array.isArray(parsed.keys) || !parsed.keys.every(valid)) throw new ServiceKeyError(`${file} is not a service key file`);
+  const valid = (k: Partial<StoredServiceKey> | null) =>
+    typeof k === 'object' &&
+    k !== null &&
+    typeof k.kid === 'string' &&
+    typeof k.secret === 'string' &&
+    Buffer.from(k.secret, 'base64url').length >= 32 &&
+    (k.retiresAt === null || typeof k.retiresAt === 'string');
+  if (parsed.format !== 'huitong-service-keys/v1' || !Array.isArray(parsed.keys) || !parsed.keys.every(valid))
+    throw new ServiceKeyError(`${file} is not a service key file`);
   return parsed as ServiceKeyFile;
 }
 
@@ -118,7 +125,10 @@ const fileVersion = (file: string) => {
  * @example
  * rotateServiceKeys('/etc/huitong/service-keys.json', { graceSeconds: 600 });
  */
-export function rotateServiceKeys(file: string, options: { graceSeconds?: number; now?: Date } = {}): { kid: string; retiring: Array<{ kid: string; retiresAt: string }>; dropped: string[] } {
+export function rotateServiceKeys(
+  file: string,
+  options: { graceSeconds?: number; now?: Date } = {},
+): { kid: string; retiring: Array<{ kid: string; retiresAt: string }>; dropped: string[] } {
   const now = options.now ?? new Date();
   const grace = options.graceSeconds ?? 600;
   if (!Number.isInteger(grace) || grace < 0) throw new ServiceKeyError('the grace period must be a whole number of seconds');
@@ -133,7 +143,11 @@ export function rotateServiceKeys(file: string, options: { graceSeconds?: number
   const pending = `${file}.${process.pid}.tmp`;
   writeFileSync(pending, `${JSON.stringify({ format: 'huitong-service-keys/v1', keys } satisfies ServiceKeyFile, null, 1)}\n`, { mode: 0o600 });
   renameSync(pending, file);
-  return { kid, retiring: kept.filter((k) => existing.some((e) => e.kid === k.kid && e.retiresAt === null)).map((k) => ({ kid: k.kid, retiresAt: k.retiresAt! })), dropped };
+  return {
+    kid,
+    retiring: kept.filter((k) => existing.some((e) => e.kid === k.kid && e.retiresAt === null)).map((k) => ({ kid: k.kid, retiresAt: k.retiresAt! })),
+    dropped,
+  };
 }
 
 /**

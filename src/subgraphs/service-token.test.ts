@@ -21,7 +21,10 @@ describe('a subgraph service answers the gateway only', () => {
   beforeAll(async () => {
     rotateServiceKeys(file);
     rotateServiceKeys(otherFile);
-    running = await serveSubgraph({ name: 'market', sdl: '', schema }, { serviceKeys: openServiceKeyring(file, { now: () => Date.now() + serviceClockOffset }), port: 0 });
+    running = await serveSubgraph(
+      { name: 'market', sdl: '', schema },
+      { serviceKeys: openServiceKeyring(file, { now: () => Date.now() + serviceClockOffset }), port: 0 },
+    );
   });
   afterAll(async () => {
     await running.close();
@@ -36,7 +39,11 @@ describe('a subgraph service answers the gateway only', () => {
     });
     return { status: response.status, body: (await response.json()) as any, challenge: response.headers.get('www-authenticate') };
   };
-  const refused = (reason: string) => ({ status: 401, body: { errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED', reason } }] }, challenge: expect.stringMatching(/^Bearer/) });
+  const refused = (reason: string) => ({
+    status: 401,
+    body: { errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED', reason } }] },
+    challenge: expect.stringMatching(/^Bearer/),
+  });
 
   it('listens on loopback unless told otherwise', () => {
     expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
@@ -63,7 +70,11 @@ describe('a subgraph service answers the gateway only', () => {
     expect(await post(`Bearer ${await claims().setProtectedHeader({ alg: 'HS512', kid }).sign(key)}`)).toEqual(refused('INVALID_TOKEN'));
     // A token from another issuer, and one made to live an hour.
     expect(await post(`Bearer ${await claims().setIssuer('someone').setProtectedHeader({ alg: 'HS256', kid }).sign(key)}`)).toEqual(refused('INVALID_TOKEN'));
-    const longLived = new SignJWT({}).setIssuer('huitong-gateway').setAudience('market').setIssuedAt(Math.floor(Date.now() / 1000) - 120).setExpirationTime('1h');
+    const longLived = new SignJWT({})
+      .setIssuer('huitong-gateway')
+      .setAudience('market')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
+      .setExpirationTime('1h');
     expect(await post(`Bearer ${await longLived.setProtectedHeader({ alg: 'HS256', kid }).sign(key)}`)).toEqual(refused('EXPIRED_TOKEN'));
     expect(calls).toBe(before);
   });

@@ -78,7 +78,11 @@ export function serviceTokenChecker(keyring: ServiceKeyring, audience: string, o
   };
 }
 
-async function verifyServiceToken(keyring: ServiceKeyring, token: string, audience: string): Promise<{ kid: string; until: number } | { problem: ServiceTokenProblem }> {
+async function verifyServiceToken(
+  keyring: ServiceKeyring,
+  token: string,
+  audience: string,
+): Promise<{ kid: string; until: number } | { problem: ServiceTokenProblem }> {
   try {
     const { payload, protectedHeader } = await jwtVerify(
       token,

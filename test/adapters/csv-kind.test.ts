@@ -50,7 +50,11 @@ function demoSpec(change: (spec: any) => void = (s) => (s.connection.store = { u
   return parseSpec(copy, kinds) as CsvSpec;
 }
 
-function contextFor(dir: string, logger = recordingLogger(), dataDir = tempDir('huitong-csv-data-')): KindContext & { logger: ReturnType<typeof recordingLogger> } {
+function contextFor(
+  dir: string,
+  logger = recordingLogger(),
+  dataDir = tempDir('huitong-csv-data-'),
+): KindContext & { logger: ReturnType<typeof recordingLogger> } {
   return { resolve: (v) => resolveValue(v, { env: { HUITONG_HEALTH_EXPORT_DIR: dir } }), dataDir, logger };
 }
 
@@ -123,7 +127,14 @@ for (const backend of backends) {
 // ---- the spec-declared adapter against the generator's ground truth ----
 
 const STATUS: Record<string, UnifiedPermit['status']> = {
-  已提交: 'SUBMITTED', 已受理: 'ACCEPTED', 审查中: 'UNDER_REVIEW', 准予许可: 'APPROVED', 不予许可: 'REJECTED', 已撤回: 'WITHDRAWN', 已撤销: 'REVOKED', 已过期: 'EXPIRED',
+  已提交: 'SUBMITTED',
+  已受理: 'ACCEPTED',
+  审查中: 'UNDER_REVIEW',
+  准予许可: 'APPROVED',
+  不予许可: 'REJECTED',
+  已撤回: 'WITHDRAWN',
+  已撤销: 'REVOKED',
+  已过期: 'EXPIRED',
 };
 /** `YYYY-MM-DD` or `YYYY/M/D` as the generator wrote it → the same calendar date, padded. */
 function day(text: string): string | null {
@@ -204,7 +215,12 @@ describe('csv kind: the demo health department as a spec', { timeout: 180_000 },
     expect(applicants).toEqual(expectedApplicants(district).sort(byId));
 
     const report = await connector.loadReport();
-    expect(report.loaded).toMatchObject({ rowsRead: district.health.permits.length, permits: permits.length, applicants: applicants.length, rejected: badRows.length });
+    expect(report.loaded).toMatchObject({
+      rowsRead: district.health.permits.length,
+      permits: permits.length,
+      applicants: applicants.length,
+      rejected: badRows.length,
+    });
     const reasons = { BAD_DATE: '申请日期 is not a date', UNQUOTED_COMMA: '18 columns, expected 17', MISSING_COLUMNS: '12 columns, expected 17' };
     expect(report.rejectedRows.map((r) => [r.key, r.reason])).toEqual(badRows.map((b) => [b.permitNo, reasons[b.defect]]));
     // The header is line 1, each generated row one line.
@@ -249,7 +265,11 @@ describe('csv kind: the load report', { timeout: 180_000 }, () => {
       csvLine(good[0]!), // 2
       `${csvLine(cells(10))},多出的一列`, // 3: one column too many
       cells(11).slice(0, 12).map(quote).join(','), // 4: cut short
-      Buffer.concat([iconv.encode(`${csvLine(cells(12)).split(',').slice(0, 2).join(',')},`, 'gb18030'), Buffer.from([0xff, 0x81]), iconv.encode(`,${csvLine(cells(12)).split(',').slice(3).join(',')}`, 'gb18030')]), // 5: undecodable
+      Buffer.concat([
+        iconv.encode(`${csvLine(cells(12)).split(',').slice(0, 2).join(',')},`, 'gb18030'),
+        Buffer.from([0xff, 0x81]),
+        iconv.encode(`,${csvLine(cells(12)).split(',').slice(3).join(',')}`, 'gb18030'),
+      ]), // 5: undecodable
       csvLine(cells(13, { 申请日期: '2023-13-45' })), // 6: appliedAt unreadable
       csvLine(cells(14, { 决定日期: '2023-02-30' })), // 7: the mapper rejects it
       csvLine(cells(15, { 法定时限: '20.5' })), // 8: the mapper rejects it
@@ -261,7 +281,10 @@ describe('csv kind: the load report', { timeout: 180_000 }, () => {
       csvLine(cells(18, { 许可证号: ' ' })), // 14: blank key
       csvLine(good[3]!).replace(',"广州', ',"广州\r\n'), // 15–16: a quoted line break
       csvLine(good[4]!), // 17
-      `${cells(19)[0]},"never closed,${csvLine(cells(19, { 地址: '广州市海珠区' })).split(',').slice(2).join(',')}`, // 18: a quote never closed
+      `${cells(19)[0]},"never closed,${csvLine(cells(19, { 地址: '广州市海珠区' }))
+        .split(',')
+        .slice(2)
+        .join(',')}`, // 18: a quote never closed
       csvLine(good[5]!), // 19
     ];
     await writeFile(join(dir, 'xkxx_20240401.csv'), exportBytes(lines));
@@ -305,7 +328,10 @@ describe('csv kind: the load report', { timeout: 180_000 }, () => {
     await connector.refresh();
     expect((await connector.listPermits([{ limit: 5 }], signal()))[0]!.total).toBe(1);
     const report = await connector.loadReport();
-    expect(report.failed).toMatchObject({ files: { permits: { name: 'xkxx_20240402.csv' } }, reason: 'permits.fields.status: no column "状态" in xkxx_20240402.csv (did you mean "状 态"?)' });
+    expect(report.failed).toMatchObject({
+      files: { permits: { name: 'xkxx_20240402.csv' } },
+      reason: 'permits.fields.status: no column "状态" in xkxx_20240402.csv (did you mean "状 态"?)',
+    });
     expect(report.loaded!.files.permits.name).toBe('xkxx_20240401.csv');
     // Not read again until it changes.
     await connector.refresh();
@@ -342,7 +368,10 @@ describe('csv kind: encodings', { timeout: 180_000 }, () => {
     expect(applicants.map((a) => a.name).filter((n) => String(n).includes('𠀾'))).toEqual(['陈𠀾2', '陈𠀾4']);
     expect(applicants.map((a) => a.address)).toContain('广州市海珠区"健康"路1号, 2楼');
 
-    const gbk = await open(demoSpec((s) => ((s.connection.store = { url: 'memory://' }), (s.connection.encoding = 'gbk'))), contextFor(dir));
+    const gbk = await open(
+      demoSpec((s) => ((s.connection.store = { url: 'memory://' }), (s.connection.encoding = 'gbk'))),
+      contextFor(dir),
+    );
     expect((await gbk.listPermits([{ limit: 10 }], signal()))[0]!.rows.map((r) => r.key).sort()).toEqual([rows[0]![0], rows[2]![0]]);
     expect((await gbk.loadReport()).rejectedRows.map((r) => [r.line, r.reason])).toEqual([
       [3, 'bytes that do not decode as gbk'],
@@ -359,7 +388,10 @@ describe('csv kind: encodings', { timeout: 180_000 }, () => {
     const dir = tempDir('huitong-csv-enc-');
     const plain = [1, 3].map((i) => cells(i)); // no 4-byte characters: GBK can hold them
     await writeFile(join(dir, 'xkxx_20240401.csv'), exportBytes(plain.map(csvLine), encoding, `${bom}${HEALTH_EXPORT_COLUMNS.join(',')}`));
-    const connector = await open(demoSpec((s) => ((s.connection.store = { url: 'memory://' }), (s.connection.encoding = declared))), contextFor(dir));
+    const connector = await open(
+      demoSpec((s) => ((s.connection.store = { url: 'memory://' }), (s.connection.encoding = declared))),
+      contextFor(dir),
+    );
     const [page] = await connector.listPermits([{ limit: 10 }], signal());
     expect(page!.rows.map((r) => [r.key, r.title, r.status]).sort()).toEqual(plain.map((c) => [c[0], c[9], c[10]]).sort());
     expect((await connector.loadReport()).loaded!.rejected).toBe(0);
@@ -409,7 +441,10 @@ describe('csv kind: new exports', { timeout: 180_000 }, () => {
     expect((await connector.listPermits([{ limit: 1 }], signal()))[0]!.total).toBe(2);
     await writeFile(join(dir, 'xkxx_20240402.csv.part'), exportBytes([3, 4, 5].map((i) => csvLine(cells(i)))));
     await rename(join(dir, 'xkxx_20240402.csv.part'), join(dir, 'xkxx_20240402.csv'));
-    await vi.waitFor(async () => expect((await connector.loadReport()).loaded?.files.permits.name).toBe('xkxx_20240402.csv'), { timeout: 60_000, interval: 100 });
+    await vi.waitFor(async () => expect((await connector.loadReport()).loaded?.files.permits.name).toBe('xkxx_20240402.csv'), {
+      timeout: 60_000,
+      interval: 100,
+    });
     expect((await connector.listPermits([{ limit: 1 }], signal()))[0]!.total).toBe(3);
     expect(loads(context.logger)).toBe(2);
   });
@@ -484,7 +519,10 @@ describe('csv kind: new exports', { timeout: 180_000 }, () => {
     await b.close();
     // A changed spec (another column for the title) loads again rather than reading old rows the new way.
     const third = contextFor(dir, recordingLogger(), dataDir);
-    const changed = await open(demoSpec((s) => ((s.permits.fields.title = '事项编码'), delete s.connection.store)), third);
+    const changed = await open(
+      demoSpec((s) => ((s.permits.fields.title = '事项编码'), delete s.connection.store)),
+      third,
+    );
     expect((await changed.listPermits([{ limit: 1 }], signal()))[0]!.rows[0]!.title).toMatch(/^WJJ-XK-/);
     expect(loads(third.logger)).toBe(1);
   });
@@ -493,12 +531,15 @@ describe('csv kind: new exports', { timeout: 180_000 }, () => {
 // ---- inspect() and the spec's own checks ----
 
 describe('csv kind: inspect', { timeout: 180_000 }, () => {
-  const inspect = async (spec: CsvSpec, dir: string) => (await csvKind.inspect!(spec, contextFor(dir), AbortSignal.timeout(10_000))).map((i) => formatIssue(spec.code, i));
+  const inspect = async (spec: CsvSpec, dir: string) =>
+    (await csvKind.inspect!(spec, contextFor(dir), AbortSignal.timeout(10_000))).map((i) => formatIssue(spec.code, i));
 
   it('finds a column the header lacks, with the header it probably meant', async () => {
     const dir = tempDir('huitong-csv-inspect-');
     await writeFile(join(dir, 'xkxx_20240101.csv'), exportBytes([csvLine(cells(1))]));
-    const spec = demoSpec((s) => ((s.connection.store = { url: 'memory://' }), (s.permits.fields.status = '状 态'), (s.applicants.fields.name = { from: '单位名', map: {} })));
+    const spec = demoSpec(
+      (s) => ((s.connection.store = { url: 'memory://' }), (s.permits.fields.status = '状 态'), (s.applicants.fields.name = { from: '单位名', map: {} })),
+    );
     expect(await inspect(spec, dir)).toEqual([
       'health.permits.fields.status: no column "状 态" in xkxx_20240101.csv (did you mean "状态"?)',
       'health.applicants.fields.name: no column "单位名" in xkxx_20240101.csv (did you mean "单位名称"?)',
@@ -510,21 +551,31 @@ describe('csv kind: inspect', { timeout: 180_000 }, () => {
     const dir = tempDir('huitong-csv-inspect-enc-');
     await writeFile(join(dir, 'xkxx_20240101.csv'), exportBytes([csvLine(cells(1))], 'gbk'));
     const utf8 = demoSpec((s) => ((s.connection.store = { url: 'memory://' }), (s.connection.encoding = 'utf-8')));
-    expect(await inspect(utf8, dir)).toEqual(['health.connection.encoding: xkxx_20240101.csv reads as gb18030: line 1 does not decode as utf-8 (did you mean "gb18030"?)']);
+    expect(await inspect(utf8, dir)).toEqual([
+      'health.connection.encoding: xkxx_20240101.csv reads as gb18030: line 1 does not decode as utf-8 (did you mean "gb18030"?)',
+    ]);
     await writeFile(join(dir, 'xkxx_20240102.csv'), exportBytes([csvLine(cells(1)), csvLine(cells(2))], 'gb18030'));
     const gbk = demoSpec((s) => ((s.connection.store = { url: 'memory://' }), (s.connection.encoding = 'gbk')));
-    expect(await inspect(gbk, dir)).toEqual(['health.connection.encoding: xkxx_20240102.csv reads as gb18030: line 3 does not decode as gbk (did you mean "gb18030"?)']);
+    expect(await inspect(gbk, dir)).toEqual([
+      'health.connection.encoding: xkxx_20240102.csv reads as gb18030: line 3 does not decode as gbk (did you mean "gb18030"?)',
+    ]);
   });
 
   it('reports a missing folder, an export still being written, a near file name and the wrong delimiter', async () => {
     const dir = tempDir('huitong-csv-inspect-dir-');
     expect(await inspect(demoSpec(), join(dir, 'nope'))).toEqual([`health.connection.dir: no folder ${JSON.stringify(join(dir, 'nope'))}`]);
     await writeFile(join(dir, 'xkxx_20240101.csv.part'), exportBytes([]));
-    expect(await inspect(demoSpec(), dir)).toEqual(['health.permits.file: no complete export matching "xkxx_{date}.csv" in the folder ("xkxx_20240101.csv.part" is still being written)']);
+    expect(await inspect(demoSpec(), dir)).toEqual([
+      'health.permits.file: no complete export matching "xkxx_{date}.csv" in the folder ("xkxx_20240101.csv.part" is still being written)',
+    ]);
     await rename(join(dir, 'xkxx_20240101.csv.part'), join(dir, 'XKXX_20240101.csv'));
-    expect(await inspect(demoSpec(), dir)).toEqual(['health.permits.file: no complete export matching "xkxx_{date}.csv" in the folder (did you mean "XKXX_{date}.csv"?)']);
+    expect(await inspect(demoSpec(), dir)).toEqual([
+      'health.permits.file: no complete export matching "xkxx_{date}.csv" in the folder (did you mean "XKXX_{date}.csv"?)',
+    ]);
     await writeFile(join(dir, 'xkxx_20240102.csv'), exportBytes([csvLine(cells(1)).replaceAll(',', ';')], 'gb18030', HEALTH_EXPORT_COLUMNS.join(';')));
-    expect(await inspect(demoSpec(), dir)).toEqual(['health.connection.delimiter: the first line of xkxx_20240102.csv is one column: it is separated by ";" (did you mean ";"?)']);
+    expect(await inspect(demoSpec(), dir)).toEqual([
+      'health.connection.delimiter: the first line of xkxx_20240102.csv is one column: it is separated by ";" (did you mean ";"?)',
+    ]);
   });
 
   it('refuses, offline, a spec that says neither or both of where applicants come from, and names without a header', () => {
@@ -557,7 +608,10 @@ describe('csv kind: an applicant export of its own', { timeout: 180_000 }, () =>
     await writeFile(join(dir, 'permits-2024-04-02.txt'), p('P9', 'A1', '2024-03-09'));
     const spec = parseSpec(
       {
-        specVersion: 1, code: 'pair', name: '配对', kind: 'csv',
+        specVersion: 1,
+        code: 'pair',
+        name: '配对',
+        kind: 'csv',
         connection: { dir: '/set/below', encoding: 'utf-8', delimiter: '|', header: false, store: { url: 'memory://' } },
         statuses: { 准予许可: 'APPROVED' },
         permits: { file: 'permits-{date}.txt', fields: { key: '1', applicant: '2', title: '1', status: '3', appliedAt: { from: '4', format: 'YYYY-MM-DD' } } },
@@ -567,7 +621,10 @@ describe('csv kind: an applicant export of its own', { timeout: 180_000 }, () =>
     ) as CsvSpec;
     const connector = await open({ ...spec, connection: { ...spec.connection, dir } }, contextFor(dir));
     expect((await connector.listPermits([{ limit: 5 }], signal()))[0]!.rows.map((r) => r.key)).toEqual(['P2', 'P1']);
-    expect((await connector.listApplicants(null, 5, signal())).rows).toEqual([{ key: 'A1', name: '甲公司' }, { key: 'A2', name: '乙' }]);
+    expect((await connector.listApplicants(null, 5, signal())).rows).toEqual([
+      { key: 'A1', name: '甲公司' },
+      { key: 'A2', name: '乙' },
+    ]);
     expect((await connector.loadReport()).rejectedRows).toEqual([
       { entity: 'applicant', file: 'applicants-2024-04-01.txt', line: 3, key: 'A3', reason: 'column 1 repeated on lines 3, 4' },
       { entity: 'applicant', file: 'applicants-2024-04-01.txt', line: 4, key: 'A3', reason: 'column 1 repeated on lines 3, 4' },

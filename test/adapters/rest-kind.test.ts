@@ -53,7 +53,16 @@ for (const [label, kind] of [
 }
 
 /** What the demo README says each housing permit is, unified: the generator's rows are the ground truth. */
-const HOUSING_STATUS: Record<number, PermitStatus> = { 10: 'SUBMITTED', 20: 'ACCEPTED', 30: 'UNDER_REVIEW', 40: 'APPROVED', 50: 'REJECTED', 60: 'WITHDRAWN', 70: 'REVOKED', 80: 'EXPIRED' };
+const HOUSING_STATUS: Record<number, PermitStatus> = {
+  10: 'SUBMITTED',
+  20: 'ACCEPTED',
+  30: 'UNDER_REVIEW',
+  40: 'APPROVED',
+  50: 'REJECTED',
+  60: 'WITHDRAWN',
+  70: 'REVOKED',
+  80: 'EXPIRED',
+};
 const day = (ymd: string) => (ymd === '' ? null : `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`);
 function expectedPermit(p: HousingPermit): UnifiedPermit {
   const at = (ymd: string) => (day(ymd) === null ? null : `${day(ymd)}T00:00:00+08:00`);
@@ -97,7 +106,10 @@ describe('rest kind: the demo housing spec', () => {
   beforeAll(async () => {
     api = await housingApi();
     const spec = parse(housingSpecText);
-    runtime = new RuntimeAdapter('housing', { connector: await restKind.open(spec, context({ HUITONG_HOUSING_API_URL: api.server.url })), mapper: specMapper(spec) });
+    runtime = new RuntimeAdapter('housing', {
+      connector: await restKind.open(spec, context({ HUITONG_HOUSING_API_URL: api.server.url })),
+      mapper: specMapper(spec),
+    });
   });
   afterAll(() => api.close());
 
@@ -106,7 +118,10 @@ describe('rest kind: the demo housing spec', () => {
     const got: UnifiedPermit[] = [];
     let after: PermitPosition | undefined;
     for (;;) {
-      const { result: [page], requests: n } = await requests(() => runtime.listPermits([{ first: 100, ...(after && { after }) }]));
+      const {
+        result: [page],
+        requests: n,
+      } = await requests(() => runtime.listPermits([{ first: 100, ...(after && { after }) }]));
       expect(n).toBe(1);
       expect(page!.total).toBe(expected.length);
       got.push(...page!.permits);
@@ -137,12 +152,17 @@ describe('rest kind: the demo housing spec', () => {
     const batch = await requests(() => runtime.listPermits(units.map((u) => ({ first: 3, applicantLocalIds: [u], statuses: ['APPROVED', 'EXPIRED'] }))));
     expect(batch.requests).toBe(1);
     units.forEach((u, i) => {
-      const want = district.housing.permits.filter((p) => p.unitId === u && (p.statusCode === 40 || p.statusCode === 80)).map(expectedPermit).sort(comparePermits);
+      const want = district.housing.permits
+        .filter((p) => p.unitId === u && (p.statusCode === 40 || p.statusCode === 80))
+        .map(expectedPermit)
+        .sort(comparePermits);
       expect(batch.result[i]!.total).toBe(want.length);
       expect(batch.result[i]!.permits).toEqual(want.slice(0, 3));
     });
     const item = district.housing.permits[0]!.itemCode;
-    const root = await requests(() => runtime.listPermits([{ first: 20, statuses: ['APPROVED'], serviceItemCodes: [item], appliedFrom: '2023-01-01T00:00:00+08:00' }]));
+    const root = await requests(() =>
+      runtime.listPermits([{ first: 20, statuses: ['APPROVED'], serviceItemCodes: [item], appliedFrom: '2023-01-01T00:00:00+08:00' }]),
+    );
     expect(root.requests).toBe(1);
     const unknown = await requests(() => runtime.listPermits([{ first: 20, statuses: ['UNKNOWN'] }]));
     expect(unknown.requests).toBe(Math.ceil(district.housing.permits.length / 1000));
@@ -254,7 +274,11 @@ describe.each(STYLES)('rest kind: $style paging with a 25-row cap', ({ style, so
     let after: string | null = null;
     const limits = [7, 7, 10, 3, 40, 25];
     for (let call = 0; call < 100; call++) {
-      const page: { rows: Array<Record<string, unknown>>; next: string | null } = await subject.connector.listApplicants(after, limits[call % limits.length]!, ctx());
+      const page: { rows: Array<Record<string, unknown>>; next: string | null } = await subject.connector.listApplicants(
+        after,
+        limits[call % limits.length]!,
+        ctx(),
+      );
       seen.push(...keys(page.rows));
       if (page.next === null) break;
       after = page.next;
@@ -288,7 +312,10 @@ describe('rest kind: what is sent', () => {
     const mapped = subject.mapper.permit(last);
     if (!mapped.ok) throw new Error(mapped.reason);
     subject.api.requests.length = 0;
-    const [page] = await subject.connector.listPermits([{ limit: 3, rawStatusIn: ['OK', 'S1'], serviceItemCodes: ['IT1'], after: { appliedAt: mapped.value.appliedAt, localId: mapped.value.localId } }], ctx());
+    const [page] = await subject.connector.listPermits(
+      [{ limit: 3, rawStatusIn: ['OK', 'S1'], serviceItemCodes: ['IT1'], after: { appliedAt: mapped.value.appliedAt, localId: mapped.value.localId } }],
+      ctx(),
+    );
     expect(subject.api.requests).toHaveLength(1);
     const sent = subject.api.requests[0]!.searchParams;
     expect(sent.get('state')).toBe('OK;S1');
@@ -311,10 +338,18 @@ describe('rest kind: what is sent', () => {
 
   it('answers queries that can match nothing without a request', async () => {
     const pages = await subject.connector.listPermits(
-      [{ limit: 5, rawStatusIn: [] }, { limit: 5, applicantLocalIds: [] }, { limit: 5, appliedFrom: '2024-03-02T00:00:00+08:00', appliedTo: '2024-03-01T00:00:00+08:00' }],
+      [
+        { limit: 5, rawStatusIn: [] },
+        { limit: 5, applicantLocalIds: [] },
+        { limit: 5, appliedFrom: '2024-03-02T00:00:00+08:00', appliedTo: '2024-03-01T00:00:00+08:00' },
+      ],
       ctx(),
     );
-    expect(pages).toEqual([{ total: 0, rows: [] }, { total: 0, rows: [] }, { total: 0, rows: [] }]);
+    expect(pages).toEqual([
+      { total: 0, rows: [] },
+      { total: 0, rows: [] },
+      { total: 0, rows: [] },
+    ]);
     expect(subject.api.requests).toHaveLength(0);
   });
 
@@ -336,7 +371,13 @@ describe('rest kind: what is sent', () => {
 
   it('reports an answer without the envelope’s code, rows or count as BAD_DATA', async () => {
     const runtime = new RuntimeAdapter('fake', { connector: subject.connector, mapper: subject.mapper });
-    for (const body of ['<html>502</html>', '{"result":{"items":[],"count":0}}', '{"status":"OK","result":{"items":{},"count":1}}', '{"status":"OK","result":{"items":[],"count":-1}}', '{"status":"OK","result":{"items":[7],"count":1}}']) {
+    for (const body of [
+      '<html>502</html>',
+      '{"result":{"items":[],"count":0}}',
+      '{"status":"OK","result":{"items":{},"count":1}}',
+      '{"status":"OK","result":{"items":[],"count":-1}}',
+      '{"status":"OK","result":{"items":[7],"count":1}}',
+    ]) {
       subject.api.override = () => body;
       await expect(subject.connector.listPermits([{ limit: 5 }], ctx())).rejects.toBeInstanceOf(BadDataError);
       await expect(runtime.listPermits([{ first: 5 }])).rejects.toMatchObject({ reason: 'BAD_DATA' });
@@ -381,7 +422,14 @@ describe('rest kind: what an API lacks', () => {
   });
 
   it('sends an endpoint’s fixed parameters and counts pages from 0 when told', async () => {
-    const connector = await open('page', (t) => t.replace('endpoint: /v1/applicants', 'endpoint: /v1/applicants\n  params: { lang: zh-CN }').replace('{ style: page, page: p, size: n }\n  maxPageSize: 30\n  fields:\n    key: id', '{ style: page, page: p, size: n, firstPage: 0 }\n  maxPageSize: 30\n  fields:\n    key: id'));
+    const connector = await open('page', (t) =>
+      t
+        .replace('endpoint: /v1/applicants', 'endpoint: /v1/applicants\n  params: { lang: zh-CN }')
+        .replace(
+          '{ style: page, page: p, size: n }\n  maxPageSize: 30\n  fields:\n    key: id',
+          '{ style: page, page: p, size: n, firstPage: 0 }\n  maxPageSize: 30\n  fields:\n    key: id',
+        ),
+    );
     // Offset 12 in pages of 6 is the third page: number 2 when pages count from 0.
     await connector.listApplicants('12', 6, ctx());
     const sent = api.requests.at(-1)!.searchParams;
@@ -390,8 +438,16 @@ describe('rest kind: what an API lacks', () => {
 
   it('follows next links on the API’s origin only: the credential goes nowhere else', async () => {
     const connector = await open('nextLink', (t) => t);
-    api.override = (url) => (url.searchParams.get('from_row') === null ? JSON.stringify({ status: 'OK', result: { items: [{ no: 'P1', holder: { id: 'A01' } }], count: 2, links: { next: 'http://127.0.0.2:9/v1/permits?from_row=1' } } }) : undefined);
-    await expect(connector.listPermits([{ limit: 5, rawStatusNotIn: ['OK'] }], ctx())).rejects.toThrow(new BadDataError('API gave a next link to another origin; not followed'));
+    api.override = (url) =>
+      url.searchParams.get('from_row') === null
+        ? JSON.stringify({
+            status: 'OK',
+            result: { items: [{ no: 'P1', holder: { id: 'A01' } }], count: 2, links: { next: 'http://127.0.0.2:9/v1/permits?from_row=1' } },
+          })
+        : undefined;
+    await expect(connector.listPermits([{ limit: 5, rawStatusNotIn: ['OK'] }], ctx())).rejects.toThrow(
+      new BadDataError('API gave a next link to another origin; not followed'),
+    );
     expect(api.requests).toHaveLength(1);
   });
 });
@@ -409,7 +465,8 @@ describe('rest kind: credentials and concurrency', () => {
     api.holdUntil = null;
     api.maxInFlight = 0;
   });
-  const withAuth = (value: string, extra = '') => parse(fakeApiSpec({ style: 'page', sorted: true, extra: `auth: { header: Authorization, value: ${value}, scheme: Bearer }\n  ${extra}` }));
+  const withAuth = (value: string, extra = '') =>
+    parse(fakeApiSpec({ style: 'page', sorted: true, extra: `auth: { header: Authorization, value: ${value}, scheme: Bearer }\n  ${extra}` }));
 
   it('sends the auth header from an environment variable or a secrets file, never from the spec', async () => {
     const fromEnv = await restKind.open(withAuth('{ env: FAKE_TOKEN }'), context({ FAKE_API_URL: api.url, FAKE_TOKEN: secret }));
@@ -421,7 +478,9 @@ describe('rest kind: credentials and concurrency', () => {
     await fromFile.listApplicants(null, 5, ctx());
     expect(api.headers.at(-1)!.authorization).toBe(`Bearer ${secret}`);
     expect(() => parse(fakeApiSpec({ style: 'page', sorted: true, extra: `auth: { value: "${secret}" }` }))).toThrow(/connection\.auth\.value/);
-    await expect(restKind.open(withAuth('{ env: FAKE_TOKEN }'), context({ FAKE_API_URL: api.url }))).rejects.toThrow('connection.auth.value: environment variable FAKE_TOKEN is not set');
+    await expect(restKind.open(withAuth('{ env: FAKE_TOKEN }'), context({ FAKE_API_URL: api.url }))).rejects.toThrow(
+      'connection.auth.value: environment variable FAKE_TOKEN is not set',
+    );
   });
 
   it('never puts the credential in a log line, an error or an inspect issue', async () => {
@@ -457,7 +516,9 @@ describe('rest kind: credentials and concurrency', () => {
     // A read past the cap on a page/size API asks for the remaining pages in parallel, still two at a time.
     api.requests.length = 0;
     api.maxInFlight = 0;
-    const small = parse(fakeApiSpec({ style: 'page', sorted: true, maxPageSize: 20, extra: `auth: { value: { env: FAKE_TOKEN }, scheme: Bearer }\n  maxConcurrency: 2` }));
+    const small = parse(
+      fakeApiSpec({ style: 'page', sorted: true, maxPageSize: 20, extra: `auth: { value: { env: FAKE_TOKEN }, scheme: Bearer }\n  maxConcurrency: 2` }),
+    );
     const reader = await restKind.open(small, context({ FAKE_API_URL: api.url, FAKE_TOKEN: secret }));
     const [page] = await reader.listPermits([{ limit: 5, ...rawStatusFilter(['UNKNOWN'], specMapper(small).statusCodes) }], ctx());
     expect(api.requests).toHaveLength(Math.ceil(api.permits.length / 20));
@@ -501,9 +562,11 @@ describe('rest kind: inspect()', () => {
   });
 
   it('names a wrong rows, total or error-code path, and an endpoint the API has not', async () => {
-    expect(await inspect(housingSpecText.replace('rows: data.rows\n  total: data.total\n  errors: &envelope', 'rows: data.row\n  total: data.totl\n  errors: &envelope'))).toEqual([
-      { path: 'permits.rows', message: 'no list at "data.row" in the answer', hint: 'did you mean "data.rows"?' },
-    ]);
+    expect(
+      await inspect(
+        housingSpecText.replace('rows: data.rows\n  total: data.total\n  errors: &envelope', 'rows: data.row\n  total: data.totl\n  errors: &envelope'),
+      ),
+    ).toEqual([{ path: 'permits.rows', message: 'no list at "data.row" in the answer', hint: 'did you mean "data.rows"?' }]);
     expect(await inspect(housingSpecText.replace('total: data.total\n  errors: *envelope', 'total: data.count\n  errors: *envelope'))).toEqual([
       { path: 'applicants.total', message: 'no count at "data.count" in the answer' },
     ]);
@@ -517,7 +580,12 @@ describe('rest kind: inspect()', () => {
   });
 
   it('notices parameters the API ignores: page size, a filter, the lookup', async () => {
-    const issues = await inspect(housingSpecText.replace('limit: limit }', 'limit: limt }').replace('{ param: unitIds }', '{ param: unitIdz }').replace('{ param: ids, max: 1000 }', '{ param: id }'));
+    const issues = await inspect(
+      housingSpecText
+        .replace('limit: limit }', 'limit: limt }')
+        .replace('{ param: unitIds }', '{ param: unitIdz }')
+        .replace('{ param: ids, max: 1000 }', '{ param: id }'),
+    );
     expect(issues).toEqual([
       { path: 'permits.paging.limit', message: 'the API sent 50 rows when asked for 20: is "limt" its page-size parameter?' },
       { path: 'permits.lookup.param', message: 'asking for a sample permit\'s key by "id" did not return that permit alone' },
@@ -538,7 +606,9 @@ describe('rest kind: inspect()', () => {
     const issues = await inspect(housingSpecText, { HUITONG_HOUSING_API_URL: `${closed.url}/base?token=tok3n` });
     expect(issues).toEqual([{ path: 'connection.baseUrl', message: 'cannot reach the API: connection refused (ECONNREFUSED)' }]);
     expect(await inspect(housingSpecText, {})).toEqual([{ path: 'connection.baseUrl', message: 'environment variable HUITONG_HOUSING_API_URL is not set' }]);
-    expect(await inspect(housingSpecText, { HUITONG_HOUSING_API_URL: 'ftp://tok3n@host/' })).toEqual([{ path: 'connection.baseUrl', message: 'API URL must be http or https' }]);
+    expect(await inspect(housingSpecText, { HUITONG_HOUSING_API_URL: 'ftp://tok3n@host/' })).toEqual([
+      { path: 'connection.baseUrl', message: 'API URL must be http or https' },
+    ]);
   });
 });
 
@@ -555,7 +625,9 @@ describe('rest kind: spec errors', () => {
   };
 
   it('names what a paging style needs or does not take', () => {
-    expect(issuesOf(housingSpecText.replace('token: "{appliedAt}_{key}", limit: limit', 'limit: limit'))).toEqual(['housing.permits.paging.token: is required']);
+    expect(issuesOf(housingSpecText.replace('token: "{appliedAt}_{key}", limit: limit', 'limit: limit'))).toEqual([
+      'housing.permits.paging.token: is required',
+    ]);
     expect(issuesOf(housingSpecText.replace('{ style: page, page: page, size: size }', '{ style: page, page: page, size: size, limit: n }'))).toEqual([
       'housing.applicants.paging.limit: is not used with style page (it takes page, size, firstPage)',
     ]);
@@ -567,12 +639,18 @@ describe('rest kind: spec errors', () => {
   });
 
   it('checks keyset tokens, sortedness, filter layouts and patterns', () => {
-    expect(issuesOf(housingSpecText.replace('"{appliedAt}_{key}"', '"{applied}_{key}"'))).toEqual(['housing.permits.paging.token: {applied} is not one of {appliedAt}, {key}']);
-    expect(issuesOf(housingSpecText.replace('sorted: true', 'sorted: false'))).toEqual(['housing.permits.sorted: must be true with keyset paging: a keyset position is a place in the API’s order']);
+    expect(issuesOf(housingSpecText.replace('"{appliedAt}_{key}"', '"{applied}_{key}"'))).toEqual([
+      'housing.permits.paging.token: {applied} is not one of {appliedAt}, {key}',
+    ]);
+    expect(issuesOf(housingSpecText.replace('sorted: true', 'sorted: false'))).toEqual([
+      'housing.permits.sorted: must be true with keyset paging: a keyset position is a place in the API’s order',
+    ]);
     expect(issuesOf(housingSpecText.replace('{ param: applyFrom, format: YYYYMMDD }', '{ param: applyFrom, format: MMDD }'))).toEqual([
       'housing.permits.filters.appliedFrom.format: date format "MMDD" has no year (use YYYY, MM or M, DD or D)',
     ]);
-    expect(issuesOf(housingSpecText.replace('accepts: "^[0-9]+$"', 'accepts: "^[0-9+$"'))).toEqual(['housing.permits.filters.statuses.accepts: is not a regular expression']);
+    expect(issuesOf(housingSpecText.replace('accepts: "^[0-9]+$"', 'accepts: "^[0-9+$"'))).toEqual([
+      'housing.permits.filters.statuses.accepts: is not a regular expression',
+    ]);
     expect(issuesOf(housingSpecText.replace('appliedAt: { from: applyDate, format: YYYYMMDD }', 'appliedAt: applyDate'))).toEqual([
       'housing.permits.fields.appliedAt: needs a format for the keyset token’s {appliedAt} (or give permits.paging.format)',
     ]);

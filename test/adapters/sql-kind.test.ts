@@ -144,7 +144,12 @@ for (const backend of legacyBackends) {
       const database = await openSqlDatabase(market.context.resolve(market.spec.connection.url), { timeZone: 'Asia/Shanghai' });
       try {
         const table = sql.id(market.spec.permits.table);
-        const writes = Array.from({ length: 4 }, () => sql`delete from ${table}`.execute(database.db).then(() => 'written', (error: { code?: unknown; errno?: unknown }) => String(error.code ?? error.errno)));
+        const writes = Array.from({ length: 4 }, () =>
+          sql`delete from ${table}`.execute(database.db).then(
+            () => 'written',
+            (error: { code?: unknown; errno?: unknown }) => String(error.code ?? error.errno),
+          ),
+        );
         const outcomes = await Promise.all(writes);
         // 25006: read_only_sql_transaction; MariaDB: ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION.
         expect(new Set(outcomes)).toEqual(new Set([backend.name === 'mariadb' ? 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION' : '25006']));
@@ -203,19 +208,29 @@ describe('sql kind spec, offline', () => {
   };
 
   it('refuses a password written in clear in the URL, at connection.url, without repeating it', () => {
-    for (const url of ['postgres://reader:s3cretpw@db.example/market', 'mysql://reader:s3cretpw@127.0.0.1/xk', 'postgresql://db.example/market?user=reader&password=s3cretpw']) {
+    for (const url of [
+      'postgres://reader:s3cretpw@db.example/market',
+      'mysql://reader:s3cretpw@127.0.0.1/xk',
+      'postgresql://db.example/market?user=reader&password=s3cretpw',
+    ]) {
       const issues = issuesOf(withUrl(url));
-      expect(issues).toEqual([expect.stringMatching(/^market\.connection\.url: the URL holds a password in clear: give the whole URL as \{ env: NAME \} or \{ secret: FILE \}/)]);
+      expect(issues).toEqual([
+        expect.stringMatching(/^market\.connection\.url: the URL holds a password in clear: give the whole URL as \{ env: NAME \} or \{ secret: FILE \}/),
+      ]);
       expect(issues.join('\n')).not.toContain('s3cretpw');
     }
-    expect(parseSpecText(withUrl('postgres://reader@db.example/market'), adapterKinds)).toMatchObject({ connection: { url: 'postgres://reader@db.example/market' } });
+    expect(parseSpecText(withUrl('postgres://reader@db.example/market'), adapterKinds)).toMatchObject({
+      connection: { url: 'postgres://reader@db.example/market' },
+    });
     expect(parseSpecText(withUrl('file:.data/legacy/market'), adapterKinds)).toMatchObject({ kind: 'sql' });
   });
 
   it('refuses an unknown scheme, a dialect the URL contradicts, and an appliedAt layout SQL cannot order', () => {
-    expect(issuesOf(withUrl('sqlserver://db.example/market'))).toEqual(['market.connection.url: the URL\'s scheme is not one of postgres, postgresql, mysql, mariadb, file']);
+    expect(issuesOf(withUrl('sqlserver://db.example/market'))).toEqual([
+      "market.connection.url: the URL's scheme is not one of postgres, postgresql, mysql, mariadb, file",
+    ]);
     expect(issuesOf(withUrl('mysql://reader@db.example/xk').replace('connection:\n', 'connection:\n  dialect: postgres\n'))).toEqual([
-      'market.connection.dialect: postgres does not match the URL\'s scheme (mysql)',
+      "market.connection.dialect: postgres does not match the URL's scheme (mysql)",
     ]);
     expect(issuesOf(MARKET_YAML.replace('appliedAt: slrq ', 'appliedAt: { from: slrq, format: D/M/YYYY } '))).toEqual([
       expect.stringMatching(/^market\.permits\.fields\.appliedAt\.format: "D\/M\/YYYY" does not sort as its dates do/),
@@ -305,10 +320,15 @@ for (const backend of legacyBackends) {
       // primary keys: a view or a careless table may hold keys its collation calls equal.
       const charset = mariadb ? sql` character set utf8mb4 collate utf8mb4_unicode_ci` : sql``;
       const linguistic = mariadb ? sql`` : sql` collate "und-x-icu"`;
-      await sql`create table keyed (k varchar(40)${linguistic} not null, a varchar(40), t varchar(40), zt char(2), rq date null)${charset}`.execute(database.db);
+      await sql`create table keyed (k varchar(40)${linguistic} not null, a varchar(40), t varchar(40), zt char(2), rq date null)${charset}`.execute(
+        database.db,
+      );
       await sql`create table people (id varchar(40)${linguistic} not null, nm varchar(40) not null)${charset}`.execute(database.db);
       await database.db.insertInto('keyed').values(rows).execute();
-      await database.db.insertInto('people').values(MIXED_KEYS.map((id) => ({ id, nm: `申请人${id}` }))).execute();
+      await database.db
+        .insertInto('people')
+        .values(MIXED_KEYS.map((id) => ({ id, nm: `申请人${id}` })))
+        .execute();
       await database.release();
       context = contextWith({ FIXTURE_URL: database.url });
       spec = parseSpecText(FIXTURE_SPEC, adapterKinds) as SqlSpec;
@@ -362,7 +382,10 @@ for (const backend of legacyBackends) {
       const timeout = () => AbortSignal.timeout(10_000);
       const textDate = { ...spec, permits: { ...spec.permits, fields: { ...spec.permits.fields, appliedAt: 't' } } };
       expect(await inspectSql(textDate, context, timeout())).toEqual([
-        { path: 'permits.fields.appliedAt', message: expect.stringMatching(/^column t of keyed is (character varying|varchar): give its layout as \{ from: t, format: … \}/) },
+        {
+          path: 'permits.fields.appliedAt',
+          message: expect.stringMatching(/^column t of keyed is (character varying|varchar): give its layout as \{ from: t, format: … \}/),
+        },
       ]);
       const formatted = { ...spec, permits: { ...spec.permits, fields: { ...spec.permits.fields, appliedAt: { from: 'rq', format: 'YYYYMMDD' } } } };
       expect(await inspectSql(formatted, context, timeout())).toEqual([
@@ -380,11 +403,21 @@ if (mariadbUrl) {
         await sql`create table xk (bh varchar(10) primary key, mc varchar(40)) character set gbk`.execute(database.db);
         await sql`create table people (id varchar(40) not null, nm varchar(40) not null)`.execute(database.db);
         const names = ['食品经营许可证变更（“网络经营”项目增加）', '医疗器械经营备案', '药品零售·连锁'];
-        await database.db.insertInto('xk').values(names.map((mc, i) => ({ bh: `B${i}`, mc }))).execute();
-        const charset = await sql<{ c: string }>`select character_set_name as c from information_schema.columns where table_schema = database() and table_name = 'xk' and column_name = 'mc'`.execute(database.db);
+        await database.db
+          .insertInto('xk')
+          .values(names.map((mc, i) => ({ bh: `B${i}`, mc })))
+          .execute();
+        const charset = await sql<{
+          c: string;
+        }>`select character_set_name as c from information_schema.columns where table_schema = database() and table_name = 'xk' and column_name = 'mc'`.execute(
+          database.db,
+        );
         expect(charset.rows[0]!.c).toBe('gbk');
         await database.release();
-        const gbkSpec = FIXTURE_SPEC.replace('table: keyed', 'table: xk').replace('{ key: k, applicant: a, title: t, status: zt, appliedAt: rq }', '{ key: bh, title: mc, status: bh }');
+        const gbkSpec = FIXTURE_SPEC.replace('table: keyed', 'table: xk').replace(
+          '{ key: k, applicant: a, title: t, status: zt, appliedAt: rq }',
+          '{ key: bh, title: mc, status: bh }',
+        );
         const connector = await openSqlConnector(parseSpecText(gbkSpec, adapterKinds) as SqlSpec, contextWith({ FIXTURE_URL: database.url }));
         const rows = await connector.getPermits(['B0', 'B1', 'B2'], signal());
         expect(rows.map((r) => r.title).sort()).toEqual([...names].sort());
@@ -397,7 +430,11 @@ if (mariadbUrl) {
     it('reports a refused login without the password', async () => {
       const url = new URL(mariadbUrl!);
       url.password = 'wrong-pa55';
-      const issues = await inspectSql(parseSpecText(FIXTURE_SPEC, adapterKinds) as SqlSpec, contextWith({ FIXTURE_URL: url.toString() }), AbortSignal.timeout(10_000));
+      const issues = await inspectSql(
+        parseSpecText(FIXTURE_SPEC, adapterKinds) as SqlSpec,
+        contextWith({ FIXTURE_URL: url.toString() }),
+        AbortSignal.timeout(10_000),
+      );
       expect(issues).toEqual([{ path: 'connection.url', message: expect.stringContaining('the server refused the login') }]);
       expect(issues[0]!.message).not.toContain('wrong-pa55');
     });
@@ -465,4 +502,3 @@ function byListOrder(a: UnifiedPermit, b: UnifiedPermit): number {
   }
   return compareCodePoints(a.localId, b.localId);
 }
-

@@ -18,7 +18,14 @@ describe('huitong start with rate limits and trusted documents from the environm
   let url = '';
 
   beforeAll(async () => {
-    writeFileSync(manifest, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256Hex(DEPARTMENTS), body: DEPARTMENTS, name: 'Departments', type: 'query' }] }));
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        format: 'apollo-persisted-query-manifest',
+        version: 1,
+        operations: [{ id: sha256Hex(DEPARTMENTS), body: DEPARTMENTS, name: 'Departments', type: 'query' }],
+      }),
+    );
     const env = {
       ...process.env,
       HUITONG_DATA_DIR: dataDir,
@@ -55,7 +62,11 @@ describe('huitong start with rate limits and trusted documents from the environm
 
   const post = async (body: Record<string, unknown>) => {
     const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), json: (await response.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> } };
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      json: (await response.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> },
+    };
   };
 
   it('runs only the manifest operations, and limits the public to HUITONG_RATE_LIMIT_PUBLIC_PER_MINUTE', async () => {

@@ -36,7 +36,9 @@ describe('the huitong command', () => {
       child.once('exit', (code) => reject(new Error(`exited ${code}:\n${stderr}`)));
     });
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    const body = (await (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ departments { code } }"}' })).json()) as any;
+    const body = (await (
+      await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ departments { code } }"}' })
+    ).json()) as any;
     expect(body.data.departments.map((d: { code: string }) => d.code)).toEqual(['bureau', 'health', 'housing', 'market']);
 
     // A second process must not open the same PGlite directory: it refuses, clearly.

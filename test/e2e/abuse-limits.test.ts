@@ -30,7 +30,10 @@ describe('abusive documents', () => {
 
   /** Every call any in-process department adapter has made so far: a refused request must not add any. */
   const departmentCalls = () =>
-    [...hub.hub.adapters.values()].reduce((sum, adapter) => sum + Object.values(adapter.calls).reduce((a: number, b) => a + (typeof b === 'number' ? b : 0), 0), 0);
+    [...hub.hub.adapters.values()].reduce(
+      (sum, adapter) => sum + Object.values(adapter.calls).reduce((a: number, b) => a + (typeof b === 'number' ? b : 0), 0),
+      0,
+    );
 
   // The benchmarks' five-hop query costs about 60,000; five copies of it (fields merge, so no aliases
   // are needed) stay within depth, alias and token limits but cost about 300,000.
@@ -93,7 +96,11 @@ describe('abusive documents', () => {
     const before = departmentCalls();
     // By POST, and by GET at a depth that keeps the URL under Node's 16 KB limit on the request line.
     for (const response of [
-      await fetch(`${hub.hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: nested(2_400) }) }),
+      await fetch(`${hub.hub.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: nested(2_400) }),
+      }),
       await fetch(`${hub.hub.url}/graphql?query=${encodeURIComponent(nested(300))}`, { headers: { 'apollo-require-preflight': 'true' } }),
     ]) {
       const text = await response.text();
@@ -107,7 +114,9 @@ describe('abusive documents', () => {
   });
 
   it('counts nesting in the document only: brackets in strings, block strings and comments are text', async () => {
-    const ok = await hub.query(`# ${'{'.repeat(500)}\n{ a: serviceItems(filter: { search: "${'['.repeat(90)}" }) { totalCount } b: serviceItems(filter: { search: """${'('.repeat(90)}""" }) { totalCount } }`);
+    const ok = await hub.query(
+      `# ${'{'.repeat(500)}\n{ a: serviceItems(filter: { search: "${'['.repeat(90)}" }) { totalCount } b: serviceItems(filter: { search: """${'('.repeat(90)}""" }) { totalCount } }`,
+    );
     expect(ok.errors).toBeUndefined();
     expect(ok.data.a.totalCount).toBe(0);
   });
@@ -133,7 +142,12 @@ describe('abusive documents', () => {
       ['a long literal search', `{ serviceItems(filter: { search: "${'y'.repeat(5_000)}" }) { totalCount } }`, undefined, 'filter.search'],
       ['a 300 KB identifier', 'query ($v: String!) { applicantByIdentifier(value: $v) { id } }', { v: '9'.repeat(300_000) }, 'value'],
       ['a long cursor', 'query ($a: String) { permits(first: 1, after: $a) { totalCount } }', { a: 'A'.repeat(5_000) }, 'after'],
-      ['101 service item codes', 'query ($c: [String!]) { permits(first: 1, filter: { serviceItemCodes: $c }) { totalCount } }', { c: Array.from({ length: 101 }, (_, i) => `S${i}`) }, 'filter.serviceItemCodes'],
+      [
+        '101 service item codes',
+        'query ($c: [String!]) { permits(first: 1, filter: { serviceItemCodes: $c }) { totalCount } }',
+        { c: Array.from({ length: 101 }, (_, i) => `S${i}`) },
+        'filter.serviceItemCodes',
+      ],
       ['a long reason', 'mutation ($r: String!) { revokeGrant(id: "R3JhbnQ6MQ", reason: $r) { id } }', { r: 'z'.repeat(2_001) }, 'reason'],
     ])('refuses %s with BAD_USER_INPUT naming the argument, before any work', async (_name, query, variables, argument) => {
       const before = departmentCalls();
@@ -165,7 +179,12 @@ describe('abusive documents', () => {
         else controller.close();
       },
     });
-    const response = await fetch(`${hub.hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    const response = await fetch(`${hub.hub.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(response.status).toBe(413);
     expect(code((await response.json()) as never)).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -189,11 +208,16 @@ describe('abusive documents', () => {
     });
 
     it('refuses a simple GET (no JSON content type, no preflight header) and runs one that has either', async () => {
-      const get = (headers: Record<string, string>) => fetch(`${url()}?query=${encodeURIComponent(QUERY)}`, { headers: { accept: 'application/json', ...headers } });
+      const get = (headers: Record<string, string>) =>
+        fetch(`${url()}?query=${encodeURIComponent(QUERY)}`, { headers: { accept: 'application/json', ...headers } });
       const simple = await get({});
       expect(simple.status).toBe(400);
       expect(((await simple.json()) as { data?: unknown }).data).toBeUndefined();
-      for (const headers of [{ 'apollo-require-preflight': 'true' }, { 'content-type': 'application/json' }, { 'x-apollo-operation-name': 'Departments' }] as Array<Record<string, string>>) {
+      for (const headers of [
+        { 'apollo-require-preflight': 'true' },
+        { 'content-type': 'application/json' },
+        { 'x-apollo-operation-name': 'Departments' },
+      ] as Array<Record<string, string>>) {
         const response = await get(headers);
         expect(response.status, JSON.stringify(headers)).toBe(200);
         const json = (await response.json()) as { data: { departments: unknown[] } };

@@ -53,7 +53,10 @@ for (const backend of backends) {
       // Someone with write access to the database empties every audit table.
       for (const table of ['audit_event_records', 'audit_events', 'audit_checkpoints'] as const) await hub.hub.db.deleteFrom(table as never).execute();
 
-      expect(await readyz()).toEqual({ status: 200, body: { status: 'ready', audit: { chain: 'shorter-than-anchor', chainSeq: 0, anchorSeq: checkpoint.seq } } });
+      expect(await readyz()).toEqual({
+        status: 200,
+        body: { status: 'ready', audit: { chain: 'shorter-than-anchor', chainSeq: 0, anchorSeq: checkpoint.seq } },
+      });
       expect(await gauge()).toBe(String(checkpoint.seq));
       expect(errors.map((e) => e.msg)).toContainEqual(expect.stringMatching(/^audit chain is shorter than its anchor/));
       expect(errors[0]!.obj).toMatchObject({ chainSeq: 0, anchorSeq: checkpoint.seq });

@@ -27,7 +27,15 @@ for (const backend of backends) {
 
     const sign = (
       claims: Record<string, unknown>,
-      options: { key?: CryptoKey; alg?: string; kid?: string; issuer?: string; audience?: string | string[] | null; expires?: string | number | null; notBefore?: string } = {},
+      options: {
+        key?: CryptoKey;
+        alg?: string;
+        kid?: string;
+        issuer?: string;
+        audience?: string | string[] | null;
+        expires?: string | number | null;
+        notBefore?: string;
+      } = {},
     ) => {
       const jwt = new SignJWT(claims)
         .setProtectedHeader({ alg: options.alg ?? 'ES256', kid: options.kid ?? 'k1' })
@@ -62,7 +70,11 @@ for (const backend of backends) {
       expect((await hub.query(VIEWER, undefined, asBearer(rotated.key))).data.viewer.id).toBe('portal-x');
       expect(await revokeApiKey(hub.hub.db, id)).toBe(false); // rotation already revoked it
       for (const credential of [key, 'no-such-key']) {
-        const response = await fetch(`${hub.hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...asBearer(credential) }, body: JSON.stringify({ query: VIEWER }) });
+        const response = await fetch(`${hub.hub.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...asBearer(credential) },
+          body: JSON.stringify({ query: VIEWER }),
+        });
         expect(response.status).toBe(401);
         const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
         expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
@@ -88,22 +100,46 @@ for (const backend of backends) {
       ['signed by another key', async () => sign({ sub: 'demo-portal' }, { key: otherKey })],
       ['signed with another algorithm and key under the trusted key id', async () => sign({ sub: 'demo-steward' }, { key: rsaKey, alg: 'RS256' })],
       ['naming a key id the JWKS does not hold', async () => sign({ sub: 'demo-portal' }, { kid: 'k2' })],
-      ['whose claims were edited after signing', async () => {
-        const [header, , signature] = (await sign({ sub: 'demo-portal' })).split('.');
-        const claims = { sub: 'demo-steward', iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 };
-        return `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
-      }],
+      [
+        'whose claims were edited after signing',
+        async () => {
+          const [header, , signature] = (await sign({ sub: 'demo-portal' })).split('.');
+          const claims = { sub: 'demo-steward', iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 };
+          return `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+        },
+      ],
       ['with alg none', async () => unsigned({ alg: 'none', typ: 'JWT' })],
       ['with alg None (case games)', async () => unsigned({ alg: 'None', typ: 'JWT' })],
-      ['with an HMAC algorithm', async () => new SignJWT({ sub: 'demo-steward' }).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').sign(new TextEncoder().encode('k'.repeat(32)))],
+      [
+        'with an HMAC algorithm',
+        async () =>
+          new SignJWT({ sub: 'demo-steward' })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setExpirationTime('5m')
+            .sign(new TextEncoder().encode('k'.repeat(32))),
+      ],
       // The classic algorithm confusion: HMAC keyed with the published public key.
-      ['HMAC-signed with the public key as the secret', async () =>
-        new SignJWT({ sub: 'demo-steward' }).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').sign(new TextEncoder().encode(JSON.stringify(jwk)))],
+      [
+        'HMAC-signed with the public key as the secret',
+        async () =>
+          new SignJWT({ sub: 'demo-steward' })
+            .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setExpirationTime('5m')
+            .sign(new TextEncoder().encode(JSON.stringify(jwk))),
+      ],
       ['naming no registered consumer', async () => sign({ sub: 'nobody' })],
       ['naming no consumer at all', async () => sign({})],
     ])('refuses a JWT %s with 401 UNAUTHENTICATED', async (_name, make) => {
       const token = await make();
-      const response = await fetch(`${hub.hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...asBearer(token) }, body: JSON.stringify({ query: VIEWER }) });
+      const response = await fetch(`${hub.hub.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...asBearer(token) },
+        body: JSON.stringify({ query: VIEWER }),
+      });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
       const body = (await response.json()) as { data?: unknown; errors: Array<{ message: string; extensions: { code: string } }> };
@@ -115,7 +151,11 @@ for (const backend of backends) {
 
     it('refuses a malformed Authorization header, and an API key where a token is expected to be', async () => {
       for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b', 'demo-steward-key']) {
-        const response = await fetch(`${hub.hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query: VIEWER }) });
+        const response = await fetch(`${hub.hub.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          body: JSON.stringify({ query: VIEWER }),
+        });
         expect(response.status, authorization).toBe(401);
       }
     });

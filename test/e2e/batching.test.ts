@@ -61,7 +61,7 @@ for (const backend of backends) {
       expect(after.housingRequests - before.housingRequests).toBeLessThanOrEqual(2);
     });
 
-    it('follows each request\'s own @include/@skip variables and fragments while reusing prepared documents', async () => {
+    it("follows each request's own @include/@skip variables and fragments while reusing prepared documents", async () => {
       const query = `query Toggles($withName: Boolean!, $withApplicant: Boolean!) {
         permits(first: 20) { nodes { id ...Parts serviceItem { code name @include(if: $withName) } applicant @skip(if: $withApplicant) { id } applicant @include(if: $withApplicant) { name } } }
       }
@@ -70,7 +70,12 @@ for (const backend of backends) {
       expect(full.errors).toBeUndefined();
       const byId = new Map<string, any>(full.data.permits.nodes.map((n: any) => [n.id, n]));
       expect([...byId.values()].some((n) => n.applicant?.name)).toBe(true);
-      for (const [withName, withApplicant] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      for (const [withName, withApplicant] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
         const result: any = await h.query(query, { withName, withApplicant });
         expect(result.errors).toBeUndefined();
         for (const node of result.data.permits.nodes) {

@@ -25,7 +25,10 @@ describe('caller errors do not open circuit breakers', () => {
 
   /** The list cursor with every department's position replaced by one whose payload is `position`. */
   const withPositions = (position: unknown) =>
-    encode({ ...listCursor, p: { ...listCursor.p, p: Object.fromEntries(Object.keys(listCursor.p.p).map((d) => [d, encode({ k: 'permit-position', p: position })])) } });
+    encode({
+      ...listCursor,
+      p: { ...listCursor.p, p: Object.fromEntries(Object.keys(listCursor.p.p).map((d) => [d, encode({ k: 'permit-position', p: position })])) },
+    });
   const withInner = (inner: Record<string, unknown>) => encode({ ...listCursor, p: { ...listCursor.p, p: inner } });
 
   const circuits = async () => {
@@ -59,7 +62,10 @@ describe('caller errors do not open circuit breakers', () => {
     const calls = () => [...h.hub.adapters.values()].reduce((sum, a) => sum + a.calls.listPermits, 0);
     const before = calls();
     const body = await h.query(PAGE, { after: after() }, PUBLIC);
-    expect(body.errors?.map((e) => e.extensions?.code), JSON.stringify(body)).toEqual(['BAD_USER_INPUT']);
+    expect(
+      body.errors?.map((e) => e.extensions?.code),
+      JSON.stringify(body),
+    ).toEqual(['BAD_USER_INPUT']);
     expect(calls()).toBe(before);
   });
 
@@ -75,7 +81,10 @@ describe('caller errors do not open circuit breakers', () => {
     ];
     for (const [query, variables] of requests) {
       const body = await h.query(query, variables, PUBLIC);
-      expect(body.errors?.map((e) => e.extensions?.code), `${query} ${JSON.stringify(body).slice(0, 300)}`).toEqual(['BAD_USER_INPUT']);
+      expect(
+        body.errors?.map((e) => e.extensions?.code),
+        `${query} ${JSON.stringify(body).slice(0, 300)}`,
+      ).toEqual(['BAD_USER_INPUT']);
     }
     expect(calls()).toBe(before);
   });

@@ -3,8 +3,15 @@ import { formatOrgCodeLegacy, orgCodeOfUscc, toResidentId15 } from '../../src/sc
 import { backends } from '../support/databases.js';
 import { startDemoHub, type DemoHub } from '../support/demo-hub.js';
 
-interface Ident { type: string; value: string }
-interface ApplicantView { id: string; identifiers: Ident[]; records: Array<{ department: { code: string } }> }
+interface Ident {
+  type: string;
+  value: string;
+}
+interface ApplicantView {
+  id: string;
+  identifiers: Ident[];
+  records: Array<{ department: { code: string } }>;
+}
 
 const ALL_PERMITS = /* GraphQL */ `
   query { permits(first: 200) { totalCount nodes { id applicant { id identifiers { type value } records { department { code } } } } } }
@@ -84,7 +91,9 @@ for (const backend of backends) {
         expect(await lookup(form), `form ${JSON.stringify(form)}`).toBe(person!.id);
       }
       // Also one with a lower-case x, if any person has one.
-      const withX = applicants.flatMap((a) => a.identifiers.filter((i) => i.type === 'RESIDENT_ID' && i.value.endsWith('X')).map((i) => ({ a, v: i.value })))[0];
+      const withX = applicants.flatMap((a) =>
+        a.identifiers.filter((i) => i.type === 'RESIDENT_ID' && i.value.endsWith('X')).map((i) => ({ a, v: i.value })),
+      )[0];
       if (withX) expect(await lookup(withX.v.toLowerCase())).toBe(withX.a.id);
       // And one whose 15-digit form exists.
       const legacy = applicants
@@ -96,10 +105,9 @@ for (const backend of backends) {
     it("lists an applicant's permits from each of its departments, equal to the root list filtered by applicant", async () => {
       const { applicant } = orgSpanningDepartments();
       const fields = `totalCount nodes { id department { code } applicant { id } }`;
-      const nested = await h.query<{ applicant: { permits: { totalCount: number; nodes: Array<{ id: string; department: { code: string }; applicant: { id: string } | null }> } } }>(
-        `query ($id: ID!) { applicant(id: $id) { permits(first: 200) { ${fields} } } }`,
-        { id: applicant.id },
-      );
+      const nested = await h.query<{
+        applicant: { permits: { totalCount: number; nodes: Array<{ id: string; department: { code: string }; applicant: { id: string } | null }> } };
+      }>(`query ($id: ID!) { applicant(id: $id) { permits(first: 200) { ${fields} } } }`, { id: applicant.id });
       expect(nested.errors).toBeUndefined();
       const root = await h.query<{ permits: { totalCount: number; nodes: Array<{ id: string }> } }>(
         `query ($id: ID!) { permits(first: 200, filter: { applicantId: $id }) { ${fields} } }`,

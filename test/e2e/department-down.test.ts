@@ -47,7 +47,9 @@ for (const backend of backends) {
       const result = (await h.query(`{ permits(first: 200) { totalCount nodes { department { code } } } }`)) as PermitsResult;
       const perDepartment = await Promise.all(
         ['market', 'health'].map(async (code) => {
-          const r = (await h.query(`query ($c: [String!]) { permits(first: 1, filter: { departmentCodes: $c }) { totalCount } }`, { c: [code] })) as PermitsResult;
+          const r = (await h.query(`query ($c: [String!]) { permits(first: 1, filter: { departmentCodes: $c }) { totalCount } }`, {
+            c: [code],
+          })) as PermitsResult;
           expect(r.errors).toBeUndefined();
           return r.data!.permits!.totalCount;
         }),
@@ -56,7 +58,9 @@ for (const backend of backends) {
     });
 
     it('a query limited to the healthy departments has no error', async () => {
-      const result = (await h.query(`{ permits(first: 20, filter: { departmentCodes: ["market", "health"] }) { nodes { department { code } } } }`)) as PermitsResult;
+      const result = (await h.query(
+        `{ permits(first: 20, filter: { departmentCodes: ["market", "health"] }) { nodes { department { code } } } }`,
+      )) as PermitsResult;
       expect(result.errors).toBeUndefined();
       expect(result.data!.permits!.nodes.length).toBe(20);
     });

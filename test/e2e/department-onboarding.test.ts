@@ -97,7 +97,9 @@ for (const backend of backends) {
     });
 
     it('adds, updates, rolls back, disables and enables a department live, with no failed request', async () => {
-      const added = await query(`mutation ($spec: JSON!) { addDepartment(spec: $spec, note: "onboarding") { ...C } } ${CHANGE}`, { spec: spec({ A: 'APPROVED' }) });
+      const added = await query(`mutation ($spec: JSON!) { addDepartment(spec: $spec, note: "onboarding") { ...C } } ${CHANGE}`, {
+        spec: spec({ A: 'APPROVED' }),
+      });
       expect(added.errors).toBeUndefined();
       expect(added.data.addDepartment.registration).toMatchObject({ code: 'urban', enabled: true, activeVersion: 1 });
       expect(added.data.addDepartment.departmentKey).toMatch(/\S{16,}/);
@@ -106,14 +108,19 @@ for (const backend of backends) {
       expect(page.data.permits.nodes.filter((p: { status: string }) => p.status === 'APPROVED')).toHaveLength(10);
       expect(page.data.permits.nodes.filter((p: { status: string }) => p.status === 'UNKNOWN')).toHaveLength(20);
 
-      const updated = await query(`mutation ($spec: JSON!) { updateDepartment(spec: $spec) { ...C } } ${CHANGE}`, { spec: spec({ A: 'APPROVED', B: 'REJECTED' }) });
+      const updated = await query(`mutation ($spec: JSON!) { updateDepartment(spec: $spec) { ...C } } ${CHANGE}`, {
+        spec: spec({ A: 'APPROVED', B: 'REJECTED' }),
+      });
       expect(updated.errors).toBeUndefined();
       expect(updated.data.updateDepartment.check.changes).toEqual([{ path: 'statuses.B', breaking: false }]);
       page = await query(URBAN_PERMITS);
       expect(page.data.permits.nodes.filter((p: { status: string }) => p.status === 'REJECTED')).toHaveLength(20);
 
       const breaking = await query(`mutation ($spec: JSON!) { updateDepartment(spec: $spec) { ...C } } ${CHANGE}`, {
-        spec: { ...spec({ A: 'APPROVED' }), permits: { fields: { key: 'mc', applicant: 'sqr', title: 'mc', status: 'zt', appliedAt: { from: 'sqrq', format: 'YYYYMMDD' } } } },
+        spec: {
+          ...spec({ A: 'APPROVED' }),
+          permits: { fields: { key: 'mc', applicant: 'sqr', title: 'mc', status: 'zt', appliedAt: { from: 'sqrq', format: 'YYYYMMDD' } } },
+        },
       });
       expect(breaking.errors[0].extensions.issues[0]).toMatchObject({ path: 'permits.fields.key' });
 

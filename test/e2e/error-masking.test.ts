@@ -9,7 +9,8 @@ import { startHttpServer, type RunningHttpServer } from '../../src/gateway/http-
  * What an unexpected failure deep in a driver looks like: SQL, a file path, a stack. None of it may reach
  * the client, in any mode; all of it must reach the log, under the id the client is given.
  */
-const DRIVER_FAILURE = 'relation "api_keys" does not exist: select key_hash from api_keys where consumer_id = $1 (/work/main/node_modules/pg/lib/client.js:545)';
+const DRIVER_FAILURE =
+  'relation "api_keys" does not exist: select key_hash from api_keys where consumer_id = $1 (/work/main/node_modules/pg/lib/client.js:545)';
 
 const schema = makeExecutableSchema({
   typeDefs: /* GraphQL */ `
@@ -81,9 +82,17 @@ for (const production of [false, true]) {
     afterAll(() => server?.stop());
 
     const post = async (query: string, headers: Record<string, string> = {}) => {
-      const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query }),
+      });
       const text = await response.text();
-      return { status: response.status, text, json: JSON.parse(text) as { data?: any; errors?: Array<{ message: string; path?: unknown[]; extensions: Record<string, any> }> } };
+      return {
+        status: response.status,
+        text,
+        json: JSON.parse(text) as { data?: any; errors?: Array<{ message: string; path?: unknown[]; extensions: Record<string, any> }> },
+      };
     };
     /** The log line that carries this error id, with the original failure in it. */
     const logLineFor = (errorId: string) => logged.find((line) => line.obj.errorId === errorId);

@@ -11,7 +11,10 @@ import { pickSubjects, type OrganisationSubject, type PersonSubject } from '../s
  * an INTERNAL_SERVER_ERROR.
  */
 const as = (key: string | null): Record<string, string> => ({ authorization: key ? `Bearer ${key}` : '' });
-const keyOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().replace(/^[A-Za-z]+:/, '');
+const keyOf = (globalId: string) =>
+  Buffer.from(globalId, 'base64url')
+    .toString()
+    .replace(/^[A-Za-z]+:/, '');
 
 for (const backend of backends) {
   describe(`audit under client aliases (${backend.name})`, () => {
@@ -86,7 +89,11 @@ for (const backend of backends) {
     });
 
     it('names an organisation the public reads under aliases', async () => {
-      const body = await hub.query(`query AliasO1($id: ID!) { applicant(id: $id) { id: name kind: name identifiers { type: value } } }`, { id: organisation.id }, as(null));
+      const body = await hub.query(
+        `query AliasO1($id: ID!) { applicant(id: $id) { id: name kind: name identifiers { type: value } } }`,
+        { id: organisation.id },
+        as(null),
+      );
       expect(body.errors).toBeUndefined();
       const event = await eventOf('AliasO1');
       expect(event.applicantIds).toEqual([organisation.key]);

@@ -101,7 +101,10 @@ for (const backend of backends) {
         expect(org.errors).toBeUndefined();
         expect(org.data.permits.totalCount).toBeGreaterThan(0);
 
-        for (const [who, headers] of [['demo-portal', PORTAL], ['demo-steward', STEWARD]] as const) {
+        for (const [who, headers] of [
+          ['demo-portal', PORTAL],
+          ['demo-steward', STEWARD],
+        ] as const) {
           const body = await hub.query(query, { f: { applicantId: person.id } }, headers);
           expect(body.errors).toBeUndefined();
           expect(body.data.permits.totalCount).toBeGreaterThan(0);
@@ -146,10 +149,15 @@ for (const backend of backends) {
       });
 
       it('names no department in a department’s FORBIDDEN on a person’s conditional field', async () => {
-        const body = await hub.query(`query ($id: ID!) { applicant(id: $id) { records { department { code } phone address } } }`, { id: person.id }, as(`demo-${person.other}-key`));
+        const body = await hub.query(
+          `query ($id: ID!) { applicant(id: $id) { records { department { code } phone address } } }`,
+          { id: person.id },
+          as(`demo-${person.other}-key`),
+        );
         const errors = forbidden(body);
         expect(errors.length).toBeGreaterThanOrEqual(2);
-        for (const e of errors) expect(e.extensions).toMatchObject({ field: expect.stringMatching(/^ApplicantRecord\.(phone|address)$/), shareLevel: 'CONDITIONAL' });
+        for (const e of errors)
+          expect(e.extensions).toMatchObject({ field: expect.stringMatching(/^ApplicantRecord\.(phone|address)$/), shareLevel: 'CONDITIONAL' });
         namesNoDepartment(errors);
       });
     });
@@ -256,7 +264,8 @@ for (const backend of backends) {
         // Refused, the attempts are audited with the person they were about; the unknown ones with no one.
         const strangerEvents = await eventsOf('OracleA');
         expect(strangerEvents.length).toBeGreaterThan(0);
-        for (const e of strangerEvents) expect(e).toMatchObject({ outcome: 'denied', applicantIds: [stranger.key], denied: expect.arrayContaining(['lookup:RESIDENT_ID']) });
+        for (const e of strangerEvents)
+          expect(e).toMatchObject({ outcome: 'denied', applicantIds: [stranger.key], denied: expect.arrayContaining(['lookup:RESIDENT_ID']) });
         for (const e of await eventsOf('OracleB')) expect(e.applicantIds).toEqual([]);
       });
 
@@ -297,7 +306,16 @@ for (const backend of backends) {
           .execute();
         await hub.hub.db
           .insertInto('grants')
-          .values({ consumer_id: 'demo-portal', department_code: person.home, fields: JSON.stringify(['Applicant.identifiers', 'Identifier.value']), purpose: 'LICENSING_REVIEW', legal_basis: 'test', clear_text: true, valid_from: new Date(Date.now() - 60_000), valid_until: new Date(Date.now() + 86_400_000) })
+          .values({
+            consumer_id: 'demo-portal',
+            department_code: person.home,
+            fields: JSON.stringify(['Applicant.identifiers', 'Identifier.value']),
+            purpose: 'LICENSING_REVIEW',
+            legal_basis: 'test',
+            clear_text: true,
+            valid_from: new Date(Date.now() - 60_000),
+            valid_until: new Date(Date.now() + 86_400_000),
+          })
           .execute();
         for (const headers of [PUBLIC, PORTAL, as('demo-portal-key', 'LICENSING_REVIEW'), as(`demo-${person.home}-key`)]) {
           const ofHeld = await hub.query(lookup, { v: held }, headers);

@@ -26,7 +26,15 @@ for (const backend of backends) {
   describe(`governance (${backend.name})`, () => {
     let hub: DemoHub;
     /** A natural person with records in two departments, one of them `home`; `other` holds none of them. */
-    let person: { id: string; residentId: string; home: string; away: string; other: string; recordKey: { department: string; localId: string }; phone: string };
+    let person: {
+      id: string;
+      residentId: string;
+      home: string;
+      away: string;
+      other: string;
+      recordKey: { department: string; localId: string };
+      phone: string;
+    };
     let organisation: { id: string; uscc: string };
 
     beforeAll(async () => {
@@ -80,17 +88,37 @@ for (const backend of backends) {
         records { department { code } localId phone address }
       }
     }`;
-    const grant = async (consumer: string, department: string, fields: string[], purpose: string, clearText: boolean, validUntil = new Date(Date.now() + 86_400_000)) => {
+    const grant = async (
+      consumer: string,
+      department: string,
+      fields: string[],
+      purpose: string,
+      clearText: boolean,
+      validUntil = new Date(Date.now() + 86_400_000),
+    ) => {
       await hub.hub.db
         .insertInto('grants')
-        .values({ consumer_id: consumer, department_code: department, fields: JSON.stringify(fields), purpose, legal_basis: 'test', clear_text: clearText, valid_from: new Date(Date.now() - 60_000), valid_until: validUntil })
+        .values({
+          consumer_id: consumer,
+          department_code: department,
+          fields: JSON.stringify(fields),
+          purpose,
+          legal_basis: 'test',
+          clear_text: clearText,
+          valid_from: new Date(Date.now() - 60_000),
+          valid_until: validUntil,
+        })
         .execute();
     };
     const recordOf = (data: any, department: string) => data.applicant.records.find((r: any) => r.department?.code === department);
     const residentIdOf = (data: any) => data.applicant.identifiers.find((i: any) => i.type === 'RESIDENT_ID')?.value;
 
     it('shows the public open data only: organisations in clear, nothing about natural persons', async () => {
-      const org = await hub.query(`query ($id: ID!) { applicant(id: $id) { id name identifiers { type value } records { localId } } }`, { id: organisation.id }, PUBLIC);
+      const org = await hub.query(
+        `query ($id: ID!) { applicant(id: $id) { id name identifiers { type value } records { localId } } }`,
+        { id: organisation.id },
+        PUBLIC,
+      );
       expect(org.data.applicant.name).toBeTruthy();
       expect(org.data.applicant.identifiers).toContainEqual({ type: 'USCC', value: organisation.uscc });
       // Records are UNCONDITIONAL: government consumers only.
@@ -117,7 +145,10 @@ for (const backend of backends) {
         if (n.applicant?.kind) expect(n.applicant.kind).toBe('ORGANIZATION');
         else if (n.applicant) {
           expect(n.applicant.name).toBeNull();
-          expect(forbiddenAt(body.errors, 'permits', 'nodes', i, 'applicant', 'name')?.extensions).toMatchObject({ field: 'Applicant.name', shareLevel: 'UNCONDITIONAL' });
+          expect(forbiddenAt(body.errors, 'permits', 'nodes', i, 'applicant', 'name')?.extensions).toMatchObject({
+            field: 'Applicant.name',
+            shareLevel: 'UNCONDITIONAL',
+          });
         }
       }
       expect(nodes.some((n) => n.applicant?.kind === 'ORGANIZATION' && n.applicant.name)).toBe(true);
@@ -190,7 +221,11 @@ for (const backend of backends) {
       }
       expect(JSON.stringify(body)).not.toContain(person.residentId);
       // The owning department sees its own raw status on the same path.
-      const own = await hub.query(`query ($id: ID!) { applicant(id: $id) { permits(first: 50) { nodes { rawStatus department { code } } } } }`, { id: person.id }, as(`demo-${person.home}-key`));
+      const own = await hub.query(
+        `query ($id: ID!) { applicant(id: $id) { permits(first: 50) { nodes { rawStatus department { code } } } } }`,
+        { id: person.id },
+        as(`demo-${person.home}-key`),
+      );
       for (const n of own.data.applicant.permits.nodes) if (n.department.code === person.home) expect(n.rawStatus).not.toBeNull();
     });
 
@@ -219,11 +254,19 @@ for (const backend of backends) {
 
     it('writes one audit event per cross-department operation, naming fields, records and applicants, and none for a department’s own data', async () => {
       const before = (await verifyAuditChain(hub.hub.db, { publicKey: hub.auditPublicKey })).events;
-      const own = await hub.query(`query OwnOnly($f: PermitFilter) { permits(first: 5, filter: $f) { nodes { title rawStatus } } }`, { f: { departmentCodes: [person.home] } }, as(`demo-${person.home}-key`));
+      const own = await hub.query(
+        `query OwnOnly($f: PermitFilter) { permits(first: 5, filter: $f) { nodes { title rawStatus } } }`,
+        { f: { departmentCodes: [person.home] } },
+        as(`demo-${person.home}-key`),
+      );
       expect(own.errors).toBeUndefined();
       expect((await verifyAuditChain(hub.hub.db, { publicKey: hub.auditPublicKey })).events).toBe(before);
 
-      const cross = await hub.query(`query WhoIs($id: ID!) { applicant(id: $id) { name identifiers { value } records { phone } } }`, { id: person.id }, as(`demo-${person.other}-key`));
+      const cross = await hub.query(
+        `query WhoIs($id: ID!) { applicant(id: $id) { name identifiers { value } records { phone } } }`,
+        { id: person.id },
+        as(`demo-${person.other}-key`),
+      );
       expect(cross.data.applicant.name).toBeTruthy();
       const [event] = await searchAuditEvents(hub.hub.db, { operation: 'WhoIs' });
       const doc = event!.event;
@@ -237,7 +280,11 @@ for (const backend of backends) {
       expect(JSON.stringify(doc)).not.toContain(person.residentId);
 
       // Who accessed this person's data: the steward's search, through the API.
-      const who = await hub.query(`query ($id: ID!) { auditEvents(filter: { applicantId: $id }) { nodes { consumerId operationName } } }`, { id: person.id }, STEWARD);
+      const who = await hub.query(
+        `query ($id: ID!) { auditEvents(filter: { applicantId: $id }) { nodes { consumerId operationName } } }`,
+        { id: person.id },
+        STEWARD,
+      );
       expect(who.errors).toBeUndefined();
       expect(JSON.stringify(who.data)).toContain('WhoIs');
       const refused = await hub.query(`{ auditEvents { nodes { operationName } } }`, undefined, as(`demo-${person.other}-key`));

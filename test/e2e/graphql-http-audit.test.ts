@@ -18,7 +18,9 @@ for (const backend of backends) {
       expect(results.length).toBeGreaterThan(0);
       const failures = results.filter((r) => r.status === 'error');
       const report = await Promise.all(
-        failures.map(async (r) => `${r.id} ${r.name}: ${r.status === 'error' ? r.reason : ''}${r.status === 'error' && r.response ? ` [HTTP ${r.response.status}]` : ''}`),
+        failures.map(
+          async (r) => `${r.id} ${r.name}: ${r.status === 'error' ? r.reason : ''}${r.status === 'error' && r.response ? ` [HTTP ${r.response.status}]` : ''}`,
+        ),
       );
       expect(failures.length, `failing audits:\n${report.join('\n')}`).toBe(0);
     });

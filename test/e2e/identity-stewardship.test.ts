@@ -15,21 +15,31 @@ for (const backend of backends) {
 
     /** Applicants of a kind with the given number of identifiers of a type, from the first permits. */
     const applicants = async (predicate: (a: any) => boolean) => {
-      const body = await hub.query(`{ permits(first: 200) { nodes { applicant { id kind identifiers { type value } records { department { code } localId } } } } }`);
+      const body = await hub.query(
+        `{ permits(first: 200) { nodes { applicant { id kind identifiers { type value } records { department { code } localId } } } } }`,
+      );
       const seen = new Map<string, any>();
       for (const n of body.data.permits.nodes) if (n.applicant && predicate(n.applicant)) seen.set(n.applicant.id, n.applicant);
       return [...seen.values()];
     };
 
     it('lets only a data steward see the review queue or change applicants', async () => {
-      const callers: Array<Record<string, string>> = [{ authorization: '' }, { authorization: 'Bearer demo-market-key' }, { authorization: 'Bearer demo-portal-key' }];
+      const callers: Array<Record<string, string>> = [
+        { authorization: '' },
+        { authorization: 'Bearer demo-market-key' },
+        { authorization: 'Bearer demo-portal-key' },
+      ];
       for (const headers of callers) {
         const body = await hub.query('{ identityReviewCandidates { totalCount } }', undefined, headers);
         expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
         const mutation = await hub.query('mutation { mergeApplicants(survivorId: "x", mergedId: "y", reason: "r") { id } }', undefined, headers);
         expect(mutation.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       }
-      const queue = await hub.query('{ identityReviewCandidates(first: 5) { totalCount nodes { id score status evidence { field level weight } records { department { code } localId } } } }', undefined, STEWARD);
+      const queue = await hub.query(
+        '{ identityReviewCandidates(first: 5) { totalCount nodes { id score status evidence { field level weight } records { department { code } localId } } } }',
+        undefined,
+        STEWARD,
+      );
       expect(queue.errors).toBeUndefined();
       expect(queue.data.identityReviewCandidates.totalCount).toBeGreaterThanOrEqual(0);
     });
@@ -37,7 +47,8 @@ for (const backend of backends) {
     it('refuses to merge two organisations with different valid USCCs, or a person with an organisation', async () => {
       const orgs = await applicants((a) => a.kind === 'ORGANIZATION' && a.identifiers.some((i: any) => i.type === 'USCC'));
       const people = await applicants((a) => a.kind === 'PERSON');
-      const merge = (s: string, m: string) => hub.query('mutation ($s: ID!, $m: ID!) { mergeApplicants(survivorId: $s, mergedId: $m, reason: "test") { id } }', { s, m }, STEWARD);
+      const merge = (s: string, m: string) =>
+        hub.query('mutation ($s: ID!, $m: ID!) { mergeApplicants(survivorId: $s, mergedId: $m, reason: "test") { id } }', { s, m }, STEWARD);
       expect((await merge(orgs[0].id, orgs[1].id)).errors?.[0]?.message).toMatch(/different valid USCCs are never merged/);
       expect((await merge(orgs[0].id, people[0].id)).errors?.[0]?.message).toMatch(/person is never merged with an organisation/);
     });
@@ -61,7 +72,11 @@ for (const backend of backends) {
       expect(after.data.applicant.records).not.toContainEqual(moving);
       expect((await hub.query(APPLICANT, { id: newId })).data.applicant.records).toEqual([moving]);
 
-      const merged = await hub.query('mutation ($s: ID!, $m: ID!) { mergeApplicants(survivorId: $s, mergedId: $m, reason: "核实为同一人") { id records { localId } } }', { s: multi.id, m: newId }, STEWARD);
+      const merged = await hub.query(
+        'mutation ($s: ID!, $m: ID!) { mergeApplicants(survivorId: $s, mergedId: $m, reason: "核实为同一人") { id records { localId } } }',
+        { s: multi.id, m: newId },
+        STEWARD,
+      );
       expect(merged.errors).toBeUndefined();
       expect(merged.data.mergeApplicants.id).toBe(multi.id);
       await hub.hub.sync();

@@ -31,8 +31,24 @@ for (const backend of backends) {
       validFrom: new Date().toISOString(),
       validUntil: new Date(Date.now() + 90 * DAY).toISOString(),
     });
-    const requestCount = async () => Number((await hub.hub.db.selectFrom('access_requests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    const grantCount = async () => Number((await hub.hub.db.selectFrom('grants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const requestCount = async () =>
+      Number(
+        (
+          await hub.hub.db
+            .selectFrom('access_requests')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const grantCount = async () =>
+      Number(
+        (
+          await hub.hub.db
+            .selectFrom('grants')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     it('refuses a request naming a not-shared field, alone or among others, with the field and its class', async () => {
       const before = await requestCount();

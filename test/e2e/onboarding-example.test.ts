@@ -41,7 +41,10 @@ describe('onboarding the urban example with the huitong departments commands', (
     applicant = /an applicant to ask about: (\S+)/.exec(setup.stdout)![1]!;
     // The example's own spec, pointed at this test's copy of the system.
     spec = join(dir, 'urban.yaml');
-    writeFileSync(spec, readFileSync(join(root, 'examples/urban/urban.yaml'), 'utf8').replace('url: file:.data/examples/urban', `url: file:${join(dir, 'urban')}`));
+    writeFileSync(
+      spec,
+      readFileSync(join(root, 'examples/urban/urban.yaml'), 'utf8').replace('url: file:.data/examples/urban', `url: file:${join(dir, 'urban')}`),
+    );
     hub = await startDemoHub(pglite, { scale: 1 });
   }, 300_000);
   afterAll(async () => {
@@ -57,7 +60,10 @@ describe('onboarding the urban example with the huitong departments commands', (
     expect(valid.stdout).toContain('optional fields the spec does not map: permits.fields.actualDays');
     expect(valid.stdout).not.toMatch(/blank permit fields:.*actualDays/);
 
-    const typo = await huitong('validate', specWith('typo.yaml', (t) => t.replace('status: ajzt', 'status: azt')));
+    const typo = await huitong(
+      'validate',
+      specWith('typo.yaml', (t) => t.replace('status: ajzt', 'status: azt')),
+    );
     expect(typo.status).toBe(1);
     expect(typo.stdout).toContain('urban.permits.fields.status: no column "azt" in table t_xk_aj (did you mean "ajzt"?)');
 
@@ -79,13 +85,19 @@ describe('onboarding the urban example with the huitong departments commands', (
     expect(viaHub.status, viaHub.stderr).toBe(0);
     expect(viaHub.stdout).toContain('urban: the spec is valid and its system answers the hub');
 
-    const asked = await hub.query('query ($id: String!) { applicantByIdentifier(value: $id) { records { department { code } } permits(first: 50) { nodes { department { code } } } } }', { id: applicant });
+    const asked = await hub.query(
+      'query ($id: String!) { applicantByIdentifier(value: $id) { records { department { code } } permits(first: 50) { nodes { department { code } } } } }',
+      { id: applicant },
+    );
     expect(asked.errors).toBeUndefined();
     const departments = new Set(asked.data.applicantByIdentifier.permits.nodes.map((n: { department: { code: string } }) => n.department.code));
     expect(departments.has('urban')).toBe(true);
     expect(departments.size).toBeGreaterThan(1);
 
-    const updated = await huitong('update', specWith('changed.yaml', (t) => t.replace('CH: WITHDRAWN', 'CH: REJECTED')));
+    const updated = await huitong(
+      'update',
+      specWith('changed.yaml', (t) => t.replace('CH: WITHDRAWN', 'CH: REJECTED')),
+    );
     expect(updated.status, updated.stderr).toBe(0);
     expect(updated.stderr).toContain('updating urban (checks)');
     expect(updated.stdout).toContain('urban: version 2 live');

@@ -75,10 +75,20 @@ for (const backend of backends) {
       expect(marker?.value).toBe(CLASSIFICATION_VERSION);
       // What the old rules stored for these people: an organisation holding a USCC and its org code.
       for (const p of people) {
-        const asOrg = [{ type: 'USCC', value: p.residentId }, { type: 'ORG_CODE', value: orgCodeOfUscc(p.residentId) }];
-        await hub.hub.db.updateTable('applicant_records').set({ identifiers: JSON.stringify(asOrg), kind: 'ORGANIZATION' }).where('applicant_id', '=', p.applicantId).execute();
+        const asOrg = [
+          { type: 'USCC', value: p.residentId },
+          { type: 'ORG_CODE', value: orgCodeOfUscc(p.residentId) },
+        ];
+        await hub.hub.db
+          .updateTable('applicant_records')
+          .set({ identifiers: JSON.stringify(asOrg), kind: 'ORGANIZATION' })
+          .where('applicant_id', '=', p.applicantId)
+          .execute();
         await hub.hub.db.deleteFrom('applicant_identifiers').where('applicant_id', '=', p.applicantId).execute();
-        await hub.hub.db.insertInto('applicant_identifiers').values(asOrg.map((i) => ({ ...i, applicant_id: p.applicantId }))).execute();
+        await hub.hub.db
+          .insertInto('applicant_identifiers')
+          .values(asOrg.map((i) => ({ ...i, applicant_id: p.applicantId })))
+          .execute();
         await hub.hub.db.updateTable('applicants').set({ kind: 'ORGANIZATION' }).where('id', '=', p.applicantId).execute();
       }
       await hub.hub.db.deleteFrom('hub_markers').execute();
@@ -98,7 +108,7 @@ for (const backend of backends) {
       expect(await reclassifyStoredApplicants(hub.hub.db)).toBeNull();
     });
 
-    it('flags a value no structure settles as a person\'s, for a steward who can settle it', async () => {
+    it("flags a value no structure settles as a person's, for a steward who can settle it", async () => {
       // 131102 reads as GB 32100 authority 1, category 3, division 1102xx: the USCC structure can hold too.
       const rng = mulberry32(11);
       let value = '';
@@ -108,7 +118,16 @@ for (const backend of backends) {
       await hub.hub.db.insertInto('applicants').values({ id: 'ap_kind_review_1', kind: 'ORGANIZATION', name: '某某中心', merged_into: null }).execute();
       await hub.hub.db
         .insertInto('applicant_records')
-        .values({ department_code: 'health', local_id: record.localId, applicant_id: 'ap_kind_review_1', kind: 'ORGANIZATION', name: '某某中心', identifiers: JSON.stringify([{ type: 'USCC', value }]), phone: null, address: null })
+        .values({
+          department_code: 'health',
+          local_id: record.localId,
+          applicant_id: 'ap_kind_review_1',
+          kind: 'ORGANIZATION',
+          name: '某某中心',
+          identifiers: JSON.stringify([{ type: 'USCC', value }]),
+          phone: null,
+          address: null,
+        })
         .execute();
       await hub.hub.db.insertInto('applicant_identifiers').values({ type: 'USCC', value, applicant_id: 'ap_kind_review_1' }).execute();
       await hub.hub.db.deleteFrom('hub_markers').execute();
@@ -121,20 +140,32 @@ for (const backend of backends) {
       expect((await hub.query(REVIEWS, undefined, PUBLIC)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const queue = await hub.query(REVIEWS);
       expect(queue.errors).toBeUndefined();
-      expect(queue.data.identityKindReviews.nodes).toContainEqual(expect.objectContaining({ status: 'OPEN', record: { department: { code: 'health' }, localId: record.localId }, applicant: { id, kind: 'PERSON' } }));
+      expect(queue.data.identityKindReviews.nodes).toContainEqual(
+        expect.objectContaining({ status: 'OPEN', record: { department: { code: 'health' }, localId: record.localId }, applicant: { id, kind: 'PERSON' } }),
+      );
 
-      const SETTLE = 'mutation ($record: RecordRefInput!) { settleApplicantKind(record: $record, kind: ORGANIZATION, reason: "核对事业单位法人证书") { id kind identifiers { type value } } }';
+      const SETTLE =
+        'mutation ($record: RecordRefInput!) { settleApplicantKind(record: $record, kind: ORGANIZATION, reason: "核对事业单位法人证书") { id kind identifiers { type value } } }';
       expect((await hub.query(SETTLE, { record }, { authorization: 'Bearer demo-health-key' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const settled = await hub.query(SETTLE, { record });
       expect(settled.errors).toBeUndefined();
-      expect(settled.data.settleApplicantKind).toEqual({ id, kind: 'ORGANIZATION', identifiers: [{ type: 'USCC', value }, { type: 'ORG_CODE', value: orgCodeOfUscc(value) }] });
+      expect(settled.data.settleApplicantKind).toEqual({
+        id,
+        kind: 'ORGANIZATION',
+        identifiers: [
+          { type: 'USCC', value },
+          { type: 'ORG_CODE', value: orgCodeOfUscc(value) },
+        ],
+      });
       expect((await hub.query(REVIEWS)).data.identityKindReviews.nodes.some((n: any) => n.record?.localId === record.localId)).toBe(false);
       const actions = await hub.query('query ($id: ID!) { identityActions(applicantId: $id) { action reason } }', { id });
       expect(actions.data.identityActions[0]).toEqual({ action: 'CLASSIFY', reason: '核对事业单位法人证书' });
       // A later re-classification keeps the steward's decision.
       await hub.hub.db.deleteFrom('hub_markers').execute();
       await reclassifyStoredApplicants(hub.hub.db);
-      expect((await hub.hub.db.selectFrom('applicants').select('kind').where('id', '=', 'ap_kind_review_1').executeTakeFirstOrThrow()).kind).toBe('ORGANIZATION');
+      expect((await hub.hub.db.selectFrom('applicants').select('kind').where('id', '=', 'ap_kind_review_1').executeTakeFirstOrThrow()).kind).toBe(
+        'ORGANIZATION',
+      );
     });
   });
 }

@@ -13,7 +13,11 @@ const options = { hubDataDir: join(dir, 'hub'), port: 0, syncIntervalMs: 0, regi
 /** POSTs a GraphQL document to a running hub. */
 async function post(url: string, query: string) {
   const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-  return { status: response.status, text: await response.clone().text(), json: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  return {
+    status: response.status,
+    text: await response.clone().text(),
+    json: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> },
+  };
 }
 
 const INTROSPECTION = ['{ __schema { queryType { name } } }', '{ __type(name: "Department") { fields { name } } }'];
@@ -27,7 +31,14 @@ describe('production mode', () => {
   it('refuses to start while any demo key is live, and starts once they are revoked', async () => {
     const demo = await startHub({ ...options, demoCredentialsDir: dir });
     const written = JSON.parse(readFileSync(join(dir, 'demo-credentials.json'), 'utf8')) as Array<{ key: string }>;
-    expect(written.map((c) => c.key)).toEqual(['demo-steward-key', 'demo-portal-key', 'demo-market-key', 'demo-housing-key', 'demo-health-key', 'demo-bureau-key']);
+    expect(written.map((c) => c.key)).toEqual([
+      'demo-steward-key',
+      'demo-portal-key',
+      'demo-market-key',
+      'demo-housing-key',
+      'demo-health-key',
+      'demo-bureau-key',
+    ]);
     const keys = await listApiKeys(demo.db);
     // The same checks as below pass the other way outside production, so they can tell the modes apart.
     for (const query of INTROSPECTION) expect((await post(demo.url, query)).json.errors, query).toBeUndefined();

@@ -36,7 +36,11 @@ describe.runIf(postgres)('a registry change followed by another hub process (Pos
   beforeAll(async () => {
     urbanDb = await postgres!.freshUrl();
     const env = { URBAN_DB_URL: urbanDb.url! };
-    const setup = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'examples/urban/setup.ts')], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+    const setup = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'examples/urban/setup.ts')], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
     if (setup.status !== 0) throw new Error(`examples/urban/setup.ts failed: ${setup.stderr}`);
     a = await startDemoHub(postgres!, { env });
     listener = new pg.Client({ connectionString: a.databaseUrl! });

@@ -33,8 +33,7 @@ for (const backend of backends) {
     });
 
     const housingError = (body: Body) => body.errors?.find((e) => e.extensions?.department === 'housing');
-    const departmentsIn = (body: Body) =>
-      new Set(((body.data?.permits?.nodes ?? []) as Array<{ department: { code: string } }>).map((n) => n.department.code));
+    const departmentsIn = (body: Body) => new Set(((body.data?.permits?.nodes ?? []) as Array<{ department: { code: string } }>).map((n) => n.department.code));
 
     it('answers normally while the system is fine', async () => {
       const body = await hub.query(LIST);

@@ -23,7 +23,10 @@ for (const backend of backends) {
       await ensureDemoData(marketDataDir, { scale: 0.2 });
       market = await startSubgraphProcess('market', marketDataDir, { HUITONG_DEMO_SCALE: '0.2' });
       const registry = demoRegistrySeed.map((e) => (e.code === 'market' ? { ...e, url: market.url } : e));
-      [local, remote] = await Promise.all([startDemoHub(backend, { scale: 0.2 }), startDemoHub(backend, { scale: 0.2, registry, serviceKeyFile: market.serviceKeyFile })]);
+      [local, remote] = await Promise.all([
+        startDemoHub(backend, { scale: 0.2 }),
+        startDemoHub(backend, { scale: 0.2, registry, serviceKeyFile: market.serviceKeyFile }),
+      ]);
     });
     afterAll(async () => {
       await market?.stop();
@@ -54,7 +57,10 @@ for (const backend of backends) {
       try {
         rotateServiceKeys(join(dir, 'keys.json'));
         const forged = await createServiceTokenIssuer(openServiceKeyring(join(dir, 'keys.json'))).token('market');
-        expect(await ask(`Bearer ${forged}`)).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' } }] } });
+        expect(await ask(`Bearer ${forged}`)).toMatchObject({
+          status: 401,
+          body: { errors: [{ extensions: { code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' } }] },
+        });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -75,14 +81,17 @@ for (const backend of backends) {
 
     it('names each applicant the same whichever department answered the identity sync first', async () => {
       const [a, b]: any[] = await Promise.all([local.query(LIST), remote.query(LIST)]);
-      const names = (r: any) => new Map<string, string>(r.data.permits.nodes.filter((n: any) => n.applicant).map((n: any) => [n.applicant.id, n.applicant.name]));
+      const names = (r: any) =>
+        new Map<string, string>(r.data.permits.nodes.filter((n: any) => n.applicant).map((n: any) => [n.applicant.id, n.applicant.name]));
       const la = names(a);
       const differing = [...names(b)].filter(([id, name]) => la.get(id) !== name).map(([id, name]) => `${id}: ${la.get(id)} / ${name}`);
       expect(differing, differing.join('\n')).toEqual([]);
     });
 
     it('links applicants from the out-of-process department and fetches its permits by id', async () => {
-      const result: any = await remote.query(`{ permits(first: 50, filter: { departmentCodes: ["market"] }) { nodes { id title applicant { records { department { code } } } } } }`);
+      const result: any = await remote.query(
+        `{ permits(first: 50, filter: { departmentCodes: ["market"] }) { nodes { id title applicant { records { department { code } } } } } }`,
+      );
       expect(result.errors).toBeUndefined();
       const nodes: any[] = result.data.permits.nodes;
       expect(nodes.length).toBe(50);

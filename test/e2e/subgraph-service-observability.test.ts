@@ -34,7 +34,8 @@ async function startCollector(): Promise<{ url: string; spans: ReceivedSpan[]; c
       for (const rs of payload.resourceSpans ?? []) {
         const service = rs.resource?.attributes?.find((a: any) => a.key === 'service.name')?.value?.stringValue ?? '';
         for (const ss of rs.scopeSpans ?? []) {
-          for (const s of ss.spans ?? []) spans.push({ service, name: s.name, traceId: hex(s.traceId), spanId: hex(s.spanId), parentSpanId: hex(s.parentSpanId) });
+          for (const s of ss.spans ?? [])
+            spans.push({ service, name: s.name, traceId: hex(s.traceId), spanId: hex(s.spanId), parentSpanId: hex(s.parentSpanId) });
         }
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
@@ -64,7 +65,11 @@ describe('a department subgraph as its own service: traces and metrics', () => {
       // Export within a fraction of a second rather than the default 5 s.
       OTEL_BSP_SCHEDULE_DELAY: '100',
     });
-    hub = await startDemoHub(backend, { scale: 0.2, registry: demoRegistrySeed.map((e) => (e.code === 'market' ? { ...e, url: market.url } : e)), serviceKeyFile: market.serviceKeyFile });
+    hub = await startDemoHub(backend, {
+      scale: 0.2,
+      registry: demoRegistrySeed.map((e) => (e.code === 'market' ? { ...e, url: market.url } : e)),
+      serviceKeyFile: market.serviceKeyFile,
+    });
   });
   afterAll(async () => {
     await market?.stop();

@@ -23,7 +23,9 @@ describe('trusted documents', () => {
     return { status: response.status, body: (await response.json()) as Body };
   };
   const get = async (params: Record<string, string>) => {
-    const response = await fetch(`${hub.hub.url}/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const response = await fetch(`${hub.hub.url}/graphql?${new URLSearchParams(params)}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
     return { status: response.status, body: (await response.json()) as Body };
   };
   const departmentCalls = () => [...hub.hub.adapters.values()].reduce((sum, a) => sum + a.calls.listPermits + a.calls.getPermits + a.calls.listApplicants, 0);
@@ -96,7 +98,9 @@ describe('trusted documents', () => {
   });
 
   it('still refuses simple requests as CSRF, trusted or not', async () => {
-    const response = await fetch(`${hub.hub.url}/graphql?${new URLSearchParams({ documentId: sha256Hex(DEPARTMENTS) })}`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`${hub.hub.url}/graphql?${new URLSearchParams({ documentId: sha256Hex(DEPARTMENTS) })}`, {
+      headers: { accept: 'application/json' },
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as Body).data).toBeUndefined();
   });

@@ -25,15 +25,31 @@ for (const backend of backends) {
       await seedBuiltInCalendars(db);
       await seedDemoPurposes(db);
       await db.insertInto('departments').values({ code: 'health', name: 'health (test)', adapter_kind: 'test', connection: '{}', url: null }).execute();
-      await db.insertInto('consumers').values([portal, health].map((c) => ({ id: c.id, name: c.name!, kind: c.kind, department_code: c.departmentCode }))).execute();
+      await db
+        .insertInto('consumers')
+        .values([portal, health].map((c) => ({ id: c.id, name: c.name!, kind: c.kind, department_code: c.departmentCode })))
+        .execute();
       const subgraph = createGovernanceSubgraph(db, { governedFields: ['ApplicantRecord.phone'] });
-      run = async (consumer, document, variables) => (await execute({ schema: subgraph.schema, document: parse(document), variableValues: variables, contextValue: { consumer, purpose: null } })) as ExecutionResult<any>;
+      run = async (consumer, document, variables) =>
+        (await execute({
+          schema: subgraph.schema,
+          document: parse(document),
+          variableValues: variables,
+          contextValue: { consumer, purpose: null },
+        })) as ExecutionResult<any>;
     });
     afterAll(() => database.close());
 
     it('gives each request a random id: a neighbour cannot be guessed from one seen', async () => {
       const now = Date.now();
-      const input = { departmentCode: 'health', fields: ['ApplicantRecord.phone'], purpose: 'LICENSING_REVIEW', legalBasis: '第十条', validFrom: new Date(now).toISOString(), validUntil: new Date(now + 30 * DAY).toISOString() };
+      const input = {
+        departmentCode: 'health',
+        fields: ['ApplicantRecord.phone'],
+        purpose: 'LICENSING_REVIEW',
+        legalBasis: '第十条',
+        validFrom: new Date(now).toISOString(),
+        validUntil: new Date(now + 30 * DAY).toISOString(),
+      };
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
         const result = await run(portal, REQUEST, { input });

@@ -40,9 +40,7 @@ const event = (i: number, overrides: Partial<AuditEventInput> = {}): AuditEventI
   consumerDepartment: 'tax',
   purpose: 'test purpose',
   operation: { name: i % 3 ? 'ApplicantLicences' : 'ApplicantHousing', hash: `sha256:${hashText('sha256', `op${i % 3}`)}` },
-  released: [
-    { department: i % 3 ? 'market' : 'housing', clearFields: ['status'], maskedFields: ['phone'], recordIds: [`rec_${i}`, `rec_shared`] },
-  ],
+  released: [{ department: i % 3 ? 'market' : 'housing', clearFields: ['status'], maskedFields: ['phone'], recordIds: [`rec_${i}`, `rec_shared`] }],
   applicantIds: [`ap_test${i}`],
   outcome: 'released',
   requestId: `req_${i}`,
@@ -91,7 +89,15 @@ for (const backend of backends) {
       // Signing again without new events returns the same checkpoint.
       expect((await checkpointAuditChain(db, { signer }))?.signature).toBe(checkpoint!.signature);
       await appendAuditEvent(db, event(6));
-      expect(await verifyAuditChain(db, { publicKey })).toEqual({ ok: true, events: 6, firstSeq: 1, lastSeq: 6, checkpoints: 1, lastCheckpointSeq: 5, unsignedEvents: 1 });
+      expect(await verifyAuditChain(db, { publicKey })).toEqual({
+        ok: true,
+        events: 6,
+        firstSeq: 1,
+        lastSeq: 6,
+        checkpoints: 1,
+        lastCheckpointSeq: 5,
+        unsignedEvents: 1,
+      });
       // The stored text is what was hashed, byte for byte.
       const row = await db.selectFrom('audit_events').selectAll().where('seq', '=', 3).executeTakeFirstOrThrow();
       expect(hashText('sha256', row.canonical)).toBe(row.content_hash);
@@ -105,7 +111,13 @@ for (const backend of backends) {
     });
 
     it('keeps one unbroken chain under 50 concurrent appends, with periodic checkpoints', async () => {
-      const audit = createAuditLog(db, { signer, checkpointEvery: 10, onCheckpointError: (e) => { throw e; } });
+      const audit = createAuditLog(db, {
+        signer,
+        checkpointEvery: 10,
+        onCheckpointError: (e) => {
+          throw e;
+        },
+      });
       const appended = await Promise.all(Array.from({ length: 50 }, (_, i) => audit.append(event(100 + i))));
       expect(appended.map((a) => a.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => 7 + i));
       await audit.checkpoint();
@@ -119,7 +131,9 @@ for (const backend of backends) {
     });
 
     it('names an edited row: changed canonical text', async () => {
-      const result = await verifyAfter(db, (trx) => sql`update audit_events set canonical = replace(canonical, 'test purpose', 'other purpose') where seq = 12`.execute(trx).then(() => {}));
+      const result = await verifyAfter(db, (trx) =>
+        sql`update audit_events set canonical = replace(canonical, 'test purpose', 'other purpose') where seq = 12`.execute(trx).then(() => {}),
+      );
       expect(brokenAt(result)).toEqual({ seq: 12, problem: 'content-hash-mismatch' });
     });
 
@@ -129,7 +143,11 @@ for (const backend of backends) {
         const canonical = String(row.canonical).replace('test purpose', 'other purpose');
         const contentHash = hashText('sha256', canonical);
         const hash = linkHash('sha256', seq, prev ?? row.prev_hash, contentHash);
-        await trx.updateTable('audit_events').set({ canonical, content_hash: contentHash, hash, prev_hash: prev ?? row.prev_hash }).where('seq', '=', seq).execute();
+        await trx
+          .updateTable('audit_events')
+          .set({ canonical, content_hash: contentHash, hash, prev_hash: prev ?? row.prev_hash })
+          .where('seq', '=', seq)
+          .execute();
         return hash;
       };
       const one = await verifyAfter(db, async (trx) => void (await rehash(trx, 12, null)));
@@ -143,39 +161,69 @@ for (const backend of backends) {
     });
 
     it('names a deleted row in the middle', async () => {
-      const result = await verifyAfter(db, (trx) => trx.deleteFrom('audit_events').where('seq', '=', 30).execute().then(() => {}));
+      const result = await verifyAfter(db, (trx) =>
+        trx
+          .deleteFrom('audit_events')
+          .where('seq', '=', 30)
+          .execute()
+          .then(() => {}),
+      );
       expect(brokenAt(result)).toEqual({ seq: 30, problem: 'missing-sequence' });
     });
 
     it('names a truncated tail after a checkpoint', async () => {
-      const result = await verifyAfter(db, (trx) => trx.deleteFrom('audit_events').where('seq', '>', 52).execute().then(() => {}));
+      const result = await verifyAfter(db, (trx) =>
+        trx
+          .deleteFrom('audit_events')
+          .where('seq', '>', 52)
+          .execute()
+          .then(() => {}),
+      );
       expect(brokenAt(result)).toEqual({ seq: 53, problem: 'truncated-after-checkpoint' });
       expect(result.ok ? '' : result.broken.detail).toMatch(/checkpoint 56/);
       // Truncating the checkpoints too is caught by a verifier that remembers the last one it saw.
       let remembered: AuditVerification | undefined;
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('audit_events').where('seq', '>', 52).execute();
-        await trx.deleteFrom('audit_checkpoints').where('seq', '>', 52).execute();
-        remembered = await verifyAuditChain(trx, { publicKey, minCheckpointSeq: 56 });
-        throw new Rollback();
-      }).catch((e: unknown) => { if (!(e instanceof Rollback)) throw e; });
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await trx.deleteFrom('audit_events').where('seq', '>', 52).execute();
+          await trx.deleteFrom('audit_checkpoints').where('seq', '>', 52).execute();
+          remembered = await verifyAuditChain(trx, { publicKey, minCheckpointSeq: 56 });
+          throw new Rollback();
+        })
+        .catch((e: unknown) => {
+          if (!(e instanceof Rollback)) throw e;
+        });
       expect(brokenAt(remembered!)).toEqual({ seq: 56, problem: 'missing-checkpoint' });
     });
 
     it('names a forged checkpoint signature', async () => {
-      const flipped = await verifyAfter(db, (trx) => sql`update audit_checkpoints set signature = translate(signature, 'ABCabc', 'BCAbca') where seq = 30`.execute(trx).then(() => {}));
+      const flipped = await verifyAfter(db, (trx) =>
+        sql`update audit_checkpoints set signature = translate(signature, 'ABCabc', 'BCAbca') where seq = 30`.execute(trx).then(() => {}),
+      );
       expect(brokenAt(flipped)).toEqual({ seq: 30, problem: 'bad-checkpoint-signature' });
       // A checkpoint signed with a key that is not the hub's.
       const foreign = await verifyAfter(db, async (trx) => {
         const row = await trx.selectFrom('audit_checkpoints').selectAll().where('seq', '=', 40).executeTakeFirstOrThrow();
         const statement = String(row.statement).replace(signer.keyId, intruder.keyId);
-        await trx.updateTable('audit_checkpoints').set({ statement, key_id: intruder.keyId, signature: intruder.sign(statement) }).where('seq', '=', 40).execute();
+        await trx
+          .updateTable('audit_checkpoints')
+          .set({ statement, key_id: intruder.keyId, signature: intruder.sign(statement) })
+          .where('seq', '=', 40)
+          .execute();
       });
       expect(brokenAt(foreign)).toEqual({ seq: 40, problem: 'bad-checkpoint-signature' });
     });
 
     it('names a search index that no longer matches the text', async () => {
-      const result = await verifyAfter(db, (trx) => trx.deleteFrom('audit_event_records').where('event_seq', '=', 15).where('kind', '=', 'applicant').execute().then(() => {}));
+      const result = await verifyAfter(db, (trx) =>
+        trx
+          .deleteFrom('audit_event_records')
+          .where('event_seq', '=', 15)
+          .where('kind', '=', 'applicant')
+          .execute()
+          .then(() => {}),
+      );
       expect(brokenAt(result)).toEqual({ seq: 15, problem: 'index-mismatch' });
     });
 
@@ -205,7 +253,9 @@ for (const backend of backends) {
       expect(hashText('sm3', row.canonical)).toBe(row.content_hash);
       await checkpointAuditChain(db, { signer });
       expect(await verifyAuditChain(db, { publicKey })).toMatchObject({ ok: true, lastSeq: 59, lastCheckpointSeq: 59 });
-      const tampered = await verifyAfter(db, (trx) => sql`update audit_events set canonical = replace(canonical, 'req_201', 'req_999') where seq = 58`.execute(trx).then(() => {}));
+      const tampered = await verifyAfter(db, (trx) =>
+        sql`update audit_events set canonical = replace(canonical, 'req_201', 'req_999') where seq = 58`.execute(trx).then(() => {}),
+      );
       expect(brokenAt(tampered)).toEqual({ seq: 58, problem: 'content-hash-mismatch' });
     });
 
@@ -314,10 +364,22 @@ for (const backend of backends) {
       await appendAuditEvent(db, event(600));
       await checkpointAuditChain(db, { signer });
       expect((await verifyAuditChain(db, { publicKey })).ok).toBe(true);
-      const first = await verifyAfter(db, (trx) => trx.deleteFrom('audit_events').where('seq', '=', result.anchorSeq! + 1).execute().then(() => {}));
+      const first = await verifyAfter(db, (trx) =>
+        trx
+          .deleteFrom('audit_events')
+          .where('seq', '=', result.anchorSeq! + 1)
+          .execute()
+          .then(() => {}),
+      );
       expect(brokenAt(first)).toEqual({ seq: result.anchorSeq! + 1, problem: 'missing-sequence' });
       // Without the anchor, a log that starts late is events deleted from the start.
-      const noAnchor = await verifyAfter(db, (trx) => trx.deleteFrom('audit_checkpoints').where('kind', '=', 'anchor').execute().then(() => {}));
+      const noAnchor = await verifyAfter(db, (trx) =>
+        trx
+          .deleteFrom('audit_checkpoints')
+          .where('kind', '=', 'anchor')
+          .execute()
+          .then(() => {}),
+      );
       expect(brokenAt(noAnchor)).toEqual({ seq: result.anchorSeq!, problem: 'missing-sequence' });
       // Everything pruned: the anchor alone is a valid, empty log, and appends continue from it.
       const all = await pruneAuditEvents(db, { signer, olderThan: new Date(Date.now() + 1000), now: new Date(Date.now() + 400 * 86_400_000) });
@@ -350,10 +412,18 @@ for (const backend of backends) {
         const bulk = event(1, { released: [{ department: 'market', clearFields: ['status'], maskedFields: [], recordIds }] });
         const appended = await appendAuditEvent(database.db, bulk);
         await appendAuditEvent(database.db, event(2));
-        const indexed = await database.db.selectFrom('audit_event_records').select((eb) => eb.fn.countAll<string>().as('n')).where('event_seq', '=', appended.seq).where('kind', '=', 'record').executeTakeFirstOrThrow();
+        const indexed = await database.db
+          .selectFrom('audit_event_records')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('event_seq', '=', appended.seq)
+          .where('kind', '=', 'record')
+          .executeTakeFirstOrThrow();
         expect(Number(indexed.n)).toBe(2500);
         for (const id of ['rec_bulk_0', 'rec_bulk_999', 'rec_bulk_1000', 'rec_bulk_2499']) {
-          expect((await searchAuditEvents(database.db, { recordId: id })).map((e) => e.seq), id).toEqual([appended.seq]);
+          expect(
+            (await searchAuditEvents(database.db, { recordId: id })).map((e) => e.seq),
+            id,
+          ).toEqual([appended.seq]);
         }
         expect(await verifyAuditChain(database.db, { publicKey })).toMatchObject({ ok: true, events: 2, lastSeq: 2 });
       } finally {
@@ -394,7 +464,14 @@ for (const backend of backends) {
       dir = mkdtempSync(join(tmpdir(), 'huitong-anchor-'));
       anchorFile = join(dir, 'audit-anchor.jsonl');
       // The hub's set-up: periodic and on-demand checkpoints, each also appended to the anchor file.
-      const audit = createAuditLog(db, { signer, checkpointEvery: 5, anchor: openAuditAnchor(anchorFile), onCheckpointError: (e) => { throw e; } });
+      const audit = createAuditLog(db, {
+        signer,
+        checkpointEvery: 5,
+        anchor: openAuditAnchor(anchorFile),
+        onCheckpointError: (e) => {
+          throw e;
+        },
+      });
       for (let i = 1; i <= 12; i++) await audit.append(event(i));
       await audit.checkpoint();
     });
@@ -465,7 +542,12 @@ for (const backend of backends) {
     });
 
     it('records pruning in the anchor: verification still passes, and a later truncation is still named', async () => {
-      const pruned = await pruneAuditEvents(db, { signer, olderThan: new Date(Date.now() + 1000), now: new Date(Date.now() + 400 * 86_400_000), anchor: openAuditAnchor(anchorFile) });
+      const pruned = await pruneAuditEvents(db, {
+        signer,
+        olderThan: new Date(Date.now() + 1000),
+        now: new Date(Date.now() + 400 * 86_400_000),
+        anchor: openAuditAnchor(anchorFile),
+      });
       expect(pruned).toEqual({ pruned: 12, anchorSeq: 12 });
       const anchor = readAuditAnchor(anchorFile);
       expect(JSON.parse(anchor.at(-1)!.statement)).toMatchObject({ seq: 12, kind: 'anchor' });

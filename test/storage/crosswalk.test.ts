@@ -81,7 +81,12 @@ for (const backend of backends) {
     it('never links two different valid USCCs, nor a person with an organisation', async () => {
       const a = generateUscc(rng);
       const b = generateUscc(rng);
-      const clusters = await link([record('market', 'a', a), record('housing', 'b', b), record('health', 'p', personId, 'PERSON'), record('market', 'o', a, 'ORGANIZATION')]);
+      const clusters = await link([
+        record('market', 'a', a),
+        record('housing', 'b', b),
+        record('health', 'p', personId, 'PERSON'),
+        record('market', 'o', a, 'ORGANIZATION'),
+      ]);
       const withA = clusters.find((c) => c.records.some((r) => r.localId === 'a'))!;
       expect(withA.records.map((r) => r.localId).sort()).toEqual(['a', 'o']);
       expect(clusters.find((c) => c.records.some((r) => r.localId === 'p'))!.kind).toBe('PERSON');
@@ -94,7 +99,9 @@ for (const backend of backends) {
       // The next exports: the rest added, some records changed, some dropped by their department.
       const dropped = new Set(first.slice(0, 25).map((r) => `${r.department}:${r.localId}`));
       const second = [
-        ...first.filter((r) => !dropped.has(`${r.department}:${r.localId}`)).map((r, i) => (i % 97 === 0 ? { ...r, phone: null } : i % 89 === 0 ? { ...r, address: `${r.address ?? ''}2号` } : r)),
+        ...first
+          .filter((r) => !dropped.has(`${r.department}:${r.localId}`))
+          .map((r, i) => (i % 97 === 0 ? { ...r, phone: null } : i % 89 === 0 ? { ...r, address: `${r.address ?? ''}2号` } : r)),
         ...all.slice(cut),
       ];
       const firstByKey = new Map(first.map((r) => [`${r.department}:${r.localId}`, r]));
@@ -124,7 +131,13 @@ for (const backend of backends) {
           return [...groups.values()].map((g) => g.sort().join('|')).sort();
         };
         const queue = async (db: typeof full.db) =>
-          (await db.selectFrom('identity_review_candidates').select(['a_department', 'a_local_id', 'b_department', 'b_local_id']).where('status', '=', 'OPEN').execute())
+          (
+            await db
+              .selectFrom('identity_review_candidates')
+              .select(['a_department', 'a_local_id', 'b_department', 'b_local_id'])
+              .where('status', '=', 'OPEN')
+              .execute()
+          )
             .map((c) => `${c.a_department}:${c.a_local_id}~${c.b_department}:${c.b_local_id}`)
             .sort();
         const got = await partition(incremental.db);
@@ -152,7 +165,12 @@ for (const backend of backends) {
 
         // Ids stay stable: most records keep their id; an earlier id is never lost (it is still held,
         // or redirects to the applicant that took its records).
-        const now = new Map((await incremental.db.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id']).execute()).map((r) => [`${r.department_code}:${r.local_id}`, r.applicant_id]));
+        const now = new Map(
+          (await incremental.db.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id']).execute()).map((r) => [
+            `${r.department_code}:${r.local_id}`,
+            r.applicant_id,
+          ]),
+        );
         const held = new Set(now.values());
         const redirect = new Map((await incremental.db.selectFrom('applicants').select(['id', 'merged_into']).execute()).map((a) => [a.id, a.merged_into]));
         let kept = 0;
@@ -184,7 +202,10 @@ for (const backend of backends) {
       const db = await backend.open<HubDatabase>();
       try {
         await migrateToLatest(db.db);
-        const crosswalk = async () => (await db.db.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id']).execute()).map((r) => `${r.department_code}:${r.local_id}→${r.applicant_id}`).sort();
+        const crosswalk = async () =>
+          (await db.db.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id']).execute())
+            .map((r) => `${r.department_code}:${r.local_id}→${r.applicant_id}`)
+            .sort();
         await syncIdentity(db.db, sourcesOf(records));
         const before = await crosswalk();
         const sources = sourcesOf(records);

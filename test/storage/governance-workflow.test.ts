@@ -5,7 +5,14 @@ import { appendAuditEvent, type AuditEventInput } from '../../src/storage/audit-
 import { migrateToLatest, type Database, type HubDatabase } from '../../src/storage/index.js';
 import { encodeGlobalId } from '../../src/schema/index.js';
 import { seedBuiltInCalendars } from '../../src/subgraphs/catalogue/working-day-calendar.js';
-import { createGovernanceSubgraph, createPurposeCatalogue, liveGrants, purposeExists, seedDemoPurposes, type GovernanceConsumer } from '../../src/subgraphs/governance/index.js';
+import {
+  createGovernanceSubgraph,
+  createPurposeCatalogue,
+  liveGrants,
+  purposeExists,
+  seedDemoPurposes,
+  type GovernanceConsumer,
+} from '../../src/subgraphs/governance/index.js';
 import { backends } from '../support/databases.js';
 
 const portal: GovernanceConsumer = { id: 't-portal', name: '测试门户', kind: 'PORTAL', departmentCode: null };
@@ -82,11 +89,19 @@ for (const backend of backends) {
         .insertInto('departments')
         .values(['market', 'housing', 'health'].map((code) => ({ code, name: `${code} (test)`, adapter_kind: 'test', connection: '{}', url: null })))
         .execute();
-      await db.insertInto('consumers').values([portal, health, market, steward].map((c) => ({ id: c.id, name: c.name!, kind: c.kind, department_code: c.departmentCode }))).execute();
+      await db
+        .insertInto('consumers')
+        .values([portal, health, market, steward].map((c) => ({ id: c.id, name: c.name!, kind: c.kind, department_code: c.departmentCode })))
+        .execute();
       // A one-shot iterator, as the gateway passes its policies' keys(): every request must still see the list.
       const subgraph = createGovernanceSubgraph(db, { governedFields: new Map(governedFields.map((f) => [f, true])).keys(), now: () => clock });
       run = async (consumer, document, variables = {}) =>
-        (await execute({ schema: subgraph.schema, document: parse(document), variableValues: variables, contextValue: { consumer, purpose: null } })) as ExecutionResult<any>;
+        (await execute({
+          schema: subgraph.schema,
+          document: parse(document),
+          variableValues: variables,
+          contextValue: { consumer, purpose: null },
+        })) as ExecutionResult<any>;
     });
     afterAll(() => database.close());
 
@@ -94,20 +109,26 @@ for (const backend of backends) {
       for (const consumer of Object.values(everyone)) {
         const result = await run(consumer, '{ purposes { code description } }');
         expect(result.errors).toBeUndefined();
-        expect(result.data.purposes.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['LICENSING_REVIEW', 'JOINT_SUPERVISION', 'SUBSIDY_ELIGIBILITY', 'PORTAL_SERVICE']));
+        expect(result.data.purposes.map((p: { code: string }) => p.code)).toEqual(
+          expect.arrayContaining(['LICENSING_REVIEW', 'JOINT_SUPERVISION', 'SUBSIDY_ELIGIBILITY', 'PORTAL_SERVICE']),
+        );
       }
       const save = 'mutation($code: String!, $d: String!) { savePurpose(code: $code, description: $d) { code description } }';
-      for (const consumer of [null, portal, health]) expect(codeOf(await run(consumer, save, { code: 'FOOD_RECALL', d: 'Tracing a recall. 食品召回追溯' }))).toBe('FORBIDDEN');
+      for (const consumer of [null, portal, health])
+        expect(codeOf(await run(consumer, save, { code: 'FOOD_RECALL', d: 'Tracing a recall. 食品召回追溯' }))).toBe('FORBIDDEN');
       expect(await purposeExists(database.db, 'FOOD_RECALL')).toBe(false);
 
       const saved = await run(steward, save, { code: 'FOOD_RECALL', d: ' Tracing a recall. 食品召回追溯 ' });
       expect(saved.data.savePurpose).toEqual({ code: 'FOOD_RECALL', description: 'Tracing a recall. 食品召回追溯' });
       await run(steward, save, { code: 'FOOD_RECALL', d: 'Tracing a food-safety recall. 食品安全召回追溯' });
       const after = await run(portal, '{ purposes { code description } }');
-      expect(after.data.purposes.filter((p: { code: string }) => p.code === 'FOOD_RECALL')).toEqual([{ code: 'FOOD_RECALL', description: 'Tracing a food-safety recall. 食品安全召回追溯' }]);
+      expect(after.data.purposes.filter((p: { code: string }) => p.code === 'FOOD_RECALL')).toEqual([
+        { code: 'FOOD_RECALL', description: 'Tracing a food-safety recall. 食品安全召回追溯' },
+      ]);
       expect(await purposeExists(database.db, 'FOOD_RECALL')).toBe(true);
 
-      for (const code of ['food_recall', 'X', '食品召回', `A${'B'.repeat(64)}`]) expect(codeOf(await run(steward, save, { code, d: 'x 用途' }))).toBe('BAD_USER_INPUT');
+      for (const code of ['food_recall', 'X', '食品召回', `A${'B'.repeat(64)}`])
+        expect(codeOf(await run(steward, save, { code, d: 'x 用途' }))).toBe('BAD_USER_INPUT');
       expect(codeOf(await run(steward, save, { code: 'EMPTY_ONE', d: '   ' }))).toBe('BAD_USER_INPUT');
     });
 
@@ -135,9 +156,22 @@ for (const backend of backends) {
       expect(own.errors?.[0]?.message).toMatch(/own data/);
       const fromPortal = await request(portal);
       expect(fromPortal.errors).toBeUndefined();
-      expect(fromPortal.data.requestAccess).toMatchObject({ status: 'PENDING', consumerId: portal.id, consumerName: portal.name, department: { code: 'health' }, fields: ['ApplicantRecord.phone'], clearText: false, grant: null });
+      expect(fromPortal.data.requestAccess).toMatchObject({
+        status: 'PENDING',
+        consumerId: portal.id,
+        consumerName: portal.name,
+        department: { code: 'health' },
+        fields: ['ApplicantRecord.phone'],
+        clearText: false,
+        grant: null,
+      });
       const fromMarket = await request(market, { fields: ['ApplicantRecord', 'ApplicantRecord.address'], clearText: true, purpose: 'JOINT_SUPERVISION' });
-      expect(fromMarket.data.requestAccess).toMatchObject({ status: 'PENDING', fields: ['ApplicantRecord', 'ApplicantRecord.address'], clearText: true, purpose: 'JOINT_SUPERVISION' });
+      expect(fromMarket.data.requestAccess).toMatchObject({
+        status: 'PENDING',
+        fields: ['ApplicantRecord', 'ApplicantRecord.address'],
+        clearText: true,
+        purpose: 'JOINT_SUPERVISION',
+      });
     });
 
     it('refuses bad requests with BAD_USER_INPUT naming what is wrong', async () => {
@@ -157,7 +191,10 @@ for (const backend of backends) {
       await bad({ validUntil: input().validFrom }, /after input.validFrom/);
       await bad({ validFrom: new Date(clock.getTime() - 30 * DAY).toISOString(), validUntil: new Date(clock.getTime() - DAY).toISOString() }, /future/);
       await bad({ validUntil: new Date(clock.getTime() + 367 * DAY).toISOString() }, /at most 366 days/);
-      await bad({ validFrom: new Date(clock.getTime() + 400 * DAY).toISOString(), validUntil: new Date(clock.getTime() + 500 * DAY).toISOString() }, /at most 366 days ahead/);
+      await bad(
+        { validFrom: new Date(clock.getTime() + 400 * DAY).toISOString(), validUntil: new Date(clock.getTime() + 500 * DAY).toISOString() },
+        /at most 366 days ahead/,
+      );
     });
 
     it('is due 10 working days after submission: across 国庆 and its make-up Saturday', async () => {
@@ -228,7 +265,11 @@ for (const backend of backends) {
 
     it('lets only the owning department or a steward decide, once, with a reason; approval creates a grant that expires by itself', async () => {
       clock = new Date('2024-10-17T01:00:00Z');
-      const pending = (await run(health, REQUESTS, { filter: { role: 'TO_DECIDE', status: 'PENDING' }, first: 200 })).data.accessRequests.nodes as Array<{ id: string; consumerId: string; dueOn: string }>;
+      const pending = (await run(health, REQUESTS, { filter: { role: 'TO_DECIDE', status: 'PENDING' }, first: 200 })).data.accessRequests.nodes as Array<{
+        id: string;
+        consumerId: string;
+        dueOn: string;
+      }>;
       // The portal's 国庆 request (valid 90 days from 27 September) and the market's.
       const portalRequest = pending.find((n) => n.consumerId === portal.id && n.dueOn === '2024-10-16')!;
       const marketRequest = pending.find((n) => n.consumerId === market.id)!;
@@ -245,8 +286,22 @@ for (const backend of backends) {
       const approved = await run(health, DECIDE, { id: portalRequest.id, reason: '依据第十条同意', approve: true });
       expect(approved.errors).toBeUndefined();
       const decided = approved.data.approveAccessRequest;
-      expect(decided).toMatchObject({ status: 'APPROVED', decidedBy: health.id, decisionReason: '依据第十条同意', decidedAt: '2024-10-17T09:00:00+08:00', overdue: false });
-      expect(decided.grant).toMatchObject({ consumerId: portal.id, fields: ['ApplicantRecord.phone'], purpose: 'LICENSING_REVIEW', clearText: false, active: true, request: { id: portalRequest.id }, department: { code: 'health' } });
+      expect(decided).toMatchObject({
+        status: 'APPROVED',
+        decidedBy: health.id,
+        decisionReason: '依据第十条同意',
+        decidedAt: '2024-10-17T09:00:00+08:00',
+        overdue: false,
+      });
+      expect(decided.grant).toMatchObject({
+        consumerId: portal.id,
+        fields: ['ApplicantRecord.phone'],
+        purpose: 'LICENSING_REVIEW',
+        clearText: false,
+        active: true,
+        request: { id: portalRequest.id },
+        department: { code: 'health' },
+      });
       expect(codeOf(await run(health, DECIDE, { id: portalRequest.id, reason: '再次同意', approve: true }))).toBe('BAD_USER_INPUT');
       expect(codeOf(await run(steward, DECIDE, { id: portalRequest.id, reason: '改为拒绝', approve: false }))).toBe('BAD_USER_INPUT');
 
@@ -254,7 +309,15 @@ for (const backend of backends) {
       expect(rejected.data.rejectAccessRequest).toMatchObject({ status: 'REJECTED', decidedBy: steward.id, grant: null });
 
       const live = await liveGrants(database.db, portal.id, clock);
-      expect(live).toEqual([{ department: 'health', fields: ['ApplicantRecord.phone'], purpose: 'LICENSING_REVIEW', clearText: false, validUntil: new Date(decided.grant.validUntil) }]);
+      expect(live).toEqual([
+        {
+          department: 'health',
+          fields: ['ApplicantRecord.phone'],
+          purpose: 'LICENSING_REVIEW',
+          clearText: false,
+          validUntil: new Date(decided.grant.validUntil),
+        },
+      ]);
       expect(await liveGrants(database.db, market.id, clock)).toEqual([]);
       const validUntil = new Date(decided.grant.validUntil);
       expect(await liveGrants(database.db, portal.id, new Date(validUntil.getTime() - 1))).toHaveLength(1);
@@ -275,7 +338,10 @@ for (const backend of backends) {
       clock = new Date('2025-03-03T02:00:00Z');
       const id = (await request(market, { departmentCode: 'housing' })).data.requestAccess.id;
       const housing: GovernanceConsumer = { id: 't-housing', kind: 'DEPARTMENT', departmentCode: 'housing' };
-      const results = await Promise.all([run(housing, DECIDE, { id, reason: '同意 A', approve: true }), run(steward, DECIDE, { id, reason: '同意 B', approve: true })]);
+      const results = await Promise.all([
+        run(housing, DECIDE, { id, reason: '同意 A', approve: true }),
+        run(steward, DECIDE, { id, reason: '同意 B', approve: true }),
+      ]);
       expect(results.filter((r) => !r.errors)).toHaveLength(1);
       expect(results.filter((r) => codeOf(r) === 'BAD_USER_INPUT')).toHaveLength(1);
       const grants = await database.db.selectFrom('grants').select('id').where('consumer_id', '=', market.id).execute();
@@ -295,7 +361,11 @@ for (const backend of backends) {
       expect(await grantIds(portal, { role: 'GIVEN' })).toEqual([]);
       expect(await grantIds(market, { role: 'GIVEN' })).toContain(grantId);
       expect(await grantIds(health)).not.toContain(grantId);
-      const stewardView = (await run(steward, GRANTS, { filter: { departmentCode: 'market', active: true } })).data.grants.nodes as Array<{ id: string; active: boolean; department: { code: string } }>;
+      const stewardView = (await run(steward, GRANTS, { filter: { departmentCode: 'market', active: true } })).data.grants.nodes as Array<{
+        id: string;
+        active: boolean;
+        department: { code: string };
+      }>;
       expect(stewardView.map((g) => g.id)).toContain(grantId);
       expect(stewardView.every((g) => g.active && g.department.code === 'market')).toBe(true);
 
@@ -303,7 +373,13 @@ for (const backend of backends) {
       expect(codeOf(await run(market, REVOKE, { id: grantId, reason: '' }))).toBe('BAD_USER_INPUT');
       expect(await liveGrants(database.db, portal.id, clock)).toHaveLength(1);
       const revoked = await run(market, REVOKE, { id: grantId, reason: '办件已结束' });
-      expect(revoked.data.revokeGrant).toMatchObject({ id: grantId, active: false, revokedAt: '2025-03-04T10:00:00+08:00', revokedBy: market.id, revokeReason: '办件已结束' });
+      expect(revoked.data.revokeGrant).toMatchObject({
+        id: grantId,
+        active: false,
+        revokedAt: '2025-03-04T10:00:00+08:00',
+        revokedBy: market.id,
+        revokeReason: '办件已结束',
+      });
       expect(await liveGrants(database.db, portal.id, clock)).toEqual([]);
       expect(codeOf(await run(steward, REVOKE, { id: grantId, reason: '再撤销' }))).toBe('BAD_USER_INPUT');
       expect(await grantIds(portal, { active: false })).toContain(grantId);

@@ -34,14 +34,34 @@ for (const backend of backends) {
       const db = database.db;
       await db
         .insertInto('departments')
-        .values(['market', 'housing'].map((code) => ({ code, name: `${code} bureau`, adapter_kind: 'demo', connection: '{}', url: null, last_synced_at: null })))
+        .values(
+          ['market', 'housing'].map((code) => ({ code, name: `${code} bureau`, adapter_kind: 'demo', connection: '{}', url: null, last_synced_at: null })),
+        )
         .onConflict((oc) => oc.doNothing())
         .execute();
       await db
         .insertInto('service_items')
         .values([
-          { code: 'S1', name: 'one', department_code: 'market', category: 'LICENSING', statutory_days: 20, committed_days: 5, instant: false, legal_basis: null },
-          { code: 'S2', name: 'two', department_code: 'housing', category: 'LICENSING', statutory_days: 20, committed_days: 5, instant: false, legal_basis: null },
+          {
+            code: 'S1',
+            name: 'one',
+            department_code: 'market',
+            category: 'LICENSING',
+            statutory_days: 20,
+            committed_days: 5,
+            instant: false,
+            legal_basis: null,
+          },
+          {
+            code: 'S2',
+            name: 'two',
+            department_code: 'housing',
+            category: 'LICENSING',
+            statutory_days: 20,
+            committed_days: 5,
+            instant: false,
+            legal_basis: null,
+          },
         ])
         .onConflict((oc) => oc.doNothing())
         .execute();
@@ -108,7 +128,12 @@ for (const backend of backends) {
       expect(state.statements).toBe(1);
       const merged: any = await execute({ schema: identity.schema, document: LOOKUP, variableValues: { value: survivorUscc }, contextValue: {} });
       expect(merged.errors).toBeUndefined();
-      expect(merged.data.applicantByIdentifier).toMatchObject({ id: encodeGlobalId('Applicant', 'ap_new'), name: 'New', identifiers: [], _recordKeys: ['market:m9'] });
+      expect(merged.data.applicantByIdentifier).toMatchObject({
+        id: encodeGlobalId('Applicant', 'ap_new'),
+        name: 'New',
+        identifiers: [],
+        _recordKeys: ['market:m9'],
+      });
     });
 
     it('reads an applicant by id with its lists in one statement', async () => {

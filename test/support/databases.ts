@@ -47,7 +47,13 @@ function postgresBackend(adminUrl: string): Backend {
     open: async <DB>() => {
       const fresh = await freshUrl();
       const database = await openDatabase<DB>({ url: fresh.url });
-      return { ...database, close: async () => { await database.close(); await fresh.drop(); } };
+      return {
+        ...database,
+        close: async () => {
+          await database.close();
+          await fresh.drop();
+        },
+      };
     },
   };
 }

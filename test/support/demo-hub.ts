@@ -26,7 +26,11 @@ export interface DemoHub {
    * POSTs a GraphQL request to the running hub over HTTP, as the demo data steward (who sees everything in
    * clear) unless `headers.authorization` says otherwise; `authorization: ''` asks as the public.
    */
-  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> }>;
+  query<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> }>;
   stop(): Promise<void>;
 }
 
@@ -76,7 +80,9 @@ export async function startDemoHub(
     audit: { signer: createAuditSigner(auditKeys.privateKeyPem), checkpointIntervalMs: 0, anchor: openAuditAnchor(auditAnchorFile) },
     ...(options.abuse ? { abuse: options.abuse } : {}),
     ...(options.serviceKeyFile ? { serviceKeys: openServiceKeyring(options.serviceKeyFile) } : {}),
-    logger: options.logger ?? (process.env.HUITONG_TEST_LOG ? { ...silentLogger, error: (obj: object, msg?: string) => console.error(msg, JSON.stringify(obj)) } : silentLogger),
+    logger:
+      options.logger ??
+      (process.env.HUITONG_TEST_LOG ? { ...silentLogger, error: (obj: object, msg?: string) => console.error(msg, JSON.stringify(obj)) } : silentLogger),
   });
   await seedDemoCatalogue(hub.db, dataDir);
   return {

@@ -104,12 +104,19 @@ export async function startFakeApi(options: FakeApiOptions, data = fakeData()): 
   const answer = (url: URL): { status: number; body?: unknown } => {
     const p = url.searchParams;
     const list = (name: string) => (p.get(name) ? p.get(name)!.split(';') : undefined);
-    const ok = (items: unknown[], count: number, extra: Record<string, unknown> = {}) => ({ status: 200, body: { status: 'OK', result: { items, count, ...extra } } });
+    const ok = (items: unknown[], count: number, extra: Record<string, unknown> = {}) => ({
+      status: 200,
+      body: { status: 'OK', result: { items, count, ...extra } },
+    });
     const fail = (message: string) => ({ status: 200, body: { status: 'ERR', message } });
     let rows: unknown[];
     if (url.pathname === '/v1/permits') {
       const nos = list('nos');
-      if (nos) return ok(served.filter((r) => nos.includes(r.no)), nos.length);
+      if (nos)
+        return ok(
+          served.filter((r) => nos.includes(r.no)),
+          nos.length,
+        );
       const holders = list('holder');
       const states = list('state');
       const items = list('item');

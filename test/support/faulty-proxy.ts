@@ -15,7 +15,9 @@ export async function startFaultyProxy(target: string) {
     switch (mode) {
       case 'ok': {
         const upstream = await fetch(`${target}${req.url}`);
-        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await upstream.arrayBuffer()));
+        res
+          .writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' })
+          .end(Buffer.from(await upstream.arrayBuffer()));
         return;
       }
       case 'invalid-json':

@@ -8,7 +8,10 @@ export interface HubProcess {
   url: string;
   child: ChildProcess;
   /** POSTs a GraphQL request as the demo data steward. */
-  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, any> }> }>;
+  query<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, any> }> }>;
   /** Sends SIGTERM and waits for exit (SIGKILL after 10 s). */
   stop(): Promise<void>;
 }

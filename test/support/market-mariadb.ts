@@ -59,8 +59,16 @@ export async function loadMarketIntoMariadb(db: Kysely<any>, district: DemoDistr
     CNSX: p.cnsx,
     SJYS: p.sjys,
   }));
-  for (let i = 0; i < applicants.length; i += 500) await db.insertInto('申请人').values(applicants.slice(i, i + 500)).execute();
-  for (let i = 0; i < permits.length; i += 500) await db.insertInto('XK_SQ').values(permits.slice(i, i + 500)).execute();
+  for (let i = 0; i < applicants.length; i += 500)
+    await db
+      .insertInto('申请人')
+      .values(applicants.slice(i, i + 500))
+      .execute();
+  for (let i = 0; i < permits.length; i += 500)
+    await db
+      .insertInto('XK_SQ')
+      .values(permits.slice(i, i + 500))
+      .execute();
 }
 
 /** The market spec over `loadMarketIntoMariadb`'s tables; the URL comes from MARKET_MARIADB_URL. */

@@ -24,7 +24,15 @@ export async function startSubgraphProcess(code: string, dataDir: string, env: R
   const serviceKeyFile = env.HUITONG_SERVICE_KEY_FILE ?? join(dataDir, 'service-keys.json');
   if (!existsSync(serviceKeyFile)) rotateServiceKeys(serviceKeyFile);
   const child = spawn(process.execPath, [BIN, 'subgraph', code], {
-    env: { ...process.env, HUITONG_DATA_DIR: dataDir, HUITONG_DEMO: '1', PORT: '0', HUITONG_LOG_LEVEL: 'warn', HUITONG_SERVICE_KEY_FILE: serviceKeyFile, ...env },
+    env: {
+      ...process.env,
+      HUITONG_DATA_DIR: dataDir,
+      HUITONG_DEMO: '1',
+      PORT: '0',
+      HUITONG_LOG_LEVEL: 'warn',
+      HUITONG_SERVICE_KEY_FILE: serviceKeyFile,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -82,7 +82,24 @@ export function isCallerFault(error: unknown): boolean {
   return false;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOENT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', '57P01', '08006', '08001', '08004', '3D000', '28P01']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ENOENT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  '57P01',
+  '08006',
+  '08001',
+  '08004',
+  '3D000',
+  '28P01',
+]);
 
 /**
  * An error and the errors it wraps, outermost first (at most five): `cause`, or `originalError` where a

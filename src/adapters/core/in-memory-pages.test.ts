@@ -72,7 +72,11 @@ describe('inMemoryPermits', () => {
       else if (rng() < 0.3) q.rawStatusNotIn = ['1', '2'].filter(() => rng() < 0.5);
       if (rng() < 0.3) q.appliedFrom = '2024-01-02T00:00:00+08:00';
       const i = Math.floor(rng() * oracleOrder.length);
-      if (rng() < 0.5) q.after = { appliedAt: applied(oracleOrder[i]!) === null ? null : new Date(applied(oracleOrder[i]!)!).toISOString(), localId: String(oracleOrder[i]!.key) };
+      if (rng() < 0.5)
+        q.after = {
+          appliedAt: applied(oracleOrder[i]!) === null ? null : new Date(applied(oracleOrder[i]!)!).toISOString(),
+          localId: String(oracleOrder[i]!.key),
+        };
       const matching = oracleOrder.filter((r) => {
         const s = r.status as string | null;
         return (

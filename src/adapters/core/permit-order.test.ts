@@ -17,8 +17,20 @@ describe('compareCodePoints', () => {
 
 describe('comparePermitOrder', () => {
   it('puts later dates first, missing dates last, then ids ascending', () => {
-    const rows: Array<[string | null, string]> = [['20240101', 'B'], [null, 'A'], ['20240102', 'Z'], ['20240101', 'A'], [null, '0']];
+    const rows: Array<[string | null, string]> = [
+      ['20240101', 'B'],
+      [null, 'A'],
+      ['20240102', 'Z'],
+      ['20240101', 'A'],
+      [null, '0'],
+    ];
     rows.sort((a, b) => comparePermitOrder(a[0], a[1], b[0], b[1]));
-    expect(rows).toEqual([['20240102', 'Z'], ['20240101', 'A'], ['20240101', 'B'], [null, '0'], [null, 'A']]);
+    expect(rows).toEqual([
+      ['20240102', 'Z'],
+      ['20240101', 'A'],
+      ['20240101', 'B'],
+      [null, '0'],
+      [null, 'A'],
+    ]);
   });
 });

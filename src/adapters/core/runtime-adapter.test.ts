@@ -12,7 +12,10 @@ function adapterWith(listApplicants: Connector<unknown, unknown>['listApplicants
     mapper: {
       statusCodes: {},
       permit: () => ({ ok: false, localId: 'x', reason: 'unused' }),
-      applicant: (raw: any) => (raw.bad ? { ok: false, localId: String(raw.id), reason: 'bad' } : { ok: true, value: { localId: String(raw.id), kind: null, name: 'n', identifiers: [], phone: null, address: null } }),
+      applicant: (raw: any) =>
+        raw.bad
+          ? { ok: false, localId: String(raw.id), reason: 'bad' }
+          : { ok: true, value: { localId: String(raw.id), kind: null, name: 'n', identifiers: [], phone: null, address: null } },
     },
   };
 }
@@ -20,10 +23,14 @@ function adapterWith(listApplicants: Connector<unknown, unknown>['listApplicants
 describe('RuntimeAdapter', () => {
   it('retries a transient failure within the deadline and then succeeds', async () => {
     let attempts = 0;
-    const runtime = new RuntimeAdapter('d', adapterWith(async () => {
-      if (++attempts < 3) throw refused();
-      return { rows: [{ id: 1 }], next: null };
-    }), { retryBaseMs: 1 });
+    const runtime = new RuntimeAdapter(
+      'd',
+      adapterWith(async () => {
+        if (++attempts < 3) throw refused();
+        return { rows: [{ id: 1 }], next: null };
+      }),
+      { retryBaseMs: 1 },
+    );
     const page = await runtime.listApplicants(null, 10);
     expect(page.records.map((r) => r.localId)).toEqual(['1']);
     expect(runtime.calls.listApplicants).toBe(3);
@@ -32,23 +39,33 @@ describe('RuntimeAdapter', () => {
   });
 
   it('gives up with TIMEOUT at the deadline even when the connector ignores its signal', async () => {
-    const runtime = new RuntimeAdapter('d', adapterWith(() => new Promise(() => {})), { deadlineMs: 50 });
+    const runtime = new RuntimeAdapter(
+      'd',
+      adapterWith(() => new Promise(() => {})),
+      { deadlineMs: 50 },
+    );
     await expect(runtime.listApplicants(null, 10)).rejects.toMatchObject({ reason: 'TIMEOUT' });
     expect(runtime.health().lastError?.reason).toBe('TIMEOUT');
   });
 
   it('classifies garbage as BAD_DATA without retrying it', async () => {
     let attempts = 0;
-    const runtime = new RuntimeAdapter('d', adapterWith(async () => {
-      attempts++;
-      return JSON.parse('{oops');
-    }));
+    const runtime = new RuntimeAdapter(
+      'd',
+      adapterWith(async () => {
+        attempts++;
+        return JSON.parse('{oops');
+      }),
+    );
     await expect(runtime.listApplicants(null, 10)).rejects.toMatchObject({ reason: 'BAD_DATA' });
     expect(attempts).toBe(1);
   });
 
   it('skips records that fail to map and keeps the rest of the batch', async () => {
-    const runtime = new RuntimeAdapter('d', adapterWith(async () => ({ rows: [{ id: 1 }, { id: 2, bad: true }, { id: 3 }], next: null })));
+    const runtime = new RuntimeAdapter(
+      'd',
+      adapterWith(async () => ({ rows: [{ id: 1 }, { id: 2, bad: true }, { id: 3 }], next: null })),
+    );
     const page = await runtime.listApplicants(null, 10);
     expect(page.records.map((r) => r.localId)).toEqual(['1', '3']);
     expect(runtime.badRecords).toBe(1);
@@ -57,10 +74,14 @@ describe('RuntimeAdapter', () => {
   it('opens the circuit after repeated failures, failing fast, and closes it when a probe succeeds', async () => {
     let now = 0;
     let healthy = false;
-    const runtime = new RuntimeAdapter('d', adapterWith(async () => {
-      if (!healthy) throw refused();
-      return { rows: [], next: null };
-    }), { maxRetries: 0, circuit: { failureThreshold: 2, openMs: 1000, now: () => now } });
+    const runtime = new RuntimeAdapter(
+      'd',
+      adapterWith(async () => {
+        if (!healthy) throw refused();
+        return { rows: [], next: null };
+      }),
+      { maxRetries: 0, circuit: { failureThreshold: 2, openMs: 1000, now: () => now } },
+    );
     for (let i = 0; i < 2; i++) await expect(runtime.listApplicants(null, 1)).rejects.toMatchObject({ reason: 'UNREACHABLE' });
     const callsWhenOpened = runtime.calls.listApplicants;
     await expect(runtime.listApplicants(null, 1)).rejects.toBeInstanceOf(AdapterError);
@@ -90,10 +111,14 @@ describe('RuntimeAdapter', () => {
 
   it.each(callerFaults)('treats %s as the caller’s: no retry, no circuit count, no lastError', async (_name, fault) => {
     let attempts = 0;
-    const runtime = new RuntimeAdapter('d', adapterWith(async () => {
-      attempts++;
-      throw fault();
-    }), { retryBaseMs: 1, circuit: { failureThreshold: 2 } });
+    const runtime = new RuntimeAdapter(
+      'd',
+      adapterWith(async () => {
+        attempts++;
+        throw fault();
+      }),
+      { retryBaseMs: 1, circuit: { failureThreshold: 2 } },
+    );
     for (let i = 0; i < 5; i++) {
       const error = await runtime.listApplicants(null, 1).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AdapterInputError);
@@ -117,18 +142,29 @@ describe('RuntimeAdapter', () => {
   ];
 
   it.each(departmentFaults)('counts %s against the department', async (_name, fault, reason) => {
-    const runtime = new RuntimeAdapter('d', adapterWith(async () => {
-      throw fault();
-    }), { maxRetries: 0, circuit: { failureThreshold: 2 } });
+    const runtime = new RuntimeAdapter(
+      'd',
+      adapterWith(async () => {
+        throw fault();
+      }),
+      { maxRetries: 0, circuit: { failureThreshold: 2 } },
+    );
     for (let i = 0; i < 2; i++) await expect(runtime.listApplicants(null, 1)).rejects.toMatchObject({ reason });
     expect(runtime.health().circuit).toBe('OPEN');
     expect(isCallerFault(fault())).toBe(false);
   });
 
   it('counts a timeout against the department, even when the connector then throws a RangeError', async () => {
-    const runtime = new RuntimeAdapter('d', adapterWith((_after, _limit, ctx) => new Promise((_, reject) => {
-      ctx.signal.addEventListener('abort', () => reject(new RangeError('aborted mid-parse')));
-    })), { deadlineMs: 20, circuit: { failureThreshold: 1 } });
+    const runtime = new RuntimeAdapter(
+      'd',
+      adapterWith(
+        (_after, _limit, ctx) =>
+          new Promise((_, reject) => {
+            ctx.signal.addEventListener('abort', () => reject(new RangeError('aborted mid-parse')));
+          }),
+      ),
+      { deadlineMs: 20, circuit: { failureThreshold: 1 } },
+    );
     await expect(runtime.listApplicants(null, 1)).rejects.toMatchObject({ reason: 'TIMEOUT' });
     expect(runtime.health().circuit).toBe('OPEN');
   });
@@ -136,11 +172,15 @@ describe('RuntimeAdapter', () => {
   it('frees a half-open probe that ended in a caller error, so the next call probes', async () => {
     let now = 0;
     let next: () => Error | null = refused;
-    const runtime = new RuntimeAdapter('d', adapterWith(async () => {
-      const error = next();
-      if (error) throw error;
-      return { rows: [], next: null };
-    }), { maxRetries: 0, circuit: { failureThreshold: 1, openMs: 100, now: () => now } });
+    const runtime = new RuntimeAdapter(
+      'd',
+      adapterWith(async () => {
+        const error = next();
+        if (error) throw error;
+        return { rows: [], next: null };
+      }),
+      { maxRetries: 0, circuit: { failureThreshold: 1, openMs: 100, now: () => now } },
+    );
     await expect(runtime.listApplicants(null, 1)).rejects.toMatchObject({ reason: 'UNREACHABLE' });
     now = 100;
     next = () => new HttpStatusError(400);

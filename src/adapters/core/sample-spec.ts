@@ -29,7 +29,18 @@ export interface SampleReport {
   };
 }
 
-const PERMIT_REPORTED = ['applicantLocalId', 'serviceItemCode', 'title', 'rawStatus', 'appliedAt', 'decidedAt', 'validUntil', 'statutoryDays', 'committedDays', 'actualDays'] as const;
+const PERMIT_REPORTED = [
+  'applicantLocalId',
+  'serviceItemCode',
+  'title',
+  'rawStatus',
+  'appliedAt',
+  'decidedAt',
+  'validUntil',
+  'statutoryDays',
+  'committedDays',
+  'actualDays',
+] as const;
 const APPLICANT_REPORTED = ['kind', 'phone', 'address'] as const;
 
 /**
@@ -63,7 +74,8 @@ export async function sampleSpec(
     const permit = mapped.value;
     for (const field of PERMIT_REPORTED) if (permit[field] === null || permit[field] === '') report.permits.fields[field]!.nulls++;
     if (permit.rawStatus !== null && !known.has(permit.rawStatus)) bump(report.permits.unmappedStatuses, permit.rawStatus);
-    if (permit.serviceItemCode !== null && options.catalogue && !options.catalogue.has(permit.serviceItemCode)) bump(report.permits.unknownServiceItems, permit.serviceItemCode);
+    if (permit.serviceItemCode !== null && options.catalogue && !options.catalogue.has(permit.serviceItemCode))
+      bump(report.permits.unknownServiceItems, permit.serviceItemCode);
   }
   for (const raw of applicantRows) {
     report.applicants.read++;

@@ -45,7 +45,8 @@ export function specMapper(spec: Pick<DepartmentSpec, 'statuses' | 'serviceItems
   const localItems = new Map<string, string[]>();
   for (const [local, catalogue] of Object.entries(items)) localItems.set(catalogue, [...(localItems.get(catalogue) ?? []), local]);
 
-  const instant = (field: typeof p.appliedAt) => (field === undefined ? () => ({ ok: true, value: null }) as Read<number> : instantReader(field, spec.timeZone));
+  const instant = (field: typeof p.appliedAt) =>
+    field === undefined ? () => ({ ok: true, value: null }) as Read<number> : instantReader(field, spec.timeZone);
   const appliedAt = instant(p.appliedAt);
   const decidedAt = instant(p.decidedAt);
   const validUntil = p.validUntil === undefined ? () => ({ ok: true, value: null }) as const : wallClockReader(p.validUntil, zone);

@@ -23,7 +23,8 @@ export function wallClockReader(field: FieldSource, zone: FixedZone): (raw: unkn
   const describe = layout ? `a ${layout.layout} date` : 'a date';
   return (raw) => {
     if (isBlank(raw)) return BLANK;
-    if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? { ok: false, reason: `is not ${describe}` } : { ok: true, value: zone.clockOf(raw.getTime()) };
+    if (raw instanceof Date)
+      return Number.isNaN(raw.getTime()) ? { ok: false, reason: `is not ${describe}` } : { ok: true, value: zone.clockOf(raw.getTime()) };
     if (typeof raw !== 'string' && typeof raw !== 'number') return { ok: false, reason: `is not ${describe}` };
     const text = String(raw);
     const clock = layout ? layout.read(text) : readCommonLayouts(text);

@@ -100,7 +100,10 @@ export class CsvConnector implements Connector<RawRecord, RawRecord> {
     await this.#ready();
     const rows = await this.store.listApplicants(after, limit);
     const page = rows.slice(0, Math.max(0, limit));
-    return { rows: page.map((row) => recordOf(this.plan.applicantFields, row.raw)), next: rows.length > page.length && page.length > 0 ? page.at(-1)!.key : null };
+    return {
+      rows: page.map((row) => recordOf(this.plan.applicantFields, row.raw)),
+      next: rows.length > page.length && page.length > 0 ? page.at(-1)!.key : null,
+    };
   }
 
   /** The load report (see `CsvLoadReport`); reads the store, does not look at the folder. */
@@ -158,7 +161,10 @@ export class CsvConnector implements Connector<RawRecord, RawRecord> {
     } catch (error) {
       // The folder is gone or unreadable: the copy in the store still answers, if there is one.
       if (!this.#summary) throw error;
-      this.logger.warn({ department: this.department, code: (error as { code?: unknown }).code }, 'csv export folder unreadable; serving the export loaded before');
+      this.logger.warn(
+        { department: this.department, code: (error as { code?: unknown }).code },
+        'csv export folder unreadable; serving the export loaded before',
+      );
       this.#checkedAt = checked;
       return;
     }
@@ -186,7 +192,10 @@ export class CsvConnector implements Connector<RawRecord, RawRecord> {
       this.#failed = { set, error: error as Error, at: new Date() };
       // An export's format problems name columns and files, never row contents: worth logging whole.
       const reason = error instanceof ExportFormatError ? error.message : undefined;
-      this.logger.warn({ department: this.department, file: set.permits.name, err: { name: (error as Error).name, code: (error as { code?: unknown }).code }, reason }, 'csv export could not be loaded');
+      this.logger.warn(
+        { department: this.department, file: set.permits.name, err: { name: (error as Error).name, code: (error as { code?: unknown }).code }, reason },
+        'csv export could not be loaded',
+      );
     } finally {
       this.#loading = null;
       this.#checkedAt = -Infinity;

@@ -58,6 +58,17 @@ export async function openCsvConnector(spec: CsvSpec, context: KindContext, opti
 /** What shapes the stored rows: a change to any of it means loading again. */
 function fingerprintOf(spec: CsvSpec): string {
   const { encoding, delimiter, quote, header } = spec.connection;
-  const shaping = { STORE_FORMAT, timeZone: spec.timeZone, statuses: spec.statuses, serviceItems: spec.serviceItems ?? null, permits: spec.permits, applicants: spec.applicants, encoding, delimiter, quote, header };
+  const shaping = {
+    STORE_FORMAT,
+    timeZone: spec.timeZone,
+    statuses: spec.statuses,
+    serviceItems: spec.serviceItems ?? null,
+    permits: spec.permits,
+    applicants: spec.applicants,
+    encoding,
+    delimiter,
+    quote,
+    header,
+  };
   return createHash('sha256').update(JSON.stringify(shaping)).digest('hex').slice(0, 32);
 }

@@ -11,7 +11,9 @@ const filePattern = z
   .min(1)
   .regex(/^[^/\\]+$/, 'a file name pattern, without a directory')
   .refine((p) => p.split('{date}').length <= 2, '{date} may appear once')
-  .describe('The export’s file name: `{date}` stands for the export date (digits, with - or _ between them), `*` and `?` are wildcards. The newest matching file wins; `.part`/`.tmp` files never match.');
+  .describe(
+    'The export’s file name: `{date}` stands for the export date (digits, with - or _ between them), `*` and `?` are wildcards. The newest matching file wins; `.part`/`.tmp` files never match.',
+  );
 
 /** Where the indexed copy of the exports lives: by default a PGlite directory under the department's data directory. */
 export const csvStore = z
@@ -32,7 +34,10 @@ export const csvConnection = z
     encoding: z.enum(CSV_ENCODINGS).describe('The export’s character set: gb18030 (a superset of GBK; needed for rare name characters), gbk or utf-8.'),
     delimiter: z.string().length(1).default(',').describe('The field separator: `,` (default), `;`, `|` or a tab.'),
     quote: z.string().length(1).default('"').describe('The quote character around fields holding separators, quotes or line breaks.'),
-    header: z.boolean().default(true).describe('Whether the first line names the columns (fields’ `from` are header names); without one, `from` are column numbers from 1.'),
+    header: z
+      .boolean()
+      .default(true)
+      .describe('Whether the first line names the columns (fields’ `from` are header names); without one, `from` are column numbers from 1.'),
     store: csvStore.optional(),
   })
   .strict();
@@ -66,7 +71,11 @@ export const csvSpecSchema = departmentSpecSchema('csv', {
   if (!c.header) {
     for (const field of [...permitSourceFields(spec), ...applicantSourceFields(spec)]) {
       if (!/^[1-9]\d{0,3}$/.test(field.from)) {
-        ctx.addIssue({ code: 'custom', path: field.path.split('.'), message: `without a header row, a column number from 1 (got ${JSON.stringify(field.from)})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: field.path.split('.'),
+          message: `without a header row, a column number from 1 (got ${JSON.stringify(field.from)})`,
+        });
       }
     }
   }

@@ -12,7 +12,15 @@ export const NULL_ORD = Number.MAX_SAFE_INTEGER;
 export const ordOf = (appliedMs: number | null): number => (appliedMs === null ? NULL_ORD : -appliedMs);
 
 /** A permit row as stored: the indexed columns, and the raw values in the spec's field order (`encodeCells`). */
-export type PermitRow = [key: string, applicant: string | null, status: string | null, item: string | null, appliedMs: number | null, line: number, raw: string];
+export type PermitRow = [
+  key: string,
+  applicant: string | null,
+  status: string | null,
+  item: string | null,
+  appliedMs: number | null,
+  line: number,
+  raw: string,
+];
 /** An applicant row as stored. */
 export type ApplicantRow = [key: string, line: number, raw: string];
 /** A row set aside, for the load report. */
@@ -91,7 +99,9 @@ export class CsvStore {
 
   /** The summary of the export in place, or null when none has been loaded (or a crash emptied the store). */
   async summary(): Promise<LoadSummary | null> {
-    const rows = await this.run<{ summary: LoadSummary | string }>(sql`select summary from ${this.table('csv_state')} where id = 1 and to_regclass(${`${this.schema}.permits`}) is not null`);
+    const rows = await this.run<{ summary: LoadSummary | string }>(
+      sql`select summary from ${this.table('csv_state')} where id = 1 and to_regclass(${`${this.schema}.permits`}) is not null`,
+    );
     const value = rows[0]?.summary;
     return value === undefined ? null : typeof value === 'string' ? (JSON.parse(value) as LoadSummary) : value;
   }
@@ -105,7 +115,9 @@ export class CsvStore {
       applied_ms bigint, ord bigint not null, line integer not null, raw text not null)`);
     await this.run(sql`create unlogged table ${this.table(`permit_counts_${token}`)} (status text, item text, n bigint not null)`);
     await this.run(sql`create unlogged table ${this.table(`applicants_${token}`)} (key text collate "C" not null, line integer not null, raw text not null)`);
-    await this.run(sql`create unlogged table ${this.table(`rejected_rows_${token}`)} (entity text not null, file text not null, line integer not null, key text, reason text not null)`);
+    await this.run(
+      sql`create unlogged table ${this.table(`rejected_rows_${token}`)} (entity text not null, file text not null, line integer not null, key text, reason text not null)`,
+    );
     return load;
   }
 
@@ -123,7 +135,11 @@ export class CsvStore {
         return (await query.execute(tx)).rows;
       };
       await exec(sql`select pg_advisory_xact_lock(hashtext(${`huitong-csv:${this.schema}`}))`);
-      const rows = await exec(sql<{ summary: LoadSummary | string }>`select summary from ${this.table('csv_state')} where id = 1 and to_regclass(${`${this.schema}.permits`}) is not null`);
+      const rows = await exec(
+        sql<{
+          summary: LoadSummary | string;
+        }>`select summary from ${this.table('csv_state')} where id = 1 and to_regclass(${`${this.schema}.permits`}) is not null`,
+      );
       const raw = rows[0]?.summary;
       const current = raw === undefined ? null : typeof raw === 'string' ? (JSON.parse(raw) as LoadSummary) : raw;
       if (!isNewer(current)) return;
@@ -147,7 +163,9 @@ export class CsvStore {
    */
   async dropAbandonedLoads(): Promise<void> {
     if (this.database.backend !== 'pglite') return;
-    const rows = await this.run<{ name: string }>(sql`select tablename as name from pg_tables where schemaname = ${this.schema} and tablename ~ ${`^(${TABLES.join('|')})_`}`);
+    const rows = await this.run<{ name: string }>(
+      sql`select tablename as name from pg_tables where schemaname = ${this.schema} and tablename ~ ${`^(${TABLES.join('|')})_`}`,
+    );
     for (const { name } of rows) await this.run(sql`drop table if exists ${this.table(name)}`);
   }
 
@@ -182,7 +200,9 @@ export class CsvStore {
     queries.forEach((q, i) => {
       if (grouped.has(i)) return;
       const where = sql.join(filtersOf(q), sql` and `);
-      const after = q.after ? sql` and (ord, key) > (${ordOf(q.after.appliedAt === null ? null : isoMs(q.after.appliedAt))}::bigint, ${q.after.localId})` : sql``;
+      const after = q.after
+        ? sql` and (ord, key) > (${ordOf(q.after.appliedAt === null ? null : isoMs(q.after.appliedAt))}::bigint, ${q.after.localId})`
+        : sql``;
       branches.push(
         sql`(select ${i}::int as q, key, applied_ms, raw, null::bigint as total from ${permits} where ${where}${after} order by ord, key limit ${limitOf(q)})`,
         // Without applicant or date filters, the total is a sum over the (status, item) counts.
@@ -191,7 +211,9 @@ export class CsvStore {
           : sql`(select ${i}::int, null, null, null, coalesce(sum(n), 0)::bigint from ${this.table('permit_counts')} where ${where})`,
       );
     });
-    const rows = await this.run<{ q: number; key: string | null; applied_ms: number | null; raw: string | null; total: number | null }>(sql.join(branches, sql` union all `));
+    const rows = await this.run<{ q: number; key: string | null; applied_ms: number | null; raw: string | null; total: number | null }>(
+      sql.join(branches, sql` union all `),
+    );
     const pages = queries.map(() => ({ total: 0, rows: [] as Array<{ key: string; applied_ms: number | null; raw: string }> }));
     for (const row of rows) {
       const page = pages[row.q]!;
@@ -211,7 +233,12 @@ export class CsvStore {
   /** Applicants in key order (code points), `limit + 1` rows so the caller knows whether more follow. */
   async listApplicants(after: string | null, limit: number): Promise<Array<{ key: string; raw: string }>> {
     const from = after === null ? sql`true` : sql`key > ${after}`;
-    return this.run(sql<{ key: string; raw: string }>`select key, raw from ${this.table('applicants')} where ${from} order by key limit ${Math.max(0, Math.floor(limit)) + 1}`);
+    return this.run(
+      sql<{
+        key: string;
+        raw: string;
+      }>`select key, raw from ${this.table('applicants')} where ${from} order by key limit ${Math.max(0, Math.floor(limit)) + 1}`,
+    );
   }
 
   async rejectedRows(limit: number): Promise<RejectedRow[]> {
@@ -236,7 +263,12 @@ export class StoreLoad {
   ) {}
 
   insertPermits(rows: readonly PermitRow[]): Promise<void> {
-    return this.#insert(`permits_${this.token}`, PERMIT_COLUMNS, ['text', 'text', 'text', 'text', 'bigint', 'bigint', 'integer', 'text'], rows.map(([key, applicant, status, item, ms, line, raw]) => [key, applicant, status, item, ms, ordOf(ms), line, raw]));
+    return this.#insert(
+      `permits_${this.token}`,
+      PERMIT_COLUMNS,
+      ['text', 'text', 'text', 'text', 'bigint', 'bigint', 'integer', 'text'],
+      rows.map(([key, applicant, status, item, ms, line, raw]) => [key, applicant, status, item, ms, ordOf(ms), line, raw]),
+    );
   }
 
   insertApplicants(rows: readonly ApplicantRow[]): Promise<void> {
@@ -244,7 +276,12 @@ export class StoreLoad {
   }
 
   insertRejected(rows: readonly RejectedRow[]): Promise<void> {
-    return this.#insert(`rejected_rows_${this.token}`, 'entity, file, line, key, reason', ['text', 'text', 'integer', 'text', 'text'], rows.map((r) => [r.entity, r.file, r.line, r.key, r.reason]));
+    return this.#insert(
+      `rejected_rows_${this.token}`,
+      'entity, file, line, key, reason',
+      ['text', 'text', 'integer', 'text', 'text'],
+      rows.map((r) => [r.entity, r.file, r.line, r.key, r.reason]),
+    );
   }
 
   /** Removes every row of these keys (a key used twice: neither row can be trusted). */
@@ -282,7 +319,10 @@ export class StoreLoad {
     const copy = this.store.database.copyCsv;
     if (copy) {
       this.store.statements++;
-      await copy(`copy ${sql.id(this.store.schema, table).compile(this.store.database.db).sql} (${columns}) from '/dev/blob' with (format csv)`, rows.map(csvLine).join('\n'));
+      await copy(
+        `copy ${sql.id(this.store.schema, table).compile(this.store.database.db).sql} (${columns}) from '/dev/blob' with (format csv)`,
+        rows.map(csvLine).join('\n'),
+      );
       return;
     }
     const select = sql.join(types.map((type, i) => sql.raw(`(r->>${i})::${type}`)));

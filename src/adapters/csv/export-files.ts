@@ -158,7 +158,13 @@ export async function newestExport(listing: FolderListing, permits: ExportPatter
   }
   let p: FoundFile | undefined;
   let a: FoundFile | undefined;
-  for await (const file of listing.candidates(permits)) { p = file; break; }
-  for await (const file of listing.candidates(applicants)) { a = file; break; }
+  for await (const file of listing.candidates(permits)) {
+    p = file;
+    break;
+  }
+  for await (const file of listing.candidates(applicants)) {
+    a = file;
+    break;
+  }
   return p && a ? { permits: p, applicants: a } : null;
 }

@@ -39,7 +39,12 @@ const headerName = (cell: string) => cell.replace(/^\uFEFF/, '').trim();
  * locateColumns(['许可证号', '状态'], fields, 'xkxx_20240101.csv');
  * // { at: [0, 1], issues: [] } — or an issue 'no column "状 态" in xkxx_20240101.csv' (did you mean "状态"?)
  */
-export function locateColumns(header: readonly string[], hasHeader: boolean, fields: readonly SourceField[], file: string): { at: number[]; issues: SpecIssue[] } {
+export function locateColumns(
+  header: readonly string[],
+  hasHeader: boolean,
+  fields: readonly SourceField[],
+  file: string,
+): { at: number[]; issues: SpecIssue[] } {
   const issues: SpecIssue[] = [];
   const names = header.map(headerName);
   const at = fields.map((field) => {
@@ -51,7 +56,10 @@ export function locateColumns(header: readonly string[], hasHeader: boolean, fie
     const wanted = field.from.trim();
     const first = names.indexOf(wanted);
     if (first === -1) {
-      const hint = didYouMean(wanted, names.filter((n) => n !== ''));
+      const hint = didYouMean(
+        wanted,
+        names.filter((n) => n !== ''),
+      );
       issues.push({ path: field.path, message: `no column ${JSON.stringify(field.from)} in ${file}`, ...(hint ? { hint } : {}) });
     } else if (names.indexOf(wanted, first + 1) !== -1) {
       issues.push({ path: field.path, message: `column ${JSON.stringify(field.from)} appears more than once in ${file}` });
@@ -102,7 +110,11 @@ export async function readExport(
       if (record.error) sink.reject(record.line, key, record.error);
       else if (record.fields.length !== width) sink.reject(record.line, key, `${record.fields.length} columns, expected ${width}`);
       else if (hasUndecodable(record.fields)) sink.reject(record.line, key === null || key.includes(REPLACEMENT_CHAR) ? null : key, undecodable);
-      else sink.row(record.line, at.map((i) => record.fields[i]!));
+      else
+        sink.row(
+          record.line,
+          at.map((i) => record.fields[i]!),
+        );
     }
   };
 

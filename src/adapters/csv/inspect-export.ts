@@ -34,7 +34,8 @@ export async function inspectCsvSpec(spec: CsvSpec, context: KindContext, signal
     return [{ path: 'connection.dir', message: (error as Error).message }, ...(await storeIssue)];
   }
   const folder = await stat(dir).catch(() => null);
-  if (!folder?.isDirectory()) return [{ path: 'connection.dir', message: folder ? `${JSON.stringify(dir)} is not a folder` : `no folder ${JSON.stringify(dir)}` }, ...(await storeIssue)];
+  if (!folder?.isDirectory())
+    return [{ path: 'connection.dir', message: folder ? `${JSON.stringify(dir)} is not a folder` : `no folder ${JSON.stringify(dir)}` }, ...(await storeIssue)];
   signal.throwIfAborted();
 
   const listing = await FolderListing.read(dir);
@@ -42,14 +43,28 @@ export async function inspectCsvSpec(spec: CsvSpec, context: KindContext, signal
   const applicantsPattern = spec.applicants.file ? exportPattern(spec.applicants.file) : null;
   const set = await newestExport(listing, permitsPattern, applicantsPattern);
   if (!set) {
-    for (const [path, pattern] of [['permits.file', permitsPattern], ['applicants.file', applicantsPattern]] as const) {
+    for (const [path, pattern] of [
+      ['permits.file', permitsPattern],
+      ['applicants.file', applicantsPattern],
+    ] as const) {
       if (pattern && !(await hasMatch(listing, pattern))) issues.push(missingExport(path, pattern.pattern, listing.names));
     }
-    if (issues.length === 0) issues.push({ path: 'applicants.file', message: `no applicant export of the same date as a permit export (${permitsPattern.pattern}, ${applicantsPattern!.pattern})` });
+    if (issues.length === 0)
+      issues.push({
+        path: 'applicants.file',
+        message: `no applicant export of the same date as a permit export (${permitsPattern.pattern}, ${applicantsPattern!.pattern})`,
+      });
     return [...issues, ...(await storeIssue)];
   }
   const derived = spec.applicants.fromPermits === true;
-  issues.push(...(await inspectFile(set.permits, 'permits.file', spec, derived ? [...permitSourceFields(spec), ...applicantSourceFields(spec)] : permitSourceFields(spec))));
+  issues.push(
+    ...(await inspectFile(
+      set.permits,
+      'permits.file',
+      spec,
+      derived ? [...permitSourceFields(spec), ...applicantSourceFields(spec)] : permitSourceFields(spec),
+    )),
+  );
   if (set.applicants) issues.push(...(await inspectFile(set.applicants, 'applicants.file', spec, applicantSourceFields(spec))));
   return [...dedupe(issues), ...(await storeIssue)];
 }
@@ -87,7 +102,8 @@ async function inspectFile(file: FoundFile, path: string, spec: CsvSpec, fields:
     for (const other of CSV_ENCODINGS.filter((e) => e !== declared && !(declared === 'gb18030' && e === 'gbk'))) {
       const alt = await read(other);
       if (alt.bad === -1 && alt.columns.length === 0) {
-        const where = own.bad !== -1 ? `: line ${lineAt(own.text, own.bad)} does not decode as ${declared}` : `, not ${declared}: its header reads correctly only so`;
+        const where =
+          own.bad !== -1 ? `: line ${lineAt(own.text, own.bad)} does not decode as ${declared}` : `, not ${declared}: its header reads correctly only so`;
         return [{ path: 'connection.encoding', message: `${file.name} reads as ${other}${where}`, hint: `did you mean "${other}"?` }];
       }
     }
@@ -98,7 +114,14 @@ async function inspectFile(file: FoundFile, path: string, spec: CsvSpec, fields:
     const other = DELIMITERS.find((d) => d !== spec.connection.delimiter && own.first!.fields[0]!.includes(d));
     if (other) {
       const shown = other === '\t' ? 'a tab' : JSON.stringify(other);
-      return [...issues, { path: 'connection.delimiter', message: `the first line of ${file.name} is one column: it is separated by ${shown}`, hint: `did you mean ${JSON.stringify(other)}?` }];
+      return [
+        ...issues,
+        {
+          path: 'connection.delimiter',
+          message: `the first line of ${file.name} is one column: it is separated by ${shown}`,
+          hint: `did you mean ${JSON.stringify(other)}?`,
+        },
+      ];
     }
   }
   return [...issues, ...own.columns];

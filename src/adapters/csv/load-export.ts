@@ -35,7 +35,14 @@ export function loadPlan(spec: CsvSpec, mapper: SpecMapper, fingerprint: string)
  * @example
  * const summary = await loadExport(store, set, plan, logger, 'health');
  */
-export async function loadExport(store: CsvStore, set: ExportSet, plan: LoadPlan, logger: Logger, department: string, hooks: LoadHooks = {}): Promise<LoadSummary | null> {
+export async function loadExport(
+  store: CsvStore,
+  set: ExportSet,
+  plan: LoadPlan,
+  logger: Logger,
+  department: string,
+  hooks: LoadHooks = {},
+): Promise<LoadSummary | null> {
   const started = performance.now();
   const load = await store.beginLoad();
   try {
@@ -97,11 +104,18 @@ export async function loadExport(store: CsvStore, set: ExportSet, plan: LoadPlan
 
     if (set.applicants) {
       const file = set.applicants.name;
-      rowsRead += await readExport(set.applicants, spec.connection, plan.applicantFields, 'key', {
-        row: (line, cells) => readApplicant(file, line, cells, false),
-        reject: (line, key, reason) => rejects.add({ entity: 'applicant', file, line, key, reason }),
-        flush: permitSink.flush,
-      }, hooks.signal);
+      rowsRead += await readExport(
+        set.applicants,
+        spec.connection,
+        plan.applicantFields,
+        'key',
+        {
+          row: (line, cells) => readApplicant(file, line, cells, false),
+          reject: (line, key, reason) => rejects.add({ entity: 'applicant', file, line, key, reason }),
+          flush: permitSink.flush,
+        },
+        hooks.signal,
+      );
     }
 
     // A key on two rows: which is true cannot be known, so neither is served.
@@ -134,7 +148,17 @@ export async function loadExport(store: CsvStore, set: ExportSet, plan: LoadPlan
     };
     const swapped = await store.swap(load, summary, (current) => shouldReplace(current, summary));
     logger.info(
-      { department, rowsRead, permits: summary.permits, applicants: summary.applicants, rejected: summary.rejected, durationMs: summary.durationMs, readMs, indexMs, swapped },
+      {
+        department,
+        rowsRead,
+        permits: summary.permits,
+        applicants: summary.applicants,
+        rejected: summary.rejected,
+        durationMs: summary.durationMs,
+        readMs,
+        indexMs,
+        swapped,
+      },
       'csv export loaded',
     );
     return swapped ? summary : null;

@@ -158,7 +158,11 @@ export class CsvRecordReader {
       const lineEnd = nextLineBreak(text, start);
       if ((lineEnd === end || (text.charCodeAt(lineEnd) === CR && lineEnd + 1 === end)) && !final) return null;
       const whole = ends.findIndex((e) => e > lineEnd);
-      return { record: { line: startLine, fields: whole === -1 ? fields : fields.slice(0, whole), error }, next: skipLineBreak(text, lineEnd), nextLine: startLine + 1 };
+      return {
+        record: { line: startLine, fields: whole === -1 ? fields : fields.slice(0, whole), error },
+        next: skipLineBreak(text, lineEnd),
+        nextLine: startLine + 1,
+      };
     }
     if (!quotedAny && fields.length === 1 && fields[0] === '') return { record: null, next: i, nextLine: line + 1 };
     return { record: { line: startLine, fields, error: null }, next: i, nextLine: line + 1 };

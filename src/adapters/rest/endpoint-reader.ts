@@ -173,7 +173,8 @@ export class EndpointReader {
     const envelope = this.#envelope;
     if (envelope) {
       const code = envelope.code(body);
-      if (code === undefined || code === null || typeof code === 'object') throw new BadDataError(`API answer has no error code at "${this.#at.errors!.codePath}"`);
+      if (code === undefined || code === null || typeof code === 'object')
+        throw new BadDataError(`API answer has no error code at "${this.#at.errors!.codePath}"`);
       if (!envelope.ok.has(String(code))) {
         const message = envelope.message?.(body);
         throw new RestApiError(code as string | number | boolean, typeof message === 'string' ? message : '');

@@ -12,7 +12,30 @@ const documents: unknown[] = [
 
 describe('compilePath', () => {
   it('reads plain dotted keys the same with the fast path on and off', () => {
-    const plain = ['a', '$.a', 'b.c', 'b.d', 'b.d.0', 'b.d.1.e', 'b.d.2', 's', 's.length', 's.0', 'n', 'n.x', 'num.x', '单位.名称', '$.单位.名称', 'x-y', 'arr.0.1', 'empty.toString', 'missing', 'missing.deep', '0.a', 'constructor'];
+    const plain = [
+      'a',
+      '$.a',
+      'b.c',
+      'b.d',
+      'b.d.0',
+      'b.d.1.e',
+      'b.d.2',
+      's',
+      's.length',
+      's.0',
+      'n',
+      'n.x',
+      'num.x',
+      '单位.名称',
+      '$.单位.名称',
+      'x-y',
+      'arr.0.1',
+      'empty.toString',
+      'missing',
+      'missing.deep',
+      '0.a',
+      'constructor',
+    ];
     for (const expression of plain) {
       expect(isPlainPath(expression)).toBe(true);
       const fast = compilePath(expression, { fastPath: true });
@@ -22,7 +45,14 @@ describe('compilePath', () => {
   });
 
   it('reads any other JSONPath through jsonpath-plus: the first match', () => {
-    const doc = { certs: [{ type: 'ORG', no: '1' }, { type: 'USCC', no: '2' }], 'a key': 3, nested: { x: { certNo: 'n1' } } };
+    const doc = {
+      certs: [
+        { type: 'ORG', no: '1' },
+        { type: 'USCC', no: '2' },
+      ],
+      'a key': 3,
+      nested: { x: { certNo: 'n1' } },
+    };
     expect(compilePath('certs[?(@.type=="USCC")].no')(doc)).toBe('2');
     expect(compilePath('certs[1].no')(doc)).toBe('2');
     expect(compilePath("$['a key']")(doc)).toBe(3);

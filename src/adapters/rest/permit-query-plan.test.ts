@@ -3,7 +3,11 @@ import { permitQueryPlanner } from './permit-query-plan.js';
 import type { RestSpec } from './rest-spec.js';
 
 /** A spec's permits part, as the planner reads it. */
-function planner(appliedFormat: string, filterFormat: string, paging: Partial<RestSpec['permits']['paging']> = { style: 'keyset', param: 'after', token: '{appliedAt}_{key}', limit: 'limit' }) {
+function planner(
+  appliedFormat: string,
+  filterFormat: string,
+  paging: Partial<RestSpec['permits']['paging']> = { style: 'keyset', param: 'after', token: '{appliedAt}_{key}', limit: 'limit' },
+) {
   return permitQueryPlanner({
     timeZone: 'Asia/Shanghai',
     permits: {
@@ -54,7 +58,11 @@ describe('permitQueryPlanner', () => {
     expect(days.plan({ limit: 5, after: { appliedAt: '2024-02-12T10:00:00+08:00', localId: 'JZ7' } })).toMatchObject({ exact: false });
     expect(days.plan({ limit: 5, after: { appliedAt: null, localId: 'JZ7' } })).toMatchObject({ exact: false });
     // Other paging styles carry no position: the connector skips to it.
-    expect(planner('YYYYMMDD', 'YYYYMMDD', { style: 'page', page: 'p', size: 's' }).plan({ limit: 5, after: { appliedAt: null, localId: 'JZ7' } })).toEqual({ filter: {}, exact: true, scoped: false });
+    expect(planner('YYYYMMDD', 'YYYYMMDD', { style: 'page', page: 'p', size: 's' }).plan({ limit: 5, after: { appliedAt: null, localId: 'JZ7' } })).toEqual({
+      filter: {},
+      exact: true,
+      scoped: false,
+    });
   });
 
   it('sends only values the API can take; the rest is filtered in memory', () => {
@@ -66,6 +74,11 @@ describe('permitQueryPlanner', () => {
     // Not declared: no service item filter on this API.
     expect(p.plan({ limit: 5, serviceItemCodes: ['I1'] })).toEqual({ filter: {}, exact: false, scoped: false });
     expect(p.plan({ limit: 5, rawStatusIn: [] })).toBeNull();
-    expect(p.union([{ applicants: ['U1'], statuses: ['40'], from: 5 }, { applicants: ['U2', 'U1'], from: 3, to: 9 }])).toEqual({ applicants: ['U1', 'U2'], from: 3 });
+    expect(
+      p.union([
+        { applicants: ['U1'], statuses: ['40'], from: 5 },
+        { applicants: ['U2', 'U1'], from: 3, to: 9 },
+      ]),
+    ).toEqual({ applicants: ['U1', 'U2'], from: 3 });
   });
 });

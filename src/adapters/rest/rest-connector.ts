@@ -50,7 +50,8 @@ export class RestConnector implements Connector<RawRecord, RawRecord> {
     const plans = queries.map((q) => this.#planner.plan(q));
     // Applicant-scoped queries share one walk when there are several of them.
     const scoped = plans.flatMap((plan, i) => (plan?.scoped ? [i] : []));
-    const shared = scoped.length > 1 ? this.#readAll(this.#planner.union(scoped.map((i) => plans[i]!.filter)), ctx.signal).then((rows) => this.#memory.order(rows)) : null;
+    const shared =
+      scoped.length > 1 ? this.#readAll(this.#planner.union(scoped.map((i) => plans[i]!.filter)), ctx.signal).then((rows) => this.#memory.order(rows)) : null;
     const alone = new Map<string, Promise<RawPage<RawRecord>>>();
     return Promise.all(
       queries.map((query, i) => {
@@ -60,7 +61,9 @@ export class RestConnector implements Connector<RawRecord, RawRecord> {
         const key = JSON.stringify(query);
         let page = alone.get(key);
         if (!page) {
-          page = this.#pushesDown(plan, query) ? this.#readPage(plan, query, ctx.signal) : this.#readAll(plan.filter, ctx.signal).then((rows) => this.#memory.page(this.#memory.order(rows), query));
+          page = this.#pushesDown(plan, query)
+            ? this.#readPage(plan, query, ctx.signal)
+            : this.#readAll(plan.filter, ctx.signal).then((rows) => this.#memory.page(this.#memory.order(rows), query));
           alone.set(key, page);
         }
         return page;
@@ -236,6 +239,7 @@ function readPageToken(token: string): { at: string | undefined; skip: number } 
     parsed = null;
   }
   const { at, skip } = (parsed ?? {}) as { at?: unknown; skip?: unknown };
-  if ((typeof at !== 'string' && at !== null) || !Number.isSafeInteger(skip) || (skip as number) < 0) throw new RangeError('applicant token is not this connector’s');
+  if ((typeof at !== 'string' && at !== null) || !Number.isSafeInteger(skip) || (skip as number) < 0)
+    throw new RangeError('applicant token is not this connector’s');
   return { at: at ?? undefined, skip: skip as number };
 }

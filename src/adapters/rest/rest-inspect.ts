@@ -42,7 +42,12 @@ class Unreachable extends Error {
  * await inspectRestSpec(spec, context, AbortSignal.timeout(10_000));
  * // [{ path: 'permits.fields.status', message: 'no value at "statusCd" in 20 sample rows', hint: 'did you mean "statusCode"?' }]
  */
-export async function inspectRestSpec(spec: RestSpec, context: Pick<KindContext, 'resolve'>, signal: AbortSignal, options: PathOptions = {}): Promise<SpecIssue[]> {
+export async function inspectRestSpec(
+  spec: RestSpec,
+  context: Pick<KindContext, 'resolve'>,
+  signal: AbortSignal,
+  options: PathOptions = {},
+): Promise<SpecIssue[]> {
   let client: RestClient;
   try {
     client = restClientFor(spec, context);
@@ -60,7 +65,13 @@ export async function inspectRestSpec(spec: RestSpec, context: Pick<KindContext,
   return issues;
 }
 
-async function inspectEntity(spec: RestSpec, entity: 'permits' | 'applicants', client: RestClient, signal: AbortSignal, options: PathOptions): Promise<SpecIssue[]> {
+async function inspectEntity(
+  spec: RestSpec,
+  entity: 'permits' | 'applicants',
+  client: RestClient,
+  signal: AbortSignal,
+  options: PathOptions,
+): Promise<SpecIssue[]> {
   const at: RestEntity = spec[entity];
   const fields = entity === 'permits' ? permitSourceFields(spec) : applicantSourceFields(spec);
   const reader = new EndpointReader(client, at, fields, options);
@@ -78,7 +89,12 @@ async function inspectEntity(spec: RestSpec, entity: 'permits' | 'applicants', c
     if (code === undefined) return [missing(`${entity}.errors.codePath`, at.errors.codePath, 'value', answer)];
     if (!at.errors.okValues.map(String).includes(String(code))) {
       const text = at.errors.messagePath === undefined ? undefined : compilePath(at.errors.messagePath, options)(answer);
-      return [{ path: `${entity}.endpoint`, message: `the API answered with error code ${String(code).slice(0, 40)}${typeof text === 'string' && text ? `: ${text.slice(0, 200)}` : ''}` }];
+      return [
+        {
+          path: `${entity}.endpoint`,
+          message: `the API answered with error code ${String(code).slice(0, 40)}${typeof text === 'string' && text ? `: ${text.slice(0, 200)}` : ''}`,
+        },
+      ];
     }
   }
   const list = compilePath(at.rows, options)(answer);
@@ -90,7 +106,10 @@ async function inspectEntity(spec: RestSpec, entity: 'permits' | 'applicants', c
   const sizeParam = at.paging.style === 'page' ? 'size' : 'limit';
   const sizeName = at.paging[sizeParam];
   if (sizeName !== undefined && list.length > size) {
-    issues.push({ path: `${entity}.paging.${sizeParam}`, message: `the API sent ${list.length} rows when asked for ${size}: is "${sizeName}" its page-size parameter?` });
+    issues.push({
+      path: `${entity}.paging.${sizeParam}`,
+      message: `the API sent ${list.length} rows when asked for ${size}: is "${sizeName}" its page-size parameter?`,
+    });
   }
   const rows = list.filter((row): row is object => typeof row === 'object' && row !== null);
   if (rows.length < list.length) issues.push({ path: `${entity}.rows`, message: `"${at.rows}" holds values that are not objects` });
@@ -102,7 +121,11 @@ async function inspectEntity(spec: RestSpec, entity: 'permits' | 'applicants', c
     const read = compilePath(field.from, options);
     if (rows.some((row) => read(row) !== undefined)) continue;
     const hint = didYouMean(field.from, keys);
-    issues.push({ path: fieldPath(field.path, spec).join('.'), message: `no value at "${field.from}" in ${rows.length} sample rows`, ...(hint ? { hint } : {}) });
+    issues.push({
+      path: fieldPath(field.path, spec).join('.'),
+      message: `no value at "${field.from}" in ${rows.length} sample rows`,
+      ...(hint ? { hint } : {}),
+    });
     unread++;
   }
   if (entity === 'permits' && unread === 0) {
@@ -155,7 +178,8 @@ async function filterIssues(spec: RestSpec, reader: EndpointReader, records: rea
     if ('issue' in body) return [{ ...body.issue, path }];
     const rows = rowsOf(reader, body.value);
     if (rows.length === 0) return [{ path, message: `filtering by "${filter.param}" on a value a sample row holds returned no rows` }];
-    if (rows.some((r) => readText(r[field]) !== value)) return [{ path, message: `the API did not filter by "${filter.param}": rows with other values came back` }];
+    if (rows.some((r) => readText(r[field]) !== value))
+      return [{ path, message: `the API did not filter by "${filter.param}": rows with other values came back` }];
     return [];
   });
   return (await Promise.all(checks)).flat();
@@ -177,7 +201,11 @@ async function request(send: () => Promise<unknown>, spec: RestSpec, entity: str
     if (error instanceof HttpStatusError) {
       if (error.status === 401 || error.status === 403) {
         const path = spec.connection.auth ? 'connection.auth.value' : 'connection.auth';
-        throw new Unreachable({ path, message: `the API refused the request (HTTP ${error.status})`, hint: spec.connection.auth ? 'check the credential' : 'the API may need an auth header' });
+        throw new Unreachable({
+          path,
+          message: `the API refused the request (HTTP ${error.status})`,
+          hint: spec.connection.auth ? 'check the credential' : 'the API may need an auth header',
+        });
       }
       return { issue: { path: `${entity}.endpoint`, message: `the API answered HTTP ${error.status}${error.status === 404 ? ' (no such endpoint?)' : ''}` } };
     }

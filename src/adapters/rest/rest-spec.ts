@@ -17,9 +17,17 @@ const pathExpression = z
 /** The header that carries the API's credential; the credential itself is a secret reference. */
 export const restAuth = z
   .object({
-    header: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name').default('Authorization').describe('The header, e.g. `Authorization` or `X-Api-Key`.'),
+    header: z
+      .string()
+      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name')
+      .default('Authorization')
+      .describe('The header, e.g. `Authorization` or `X-Api-Key`.'),
     value: secretRef.describe('The credential: `{ env: NAME }` or `{ secret: FILE }`, never written in the spec.'),
-    scheme: z.string().regex(/^[A-Za-z0-9._~+/-]+$/, 'a word such as Bearer').optional().describe('Written before the credential, e.g. `Bearer`.'),
+    scheme: z
+      .string()
+      .regex(/^[A-Za-z0-9._~+/-]+$/, 'a word such as Bearer')
+      .optional()
+      .describe('Written before the credential, e.g. `Bearer`.'),
   })
   .strict();
 
@@ -58,7 +66,11 @@ const PAGING_KEYS: Record<PagingStyle, { required: string[]; optional: string[] 
 
 export const restPaging = z
   .object({
-    style: z.enum(PAGING_STYLES).describe('How the API pages: `page` (page/size), `offset` (offset/limit), `cursor` (a token from the answer), `nextLink` (a URL from the answer) or `keyset` (a token built from the last row).'),
+    style: z
+      .enum(PAGING_STYLES)
+      .describe(
+        'How the API pages: `page` (page/size), `offset` (offset/limit), `cursor` (a token from the answer), `nextLink` (a URL from the answer) or `keyset` (a token built from the last row).',
+      ),
     page: param.optional().describe('page: the page-number parameter.'),
     size: param.optional().describe('page: the page-size parameter.'),
     firstPage: z.number().int().min(0).max(1).optional().describe('page: the first page’s number, 1 (default) or 0.'),
@@ -77,7 +89,11 @@ export const restPaging = z
     }
     for (const key of Object.keys(paging)) {
       if (key !== 'style' && !keys.required.includes(key) && !keys.optional.includes(key)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `is not used with style ${paging.style} (it takes ${[...keys.required, ...keys.optional].join(', ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `is not used with style ${paging.style} (it takes ${[...keys.required, ...keys.optional].join(', ')})`,
+        });
       }
     }
   });
@@ -85,7 +101,11 @@ export const restPaging = z
 const listFilter = z
   .object({
     param,
-    accepts: z.string().min(1).optional().describe('A regular expression of the values the API takes here; a query with any other value is filtered by the hub.'),
+    accepts: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A regular expression of the values the API takes here; a query with any other value is filtered by the hub.'),
   })
   .strict();
 
@@ -108,10 +128,15 @@ export const restFilters = z
   .strict();
 
 const endpointParts = {
-  endpoint: z.string().regex(/^\/[^?#\s]*$/, 'a path under baseUrl, starting with /').describe('The list endpoint, e.g. `/api/v2/permits`.'),
+  endpoint: z
+    .string()
+    .regex(/^\/[^?#\s]*$/, 'a path under baseUrl, starting with /')
+    .describe('The list endpoint, e.g. `/api/v2/permits`.'),
   params: z.record(param, z.string()).optional().describe('Fixed query parameters sent with every request to this endpoint.'),
   rows: pathExpression.describe('Where the answer holds the list of rows, e.g. `data.rows`.'),
-  total: pathExpression.optional().describe('Where the answer holds the number of matching rows (ignoring paging); without it totals are counted by reading every row.'),
+  total: pathExpression
+    .optional()
+    .describe('Where the answer holds the number of matching rows (ignoring paging); without it totals are counted by reading every row.'),
   errors: errorEnvelope.optional(),
   paging: restPaging,
   maxPageSize: z.number().int().min(1).max(100_000).default(100).describe('The most rows one request may ask for (the API’s cap).'),
@@ -119,7 +144,12 @@ const endpointParts = {
 
 export const restPermitsAt = {
   ...endpointParts,
-  sorted: z.boolean().default(false).describe('Whether the API returns permits in list order (appliedAt descending, then key): then a page is asked for directly; otherwise the hub reads every matching row and sorts.'),
+  sorted: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Whether the API returns permits in list order (appliedAt descending, then key): then a page is asked for directly; otherwise the hub reads every matching row and sorts.',
+    ),
   filters: restFilters.optional(),
   lookup: z
     .object({
@@ -139,69 +169,74 @@ export const restApplicantsAt = endpointParts;
  * @example
  * restSpec.parse(yaml.parse(readFileSync('src/demo/specs/housing.yaml', 'utf8')));
  */
-export const restSpec = departmentSpecSchema('rest', { connection: restConnection, permits: restPermitsAt, applicants: restApplicantsAt }).superRefine((spec, ctx) => {
-  const issue = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
-  const checkPath = (path: Array<string | number>, expression: string | undefined) => {
-    if (expression === undefined) return;
-    try {
-      compilePath(expression);
-    } catch (error) {
-      issue(path, (error as Error).message);
-    }
-  };
-  const checkLayout = (path: Array<string | number>, format: string) => {
-    try {
-      compileDateLayout(format);
-    } catch (error) {
-      issue(path, (error as Error).message);
-    }
-  };
-  for (const entity of ['permits', 'applicants'] as const) {
-    const at = spec[entity];
-    checkPath([entity, 'rows'], at.rows);
-    checkPath([entity, 'total'], at.total);
-    checkPath([entity, 'errors', 'codePath'], at.errors?.codePath);
-    checkPath([entity, 'errors', 'messagePath'], at.errors?.messagePath);
-    checkPath([entity, 'paging', 'next'], at.paging.next);
-    const fields = entity === 'permits' ? permitSourceFields(spec) : applicantSourceFields(spec);
-    for (const field of fields) checkPath(fieldPath(field.path, spec), field.from);
-    if (at.paging.style === 'keyset' && at.paging.token !== undefined) {
-      const allowed = entity === 'permits' ? ['appliedAt', 'key'] : fields.map((f) => f.name);
-      const names = placeholders(at.paging.token);
-      if (names.length === 0) issue([entity, 'paging', 'token'], 'names no field: write the last row’s fields as {key}, {appliedAt} …');
-      for (const name of names) {
-        if (!allowed.includes(name)) issue([entity, 'paging', 'token'], `{${name}} is not one of ${allowed.map((a) => `{${a}}`).join(', ')}`);
-      }
-      if (entity === 'permits' && names.includes('appliedAt')) {
-        const format = at.paging.format ?? formatOf(spec.permits.fields.appliedAt);
-        if (format === undefined) issue(['permits', 'fields', 'appliedAt'], 'needs a format for the keyset token’s {appliedAt} (or give permits.paging.format)');
-        else checkLayout([entity, 'paging', at.paging.format ? 'format' : 'token'], format);
-      }
-    }
-  }
-  const permits = spec.permits;
-  if (permits.paging.style === 'keyset' && !permits.sorted) issue(['permits', 'sorted'], 'must be true with keyset paging: a keyset position is a place in the API’s order');
-  const filters = permits.filters;
-  if (filters) {
-    for (const name of ['applicants', 'statuses', 'serviceItems'] as const) {
-      const accepts = filters[name]?.accepts;
-      if (accepts === undefined) continue;
+export const restSpec = departmentSpecSchema('rest', { connection: restConnection, permits: restPermitsAt, applicants: restApplicantsAt }).superRefine(
+  (spec, ctx) => {
+    const issue = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const checkPath = (path: Array<string | number>, expression: string | undefined) => {
+      if (expression === undefined) return;
       try {
-        new RegExp(accepts, 'u');
-      } catch {
-        issue(['permits', 'filters', name, 'accepts'], 'is not a regular expression');
+        compilePath(expression);
+      } catch (error) {
+        issue(path, (error as Error).message);
+      }
+    };
+    const checkLayout = (path: Array<string | number>, format: string) => {
+      try {
+        compileDateLayout(format);
+      } catch (error) {
+        issue(path, (error as Error).message);
+      }
+    };
+    for (const entity of ['permits', 'applicants'] as const) {
+      const at = spec[entity];
+      checkPath([entity, 'rows'], at.rows);
+      checkPath([entity, 'total'], at.total);
+      checkPath([entity, 'errors', 'codePath'], at.errors?.codePath);
+      checkPath([entity, 'errors', 'messagePath'], at.errors?.messagePath);
+      checkPath([entity, 'paging', 'next'], at.paging.next);
+      const fields = entity === 'permits' ? permitSourceFields(spec) : applicantSourceFields(spec);
+      for (const field of fields) checkPath(fieldPath(field.path, spec), field.from);
+      if (at.paging.style === 'keyset' && at.paging.token !== undefined) {
+        const allowed = entity === 'permits' ? ['appliedAt', 'key'] : fields.map((f) => f.name);
+        const names = placeholders(at.paging.token);
+        if (names.length === 0) issue([entity, 'paging', 'token'], 'names no field: write the last row’s fields as {key}, {appliedAt} …');
+        for (const name of names) {
+          if (!allowed.includes(name)) issue([entity, 'paging', 'token'], `{${name}} is not one of ${allowed.map((a) => `{${a}}`).join(', ')}`);
+        }
+        if (entity === 'permits' && names.includes('appliedAt')) {
+          const format = at.paging.format ?? formatOf(spec.permits.fields.appliedAt);
+          if (format === undefined)
+            issue(['permits', 'fields', 'appliedAt'], 'needs a format for the keyset token’s {appliedAt} (or give permits.paging.format)');
+          else checkLayout([entity, 'paging', at.paging.format ? 'format' : 'token'], format);
+        }
       }
     }
-    for (const name of ['appliedFrom', 'appliedTo'] as const) {
-      const filter = filters[name];
-      if (filter) checkLayout(['permits', 'filters', name, 'format'], filter.format);
+    const permits = spec.permits;
+    if (permits.paging.style === 'keyset' && !permits.sorted)
+      issue(['permits', 'sorted'], 'must be true with keyset paging: a keyset position is a place in the API’s order');
+    const filters = permits.filters;
+    if (filters) {
+      for (const name of ['applicants', 'statuses', 'serviceItems'] as const) {
+        const accepts = filters[name]?.accepts;
+        if (accepts === undefined) continue;
+        try {
+          new RegExp(accepts, 'u');
+        } catch {
+          issue(['permits', 'filters', name, 'accepts'], 'is not a regular expression');
+        }
+      }
+      for (const name of ['appliedFrom', 'appliedTo'] as const) {
+        const filter = filters[name];
+        if (filter) checkLayout(['permits', 'filters', name, 'format'], filter.format);
+      }
+      const needs = { applicants: 'applicant', statuses: 'status', serviceItems: 'serviceItem', appliedFrom: 'appliedAt', appliedTo: 'appliedAt' } as const;
+      for (const [name, field] of Object.entries(needs)) {
+        if (filters[name as keyof typeof needs] && spec.permits.fields[field] === undefined)
+          issue(['permits', 'filters', name], `needs permits.fields.${field}`);
+      }
     }
-    const needs = { applicants: 'applicant', statuses: 'status', serviceItems: 'serviceItem', appliedFrom: 'appliedAt', appliedTo: 'appliedAt' } as const;
-    for (const [name, field] of Object.entries(needs)) {
-      if (filters[name as keyof typeof needs] && spec.permits.fields[field] === undefined) issue(['permits', 'filters', name], `needs permits.fields.${field}`);
-    }
-  }
-});
+  },
+);
 
 export type RestSpec = z.infer<typeof restSpec>;
 export type RestEntity = RestSpec['permits'] | RestSpec['applicants'];

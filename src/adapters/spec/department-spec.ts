@@ -14,11 +14,10 @@ export const fieldSource = z.union([
         .string()
         .min(1)
         .optional()
-        .describe('For dates: the layout the system writes, with YYYY MM M DD D HH H mm ss (e.g. `YYYYMMDD`, `YYYY/M/D HH:mm`). Without it the common layouts are read.'),
-      map: z
-        .record(z.string(), z.string())
-        .optional()
-        .describe('For coded values (applicant kind, identifier type): the system’s code → the unified value.'),
+        .describe(
+          'For dates: the layout the system writes, with YYYY MM M DD D HH H mm ss (e.g. `YYYYMMDD`, `YYYY/M/D HH:mm`). Without it the common layouts are read.',
+        ),
+      map: z.record(z.string(), z.string()).optional().describe('For coded values (applicant kind, identifier type): the system’s code → the unified value.'),
     })
     .strict(),
 ]);
@@ -102,10 +101,7 @@ export const specBase = {
   statuses: z
     .record(z.string(), z.enum(SETTLED_STATUSES))
     .describe('The system’s status codes → unified statuses; any other code is UNKNOWN (and kept as rawStatus).'),
-  serviceItems: z
-    .record(z.string(), z.string().min(1))
-    .optional()
-    .describe('The system’s permit types → catalogue service item codes, where they differ.'),
+  serviceItems: z.record(z.string(), z.string().min(1)).optional().describe('The system’s permit types → catalogue service item codes, where they differ.'),
 };
 
 /** What every kind's spec parses to; `connection` and the entities' locations are the kind's own. */
@@ -132,12 +128,10 @@ export interface DepartmentSpec<Connection = unknown, PermitsAt = unknown, Appli
  *   applicants: { table: z.string() },
  * });
  */
-export function departmentSpecSchema<
-  Kind extends string,
-  Connection extends z.ZodType,
-  PermitsAt extends z.ZodRawShape,
-  ApplicantsAt extends z.ZodRawShape,
->(kind: Kind, parts: { connection: Connection; permits: PermitsAt; applicants: ApplicantsAt }) {
+export function departmentSpecSchema<Kind extends string, Connection extends z.ZodType, PermitsAt extends z.ZodRawShape, ApplicantsAt extends z.ZodRawShape>(
+  kind: Kind,
+  parts: { connection: Connection; permits: PermitsAt; applicants: ApplicantsAt },
+) {
   return z
     .object({
       ...specBase,

@@ -12,6 +12,7 @@ describe('the published JSON Schema of department specs', () => {
   it('has one branch per kind, each requiring its kind and the common keys', () => {
     const schema = departmentSpecJsonSchema(adapterKinds) as { oneOf: Array<{ properties: { kind: { const: string } }; required: string[] }> };
     expect(schema.oneOf.map((b) => b.properties.kind.const).sort()).toEqual(Object.keys(adapterKinds).sort());
-    for (const branch of schema.oneOf) expect(branch.required).toEqual(expect.arrayContaining(['specVersion', 'code', 'name', 'kind', 'connection', 'statuses', 'permits', 'applicants']));
+    for (const branch of schema.oneOf)
+      expect(branch.required).toEqual(expect.arrayContaining(['specVersion', 'code', 'name', 'kind', 'connection', 'statuses', 'permits', 'applicants']));
   });
 });

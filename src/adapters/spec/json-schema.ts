@@ -16,7 +16,8 @@ export function departmentSpecJsonSchema(kinds: KindRegistry): Record<string, un
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://huitong.example/department-spec.schema.json',
     title: 'Huitong department spec',
-    description: 'A department joins the hub with a spec: its kind of system, how to reach it, where its permits and applicants are, and what its codes mean. See docs/spec-reference.md.',
+    description:
+      'A department joins the hub with a spec: its kind of system, how to reach it, where its permits and applicants are, and what its codes mean. See docs/spec-reference.md.',
     oneOf: branches,
   };
 }

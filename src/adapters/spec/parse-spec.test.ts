@@ -67,8 +67,12 @@ describe('parseSpecText', () => {
   it('refuses an unknown kind, a bad status, a bad code map and a bad date format, each at its path', () => {
     expect(issuesOf(good.replace('kind: table', 'kind: tabel'))).toEqual(['urban.kind: unknown kind "tabel": one of table (did you mean "table"?)']);
     expect(issuesOf(good.replace('"2": REJECTED', '"2": DENIED'))[0]).toMatch(/^urban\.statuses\.2: /);
-    expect(issuesOf(good.replace('"2": PERSON', '"2": PERSN'))).toEqual(['urban.applicants.fields.kind.map.2: "PERSN" is not one of ORGANIZATION, PERSON (did you mean "PERSON"?)']);
-    expect(issuesOf(good.replace('format: YYYYMMDD', 'format: MMDD'))).toEqual(['urban.permits.fields.appliedAt.format: date format "MMDD" has no year (use YYYY, MM or M, DD or D)']);
+    expect(issuesOf(good.replace('"2": PERSON', '"2": PERSN'))).toEqual([
+      'urban.applicants.fields.kind.map.2: "PERSN" is not one of ORGANIZATION, PERSON (did you mean "PERSON"?)',
+    ]);
+    expect(issuesOf(good.replace('format: YYYYMMDD', 'format: MMDD'))).toEqual([
+      'urban.permits.fields.appliedAt.format: date format "MMDD" has no year (use YYYY, MM or M, DD or D)',
+    ]);
   });
 
   it('refuses a code that cannot be a department code, a missing field and broken YAML', () => {

@@ -30,17 +30,23 @@ export function parseSpecText(text: string, kinds: KindRegistry): DepartmentSpec
  */
 export function parseSpec(input: unknown, kinds: KindRegistry): DepartmentSpec {
   const department = codeOf(input);
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SpecError(department, [{ path: '', message: 'a spec is an object (a YAML mapping)' }]);
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new SpecError(department, [{ path: '', message: 'a spec is an object (a YAML mapping)' }]);
   const kindName = (input as { kind?: unknown }).kind;
   const kind = typeof kindName === 'string' && Object.hasOwn(kinds, kindName) ? kinds[kindName]! : undefined;
   if (!kind) {
     const names = Object.keys(kinds);
-    const message = kindName === undefined ? `kind is missing: one of ${names.join(', ')}` : `unknown kind ${JSON.stringify(kindName)}: one of ${names.join(', ')}`;
+    const message =
+      kindName === undefined ? `kind is missing: one of ${names.join(', ')}` : `unknown kind ${JSON.stringify(kindName)}: one of ${names.join(', ')}`;
     const hint = typeof kindName === 'string' ? didYouMean(kindName, names) : undefined;
     throw new SpecError(department, [{ path: 'kind', message, ...(hint ? { hint } : {}) }]);
   }
   const parsed = kind.schema.safeParse(input);
-  if (!parsed.success) throw new SpecError(department, parsed.error.issues.flatMap((issue) => fromZodIssue(issue, kind.schema, input)));
+  if (!parsed.success)
+    throw new SpecError(
+      department,
+      parsed.error.issues.flatMap((issue) => fromZodIssue(issue, kind.schema, input)),
+    );
   const spec = parsed.data;
   const issues = semanticIssues(spec);
   if (issues.length > 0) throw new SpecError(department, issues);

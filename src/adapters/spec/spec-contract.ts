@@ -26,11 +26,18 @@ export function compareSpecs(active: DepartmentSpec, candidate: DepartmentSpec):
   if (active.code !== candidate.code) breaking('code', `the department code is fixed (${active.code}); a new code is a new department`);
   const keyOf = (spec: DepartmentSpec, entity: 'permits' | 'applicants') => sourceOf(spec[entity].fields.key);
   if (keyOf(active, 'permits') !== keyOf(candidate, 'permits') || !isDeepStrictEqual(locationOf(active.permits), locationOf(candidate.permits))) {
-    if (keyOf(active, 'permits') !== keyOf(candidate, 'permits')) breaking('permits.fields.key', `the permit key changes from ${keyOf(active, 'permits')} to ${keyOf(candidate, 'permits')}: every permit id handed out would point nowhere`);
+    if (keyOf(active, 'permits') !== keyOf(candidate, 'permits'))
+      breaking(
+        'permits.fields.key',
+        `the permit key changes from ${keyOf(active, 'permits')} to ${keyOf(candidate, 'permits')}: every permit id handed out would point nowhere`,
+      );
     else noted('permits', 'permits are read from another place; their keys must stay the same');
   }
   if (keyOf(active, 'applicants') !== keyOf(candidate, 'applicants')) {
-    breaking('applicants.fields.key', `the applicant key changes from ${keyOf(active, 'applicants')} to ${keyOf(candidate, 'applicants')}: the crosswalk would lose every link`);
+    breaking(
+      'applicants.fields.key',
+      `the applicant key changes from ${keyOf(active, 'applicants')} to ${keyOf(candidate, 'applicants')}: the crosswalk would lose every link`,
+    );
   }
   if (!isDeepStrictEqual(active.permits.fields.appliedAt, candidate.permits.fields.appliedAt) || active.timeZone !== candidate.timeZone) {
     breaking('permits.fields.appliedAt', 'how the application time is read changes: cursors already handed out would resume in the wrong place');
@@ -40,11 +47,19 @@ export function compareSpecs(active: DepartmentSpec, candidate: DepartmentSpec):
     const before = active.statuses[code];
     const after = candidate.statuses[code];
     if (before === after) continue;
-    noted(`statuses.${code}`, before === undefined ? `code ${code} now reads as ${after}` : after === undefined ? `code ${code} (${before}) now reads as UNKNOWN` : `code ${code} changes from ${before} to ${after}`);
+    noted(
+      `statuses.${code}`,
+      before === undefined
+        ? `code ${code} now reads as ${after}`
+        : after === undefined
+          ? `code ${code} (${before}) now reads as UNKNOWN`
+          : `code ${code} changes from ${before} to ${after}`,
+    );
   }
   const items = (spec: DepartmentSpec) => spec.serviceItems ?? {};
   for (const code of new Set([...Object.keys(items(active)), ...Object.keys(items(candidate))])) {
-    if (items(active)[code] !== items(candidate)[code]) noted(`serviceItems.${code}`, `item ${code} maps to ${items(candidate)[code] ?? 'itself'} (was ${items(active)[code] ?? 'itself'})`);
+    if (items(active)[code] !== items(candidate)[code])
+      noted(`serviceItems.${code}`, `item ${code} maps to ${items(candidate)[code] ?? 'itself'} (was ${items(active)[code] ?? 'itself'})`);
   }
   return changes;
 }

@@ -72,7 +72,9 @@ function openPostgres(url: string): { db: Kysely<any>; close(): Promise<void> } 
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     // Startup options hold for each pooled connection from its first statement.
     options: [own, `-c default_transaction_read_only=on -c statement_timeout=${STATEMENT_TIMEOUT_MS}`].filter(Boolean).join(' '),
-    types: { getTypeParser: ((oid: number, format?: string) => typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: string) => typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
   });
   // An idle client losing its server must not crash the process: the next query reports it.
   pool.on('error', () => {});

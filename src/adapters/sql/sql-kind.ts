@@ -39,7 +39,10 @@ export async function openSqlConnector(spec: SqlSpec, context: KindContext, opti
       await database.close();
       throw error;
     }
-    context.logger.warn({ department: spec.code, err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'department database not reachable yet');
+    context.logger.warn(
+      { department: spec.code, err: { name: (error as Error).name, code: (error as { code?: unknown }).code } },
+      'department database not reachable yet',
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -76,7 +79,13 @@ export async function inspectSql(spec: SqlSpec, context: KindContext, signal: Ab
     const message = `cannot read the database at ${describeUrl(url)}: ${signal.aborted ? 'no answer within the time limit' : reasonOf(error, url)}`;
     // Typically the hub serving this department holds it: the check can run there instead.
     const locked = (error as { code?: unknown }).code === 'DATA_DIR_LOCKED';
-    return [{ path: 'connection.url', message, ...(locked ? { hint: 'a PGlite directory has one owner process; when it is a running hub, check through it: huitong departments validate --hub' } : {}) }];
+    return [
+      {
+        path: 'connection.url',
+        message,
+        ...(locked ? { hint: 'a PGlite directory has one owner process; when it is a running hub, check through it: huitong departments validate --hub' } : {}),
+      },
+    ];
   } finally {
     // Not awaited when the deadline passed: a pool still connecting must not hold the caller.
     const closing = opening.then((database) => database.close()).catch(() => {});
@@ -96,7 +105,8 @@ function urlIssue(spec: SqlSpec, url: string): SpecIssue | null {
   const dialect = dialectOfUrl(url);
   if (dialect === null) return { path: 'connection.url', message: `the URL's scheme is not one of ${URL_SCHEMES.join(', ')}` };
   const declared = sameDialect(spec.connection.dialect);
-  if (declared && declared !== dialect) return { path: 'connection.dialect', message: `${spec.connection.dialect} does not match the URL's scheme (${dialect})` };
+  if (declared && declared !== dialect)
+    return { path: 'connection.dialect', message: `${spec.connection.dialect} does not match the URL's scheme (${dialect})` };
   try {
     if (dialect !== 'pglite') new URL(url);
   } catch {
@@ -110,7 +120,9 @@ function abortable<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    run().then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    run()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 

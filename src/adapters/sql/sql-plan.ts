@@ -50,7 +50,10 @@ export function planSpec(spec: SqlSpec, catalog: Catalog): { issues: SpecIssue[]
   const issues: SpecIssue[] = [];
   const minimum = MINIMUM[catalog.flavour];
   if (olderThan(catalog.version, minimum)) {
-    issues.push({ path: 'connection.url', message: `the server is ${catalog.flavour} ${catalog.version.split('-')[0]}; the sql kind needs ${catalog.flavour} ${minimum.join('.')} or later` });
+    issues.push({
+      path: 'connection.url',
+      message: `the server is ${catalog.flavour} ${catalog.version.split('-')[0]}; the sql kind needs ${catalog.flavour} ${minimum.join('.')} or later`,
+    });
   }
   const permits = resolveEntity('permits', spec.permits, permitSourceFields(spec), catalog, issues);
   const applicants = resolveEntity('applicants', spec.applicants, applicantSourceFields(spec), catalog, issues);
@@ -92,7 +95,10 @@ function resolveEntity(
 ): EntityPlan | null {
   const schema = at.schema ?? catalog.defaultSchema;
   if (schema === null) {
-    issues.push({ path: `${entity}.schema`, message: catalog.flavour === 'postgres' ? 'no current schema: give schema' : 'the URL names no database: give schema (the database holding the table)' });
+    issues.push({
+      path: `${entity}.schema`,
+      message: catalog.flavour === 'postgres' ? 'no current schema: give schema' : 'the URL names no database: give schema (the database holding the table)',
+    });
     return null;
   }
   const table = catalog.tables.get(`${schema}.${at.table}`);
@@ -111,7 +117,10 @@ function resolveEntity(
       select.push({ alias: field.name, column });
       continue;
     }
-    const hint = didYouMean(field.from, table.columns.map((c) => c.name));
+    const hint = didYouMean(
+      field.from,
+      table.columns.map((c) => c.name),
+    );
     issues.push({ path: field.path, message: `no column "${field.from}" in table ${table.name}`, ...(hint ? { hint } : {}) });
   }
   const key = select.find((s) => s.alias === 'key')?.column;
@@ -127,14 +136,20 @@ function dateColumn(name: string, column: ColumnInfo, format: string | undefined
   const native = column.kind === 'date' || column.kind === 'timestamp' || column.kind === 'timestamptz';
   if (native) {
     if (format !== undefined) {
-      issues.push({ path: `${path}.format`, message: `column ${column.name} of ${table} is a ${column.dataType} column, read as a date without a format: remove format` });
+      issues.push({
+        path: `${path}.format`,
+        message: `column ${column.name} of ${table} is a ${column.dataType} column, read as a date without a format: remove format`,
+      });
       return null;
     }
     return { column, store: 'native', layout: null, unit: column.kind === 'date' ? 'day' : 'second' };
   }
   if (name !== 'appliedAt') return null; // other dates are only read, by the mapper, in any layout
   if (column.kind !== 'text' && column.kind !== 'integer') {
-    issues.push({ path, message: `column ${column.name} of ${table} is ${column.dataType}: appliedAt needs a date or timestamp column, or text or digits in a declared format` });
+    issues.push({
+      path,
+      message: `column ${column.name} of ${table} is ${column.dataType}: appliedAt needs a date or timestamp column, or text or digits in a declared format`,
+    });
     return null;
   }
   if (format === undefined) {

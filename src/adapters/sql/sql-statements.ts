@@ -134,9 +134,7 @@ export class SqlStatements {
     // Written as "before the position's end, and (earlier, or the same time with a later key)" so the
     // first part bounds an index range scan. Blank text sorts below every date (a layout starts with
     // the year), so `<` takes it in too; only NULLs need naming.
-    const before = exact
-      ? sql`(${at} < ${exact.until} and (${at} < ${exact.from} or ${keyAfter}))`
-      : sql`${at} < ${this.#at.ceil(after.appliedAt)}`;
+    const before = exact ? sql`(${at} < ${exact.until} and (${at} < ${exact.from} or ${keyAfter}))` : sql`${at} < ${this.#at.ceil(after.appliedAt)}`;
     return applied.column.nullable ? sql`(${before} or ${at} is null)` : before;
   }
 

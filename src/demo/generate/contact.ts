@@ -4,9 +4,32 @@ import type { Random } from './random.js';
 
 // Real Haizhu roads; house numbers and rooms are random, so no address is anyone's real one.
 const ROADS = [
-  '江南大道中', '江南大道南', '工业大道北', '工业大道中', '新港中路', '新港西路', '新港东路', '昌岗中路',
-  '宝岗大道', '南华西路', '滨江东路', '滨江西路', '东晓路', '赤岗路', '琶洲大道', '石榴岗路', '南洲路',
-  '前进路', '革新路', '同福中路', '江燕路', '广州大道南', '礼岗路', '敦和路', '叠景路', '上冲南约',
+  '江南大道中',
+  '江南大道南',
+  '工业大道北',
+  '工业大道中',
+  '新港中路',
+  '新港西路',
+  '新港东路',
+  '昌岗中路',
+  '宝岗大道',
+  '南华西路',
+  '滨江东路',
+  '滨江西路',
+  '东晓路',
+  '赤岗路',
+  '琶洲大道',
+  '石榴岗路',
+  '南洲路',
+  '前进路',
+  '革新路',
+  '同福中路',
+  '江燕路',
+  '广州大道南',
+  '礼岗路',
+  '敦和路',
+  '叠景路',
+  '上冲南约',
 ] as const;
 
 export function road(r: Random): string {
@@ -24,11 +47,15 @@ export function address(r: Random): string {
   });
   const no = r.int(1, 1200);
   const tail =
-    unit === 'none' ? ''
-    : unit === 'room' ? `${r.int(1, 30)}0${r.int(1, 9)}房`
-    : unit === 'shop' ? `首层${r.int(1, 40)}号铺`
-    : unit === 'self' ? `自编${r.int(1, 30)}号`
-    : `${r.int(1, 12)}栋${r.int(1, 30)}0${r.int(1, 9)}室`;
+    unit === 'none'
+      ? ''
+      : unit === 'room'
+        ? `${r.int(1, 30)}0${r.int(1, 9)}房`
+        : unit === 'shop'
+          ? `首层${r.int(1, 40)}号铺`
+          : unit === 'self'
+            ? `自编${r.int(1, 30)}号`
+            : `${r.int(1, 12)}栋${r.int(1, 30)}0${r.int(1, 9)}室`;
   return `广州市海珠区${road(r)}${no}号${tail}`;
 }
 
@@ -71,18 +98,28 @@ export function presentPhone(r: Random, tel: string, noiseShare: number): string
   if (tel.startsWith('020-')) {
     const local = tel.slice(4);
     switch (r.int(0, 5)) {
-      case 0: return `020${local}`;
-      case 1: return `(020)${local}`;
-      case 2: return `（020）${local}`;
-      case 3: return local;
-      case 4: return `020 ${local.slice(0, 4)} ${local.slice(4)}`;
-      default: return `+86 20 ${local.slice(0, 4)} ${local.slice(4)}`;
+      case 0:
+        return `020${local}`;
+      case 1:
+        return `(020)${local}`;
+      case 2:
+        return `（020）${local}`;
+      case 3:
+        return local;
+      case 4:
+        return `020 ${local.slice(0, 4)} ${local.slice(4)}`;
+      default:
+        return `+86 20 ${local.slice(0, 4)} ${local.slice(4)}`;
     }
   }
   switch (r.int(0, 3)) {
-    case 0: return `+86 ${tel.slice(0, 3)} ${tel.slice(3, 7)} ${tel.slice(7)}`;
-    case 1: return `+86${tel}`;
-    case 2: return `${tel.slice(0, 3)}-${tel.slice(3, 7)}-${tel.slice(7)}`;
-    default: return `${tel.slice(0, 3)} ${tel.slice(3, 7)} ${tel.slice(7)}`;
+    case 0:
+      return `+86 ${tel.slice(0, 3)} ${tel.slice(3, 7)} ${tel.slice(7)}`;
+    case 1:
+      return `+86${tel}`;
+    case 2:
+      return `${tel.slice(0, 3)}-${tel.slice(3, 7)}-${tel.slice(7)}`;
+    default:
+      return `${tel.slice(0, 3)} ${tel.slice(3, 7)} ${tel.slice(7)}`;
   }
 }

@@ -3,16 +3,7 @@
 
 import { generateResidentId, generateUscc } from '../../schema/identifiers/index.js';
 import { address, phone } from './contact.js';
-import {
-  COMMON_NAMES,
-  branchName,
-  joinOrgName,
-  lookalikeParts,
-  orgNameParts,
-  personName,
-  rarePersonName,
-  type OrgNameParts,
-} from './names.js';
+import { COMMON_NAMES, branchName, joinOrgName, lookalikeParts, orgNameParts, personName, rarePersonName, type OrgNameParts } from './names.js';
 import type { Random } from './random.js';
 import type { Sector } from './service-items.js';
 import type { DemoDepartmentCode, TrueApplicant } from './types.js';

@@ -24,11 +24,15 @@ function rawIdentifier(d: DemoDistrict, t: TruthEntry): string | null {
 function expectedReading(t: TruthEntry): CanonicalIdentifier | null {
   const e = entityById.get(t.entityId)!;
   switch (t.identifier.code) {
-    case 'USCC': return { type: 'USCC', value: e.uscc! };
-    case 'ORG_CODE': return { type: 'ORG_CODE', value: orgCodeOfUscc(e.uscc!) };
+    case 'USCC':
+      return { type: 'USCC', value: e.uscc! };
+    case 'ORG_CODE':
+      return { type: 'ORG_CODE', value: orgCodeOfUscc(e.uscc!) };
     case 'RESIDENT_ID_18':
-    case 'RESIDENT_ID_15': return { type: 'RESIDENT_ID', value: e.residentId! };
-    default: return null;
+    case 'RESIDENT_ID_15':
+      return { type: 'RESIDENT_ID', value: e.residentId! };
+    default:
+      return null;
   }
 }
 
@@ -59,8 +63,7 @@ describe('generateDemoDistrict', () => {
   it('maps every local applicant record to exactly one true applicant', () => {
     const keys = district.truth.map((t) => `${t.department}/${t.localApplicantId}`);
     expect(new Set(keys).size).toBe(keys.length);
-    const locals =
-      district.market.applicants.length + district.housing.units.length + district.health.applicants.length;
+    const locals = district.market.applicants.length + district.housing.units.length + district.health.applicants.length;
     expect(district.truth).toHaveLength(locals);
     for (const t of district.truth) expect(entityById.has(t.entityId)).toBe(true);
     // Permits only reference local applicants that exist.
@@ -108,7 +111,10 @@ describe('generateDemoDistrict', () => {
         // BROKEN: no reading of the applicant's own kind. (A mistyped all-digit resident ID can still
         // pass the USCC check by chance, 1 in 31; that reading names no one in the district.)
         const own = entityById.get(t.entityId)!.kind === 'PERSON' ? ['RESIDENT_ID'] : ['USCC', 'ORG_CODE'];
-        expect(readings.filter((r) => own.includes(r.type)), `${t.department}/${t.localApplicantId} ${JSON.stringify(raw)}`).toEqual([]);
+        expect(
+          readings.filter((r) => own.includes(r.type)),
+          `${t.department}/${t.localApplicantId} ${JSON.stringify(raw)}`,
+        ).toEqual([]);
       }
     }
   });
@@ -117,7 +123,10 @@ describe('generateDemoDistrict', () => {
     const count = (f: (t: TruthEntry) => boolean): number => district.truth.filter(f).length;
     const n = district.truth.length;
     for (const noise of ['lower', 'spaces', 'dashes', 'fullwidth', 'legacy-dash'] as const) {
-      expect(count((t) => t.identifier.noise === noise), noise).toBeGreaterThan(5);
+      expect(
+        count((t) => t.identifier.noise === noise),
+        noise,
+      ).toBeGreaterThan(5);
     }
     expect(count((t) => t.identifier.code === 'RESIDENT_ID_15')).toBeGreaterThan(20);
     const none = count((t) => t.identifier.code === 'NONE') / n;

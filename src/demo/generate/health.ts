@@ -33,12 +33,20 @@ function applicantRow(r: Random, applicantNo: string, e: EntityDraft): { applica
   const tel = r.chance(0.04) ? '' : presentPhone(r, e.phone, 0.5);
   const addr = presentAddress(r, e.address, 0.3, 0.03);
   if (e.kind === 'ORGANISATION') {
-    const id = presentOrgId(r, e.uscc!, { uscc: 65, orgCode: 20, broken: 1, junk: 4, none: 6 }, { none: 75, lower: 5, spaces: 6, dashes: 4, fullwidth: 10 }, 0.5);
+    const id = presentOrgId(
+      r,
+      e.uscc!,
+      { uscc: 65, orgCode: 20, broken: 1, junk: 4, none: 6 },
+      { none: 75, lower: 5, spaces: 6, dashes: 4, fullwidth: 10 },
+      0.5,
+    );
     const code = id.presentation.code;
     const certType =
-      code === 'USCC' ? r.weighted({ 统一社会信用代码: 75, 营业执照: 8, '': 10, 组织机构代码: 7 })
-      : code === 'ORG_CODE' ? r.weighted({ 组织机构代码: 60, 统一社会信用代码: 25, '': 15 })
-      : r.weighted({ 统一社会信用代码: 50, '': 50 });
+      code === 'USCC'
+        ? r.weighted({ 统一社会信用代码: 75, 营业执照: 8, '': 10, 组织机构代码: 7 })
+        : code === 'ORG_CODE'
+          ? r.weighted({ 组织机构代码: 60, 统一社会信用代码: 25, '': 15 })
+          : r.weighted({ 统一社会信用代码: 50, '': 50 });
     const applicant: HealthApplicant = {
       applicantNo,
       name: presentOrgName(r, e.name, { prefix: 0.2, suffix: 0.1, space: 0.05 }),

@@ -32,12 +32,20 @@ function unitRow(r: Random, unitId: string, e: EntityDraft): { unit: HousingUnit
   const addr = presentAddress(r, e.address, 0.4);
   if (e.kind === 'ORGANISATION') {
     // Built in 2012: many units still carry the org code, typed '77604965-3' as on the old certificate.
-    const id = presentOrgId(r, e.uscc!, { uscc: 55, orgCode: 33, broken: 1, junk: 3, none: 4 }, { none: 80, lower: 3, spaces: 6, dashes: 3, fullwidth: 8 }, 0.6);
+    const id = presentOrgId(
+      r,
+      e.uscc!,
+      { uscc: 55, orgCode: 33, broken: 1, junk: 3, none: 4 },
+      { none: 80, lower: 3, spaces: 6, dashes: 3, fullwidth: 8 },
+      0.6,
+    );
     const code = id.presentation.code;
     const certType =
-      code === 'USCC' ? r.weighted({ '1': 80, '2': 8, '9': 7, '3': 5 })
-      : code === 'ORG_CODE' ? r.weighted({ '2': 65, '1': 25, '9': 10 })
-      : r.weighted({ '9': 60, '1': 40 });
+      code === 'USCC'
+        ? r.weighted({ '1': 80, '2': 8, '9': 7, '3': 5 })
+        : code === 'ORG_CODE'
+          ? r.weighted({ '2': 65, '1': 25, '9': 10 })
+          : r.weighted({ '9': 60, '1': 40 });
     const unit: HousingUnit = {
       unitId,
       unitName: presentOrgName(r, e.name, { prefix: 0.25, suffix: 0.15, space: 0.06 }),
@@ -63,10 +71,7 @@ function unitRow(r: Random, unitId: string, e: EntityDraft): { unit: HousingUnit
 }
 
 function permitRow(r: Random, permitNo: string, unitId: string, d: PermitDraft): HousingPermit {
-  const statusCode =
-    d.status === 'OTHER' ? r.pick([0, 90, 99])
-    : d.expired && r.chance(0.6) ? 80
-    : STATUS[d.status];
+  const statusCode = d.status === 'OTHER' ? r.pick([0, 90, 99]) : d.expired && r.chance(0.6) ? 80 : STATUS[d.status];
   return {
     permitNo,
     unitId,

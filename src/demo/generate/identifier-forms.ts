@@ -80,12 +80,7 @@ export function breakOneDigit(r: Random, code: string): string {
   return code.slice(0, at) + String(digit) + code.slice(at + 1);
 }
 
-function applyNoise(
-  r: Random,
-  code: string,
-  groups: readonly number[],
-  noise: NoiseMix,
-): { text: string; noise: IdentifierNoise } {
+function applyNoise(r: Random, code: string, groups: readonly number[], noise: NoiseMix): { text: string; noise: IdentifierNoise } {
   const chosen = r.weighted(noise);
   switch (chosen) {
     case 'none':
@@ -113,13 +108,7 @@ function presented(text: string | null, code: IdentifierCode, noise: IdentifierN
  * presentOrgId(r, '91350200776049653A', { uscc: 0, orgCode: 1, broken: 0, junk: 0, none: 0 }, CLEAN, 1);
  * // { text: '77604965-3', presentation: { code: 'ORG_CODE', noise: 'legacy-dash' } }
  */
-export function presentOrgId(
-  r: Random,
-  uscc: string,
-  mix: OrgIdMix,
-  noise: NoiseMix,
-  legacyDashShare: number,
-): PresentedIdentifier {
+export function presentOrgId(r: Random, uscc: string, mix: OrgIdMix, noise: NoiseMix, legacyDashShare: number): PresentedIdentifier {
   switch (r.weighted(mix)) {
     case 'uscc': {
       const n = applyNoise(r, uscc, USCC_GROUPS, noise);

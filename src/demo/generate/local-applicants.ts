@@ -12,12 +12,7 @@ import type { DemoDepartmentCode } from './types.js';
  * @example
  * const locals = localApplicants(r, entities, 'market', 0.03);
  */
-export function localApplicants(
-  r: Random,
-  entities: readonly EntityDraft[],
-  department: DemoDepartmentCode,
-  duplicateShare: number,
-): EntityDraft[] {
+export function localApplicants(r: Random, entities: readonly EntityDraft[], department: DemoDepartmentCode, duplicateShare: number): EntityDraft[] {
   const out: EntityDraft[] = [];
   for (const e of entities) {
     if (!e.departments.includes(department)) continue;

@@ -11,15 +11,7 @@ import type { EntityDraft } from './entities.js';
 export const DEMO_TODAY = dayOf(2024, 6, 28);
 const FIRST_DAY = dayOf(2018, 1, 2);
 
-export type DraftStatus =
-  | 'SUBMITTED'
-  | 'ACCEPTED'
-  | 'UNDER_REVIEW'
-  | 'APPROVED'
-  | 'REJECTED'
-  | 'WITHDRAWN'
-  | 'REVOKED'
-  | 'OTHER';
+export type DraftStatus = 'SUBMITTED' | 'ACCEPTED' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN' | 'REVOKED' | 'OTHER';
 
 export interface PermitDraft {
   item: CatalogueEntry;
@@ -55,9 +47,7 @@ export function itemsFor(entity: EntityDraft, items: readonly CatalogueEntry[]):
 }
 
 function computeItemsFor(entity: EntityDraft, items: readonly CatalogueEntry[]): CatalogueEntry[] {
-  const fits = items.filter((i) =>
-    entity.kind === 'PERSON' ? i.licence!.persons : entity.sector !== null && i.licence!.sectors.includes(entity.sector),
-  );
+  const fits = items.filter((i) => (entity.kind === 'PERSON' ? i.licence!.persons : entity.sector !== null && i.licence!.sectors.includes(entity.sector)));
   if (fits.length > 0) return fits;
   // Nothing fits (e.g. a person at a department with organisation-only items): any item of the kind.
   return items.filter((i) => (entity.kind === 'PERSON' ? i.licence!.persons : i.licence!.sectors.length > 0));
@@ -77,11 +67,16 @@ function pickItem(r: Random, items: readonly CatalogueEntry[]): CatalogueEntry {
 function title(r: Random, profile: LicenceProfile): string {
   return r.pick(profile.titles).replace(/\{(\w+)\}/g, (_, key: string) => {
     switch (key) {
-      case 'road': return road(r);
-      case 'no': return String(r.int(1, 999));
-      case 'plot': return `AH${r.int(10, 99)}${r.int(10, 99)}`;
-      case 'sub': return profile.subs ? r.pick(profile.subs) : '';
-      default: return '';
+      case 'road':
+        return road(r);
+      case 'no':
+        return String(r.int(1, 999));
+      case 'plot':
+        return `AH${r.int(10, 99)}${r.int(10, 99)}`;
+      case 'sub':
+        return profile.subs ? r.pick(profile.subs) : '';
+      default:
+        return '';
     }
   });
 }

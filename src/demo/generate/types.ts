@@ -167,17 +167,7 @@ export interface HealthPermit {
 
 // ---- bureau: 区政务服务数据管理局, the hub's own catalogue ----
 
-export type PowerCategory =
-  | 'LICENSING'
-  | 'PENALTY'
-  | 'COERCION'
-  | 'LEVY'
-  | 'BENEFIT'
-  | 'INSPECTION'
-  | 'CONFIRMATION'
-  | 'REWARD'
-  | 'ADJUDICATION'
-  | 'OTHER';
+export type PowerCategory = 'LICENSING' | 'PENALTY' | 'COERCION' | 'LEVY' | 'BENEFIT' | 'INSPECTION' | 'CONFIRMATION' | 'REWARD' | 'ADJUDICATION' | 'OTHER';
 
 export interface CatalogueDepartment {
   code: CatalogueDepartmentCode;

@@ -54,9 +54,23 @@ describe('writeHealthExport', () => {
       const a = applicants.get(p.applicantNo)!;
       const num = (n: number | null): string => (n === null ? '' : String(n));
       expect(row).toEqual([
-        p.permitNo, a.applicantNo, a.name, a.applicantType, a.certType, a.certNo, a.tel, a.addr,
-        p.itemCode, p.itemTitle, p.status, p.applyDate, p.decisionDate, p.expireDate,
-        num(p.statutoryDays), num(p.committedDays), num(p.usedDays),
+        p.permitNo,
+        a.applicantNo,
+        a.name,
+        a.applicantType,
+        a.certType,
+        a.certNo,
+        a.tel,
+        a.addr,
+        p.itemCode,
+        p.itemTitle,
+        p.status,
+        p.applyDate,
+        p.decisionDate,
+        p.expireDate,
+        num(p.statutoryDays),
+        num(p.committedDays),
+        num(p.usedDays),
       ]);
     });
     // Some fields needed quoting and came back intact.

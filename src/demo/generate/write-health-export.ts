@@ -5,8 +5,23 @@ import type { DemoDistrict, HealthApplicant, HealthPermit, HealthRowDefect } fro
 
 /** The export's header, in column order. */
 export const HEALTH_EXPORT_COLUMNS = [
-  '许可证号', '申请人编号', '单位名称', '申请人类型', '证件类型', '证件号码', '联系电话', '地址',
-  '事项编码', '许可项目', '状态', '申请日期', '决定日期', '有效期至', '法定时限', '承诺时限', '实际用时',
+  '许可证号',
+  '申请人编号',
+  '单位名称',
+  '申请人类型',
+  '证件类型',
+  '证件号码',
+  '联系电话',
+  '地址',
+  '事项编码',
+  '许可项目',
+  '状态',
+  '申请日期',
+  '决定日期',
+  '有效期至',
+  '法定时限',
+  '承诺时限',
+  '实际用时',
 ] as const;
 
 const ROWS_PER_CHUNK = 1000;
@@ -20,9 +35,23 @@ const num = (n: number | null): string => (n === null ? '' : String(n));
 
 function fields(a: HealthApplicant, p: HealthPermit): string[] {
   return [
-    p.permitNo, a.applicantNo, a.name, a.applicantType, a.certType, a.certNo, a.tel, a.addr,
-    p.itemCode, p.itemTitle, p.status, p.applyDate, p.decisionDate, p.expireDate,
-    num(p.statutoryDays), num(p.committedDays), num(p.usedDays),
+    p.permitNo,
+    a.applicantNo,
+    a.name,
+    a.applicantType,
+    a.certType,
+    a.certNo,
+    a.tel,
+    a.addr,
+    p.itemCode,
+    p.itemTitle,
+    p.status,
+    p.applyDate,
+    p.decisionDate,
+    p.expireDate,
+    num(p.statutoryDays),
+    num(p.committedDays),
+    num(p.usedDays),
   ];
 }
 

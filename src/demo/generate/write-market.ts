@@ -19,7 +19,10 @@ async function insertBatches<T extends object>(
 ): Promise<void> {
   for (let at = 0; at < rows.length; at += BATCH) {
     const batch = rows.slice(at, at + BATCH);
-    await db.insertInto(table).values(batch as any[]).execute();
+    await db
+      .insertInto(table)
+      .values(batch as any[])
+      .execute();
     onProgress?.({ table, written: at + batch.length, total: rows.length });
   }
 }

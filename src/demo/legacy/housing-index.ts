@@ -73,8 +73,7 @@ export class HousingIndex {
     const start = q.after === undefined ? 0 : lowerBound(sorted, q.after, false);
     const statuses = q.statuses && q.statuses.length > 0 ? new Set(q.statuses) : null;
     const items = q.itemCodes && q.itemCodes.length > 0 ? new Set(q.itemCodes) : null;
-    const matches = (p: HousingPermit): boolean =>
-      (statuses === null || statuses.has(p.statusCode)) && (items === null || items.has(p.itemCode));
+    const matches = (p: HousingPermit): boolean => (statuses === null || statuses.has(p.statusCode)) && (items === null || items.has(p.itemCode));
 
     const rows: HousingPermit[] = [];
     let total = 0;

@@ -90,9 +90,7 @@ describe('housing server', () => {
 
   it('pages with `after` without duplicates or gaps', async () => {
     for (const query of ['status=40', `unitIds=${busiestUnits.slice(0, 5).join(',')}`, '']) {
-      const expected = bruteForce(
-        query === 'status=40' ? { statuses: [40] } : query === '' ? {} : { unitIds: busiestUnits.slice(0, 5) },
-      );
+      const expected = bruteForce(query === 'status=40' ? { statuses: [40] } : query === '' ? {} : { unitIds: busiestUnits.slice(0, 5) });
       const seen: HousingPermit[] = [];
       let after = '';
       for (;;) {

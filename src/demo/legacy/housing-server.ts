@@ -43,7 +43,10 @@ type Envelope = { code: 0; msg: 'ok'; data: { total: number; rows: HousingPermit
 function list(params: URLSearchParams, name: string): string[] | undefined {
   const raw = params.get(name);
   if (raw === null || raw.trim() === '') return undefined;
-  return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function integer(params: URLSearchParams, name: string, fallback: number, min: number, max: number): number {

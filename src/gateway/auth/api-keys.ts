@@ -31,7 +31,10 @@ export async function upsertConsumer(db: Kysely<HubDatabase>, consumer: Consumer
  */
 export async function createApiKey(db: Kysely<HubDatabase>, consumerId: string, key: string = newKey()): Promise<{ id: string; key: string }> {
   const id = `key_${randomBytes(8).toString('hex')}`;
-  await db.insertInto('api_keys').values({ id, consumer_id: consumerId, key_hash: hashKey(key), prefix: key.slice(0, 8), revoked_at: null }).execute();
+  await db
+    .insertInto('api_keys')
+    .values({ id, consumer_id: consumerId, key_hash: hashKey(key), prefix: key.slice(0, 8), revoked_at: null })
+    .execute();
   return { id, key };
 }
 

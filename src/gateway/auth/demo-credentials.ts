@@ -30,7 +30,14 @@ export async function seedDemoCredentials(db: Kysely<HubDatabase>, dataDir: stri
   }
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'demo-credentials.json');
-  writeFileSync(file, `${JSON.stringify(DEMO_CREDENTIALS.map(({ id, kind, departmentCode, key }) => ({ consumer: id, kind, department: departmentCode, key })), null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify(
+      DEMO_CREDENTIALS.map(({ id, kind, departmentCode, key }) => ({ consumer: id, kind, department: departmentCode, key })),
+      null,
+      2,
+    )}\n`,
+  );
   return file;
 }
 

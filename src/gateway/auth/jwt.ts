@@ -23,7 +23,9 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
  */
 export function createJwtVerifier(settings: JwtSettings): (token: string) => Promise<string> {
   const keys: JWTVerifyGetKey =
-    'url' in settings.jwks ? createRemoteJWKSet(new URL(settings.jwks.url)) : createLocalJWKSet(settings.jwks.document as Parameters<typeof createLocalJWKSet>[0]);
+    'url' in settings.jwks
+      ? createRemoteJWKSet(new URL(settings.jwks.url))
+      : createLocalJWKSet(settings.jwks.document as Parameters<typeof createLocalJWKSet>[0]);
   return async (token) => {
     const { payload } = await jwtVerify(token, keys, {
       issuer: settings.issuer,

@@ -94,7 +94,10 @@ export class DepartmentManager {
     return this.#turn(async () => {
       const code = codeOf(input);
       if ((await listDepartments(this.options.db)).some((d) => d.code === code)) {
-        throw new DepartmentChangeError(`department ${code} already exists: change it with update`, failed(code, [{ path: 'code', message: `department ${code} already exists`, hint: 'use update to change it' }]));
+        throw new DepartmentChangeError(
+          `department ${code} already exists: change it with update`,
+          failed(code, [{ path: 'code', message: `department ${code} already exists`, hint: 'use update to change it' }]),
+        );
       }
       return this.#after('add', await this.#applySpec(input, { ...options, force: false }));
     });
@@ -105,7 +108,10 @@ export class DepartmentManager {
     return this.#turn(async () => {
       const code = codeOf(input);
       if (!(await listDepartments(this.options.db)).some((d) => d.code === code)) {
-        throw new DepartmentChangeError(`no department ${code}: register it with add`, failed(code, [{ path: 'code', message: `no department ${code}`, hint: 'use add to register it' }]));
+        throw new DepartmentChangeError(
+          `no department ${code}: register it with add`,
+          failed(code, [{ path: 'code', message: `no department ${code}`, hint: 'use add to register it' }]),
+        );
       }
       return this.#after('update', await this.#applySpec(input, { ...options, force: options.force ?? false }));
     });
@@ -118,8 +124,14 @@ export class DepartmentManager {
       const active = versions.find((v) => v.active);
       if (!active) throw new DepartmentChangeError(`no department ${code} with a spec`);
       const target = options.toVersion === undefined ? versions.find((v) => v.version < active.version) : versions.find((v) => v.version === options.toVersion);
-      if (!target) throw new DepartmentChangeError(options.toVersion === undefined ? `department ${code} has no earlier version` : `department ${code} has no version ${options.toVersion}`);
-      return this.#after('rollback', await this.#apply(target.spec, options.force ?? false, async () => activateSpecVersion(this.options.db, code, target.version), target.version));
+      if (!target)
+        throw new DepartmentChangeError(
+          options.toVersion === undefined ? `department ${code} has no earlier version` : `department ${code} has no version ${options.toVersion}`,
+        );
+      return this.#after(
+        'rollback',
+        await this.#apply(target.spec, options.force ?? false, async () => activateSpecVersion(this.options.db, code, target.version), target.version),
+      );
     });
   }
 
@@ -129,7 +141,10 @@ export class DepartmentManager {
       const entries = await listDepartments(this.options.db);
       if (!entries.some((d) => d.code === code && d.adapterKind !== 'catalogue')) throw new DepartmentChangeError(`no department ${code}`);
       const { generation } = await setDepartmentEnabled(this.options.db, code, false);
-      await this.#swapTo(entries.map((e) => (e.code === code ? { ...e, enabled: false } : e)), generation);
+      await this.#swapTo(
+        entries.map((e) => (e.code === code ? { ...e, enabled: false } : e)),
+        generation,
+      );
       await this.#after('disable', { code });
     });
   }
@@ -148,7 +163,11 @@ export class DepartmentManager {
         await slot.hold().release();
         throw error;
       });
-      await this.#swapTo(entries.map((e) => (e.code === code ? { ...e, enabled: true } : e)), generation, [slot]);
+      await this.#swapTo(
+        entries.map((e) => (e.code === code ? { ...e, enabled: true } : e)),
+        generation,
+        [slot],
+      );
       await this.#after('enable', { code });
     });
   }
@@ -174,7 +193,9 @@ export class DepartmentManager {
   }
 
   async #applySpec(input: unknown, options: { actor: string; note?: string; force: boolean }) {
-    return this.#apply(input, options.force, async (spec) => saveSpecVersion(this.options.db, spec as never, { actor: options.actor, note: options.note ?? null }));
+    return this.#apply(input, options.force, async (spec) =>
+      saveSpecVersion(this.options.db, spec as never, { actor: options.actor, note: options.note ?? null }),
+    );
   }
 
   async #apply(
@@ -210,7 +231,10 @@ export class DepartmentManager {
   }
 
   /** Spec, system, sample and contract: everything that decides whether a spec may go live. */
-  async #check(input: unknown, { online, force }: { online: boolean; force: boolean }): Promise<{ check: SpecCheck; slot: DepartmentSlot | null; spec: DepartmentSpec | null }> {
+  async #check(
+    input: unknown,
+    { online, force }: { online: boolean; force: boolean },
+  ): Promise<{ check: SpecCheck; slot: DepartmentSlot | null; spec: DepartmentSpec | null }> {
     const code = codeOf(input);
     let spec: DepartmentSpec;
     try {
@@ -229,7 +253,9 @@ export class DepartmentManager {
         // An active spec that no longer checks (a kind's schema grew stricter) cannot be compared field by field.
         changes = [];
       }
-      for (const c of changes) if (c.breaking && !force) issues.push({ path: c.path, message: c.message, hint: 'breaks ids or cursors already handed out; force the change only if that is intended' });
+      for (const c of changes)
+        if (c.breaking && !force)
+          issues.push({ path: c.path, message: c.message, hint: 'breaks ids or cursors already handed out; force the change only if that is intended' });
     }
     if (!online) return { check: { ok: issues.length === 0, code: spec.code, issues, changes, sample: null }, slot: null, spec };
     const signal = AbortSignal.timeout(this.options.checkTimeoutMs ?? 15_000);
@@ -241,7 +267,11 @@ export class DepartmentManager {
       if (issues.length > 0) return { check: { ok: false, code: spec.code, issues, changes, sample }, slot, spec };
       slot = await this.options.open(entryOf(spec), { strict: true });
       if (slot.adapter) {
-        sample = await slot.adapter.sample({ limit: this.options.sampleLimit ?? 200, signal, ...(this.options.catalogueCodes ? { catalogue: await this.options.catalogueCodes() } : {}) });
+        sample = await slot.adapter.sample({
+          limit: this.options.sampleLimit ?? 200,
+          signal,
+          ...(this.options.catalogueCodes ? { catalogue: await this.options.catalogueCodes() } : {}),
+        });
         if (sample.permits.read > 0 && sample.permits.rejected.length === sample.permits.read) {
           issues.push({ path: 'permits.fields', message: `every sampled permit was rejected (first: ${sample.permits.rejected[0]!.reason})` });
         }
@@ -299,7 +329,15 @@ interface Prepared {
 
 /** The registry entry a checked spec gives (not yet stored: its version is the one it will get). */
 function entryOf(spec: DepartmentSpec, version = 0): DepartmentEntry {
-  return { code: spec.code, name: spec.name, adapterKind: spec.kind, spec: spec as unknown as Record<string, unknown>, specVersion: version, enabled: true, url: null };
+  return {
+    code: spec.code,
+    name: spec.name,
+    adapterKind: spec.kind,
+    spec: spec as unknown as Record<string, unknown>,
+    specVersion: version,
+    enabled: true,
+    url: null,
+  };
 }
 
 /** The registry with one department's spec replaced (or added). */
@@ -321,5 +359,7 @@ function failed(code: string, issues: SpecIssue[]): SpecCheck {
 
 /** An error's message without what could be a secret: URLs lose their credentials. */
 function safeMessage(error: unknown): string {
-  return String((error as Error)?.message ?? error).replace(/\/\/[^/@\s]*@/g, '//***@').slice(0, 300);
+  return String((error as Error)?.message ?? error)
+    .replace(/\/\/[^/@\s]*@/g, '//***@')
+    .slice(0, 300);
 }

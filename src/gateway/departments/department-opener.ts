@@ -33,8 +33,18 @@ export function departmentOpener(options: OpenerOptions): SlotOpener {
     if (entry.url) {
       // A subgraph service answers the gateway only, so there is no talking to one without the key.
       const sign = options.serviceToken;
-      if (!sign) throw new Error(`department ${entry.code} is served over HTTP, but no service key is configured: set HUITONG_SERVICE_KEY_FILE (create it with \`huitong service-key rotate\`)`);
-      const endpoint = httpEndpoint({ name: entry.code, role: 'department', sdl: departmentSdl, url: entry.url, timeoutMs: options.deadlineMs + 2000, serviceToken: () => sign(entry.code) });
+      if (!sign)
+        throw new Error(
+          `department ${entry.code} is served over HTTP, but no service key is configured: set HUITONG_SERVICE_KEY_FILE (create it with \`huitong service-key rotate\`)`,
+        );
+      const endpoint = httpEndpoint({
+        name: entry.code,
+        role: 'department',
+        sdl: departmentSdl,
+        url: entry.url,
+        timeoutMs: options.deadlineMs + 2000,
+        serviceToken: () => sign(entry.code),
+      });
       return new DepartmentSlot(entry.code, key, endpoint, null);
     }
     const adapter = await openRuntimeAdapter(entry, options, { strict });
@@ -60,7 +70,10 @@ export async function openRuntimeAdapter(
     return new RuntimeAdapter(entry.code, (await openSpecAdapter(entry.spec, options)).adapter, options);
   } catch (error) {
     if (strict) throw error;
-    options.logger.error({ department: entry.code, err: { name: (error as Error).name, message: (error as Error).message } }, 'department adapter could not start');
+    options.logger.error(
+      { department: entry.code, err: { name: (error as Error).name, message: (error as Error).message } },
+      'department adapter could not start',
+    );
     return new RuntimeAdapter(entry.code, unavailableAdapter(entry.code), options);
   }
 }

@@ -24,7 +24,11 @@ const slot = (code: string) => {
 beforeAll(async () => {
   // Nothing is queried: the subgraphs only need a database to be built over.
   database = await openDatabase<HubDatabase>({ memory: true });
-  parts = { db: database.db, shared: [inProcessEndpoint(createCatalogueSubgraph(database.db), 'catalogue'), inProcessEndpoint(createIdentitySubgraph(database.db), 'identity')], governed: true };
+  parts = {
+    db: database.db,
+    shared: [inProcessEndpoint(createCatalogueSubgraph(database.db), 'catalogue'), inProcessEndpoint(createIdentitySubgraph(database.db), 'identity')],
+    governed: true,
+  };
 });
 afterAll(async () => {
   await database?.close();

@@ -62,7 +62,9 @@ export async function composeHub(generation: number, slots: readonly DepartmentS
   const providers = [...policies.values()]
     .map((p) => ({ field: p.coordinate, shareLevel: p.level, personShareLevel: p.person, personal: p.personal, departments: departmentCodes }))
     .sort((a, b) => (a.field < b.field ? -1 : 1));
-  endpoints.push(inProcessEndpoint(createGovernanceSubgraph(parts.db, { governedFields: policies.keys(), fieldProviders: () => providers, notShared }), 'service'));
+  endpoints.push(
+    inProcessEndpoint(createGovernanceSubgraph(parts.db, { governedFields: policies.keys(), fieldProviders: () => providers, notShared }), 'service'),
+  );
   await pause('policies');
   const composed = (
     await composeGateway(endpoints, {

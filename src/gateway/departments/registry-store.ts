@@ -47,7 +47,10 @@ export async function loadRegistry(db: Kysely<HubDatabase>, seed: RegistrySeed):
     for (const entry of seed) {
       const row = known.get(entry.code);
       if (firstStart) {
-        await trx.insertInto('departments').values({ code: entry.code, name: entry.name, adapter_kind: entry.adapterKind, connection: '{}', url: entry.url }).execute();
+        await trx
+          .insertInto('departments')
+          .values({ code: entry.code, name: entry.name, adapter_kind: entry.adapterKind, connection: '{}', url: entry.url })
+          .execute();
       } else if (!row || row.spec_version !== null || entry.spec === null || row.adapter_kind === 'catalogue') continue;
       if (entry.spec) await insertVersion(trx, entry.code, entry.name, entry.adapterKind, entry.spec, 'seed', 'seeded on first start');
     }
@@ -150,7 +153,10 @@ async function insertVersion(
 ): Promise<number> {
   const last = await trx.selectFrom('department_specs').select(sql<number>`coalesce(max(version), 0)`.as('v')).where('code', '=', code).executeTakeFirst();
   const version = Number(last?.v ?? 0) + 1;
-  await trx.insertInto('department_specs').values({ code, version, spec: JSON.stringify(spec), created_by: actor, note }).execute();
+  await trx
+    .insertInto('department_specs')
+    .values({ code, version, spec: JSON.stringify(spec), created_by: actor, note })
+    .execute();
   await trx
     .insertInto('departments')
     .values({ code, name, adapter_kind: kind, connection: '{}', url: null, spec_version: version })

@@ -47,14 +47,25 @@ export function createRegistrySubgraph(options: { db: Kysely<HubDatabase>; manag
     return entry;
   };
   /** Runs a change as the steward, audits it whether it went live or not, and turns refusals into coded errors. */
-  const change = async <T>(context: GovernanceContext & { requestId?: string }, operation: string, department: string, input: unknown, run: () => Promise<T>): Promise<T> => {
+  const change = async <T>(
+    context: GovernanceContext & { requestId?: string },
+    operation: string,
+    department: string,
+    input: unknown,
+    run: () => Promise<T>,
+  ): Promise<T> => {
     const steward = requireSteward(context);
     const audit = (outcome: 'released' | 'denied') =>
       options.audit.append({
         consumer: steward.id,
         consumerDepartment: steward.departmentCode,
         purpose: 'department-registry',
-        operation: { name: operation, hash: createHash('sha256').update(JSON.stringify(input ?? null)).digest('hex') },
+        operation: {
+          name: operation,
+          hash: createHash('sha256')
+            .update(JSON.stringify(input ?? null))
+            .digest('hex'),
+        },
         released: [{ department, clearFields: [], maskedFields: [], recordIds: [] }],
         outcome,
         ...(outcome === 'denied' ? { denied: [`registry:${operation}`] } : {}),
@@ -67,7 +78,9 @@ export function createRegistrySubgraph(options: { db: Kysely<HubDatabase>; manag
     } catch (error) {
       await audit('denied').catch(() => undefined);
       if (error instanceof DepartmentChangeError) {
-        throw new GraphQLError(error.message, { extensions: { code: ErrorCode.BAD_USER_INPUT, department, ...(error.check ? { issues: error.check.issues, changes: error.check.changes } : {}) } });
+        throw new GraphQLError(error.message, {
+          extensions: { code: ErrorCode.BAD_USER_INPUT, department, ...(error.check ? { issues: error.check.issues, changes: error.check.changes } : {}) },
+        });
       }
       throw error;
     }
@@ -77,7 +90,9 @@ export function createRegistrySubgraph(options: { db: Kysely<HubDatabase>; manag
     try {
       return parseYaml(spec, { maxAliasCount: 50 }) as unknown;
     } catch (error) {
-      throw new GraphQLError(`spec is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, argument: 'spec' } });
+      throw new GraphQLError(`spec is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`, {
+        extensions: { code: ErrorCode.BAD_USER_INPUT, argument: 'spec' },
+      });
     }
   };
   const codeOf = (spec: unknown) => String((spec as { code?: unknown } | null)?.code ?? '');
@@ -110,18 +125,31 @@ export function createRegistrySubgraph(options: { db: Kysely<HubDatabase>; manag
             const added = await options.manager().add(spec, { actor: context.consumer!.id, ...(args.note ? { note: args.note } : {}) });
             // The department's own credential, so it can read its data and ask for others' straight away.
             const consumer = `department-${added.code}`;
-            await upsertConsumer(db, { id: consumer, name: String((spec as { name?: unknown }).name ?? added.code), kind: 'DEPARTMENT', departmentCode: added.code });
+            await upsertConsumer(db, {
+              id: consumer,
+              name: String((spec as { name?: unknown }).name ?? added.code),
+              kind: 'DEPARTMENT',
+              departmentCode: added.code,
+            });
             const { key } = await createApiKey(db, consumer);
             return { ...(await changed(added)), departmentKey: key };
           });
         },
-        updateDepartment: async (_: unknown, args: { spec: unknown; note?: string | null; force: boolean }, context: GovernanceContext & { consumer?: { id: string } | null }) => {
+        updateDepartment: async (
+          _: unknown,
+          args: { spec: unknown; note?: string | null; force: boolean },
+          context: GovernanceContext & { consumer?: { id: string } | null },
+        ) => {
           const spec = specInput(args.spec);
           return change(context, 'updateDepartment', codeOf(spec), spec, async () =>
             changed(await options.manager().update(spec, { actor: context.consumer!.id, force: args.force, ...(args.note ? { note: args.note } : {}) })),
           );
         },
-        rollbackDepartment: async (_: unknown, args: { code: string; toVersion?: number | null; force: boolean }, context: GovernanceContext & { consumer?: { id: string } | null }) =>
+        rollbackDepartment: async (
+          _: unknown,
+          args: { code: string; toVersion?: number | null; force: boolean },
+          context: GovernanceContext & { consumer?: { id: string } | null },
+        ) =>
           change(context, 'rollbackDepartment', args.code, args, async () =>
             changed(
               await options.manager().rollback(args.code, {

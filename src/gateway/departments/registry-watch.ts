@@ -20,7 +20,8 @@ export function watchRegistry(options: { databaseUrl: string; pollMs: number; on
   let client: pg.Client | null = null;
   let reconnect: NodeJS.Timeout | undefined;
   const changed = () => {
-    if (!stopped) options.onChange().catch((error) => options.logger.warn({ err: { message: (error as Error).message } }, 'following a registry change failed'));
+    if (!stopped)
+      options.onChange().catch((error) => options.logger.warn({ err: { message: (error as Error).message } }, 'following a registry change failed'));
   };
   const listen = async () => {
     const next = new pg.Client({ connectionString: options.databaseUrl });

@@ -14,7 +14,12 @@ const policies = readFieldPolicies([
   }`,
 ]);
 const policy = (field: string) => policies.get(`T.${field}`)!;
-const consumer = (kind: Consumer['kind'], departmentCode: string | null = null): Consumer => ({ id: `c-${kind}-${departmentCode}`, name: 'x', kind, departmentCode });
+const consumer = (kind: Consumer['kind'], departmentCode: string | null = null): Consumer => ({
+  id: `c-${kind}-${departmentCode}`,
+  name: 'x',
+  kind,
+  departmentCode,
+});
 const steward = consumer('STEWARD');
 const portal = consumer('PORTAL');
 const market = consumer('DEPARTMENT', 'market');
@@ -42,7 +47,15 @@ describe('decideAccess', () => {
     ['other department, conditional, grant for another purpose', health, 'conditional', true, [grant(['T.conditional'], true, 'Q')], 'P', 'denied'],
     ['other department, conditional, grant but no purpose declared', health, 'conditional', true, [grant(['T.conditional'], true)], null, 'denied'],
     ['other department, conditional, grant for another field', health, 'conditional', true, [grant(['T.none'], true)], 'P', 'denied'],
-    ['other department, conditional, grant from another department', health, 'conditional', true, [{ ...grant(['T.conditional'], true), department: 'housing' }], 'P', 'denied'],
+    [
+      'other department, conditional, grant from another department',
+      health,
+      'conditional',
+      true,
+      [{ ...grant(['T.conditional'], true), department: 'housing' }],
+      'P',
+      'denied',
+    ],
     ['other department, personal unconditional, clear grant', health, 'openOrg', true, [grant(['T.openOrg'], true)], 'P', 'clear'],
     ['other department, none, even with a grant', health, 'none', false, [grant(['T.none'], true)], 'P', 'denied'],
     ['steward, none', steward, 'none', true, [], null, 'clear'],

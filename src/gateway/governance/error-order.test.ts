@@ -5,7 +5,16 @@ const error = (message: string, path?: Array<string | number>) => ({ message, ..
 
 describe('orderErrorsByField', () => {
   it('orders errors by where their fields stand in the data, whatever order they failed in', () => {
-    const data = { a: null, b: { list: [{ x: 1, y: null }, { x: null, y: 2 }] }, c: null };
+    const data = {
+      a: null,
+      b: {
+        list: [
+          { x: 1, y: null },
+          { x: null, y: 2 },
+        ],
+      },
+      c: null,
+    };
     const errors = [error('c', ['c']), error('list 1 x', ['b', 'list', 1, 'x']), error('no path'), error('list 0 y', ['b', 'list', 0, 'y']), error('a', ['a'])];
     expect(orderErrorsByField(errors, data).map((e) => e.message)).toEqual(['a', 'list 0 y', 'list 1 x', 'c', 'no path']);
   });

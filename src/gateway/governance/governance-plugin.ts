@@ -48,7 +48,12 @@ export function governancePlugin(options: GovernancePluginOptions): ApolloServer
           const result = response.body.kind === 'single' ? response.body.singleResult : null;
           if (result?.errors && result.errors.length > 1) result.errors = orderErrorsByField(result.errors, result.data);
           const event = governance.auditEvent(
-            { name: operationName ?? null, hash: createHash('sha256').update(source ?? '').digest('hex') },
+            {
+              name: operationName ?? null,
+              hash: createHash('sha256')
+                .update(source ?? '')
+                .digest('hex'),
+            },
             contextValue.requestId,
             contextValue.departmentErrors.length,
           );

@@ -75,7 +75,11 @@ export function guardApplicantLookups(schema: GraphQLSchema, policies: ReadonlyM
     const row = Object.values(result.data ?? {})[0];
     const errors = result.errors ?? [];
     const ambiguous = errors.some(isAmbiguous);
-    return { facts: row ? applicantFacts(row) : null, ambiguous, badInput: !ambiguous && errors.some((e) => e.extensions?.['code'] === ErrorCode.BAD_USER_INPUT) };
+    return {
+      facts: row ? applicantFacts(row) : null,
+      ambiguous,
+      badInput: !ambiguous && errors.some((e) => e.extensions?.['code'] === ErrorCode.BAD_USER_INPUT),
+    };
   };
 
   return mapSchema(schema, {
@@ -183,10 +187,15 @@ export interface FilteredApplicant {
 export function governApplicantFilter(policies: ReadonlyMap<string, FieldPolicy>) {
   const policy = policyOf(policies, 'Applicant.permits');
   return (applicant: FilteredApplicant | null, context: GovernedContext): void => {
-    const found = applicant ? applicantFacts({ [factKey('id')]: applicant.id, [factKey('kind')]: applicant.kind, [factKey('_recordKeys')]: applicant.recordKeys }) : null;
+    const found = applicant
+      ? applicantFacts({ [factKey('id')]: applicant.id, [factKey('kind')]: applicant.kind, [factKey('_recordKeys')]: applicant.recordKeys })
+      : null;
     governanceOf(context).lookUp(policy, found, {
       label: 'PermitFilter.applicantId',
-      refusal: () => notVisible('Query.permits', policy.person, "filter.applicantId: a natural person's permits need a government consumer's credential", { argument: 'filter.applicantId' }),
+      refusal: () =>
+        notVisible('Query.permits', policy.person, "filter.applicantId: a natural person's permits need a government consumer's credential", {
+          argument: 'filter.applicantId',
+        }),
     });
   };
 }
@@ -195,7 +204,8 @@ export function governApplicantFilter(policies: ReadonlyMap<string, FieldPolicy>
 function isAmbiguous(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
     const coded = e as { message?: unknown; extensions?: Record<string, unknown>; originalError?: unknown; errors?: unknown[] };
-    if (coded.extensions?.['code'] === ErrorCode.BAD_USER_INPUT && typeof coded.message === 'string' && /more than one identifier type/.test(coded.message)) return true;
+    if (coded.extensions?.['code'] === ErrorCode.BAD_USER_INPUT && typeof coded.message === 'string' && /more than one identifier type/.test(coded.message))
+      return true;
     e = coded.originalError ?? coded.errors?.[0];
   }
   return false;

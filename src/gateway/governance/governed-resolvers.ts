@@ -50,7 +50,11 @@ const inner = (selectionSet: string) => selectionSet.trim().replace(/^\{|\}$/g, 
 // A row's facts are read once however many of its fields are selected (a 200-permit page has thousands).
 const factsBySource = new WeakMap<object, RowFacts>();
 
-function governed(policy: FieldPolicy, facts: (source: unknown) => RowFacts, resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, GovernedContext> {
+function governed(
+  policy: FieldPolicy,
+  facts: (source: unknown) => RowFacts,
+  resolve: GraphQLFieldResolver<unknown, unknown>,
+): GraphQLFieldResolver<unknown, GovernedContext> {
   const personal = policy.personal;
   const factsOf = (source: unknown): RowFacts => {
     if (typeof source !== 'object' || source === null) return facts(source);

@@ -57,15 +57,16 @@ const fullWidth = (s: string) => s.replace(/[0-9A-Z+]/g, (c) => String.fromCharC
 
 /** A string of digits, written the ways legacy systems write numbers: separators, full-width, spaces. */
 const written = (digits: fc.Arbitrary<string>) =>
-  fc
-    .tuple(digits, fc.constantFrom('', ' ', '-', '.', '　', '—'), fc.integer({ min: 1, max: 5 }), fc.boolean())
-    .map(([d, sep, every, wide]) => {
-      const grouped = sep ? (d.match(new RegExp(`.{1,${every}}`, 'g')) ?? []).join(sep) : d;
-      return wide ? fullWidth(grouped) : grouped;
-    });
+  fc.tuple(digits, fc.constantFrom('', ' ', '-', '.', '　', '—'), fc.integer({ min: 1, max: 5 }), fc.boolean()).map(([d, sep, every, wide]) => {
+    const grouped = sep ? (d.match(new RegExp(`.{1,${every}}`, 'g')) ?? []).join(sep) : d;
+    return wide ? fullWidth(grouped) : grouped;
+  });
 const digitString = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
 const mobile = fc.tuple(fc.constantFrom(...'3456789'), digitString(9, 9)).map(([second, rest]) => `1${second}${rest}`);
-const areaCode = fc.oneof(fc.constantFrom('010', '020', '021', '025'), fc.tuple(fc.constantFrom(...'3456789'), digitString(2, 2)).map(([a, b]) => `0${a}${b}`));
+const areaCode = fc.oneof(
+  fc.constantFrom('010', '020', '021', '025'),
+  fc.tuple(fc.constantFrom(...'3456789'), digitString(2, 2)).map(([a, b]) => `0${a}${b}`),
+);
 const landline = fc.tuple(areaCode, fc.oneof(digitString(7, 7), digitString(8, 8))).map(([area, local]) => ({ area, local }));
 
 describe('masking properties', () => {

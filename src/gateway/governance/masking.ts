@@ -8,7 +8,10 @@ import type { PersonalData } from './field-policy.js';
 
 /** Digits and upper-case Latin letters of `value`, full-width forms folded. */
 function significant(value: string): string {
-  return value.normalize('NFKC').toUpperCase().replace(/[^0-9A-Z]/g, '');
+  return value
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[^0-9A-Z]/g, '');
 }
 
 /**

@@ -19,7 +19,39 @@ function search(rng: Rng, gen: (rng: Rng) => string, pred: (s: string) => boolea
   throw new Error('no match found');
 }
 
-const PROVINCES = ['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65'];
+const PROVINCES = [
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+];
 /** A division a resident ID may carry: a province, then any prefecture and county digits. */
 const division = fc.tuple(fc.constantFrom(...PROVINCES), fc.integer({ min: 0, max: 9999 })).map(([p, rest]) => p + String(rest).padStart(4, '0'));
 const claims = fc.record<IdentifierClaims>({
@@ -27,14 +59,28 @@ const claims = fc.record<IdentifierClaims>({
   claimedType: fc.constantFrom('RESIDENT_ID', 'USCC', 'ORG_CODE', null),
 });
 const spelled = (value: string, how: number) =>
-  how === 0 ? value : how === 1 ? value.toLowerCase() : how === 2 ? `${value.slice(0, 6)} ${value.slice(6, 14)} ${value.slice(14)}` : value.replace(/[0-9A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+  how === 0
+    ? value
+    : how === 1
+      ? value.toLowerCase()
+      : how === 2
+        ? `${value.slice(0, 6)} ${value.slice(6, 14)} ${value.slice(14)}`
+        : value.replace(/[0-9A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
 describe('classifyIdentifier', () => {
   it('reads the published examples', () => {
     expect(classifyIdentifier('91350200776049653A')).toEqual({ identifier: { type: 'USCC', value: '91350200776049653A' }, personal: false, ambiguous: false });
     expect(classifyIdentifier('77604965-3')).toEqual({ identifier: { type: 'ORG_CODE', value: '776049653' }, personal: false, ambiguous: false });
-    expect(classifyIdentifier('11010519491231002X')).toEqual({ identifier: { type: 'RESIDENT_ID', value: '11010519491231002X' }, personal: true, ambiguous: false });
-    expect(classifyIdentifier('110105491231002')).toEqual({ identifier: { type: 'RESIDENT_ID', value: '11010519491231002X' }, personal: true, ambiguous: false });
+    expect(classifyIdentifier('11010519491231002X')).toEqual({
+      identifier: { type: 'RESIDENT_ID', value: '11010519491231002X' },
+      personal: true,
+      ambiguous: false,
+    });
+    expect(classifyIdentifier('110105491231002')).toEqual({
+      identifier: { type: 'RESIDENT_ID', value: '11010519491231002X' },
+      personal: true,
+      ambiguous: false,
+    });
     expect(classifyIdentifier('无')).toEqual({ identifier: null, personal: false, ambiguous: false });
   });
 
@@ -52,32 +98,52 @@ describe('classifyIdentifier', () => {
     );
   });
 
-  it('the demo district\'s divisions never leave such an ID ambiguous: 44 and 45 are no authority and category', () => {
+  it("the demo district's divisions never leave such an ID ambiguous: 44 and 45 are no authority and category", () => {
     for (const code of ['440105', '440103', '441402', '450102', '430105', '360502']) {
       const id = search(mulberry32(7), (r) => generateResidentId(r, { division: code }), isValidUscc);
       expect(hasUsccStructure(id)).toBe(false);
-      expect(classifyIdentifier(id, { kind: 'ORGANIZATION', claimedType: 'USCC' })).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, personal: true, ambiguous: false });
+      expect(classifyIdentifier(id, { kind: 'ORGANIZATION', claimedType: 'USCC' })).toEqual({
+        identifier: { type: 'RESIDENT_ID', value: id },
+        personal: true,
+        ambiguous: false,
+      });
     }
   });
 
-  it('leaves a value ambiguous only when every structural check passes, and then as a person\'s', () => {
+  it("leaves a value ambiguous only when every structural check passes, and then as a person's", () => {
     // 131102 (Hebei) gives authority 1, category 3 and a division under 11: the USCC structure can hold.
-    const id = search(mulberry32(11), (r) => generateResidentId(r, { division: '131102' }), (s) => isValidUscc(s) && hasUsccStructure(s));
-    expect(classifyIdentifier(id, { kind: 'ORGANIZATION', claimedType: 'USCC' })).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, personal: true, ambiguous: true });
+    const id = search(
+      mulberry32(11),
+      (r) => generateResidentId(r, { division: '131102' }),
+      (s) => isValidUscc(s) && hasUsccStructure(s),
+    );
+    expect(classifyIdentifier(id, { kind: 'ORGANIZATION', claimedType: 'USCC' })).toEqual({
+      identifier: { type: 'RESIDENT_ID', value: id },
+      personal: true,
+      ambiguous: true,
+    });
     expect(classifyIdentifier(id)).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, personal: true, ambiguous: true });
     expect(classifyIdentifier(id, { kind: 'PERSON' })).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, personal: true, ambiguous: false });
-    expect(classifyIdentifier(id, { claimedType: 'RESIDENT_ID' })).toEqual({ identifier: { type: 'RESIDENT_ID', value: id }, personal: true, ambiguous: false });
+    expect(classifyIdentifier(id, { claimedType: 'RESIDENT_ID' })).toEqual({
+      identifier: { type: 'RESIDENT_ID', value: id },
+      personal: true,
+      ambiguous: false,
+    });
   });
 
-  it('reads a mistyped resident ID that passes the USCC check as a person\'s with no identifier, never a USCC', () => {
+  it("reads a mistyped resident ID that passes the USCC check as a person's with no identifier, never a USCC", () => {
     fc.assert(
       fc.property(fc.integer(), division, claims, (seed, code, claim) => {
         const rng = mulberry32(seed);
-        const typo = search(rng, (r) => {
-          const id = generateResidentId(r, { division: code });
-          const at = Math.floor(r() * 14) + 3;
-          return id.slice(0, at) + String((Number(id[at]) + 1 + Math.floor(r() * 9)) % 10) + id.slice(at + 1);
-        }, (s) => isValidUscc(s) && !isValidResidentId(s));
+        const typo = search(
+          rng,
+          (r) => {
+            const id = generateResidentId(r, { division: code });
+            const at = Math.floor(r() * 14) + 3;
+            return id.slice(0, at) + String((Number(id[at]) + 1 + Math.floor(r() * 9)) % 10) + id.slice(at + 1);
+          },
+          (s) => isValidUscc(s) && !isValidResidentId(s),
+        );
         expect(looksLikeResidentId(typo)).toBe(true);
         const { identifier, personal, ambiguous } = classifyIdentifier(typo, claim);
         expect(identifier).toBeNull();
@@ -89,7 +155,7 @@ describe('classifyIdentifier', () => {
     );
   });
 
-  it('reads a mistyped resident ID that validates as nothing as a person\'s, flagged when the record says otherwise', () => {
+  it("reads a mistyped resident ID that validates as nothing as a person's, flagged when the record says otherwise", () => {
     fc.assert(
       fc.property(fc.integer(), division, claims, fc.boolean(), (seed, code, claim, old) => {
         const rng = mulberry32(seed);
@@ -107,35 +173,49 @@ describe('classifyIdentifier', () => {
     expect(classifyIdentifier('91350200776049654A')).toEqual({ identifier: null, personal: false, ambiguous: false });
   });
 
-  it('keeps genuine USCCs, all-digit ones included, as USCCs whatever the record claims, unless they read as a person\'s number', () => {
+  it("keeps genuine USCCs, all-digit ones included, as USCCs whatever the record claims, unless they read as a person's number", () => {
     const prefixes = Object.entries(USCC_CATEGORIES).flatMap(([authority, categories]) => [...categories].map((c) => authority + c));
     fc.assert(
-      fc.property(fc.integer(), fc.constantFrom(...prefixes), fc.constantFrom('440105', '440106', '310120', '100000', '131102'), claims, (seed, prefix, code, claim) => {
-        const uscc = generateUscc(mulberry32(seed), { prefix, division: code });
-        const { identifier, ambiguous } = classifyIdentifier(uscc.toLowerCase(), claim);
-        const claimsPerson = claim.kind === 'PERSON' || claim.claimedType === 'RESIDENT_ID';
-        if (isValidResidentId(uscc) && isProvinceCode(prefix)) {
-          // Also a plausible person's number: read as one (the safe side).
-          expect(identifier?.type).toBe('RESIDENT_ID');
-          expect(ambiguous).toBe(!claimsPerson);
-        } else if (looksLikeResidentId(uscc)) {
-          // Digits that start like a person's number with a date one slip from a real one: maybe a mistyped ID.
-          expect(identifier).toBeNull();
-          expect(classifyIdentifier(uscc).personal).toBe(true);
-          expect(ambiguous).toBe(!claimsPerson);
-        } else {
-          expect(classifyIdentifier(uscc.toLowerCase(), claim)).toEqual({ identifier: { type: 'USCC', value: uscc }, personal: false, ambiguous: false });
-        }
-      }),
+      fc.property(
+        fc.integer(),
+        fc.constantFrom(...prefixes),
+        fc.constantFrom('440105', '440106', '310120', '100000', '131102'),
+        claims,
+        (seed, prefix, code, claim) => {
+          const uscc = generateUscc(mulberry32(seed), { prefix, division: code });
+          const { identifier, ambiguous } = classifyIdentifier(uscc.toLowerCase(), claim);
+          const claimsPerson = claim.kind === 'PERSON' || claim.claimedType === 'RESIDENT_ID';
+          if (isValidResidentId(uscc) && isProvinceCode(prefix)) {
+            // Also a plausible person's number: read as one (the safe side).
+            expect(identifier?.type).toBe('RESIDENT_ID');
+            expect(ambiguous).toBe(!claimsPerson);
+          } else if (looksLikeResidentId(uscc)) {
+            // Digits that start like a person's number with a date one slip from a real one: maybe a mistyped ID.
+            expect(identifier).toBeNull();
+            expect(classifyIdentifier(uscc).personal).toBe(true);
+            expect(ambiguous).toBe(!claimsPerson);
+          } else {
+            expect(classifyIdentifier(uscc.toLowerCase(), claim)).toEqual({ identifier: { type: 'USCC', value: uscc }, personal: false, ambiguous: false });
+          }
+        },
+      ),
       { numRuns: 500 },
     );
     // The usual all-digit USCC: a division like 440105 puts 05 where a birth year's century would be.
     for (const prefix of ['11', '12', '51', '52', '91']) {
-      const allDigits = search(mulberry32(5), (r) => generateUscc(r, { prefix, division: '440105' }), (s) => /^\d{17}[\dX]$/.test(s));
+      const allDigits = search(
+        mulberry32(5),
+        (r) => generateUscc(r, { prefix, division: '440105' }),
+        (s) => /^\d{17}[\dX]$/.test(s),
+      );
       expect(classifyIdentifier(allDigits, { kind: 'PERSON' })).toEqual({ identifier: { type: 'USCC', value: allDigits }, personal: false, ambiguous: false });
     }
     // An all-digit enterprise USCC that also passes the resident-ID check: 91 is no province, so it is a USCC.
-    const both = search(mulberry32(3), (r) => generateUscc(r, { prefix: '91', division: '310120' }), (s) => /^\d{18}$/.test(s) && isValidResidentId(s));
+    const both = search(
+      mulberry32(3),
+      (r) => generateUscc(r, { prefix: '91', division: '310120' }),
+      (s) => /^\d{18}$/.test(s) && isValidResidentId(s),
+    );
     expect(classifyIdentifier(both, { kind: 'PERSON' })).toEqual({ identifier: { type: 'USCC', value: both }, personal: false, ambiguous: false });
   });
 });

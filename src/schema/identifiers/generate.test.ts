@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateResidentId, generateUscc } from './generate.js';
 import { isValidOrgCode } from './org-code.js';
 import { parseIdentifier } from './parse.js';
-import {
-  birthDateOfResidentId,
-  isValidResidentId,
-  sexOfResidentId,
-  toResidentId15,
-  upgradeResidentId15,
-} from './resident-id.js';
+import { birthDateOfResidentId, isValidResidentId, sexOfResidentId, toResidentId15, upgradeResidentId15 } from './resident-id.js';
 import { mulberry32 } from './rng.js';
 import { isValidUscc, orgCodeOfUscc } from './uscc.js';
 
@@ -36,8 +30,20 @@ describe('generateUscc', () => {
   });
 
   it('is deterministic given the rng', () => {
-    const a = Array.from({ length: 5 }, ((r) => () => generateUscc(r))(mulberry32(9)));
-    const b = Array.from({ length: 5 }, ((r) => () => generateUscc(r))(mulberry32(9)));
+    const a = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          generateUscc(r)
+      )(mulberry32(9)),
+    );
+    const b = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          generateUscc(r)
+      )(mulberry32(9)),
+    );
     expect(a).toEqual(b);
   });
 

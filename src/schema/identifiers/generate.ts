@@ -54,10 +54,7 @@ export function generateUscc(rng: Rng, opts: { division?: string; prefix?: strin
  * const id = generateResidentId(mulberry32(7), { sex: 'F', birthYearRange: [1980, 1989] });
  * sexOfResidentId(id); // 'F'
  */
-export function generateResidentId(
-  rng: Rng,
-  opts: { division?: string; birthYearRange?: [number, number]; sex?: 'M' | 'F' } = {},
-): string {
+export function generateResidentId(rng: Rng, opts: { division?: string; birthYearRange?: [number, number]; sex?: 'M' | 'F' } = {}): string {
   const division = opts.division ?? '440105';
   const [fromYear, toYear] = opts.birthYearRange ?? [1950, 2005];
   assertDivision(division, 'generateResidentId');

@@ -19,16 +19,50 @@ function mapCode(c: number): number {
   switch (c) {
     // Spaces: ideographic, no-break and the other Unicode spaces, plus invisible zero-width marks
     // that copy-paste from web pages leaves behind.
-    case 0x3000: case 0x00a0: case 0x1680: case 0x2000: case 0x2001: case 0x2002: case 0x2003:
-    case 0x2004: case 0x2005: case 0x2006: case 0x2007: case 0x2008: case 0x2009: case 0x200a:
-    case 0x200b: case 0x200c: case 0x200d: case 0x2028: case 0x2029: case 0x202f: case 0x205f:
-    case 0x2060: case 0xfeff:
+    case 0x3000:
+    case 0x00a0:
+    case 0x1680:
+    case 0x2000:
+    case 0x2001:
+    case 0x2002:
+    case 0x2003:
+    case 0x2004:
+    case 0x2005:
+    case 0x2006:
+    case 0x2007:
+    case 0x2008:
+    case 0x2009:
+    case 0x200a:
+    case 0x200b:
+    case 0x200c:
+    case 0x200d:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x2060:
+    case 0xfeff:
     // Dash-like: hyphens, figure/en/em dashes, horizontal bar, minus, small/full-width hyphen-minus,
     // two- and three-em dashes, and ー / ─ which CJK input methods produce for "-".
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212:
-    case 0xfe58: case 0xfe63: case 0x2e3a: case 0x2e3b: case 0x30fc: case 0x2500:
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:
+    case 0x2212:
+    case 0xfe58:
+    case 0xfe63:
+    case 0x2e3a:
+    case 0x2e3b:
+    case 0x30fc:
+    case 0x2500:
     // Dots: ideographic and half-width full stops, middle dots.
-    case 0x3002: case 0xff61: case 0x00b7: case 0x30fb: case 0xff65:
+    case 0x3002:
+    case 0xff61:
+    case 0x00b7:
+    case 0x30fb:
+    case 0xff65:
       return DROP;
     default:
       return c;

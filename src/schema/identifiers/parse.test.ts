@@ -84,7 +84,10 @@ describe('parseIdentifier', () => {
   });
 
   it('finds an all-digit USCC (classified by check character, not by shape)', () => {
-    const allDigits = findGenerated((r) => generateUscc(r), (s) => /^\d{18}$/.test(s));
+    const allDigits = findGenerated(
+      (r) => generateUscc(r),
+      (s) => /^\d{18}$/.test(s),
+    );
     expect(isValidUscc(allDigits)).toBe(true);
     // Division 440105 puts "05" at the start of the would-be birth year, so it is no resident ID.
     expect(parseIdentifier(allDigits)).toEqual([uscc(allDigits)]);
@@ -111,10 +114,7 @@ describe('parseIdentifier', () => {
 
   it('a 15-digit ID whose upgrade is also a valid USCC is still only a resident ID', () => {
     // 15 characters cannot be a USCC; only the 18-character spelling is ambiguous.
-    const both = findGenerated(
-      (r) => generateResidentId(r, { birthYearRange: [1900, 1999] }),
-      isValidUscc,
-    );
+    const both = findGenerated((r) => generateResidentId(r, { birthYearRange: [1900, 1999] }), isValidUscc);
     const legacy15 = both.slice(0, 6) + both.slice(8, 17);
     expect(parseIdentifier(legacy15)).toEqual([rid(both)]);
   });

@@ -48,10 +48,7 @@ export function parseIdentifier(raw: string, hint?: IdentifierType): CanonicalId
       if (asUscc && asResident) {
         const c = s.charCodeAt(0);
         const residentFirst = c >= 0x31 && c <= 0x38; // '1'–'8'
-        out.push(
-          { type: residentFirst ? 'RESIDENT_ID' : 'USCC', value: s },
-          { type: residentFirst ? 'USCC' : 'RESIDENT_ID', value: s },
-        );
+        out.push({ type: residentFirst ? 'RESIDENT_ID' : 'USCC', value: s }, { type: residentFirst ? 'USCC' : 'RESIDENT_ID', value: s });
       } else if (asUscc) {
         out.push({ type: 'USCC', value: s });
       } else if (asResident) {

@@ -1,12 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  birthDateOfResidentId,
-  isValidResidentId,
-  residentIdCheckChar,
-  sexOfResidentId,
-  toResidentId15,
-  upgradeResidentId15,
-} from './resident-id.js';
+import { birthDateOfResidentId, isValidResidentId, residentIdCheckChar, sexOfResidentId, toResidentId15, upgradeResidentId15 } from './resident-id.js';
 
 const EXAMPLE = '11010519491231002X'; // the standard's own example (GB 11643-1999)
 const EXAMPLE_15 = '110105491231002';

@@ -17,7 +17,13 @@ export interface AppendOptions {
    * `every`, so checkpoints land at exactly N, 2N, … however many processes append. A failed checkpoint
    * is rolled back to a savepoint and reported to `onError`: the event itself is still committed.
    */
-  periodicCheckpoint?: { signer: AuditSigner; every: number; previousPublicKeys?: readonly AuditKeyInput[]; anchor?: AuditAnchor; onError(error: unknown): void };
+  periodicCheckpoint?: {
+    signer: AuditSigner;
+    every: number;
+    previousPublicKeys?: readonly AuditKeyInput[];
+    anchor?: AuditAnchor;
+    onError(error: unknown): void;
+  };
 }
 
 export interface AppendedAuditEvent {
@@ -66,7 +72,12 @@ export async function appendAuditEvents(db: Kysely<any>, events: readonly AuditE
 }
 
 /** `appendAuditEvents` for events already checked. */
-async function appendChecked(db: Kysely<any>, events: readonly AuditEventInput[], algorithm: AuditHashAlgorithm, options: AppendOptions): Promise<AppendedAuditEvent[]> {
+async function appendChecked(
+  db: Kysely<any>,
+  events: readonly AuditEventInput[],
+  algorithm: AuditHashAlgorithm,
+  options: AppendOptions,
+): Promise<AppendedAuditEvent[]> {
   const checkpointErrors: unknown[] = [];
   const signed: AuditCheckpoint[] = [];
   const appended = await (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
@@ -91,15 +102,26 @@ async function appendChecked(db: Kysely<any>, events: readonly AuditEventInput[]
     }
     // The events and their first thousand records in one statement; any more records after it.
     if (records.length === 0) await trx.insertInto('audit_events').values(rows).execute();
-    else await trx.with('event', (db) => db.insertInto('audit_events').values(rows).returning('seq')).insertInto('audit_event_records').values(records.slice(0, 1000)).execute();
-    for (let i = 1000; i < records.length; i += 1000) await trx.insertInto('audit_event_records').values(records.slice(i, i + 1000)).execute();
+    else
+      await trx
+        .with('event', (db) => db.insertInto('audit_events').values(rows).returning('seq'))
+        .insertInto('audit_event_records')
+        .values(records.slice(0, 1000))
+        .execute();
+    for (let i = 1000; i < records.length; i += 1000)
+      await trx
+        .insertInto('audit_event_records')
+        .values(records.slice(i, i + 1000))
+        .execute();
     const periodic = options.periodicCheckpoint;
     if (periodic && periodic.every > 0) {
       for (const event of out) {
         if (event.seq % periodic.every !== 0) continue;
         await sql`savepoint audit_checkpoint`.execute(trx);
         try {
-          signed.push(await signHead(trx, { seq: event.seq, hash: event.hash, alg: algorithm }, 'periodic', periodic.signer, periodic.previousPublicKeys ?? []));
+          signed.push(
+            await signHead(trx, { seq: event.seq, hash: event.hash, alg: algorithm }, 'periodic', periodic.signer, periodic.previousPublicKeys ?? []),
+          );
           await sql`release savepoint audit_checkpoint`.execute(trx);
         } catch (error) {
           await sql`rollback to savepoint audit_checkpoint`.execute(trx);
@@ -168,7 +190,9 @@ export interface AuditLog {
 export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): AuditLog {
   const every = options.checkpointEvery ?? 1000;
   const algorithm = hashAlgorithmOf(options);
-  const report = options.onCheckpointError ?? ((error: unknown) => process.emitWarning(`audit checkpoint failed: ${(error as Error).message ?? error}`, 'AuditCheckpointWarning'));
+  const report =
+    options.onCheckpointError ??
+    ((error: unknown) => process.emitWarning(`audit checkpoint failed: ${(error as Error).message ?? error}`, 'AuditCheckpointWarning'));
   const checkpoint = async () => {
     if (!options.signer) throw new Error('audit log: no signing key configured, cannot checkpoint');
     return checkpointAuditChain(db, {
@@ -202,7 +226,12 @@ export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): 
     while (queue.length > 0) {
       const batch = queue.splice(0, MAX_EVENTS_PER_APPEND);
       try {
-        const appended = await appendChecked(db, batch.map((b) => b.event), algorithm, appendOptions);
+        const appended = await appendChecked(
+          db,
+          batch.map((b) => b.event),
+          algorithm,
+          appendOptions,
+        );
         batch.forEach((b, i) => b.resolve(appended[i]!));
       } catch (error) {
         for (const b of batch) b.reject(error);

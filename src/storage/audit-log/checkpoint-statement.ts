@@ -23,7 +23,10 @@ export interface SignedCheckpoint {
 }
 
 /** Builds and signs a statement; returns the parsed form too. */
-export function signCheckpoint(signer: AuditSigner, fields: Omit<CheckpointStatement, 'type' | 'v' | 'keyId'>): SignedCheckpoint & { parsed: CheckpointStatement } {
+export function signCheckpoint(
+  signer: AuditSigner,
+  fields: Omit<CheckpointStatement, 'type' | 'v' | 'keyId'>,
+): SignedCheckpoint & { parsed: CheckpointStatement } {
   const parsed: CheckpointStatement = { type: 'huitong-audit-checkpoint', v: 1, ...fields, keyId: signer.keyId };
   const statement = canonicalJson(parsed);
   return { statement, signature: signer.sign(statement), parsed };
@@ -41,7 +44,16 @@ export function openCheckpoint(checkpoint: SignedCheckpoint, keys: ReadonlyMap<s
     return { error: 'statement is not JSON' };
   }
   const s = parsed as Partial<CheckpointStatement>;
-  if (s?.type !== 'huitong-audit-checkpoint' || s.v !== 1 || !Number.isSafeInteger(s.seq) || !isAuditHashAlgorithm(s.alg) || typeof s.head !== 'string' || typeof s.keyId !== 'string' || typeof s.signedAt !== 'string' || !['periodic', 'on-demand', 'anchor'].includes(s.kind as string)) {
+  if (
+    s?.type !== 'huitong-audit-checkpoint' ||
+    s.v !== 1 ||
+    !Number.isSafeInteger(s.seq) ||
+    !isAuditHashAlgorithm(s.alg) ||
+    typeof s.head !== 'string' ||
+    typeof s.keyId !== 'string' ||
+    typeof s.signedAt !== 'string' ||
+    !['periodic', 'on-demand', 'anchor'].includes(s.kind as string)
+  ) {
     return { error: 'statement is not a checkpoint statement' };
   }
   const key = keys.get(s.keyId);

@@ -88,7 +88,16 @@ export async function signHead(
   const signed = signCheckpoint(signer, { seq: head.seq, alg: head.alg, head: head.hash, kind, signedAt: signedAt.toISOString() });
   await trx
     .insertInto('audit_checkpoints')
-    .values({ seq: head.seq, kind, hash_alg: head.alg, head_hash: head.hash, signed_at: signedAt, key_id: signer.keyId, statement: signed.statement, signature: signed.signature })
+    .values({
+      seq: head.seq,
+      kind,
+      hash_alg: head.alg,
+      head_hash: head.hash,
+      signed_at: signedAt,
+      key_id: signer.keyId,
+      statement: signed.statement,
+      signature: signed.signature,
+    })
     .execute();
   return toCheckpoint(signed.statement, signed.signature);
 }

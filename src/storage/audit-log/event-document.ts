@@ -48,7 +48,8 @@ export interface AuditEventDocument extends Required<Omit<AuditEventInput, 'requ
 }
 
 const text = (value: unknown, what: string, max: number): string => {
-  if (typeof value !== 'string' || value.length === 0 || value.length > max) throw new TypeError(`audit event: ${what} must be a non-empty string of at most ${max} characters`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > max)
+    throw new TypeError(`audit event: ${what} must be a non-empty string of at most ${max} characters`);
   return value;
 };
 const texts = (value: unknown, what: string, max: number): string[] => {
@@ -73,7 +74,10 @@ export function buildEventDocument(event: AuditEventInput, seq: number, at: Date
     consumer: text(event.consumer, 'consumer', 200),
     consumerDepartment: event.consumerDepartment === null ? null : text(event.consumerDepartment, 'consumerDepartment', 32),
     purpose: text(event.purpose, 'purpose', 1000),
-    operation: { name: event.operation?.name == null ? null : text(event.operation.name, 'operation.name', 200), hash: text(event.operation?.hash, 'operation.hash', 128) },
+    operation: {
+      name: event.operation?.name == null ? null : text(event.operation.name, 'operation.name', 200),
+      hash: text(event.operation?.hash, 'operation.hash', 128),
+    },
     released: event.released.map((r, i) => ({
       department: text(r.department, `released[${i}].department`, 32),
       clearFields: texts(r.clearFields, `released[${i}].clearFields`, 200),
@@ -106,7 +110,8 @@ export function linkHash(algorithm: AuditHashAlgorithm, seq: number, prevHash: s
 /** The search columns and side-table rows an event implies; verification recomputes them from the text. */
 export function searchIndexOf(document: AuditEventDocument) {
   const records = new Map<string, { record_id: string; kind: 'record' | 'applicant'; department: string }>();
-  for (const r of document.released) for (const id of r.recordIds) records.set(`record\u0000${r.department}\u0000${id}`, { record_id: id, kind: 'record', department: r.department });
+  for (const r of document.released)
+    for (const id of r.recordIds) records.set(`record\u0000${r.department}\u0000${id}`, { record_id: id, kind: 'record', department: r.department });
   for (const id of document.applicantIds) records.set(`applicant\u0000\u0000${id}`, { record_id: id, kind: 'applicant', department: '' });
   return {
     columns: {

@@ -53,7 +53,11 @@ export async function exportAuditRange(db: Kysely<any>, options: ExportOptions):
   const adb = db as Kysely<AuditLogDatabase>;
   if (!(options.from < options.to)) throw new RangeError('export: from must be before to');
   const seqWhere = async (op: 'max' | 'min', cmp: '<' | '>=', at: Date) => {
-    const row = await adb.selectFrom('audit_events').select((eb) => (op === 'max' ? eb.fn.max('seq') : eb.fn.min('seq')).as('seq')).where('occurred_at', cmp, at).executeTakeFirst();
+    const row = await adb
+      .selectFrom('audit_events')
+      .select((eb) => (op === 'max' ? eb.fn.max('seq') : eb.fn.min('seq')).as('seq'))
+      .where('occurred_at', cmp, at)
+      .executeTakeFirst();
     return row?.seq == null ? null : Number(row.seq);
   };
   const before = await seqWhere('max', '<', options.from);
@@ -64,7 +68,8 @@ export async function exportAuditRange(db: Kysely<any>, options: ExportOptions):
   const start = before ?? firstRow.seq;
   const lastFull = after ?? lastInRange ?? start;
 
-  const covering = async () => adb.selectFrom('audit_checkpoints').selectAll().where('seq', '>=', lastFull).where('kind', '!=', 'anchor').orderBy('seq').limit(1).executeTakeFirst();
+  const covering = async () =>
+    adb.selectFrom('audit_checkpoints').selectAll().where('seq', '>=', lastFull).where('kind', '!=', 'anchor').orderBy('seq').limit(1).executeTakeFirst();
   let checkpoint = await covering();
   if (!checkpoint && options.signer) {
     await checkpointAuditChain(db, { signer: options.signer, ...(options.writerRole ? { writerRole: options.writerRole } : {}) });
@@ -73,14 +78,16 @@ export async function exportAuditRange(db: Kysely<any>, options: ExportOptions):
   if (!checkpoint) throw new AuditChainError(`export: no signed checkpoint covers seq ${lastFull} yet; sign one (huitong audit checkpoint) or pass a signer`);
 
   const rows = await adb.selectFrom('audit_events').selectAll().where('seq', '>=', start).where('seq', '<=', checkpoint.seq).orderBy('seq').execute();
-  const events = rows.map((r): ExportedAuditEvent => ({
-    seq: r.seq,
-    alg: r.hash_alg,
-    prev: r.prev_hash,
-    contentHash: r.content_hash,
-    hash: r.hash,
-    ...(r.seq <= lastFull ? { canonical: r.canonical } : {}),
-  }));
+  const events = rows.map(
+    (r): ExportedAuditEvent => ({
+      seq: r.seq,
+      alg: r.hash_alg,
+      prev: r.prev_hash,
+      contentHash: r.content_hash,
+      hash: r.hash,
+      ...(r.seq <= lastFull ? { canonical: r.canonical } : {}),
+    }),
+  );
   const checkpoints = await adb
     .selectFrom('audit_checkpoints')
     .select(['statement', 'signature'])
@@ -149,14 +156,16 @@ export function verifyExport(exportJson: string | AuditExport, publicKey: AuditK
     if (!isAuditHashAlgorithm(event.alg)) return { ok: false, seq: event.seq, problem: `unknown hash algorithm ${event.alg}` };
     if (linkHash(event.alg, event.seq, event.prev, event.contentHash) !== event.hash) return { ok: false, seq: event.seq, problem: 'link hash mismatch' };
     const statement = statements.get(event.seq);
-    if (statement && (statement.head !== event.hash || statement.alg !== event.alg)) return { ok: false, seq: event.seq, problem: 'checkpoint does not match the event' };
+    if (statement && (statement.head !== event.hash || statement.alg !== event.alg))
+      return { ok: false, seq: event.seq, problem: 'checkpoint does not match the event' };
     if (event.canonical === undefined) {
       fullTextEnded = true;
       continue;
     }
     // Texts must form one run from the start: a withheld text in the middle could hide an in-range event.
     if (fullTextEnded) return { ok: false, seq: event.seq, problem: 'event text after a link-only event' };
-    if (hashText(event.alg, event.canonical) !== event.contentHash) return { ok: false, seq: event.seq, problem: 'content hash mismatch: the event text was altered' };
+    if (hashText(event.alg, event.canonical) !== event.contentHash)
+      return { ok: false, seq: event.seq, problem: 'content hash mismatch: the event text was altered' };
     let document: AuditEventDocument;
     try {
       document = JSON.parse(event.canonical) as AuditEventDocument;

@@ -1,5 +1,14 @@
 export { openAuditAnchor, readAuditAnchor, type AnchoredCheckpoint, type AuditAnchor } from './anchor-file.js';
-export { appendAuditEvent, appendAuditEvents, createAuditLog, MAX_EVENTS_PER_APPEND, type AppendOptions, type AppendedAuditEvent, type AuditLog, type AuditLogOptions } from './append-event.js';
+export {
+  appendAuditEvent,
+  appendAuditEvents,
+  createAuditLog,
+  MAX_EVENTS_PER_APPEND,
+  type AppendOptions,
+  type AppendedAuditEvent,
+  type AuditLog,
+  type AuditLogOptions,
+} from './append-event.js';
 export type { AuditCheckpointKind, AuditLogDatabase } from './audit-tables.js';
 export { canonicalJson } from './canonical-json.js';
 export { AuditChainError } from './chain-head.js';
@@ -11,5 +20,12 @@ export { AUDIT_HASH_ALGORITHMS, hashText, isAuditHashAlgorithm, type AuditHashAl
 export { MIN_AUDIT_RETENTION_DAYS, pruneAuditEvents, type PruneOptions } from './prune-events.js';
 export { searchAuditEvents, type AuditSearchFilter, type FoundAuditEvent } from './search-events.js';
 export { auditKeyId, createAuditSigner, ensureDemoAuditKeys, generateAuditKeyPair, toPublicKey, type AuditKeyInput, type AuditSigner } from './signing-keys.js';
-export { verifyAuditChain, type AuditBrokenLink, type AuditChainProblem, type AuditChainSummary, type AuditVerification, type VerifyAuditChainOptions } from './verify-chain.js';
+export {
+  verifyAuditChain,
+  type AuditBrokenLink,
+  type AuditChainProblem,
+  type AuditChainSummary,
+  type AuditVerification,
+  type VerifyAuditChainOptions,
+} from './verify-chain.js';
 export { ensureAuditWriterRole } from './writer-role.js';

@@ -36,17 +36,28 @@ export interface PruneOptions {
  */
 export async function pruneAuditEvents(db: Kysely<any>, options: PruneOptions): Promise<{ pruned: number; anchorSeq: number | null }> {
   const retentionDays = options.retentionDays ?? MIN_AUDIT_RETENTION_DAYS;
-  if (!(retentionDays >= MIN_AUDIT_RETENTION_DAYS)) throw new RangeError(`audit retention must be at least ${MIN_AUDIT_RETENTION_DAYS} days (网络安全法 Art. 21), got ${retentionDays}`);
+  if (!(retentionDays >= MIN_AUDIT_RETENTION_DAYS))
+    throw new RangeError(`audit retention must be at least ${MIN_AUDIT_RETENTION_DAYS} days (网络安全法 Art. 21), got ${retentionDays}`);
   const now = options.now ?? new Date();
   const limit = new Date(now.getTime() - retentionDays * 86_400_000);
   const olderThan = options.olderThan ?? limit;
-  if (olderThan > limit) throw new RangeError(`refusing to prune events younger than ${retentionDays} days: olderThan ${olderThan.toISOString()} is after ${limit.toISOString()}`);
+  if (olderThan > limit)
+    throw new RangeError(`refusing to prune events younger than ${retentionDays} days: olderThan ${olderThan.toISOString()} is after ${limit.toISOString()}`);
 
   const result = await (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
     await lockChain(trx);
     const verification = await verifyAuditChain(trx, { publicKey: [options.signer.publicKey, ...(options.previousPublicKeys ?? [])] });
-    if (!verification.ok) throw new AuditChainError(`refusing to prune a broken chain: seq ${verification.broken.seq} ${verification.broken.problem}: ${verification.broken.detail}`);
-    const last = await trx.selectFrom('audit_events').select(['seq', 'hash', 'hash_alg']).where('occurred_at', '<', olderThan).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    if (!verification.ok)
+      throw new AuditChainError(
+        `refusing to prune a broken chain: seq ${verification.broken.seq} ${verification.broken.problem}: ${verification.broken.detail}`,
+      );
+    const last = await trx
+      .selectFrom('audit_events')
+      .select(['seq', 'hash', 'hash_alg'])
+      .where('occurred_at', '<', olderThan)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     if (!last) return { pruned: 0, anchorSeq: null, checkpoint: null };
     if (!isAuditHashAlgorithm(last.hash_alg)) throw new AuditChainError(`unknown hash algorithm ${last.hash_alg} at seq ${last.seq}`);
     const signedAt = await chainClock(trx);
@@ -55,7 +66,16 @@ export async function pruneAuditEvents(db: Kysely<any>, options: PruneOptions): 
     await trx.deleteFrom('audit_checkpoints').where('seq', '<=', last.seq).execute();
     await trx
       .insertInto('audit_checkpoints')
-      .values({ seq: last.seq, kind: 'anchor', hash_alg: last.hash_alg, head_hash: last.hash, signed_at: signedAt, key_id: options.signer.keyId, statement: signed.statement, signature: signed.signature })
+      .values({
+        seq: last.seq,
+        kind: 'anchor',
+        hash_alg: last.hash_alg,
+        head_hash: last.hash,
+        signed_at: signedAt,
+        key_id: options.signer.keyId,
+        statement: signed.statement,
+        signature: signed.signature,
+      })
       .execute();
     await trx.deleteFrom('audit_event_records').where('event_seq', '<=', last.seq).execute();
     const deleted = await trx.deleteFrom('audit_events').where('seq', '<=', last.seq).executeTakeFirst();

@@ -64,7 +64,13 @@ export async function searchAuditEvents(db: Kysely<any>, filter: AuditSearchFilt
   if (filter.applicantId !== undefined) {
     const applicantId = filter.applicantId;
     query = query.where(({ exists, selectFrom }) =>
-      exists(selectFrom('audit_event_records as r').select('r.event_seq').whereRef('r.event_seq', '=', 'e.seq').where('r.record_id', '=', applicantId).where('r.kind', '=', 'applicant')),
+      exists(
+        selectFrom('audit_event_records as r')
+          .select('r.event_seq')
+          .whereRef('r.event_seq', '=', 'e.seq')
+          .where('r.record_id', '=', applicantId)
+          .where('r.kind', '=', 'applicant'),
+      ),
     );
   }
   const rows = await query.orderBy('e.seq').limit(limit).execute();

@@ -92,10 +92,12 @@ export function verifyAuditSignature(publicKey: KeyObject, text: string, signatu
 /** Public keys by key id, from one key or several (old keys stay valid for old checkpoints). */
 export function publicKeysById(keys: AuditKeyInput | readonly AuditKeyInput[]): Map<string, KeyObject> {
   const list = Array.isArray(keys) ? keys : [keys as AuditKeyInput];
-  return new Map(list.map((k) => {
-    const publicKey = toPublicKey(k);
-    return [auditKeyId(publicKey), publicKey] as const;
-  }));
+  return new Map(
+    list.map((k) => {
+      const publicKey = toPublicKey(k);
+      return [auditKeyId(publicKey), publicKey] as const;
+    }),
+  );
 }
 
 /**

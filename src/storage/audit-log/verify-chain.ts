@@ -89,7 +89,10 @@ export async function verifyAuditChain(db: Kysely<any>, options: VerifyAuditChai
   for (const row of await adb.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute()) {
     checkpoints.set(row.seq, checkCheckpointRow(row, keys));
   }
-  const bounds = await adb.selectFrom('audit_events').select((eb) => [eb.fn.min('seq').as('first'), eb.fn.max('seq').as('last'), eb.fn.countAll().as('count')]).executeTakeFirstOrThrow();
+  const bounds = await adb
+    .selectFrom('audit_events')
+    .select((eb) => [eb.fn.min('seq').as('first'), eb.fn.max('seq').as('last'), eb.fn.countAll().as('count')])
+    .executeTakeFirstOrThrow();
   const firstSeq = bounds.first === null ? null : Number(bounds.first);
   const lastSeq = bounds.last === null ? null : Number(bounds.last);
   const signed = [...checkpoints.values()].filter((c) => c.statement && !c.error);
@@ -109,7 +112,8 @@ export async function verifyAuditChain(db: Kysely<any>, options: VerifyAuditChai
     if ('error' in opened) return { ok: false, broken: { seq: 0, problem: 'bad-anchor', detail: `${source}: ${opened.error}` }, ...summary };
     anchored.push({ statement: opened.statement, source });
   }
-  if (options.anchor) summary.anchor = { checkpoints: anchored.length, lastSeq: anchored.reduce<number | null>((max, a) => Math.max(max ?? 0, a.statement.seq), null) };
+  if (options.anchor)
+    summary.anchor = { checkpoints: anchored.length, lastSeq: anchored.reduce<number | null>((max, a) => Math.max(max ?? 0, a.statement.seq), null) };
   const fail = (broken: AuditBrokenLink): AuditVerification => ({ ok: false, broken, ...summary });
 
   // Where the chain must start: seq 1 from the genesis hash, or just after a signed pruning anchor.
@@ -117,9 +121,19 @@ export async function verifyAuditChain(db: Kysely<any>, options: VerifyAuditChai
   let startSeq = 1;
   if (firstSeq !== null && firstSeq > 1) {
     const anchor = checkpoints.get(firstSeq - 1);
-    if (!anchor) return fail({ seq: firstSeq - 1, problem: 'missing-sequence', detail: `events ${startRange(firstSeq - 1)} are missing and no signed pruning anchor marks where the log starts` });
+    if (!anchor)
+      return fail({
+        seq: firstSeq - 1,
+        problem: 'missing-sequence',
+        detail: `events ${startRange(firstSeq - 1)} are missing and no signed pruning anchor marks where the log starts`,
+      });
     if (anchor.error) return fail({ seq: anchor.seq, problem: 'bad-checkpoint-signature', detail: `pruning anchor at seq ${anchor.seq}: ${anchor.error}` });
-    if (anchor.statement!.kind !== 'anchor') return fail({ seq: firstSeq - 1, problem: 'missing-sequence', detail: `events ${startRange(firstSeq - 1)} are missing; checkpoint ${anchor.seq} is a ${anchor.statement!.kind} checkpoint, not a pruning anchor` });
+    if (anchor.statement!.kind !== 'anchor')
+      return fail({
+        seq: firstSeq - 1,
+        problem: 'missing-sequence',
+        detail: `events ${startRange(firstSeq - 1)} are missing; checkpoint ${anchor.seq} is a ${anchor.statement!.kind} checkpoint, not a pruning anchor`,
+      });
     expectedPrev = anchor.statement!.head;
     startSeq = firstSeq;
   }
@@ -134,12 +148,21 @@ export async function verifyAuditChain(db: Kysely<any>, options: VerifyAuditChai
   const end = lastSeq ?? Math.max(0, ...signed.filter((c) => c.statement!.kind === 'anchor').map((c) => c.seq));
   for (const checkpoint of checkpoints.values()) {
     if (checkpoint.seq <= end) continue;
-    if (checkpoint.error) return fail({ seq: checkpoint.seq, problem: 'bad-checkpoint-signature', detail: `checkpoint at seq ${checkpoint.seq}: ${checkpoint.error}` });
+    if (checkpoint.error)
+      return fail({ seq: checkpoint.seq, problem: 'bad-checkpoint-signature', detail: `checkpoint at seq ${checkpoint.seq}: ${checkpoint.error}` });
     const last = [...checkpoints.keys()].at(-1)!;
-    return fail({ seq: end + 1, problem: 'truncated-after-checkpoint', detail: `checkpoint ${last} was signed but the events end at seq ${end}: ${last - end} event(s) deleted from the tail` });
+    return fail({
+      seq: end + 1,
+      problem: 'truncated-after-checkpoint',
+      detail: `checkpoint ${last} was signed but the events end at seq ${end}: ${last - end} event(s) deleted from the tail`,
+    });
   }
   if (options.minCheckpointSeq !== undefined && (lastCheckpoint?.seq ?? 0) < options.minCheckpointSeq) {
-    return fail({ seq: options.minCheckpointSeq, problem: 'missing-checkpoint', detail: `a checkpoint at seq ${options.minCheckpointSeq} was seen before, but the last signed checkpoint is at seq ${lastCheckpoint?.seq ?? 'none'}` });
+    return fail({
+      seq: options.minCheckpointSeq,
+      problem: 'missing-checkpoint',
+      detail: `a checkpoint at seq ${options.minCheckpointSeq} was seen before, but the last signed checkpoint is at seq ${lastCheckpoint?.seq ?? 'none'}`,
+    });
   }
   const missing = anchorProblem(anchored, checkpoints, end, firstSeq === null ? end : firstSeq - 1);
   return missing ? fail(missing) : { ok: true, ...summary };
@@ -170,9 +193,18 @@ function anchorProblem(
   }
   for (const { statement, source } of kept) {
     const row = checkpoints.get(statement.seq)?.statement;
-    if (!row) return { seq: statement.seq, problem: 'missing-checkpoint', detail: `the anchor holds a checkpoint at seq ${statement.seq} (${source}) that the log no longer has` };
+    if (!row)
+      return {
+        seq: statement.seq,
+        problem: 'missing-checkpoint',
+        detail: `the anchor holds a checkpoint at seq ${statement.seq} (${source}) that the log no longer has`,
+      };
     if (row.head !== statement.head) {
-      return { seq: statement.seq, problem: 'checkpoint-mismatch', detail: `the anchor's checkpoint at seq ${statement.seq} (${source}) signed head ${statement.head.slice(0, 16)}…, the log's ${row.head.slice(0, 16)}…: the chain was rewritten` };
+      return {
+        seq: statement.seq,
+        problem: 'checkpoint-mismatch',
+        detail: `the anchor's checkpoint at seq ${statement.seq} (${source}) signed head ${statement.head.slice(0, 16)}…, the log's ${row.head.slice(0, 16)}…: the chain was rewritten`,
+      };
     }
   }
   return null;
@@ -215,7 +247,12 @@ export async function walkEvents(db: Kysely<AuditLogDatabase>, options: WalkOpti
     const rows = await query.execute();
     if (rows.length === 0) return null;
     const last = rows.at(-1)!.seq;
-    const recordRows = await db.selectFrom('audit_event_records').select(['event_seq', 'kind', 'department', 'record_id']).where('event_seq', '>=', rows[0]!.seq).where('event_seq', '<=', last).execute();
+    const recordRows = await db
+      .selectFrom('audit_event_records')
+      .select(['event_seq', 'kind', 'department', 'record_id'])
+      .where('event_seq', '>=', rows[0]!.seq)
+      .where('event_seq', '<=', last)
+      .execute();
     const recordsBySeq = new Map<number, string[]>();
     for (const r of recordRows) {
       const list = recordsBySeq.get(r.event_seq) ?? [];
@@ -224,24 +261,42 @@ export async function walkEvents(db: Kysely<AuditLogDatabase>, options: WalkOpti
     }
     for (const row of rows) {
       if (row.seq !== expectedSeq) {
-        return { seq: expectedSeq, problem: 'missing-sequence', detail: row.seq - expectedSeq === 1 ? `event ${expectedSeq} is missing` : `events ${expectedSeq}–${row.seq - 1} are missing` };
+        return {
+          seq: expectedSeq,
+          problem: 'missing-sequence',
+          detail: row.seq - expectedSeq === 1 ? `event ${expectedSeq} is missing` : `events ${expectedSeq}–${row.seq - 1} are missing`,
+        };
       }
       const seq = row.seq;
       if (!isAuditHashAlgorithm(row.hash_alg)) return { seq, problem: 'unreadable-event', detail: `unknown hash algorithm ${row.hash_alg}` };
       const contentHash = hashText(row.hash_alg, row.canonical);
-      if (contentHash !== row.content_hash) return { seq, problem: 'content-hash-mismatch', detail: `the stored text hashes to ${contentHash.slice(0, 16)}…, the row records ${row.content_hash.slice(0, 16)}…: the event was edited` };
+      if (contentHash !== row.content_hash)
+        return {
+          seq,
+          problem: 'content-hash-mismatch',
+          detail: `the stored text hashes to ${contentHash.slice(0, 16)}…, the row records ${row.content_hash.slice(0, 16)}…: the event was edited`,
+        };
       if (expectedPrev !== null && row.prev_hash !== expectedPrev) {
-        return { seq, problem: 'previous-hash-mismatch', detail: `prev_hash ${row.prev_hash.slice(0, 16)}… is not the hash of event ${seq - 1} (${expectedPrev.slice(0, 16)}…)` };
+        return {
+          seq,
+          problem: 'previous-hash-mismatch',
+          detail: `prev_hash ${row.prev_hash.slice(0, 16)}… is not the hash of event ${seq - 1} (${expectedPrev.slice(0, 16)}…)`,
+        };
       }
       const link = linkHash(row.hash_alg, seq, row.prev_hash, row.content_hash);
-      if (link !== row.hash) return { seq, problem: 'link-hash-mismatch', detail: `the row's hash is not the link of its seq, prev and content hashes: the hash column was edited` };
+      if (link !== row.hash)
+        return { seq, problem: 'link-hash-mismatch', detail: `the row's hash is not the link of its seq, prev and content hashes: the hash column was edited` };
       const indexProblem = compareIndex(row, recordsBySeq.get(seq) ?? []);
       if (indexProblem) return { seq, problem: indexProblem.startsWith('unreadable') ? 'unreadable-event' : 'index-mismatch', detail: indexProblem };
       const checkpoint = options.checkpoints.get(seq);
       if (checkpoint) {
         if (checkpoint.error) return { seq, problem: 'bad-checkpoint-signature', detail: `checkpoint at seq ${seq}: ${checkpoint.error}` };
         if (checkpoint.statement!.head !== row.hash || checkpoint.statement!.alg !== row.hash_alg) {
-          return { seq, problem: 'checkpoint-mismatch', detail: `checkpoint ${seq} signed head ${checkpoint.statement!.head.slice(0, 16)}…, but event ${seq} now hashes to ${row.hash.slice(0, 16)}…: the chain up to it was rewritten` };
+          return {
+            seq,
+            problem: 'checkpoint-mismatch',
+            detail: `checkpoint ${seq} signed head ${checkpoint.statement!.head.slice(0, 16)}…, but event ${seq} now hashes to ${row.hash.slice(0, 16)}…: the chain up to it was rewritten`,
+          };
         }
       }
       expectedPrev = row.hash;
@@ -270,6 +325,7 @@ function compareIndex(row: Selectable<AuditLogDatabase['audit_events']>, records
   }
   const want = expected.records.map(recordKey).sort();
   const have = [...records].sort();
-  if (want.length !== have.length || want.some((k, i) => k !== have[i])) return `record-id rows (${have.length}) disagree with the text (${want.length} released ids)`;
+  if (want.length !== have.length || want.some((k, i) => k !== have[i]))
+    return `record-id rows (${have.length}) disagree with the text (${want.length} released ids)`;
   return null;
 }

@@ -52,5 +52,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['identity_actions', 'identity_separations', 'identity_pins', 'identity_review_candidates']) await db.schema.dropTable(table).ifExists().execute();
+  for (const table of ['identity_actions', 'identity_separations', 'identity_pins', 'identity_review_candidates'])
+    await db.schema.dropTable(table).ifExists().execute();
 }

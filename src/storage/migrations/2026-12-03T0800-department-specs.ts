@@ -15,8 +15,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('department_specs_pk', ['code', 'version'])
     .execute();
   await db.schema.alterTable('departments').addColumn('spec_version', 'integer').execute();
-  await db.schema.alterTable('departments').addColumn('enabled', 'boolean', (c) => c.notNull().defaultTo(true)).execute();
-  await db.schema.alterTable('departments').addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`)).execute();
+  await db.schema
+    .alterTable('departments')
+    .addColumn('enabled', 'boolean', (c) => c.notNull().defaultTo(true))
+    .execute();
+  await db.schema
+    .alterTable('departments')
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
   // One row: bumped with every registry change, so each hub process can tell whether it is behind.
   await db.schema
     .createTable('registry_state')

@@ -35,7 +35,8 @@ const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}
  */
 function searchTerm(search: string | null | undefined): string | null {
   if (search === null || search === undefined) return null;
-  if (search.length > INPUT_LIMITS.search) throw badUserInput(`filter.search is longer than ${INPUT_LIMITS.search} characters`, { argument: 'filter.search', maxLength: INPUT_LIMITS.search });
+  if (search.length > INPUT_LIMITS.search)
+    throw badUserInput(`filter.search is longer than ${INPUT_LIMITS.search} characters`, { argument: 'filter.search', maxLength: INPUT_LIMITS.search });
   const term = search.trim().replace(/\s+/g, ' ');
   return term === '' ? null : term;
 }
@@ -104,11 +105,16 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
         },
         serviceItems: async (_: unknown, args: { filter?: ServiceItemFilter | null; first?: number | null; after?: string | null }) => {
           const first = pageSize(args.first);
-          let page = filterItems(db.selectFrom('service_items').selectAll(), args.filter).orderBy('code').limit(first + 1);
+          let page = filterItems(db.selectFrom('service_items').selectAll(), args.filter)
+            .orderBy('code')
+            .limit(first + 1);
           if (args.after) page = page.where('code', '>', decodeCursor<{ code: string }>(args.after, 'serviceItems').code);
           const [rows, count] = await Promise.all([
             page.execute(),
-            filterItems(db.selectFrom('service_items').select((eb) => eb.fn.countAll<number>().as('n')), args.filter).executeTakeFirstOrThrow(),
+            filterItems(
+              db.selectFrom('service_items').select((eb) => eb.fn.countAll<number>().as('n')),
+              args.filter,
+            ).executeTakeFirstOrThrow(),
           ]);
           return toConnection(rows, first, Number(count.n), (r) => encodeCursor('serviceItems', { code: r.code }));
         },
@@ -125,7 +131,10 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
         },
         disclosureItems: async (_: unknown, args: { filter?: DisclosureFilter | null; first?: number | null; after?: string | null }) => {
           const first = pageSize(args.first);
-          let page = filterDisclosure(db.selectFrom('disclosure_items').selectAll(), args.filter).orderBy('published_at', 'desc').orderBy('id').limit(first + 1);
+          let page = filterDisclosure(db.selectFrom('disclosure_items').selectAll(), args.filter)
+            .orderBy('published_at', 'desc')
+            .orderBy('id')
+            .limit(first + 1);
           if (args.after) {
             const { t, id } = decodeCursor<{ t: string; id: string }>(args.after, 'disclosureItems');
             const at = new Date(t);
@@ -134,7 +143,10 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
           }
           const [rows, count] = await Promise.all([
             page.execute() as Promise<DisclosureRow[]>,
-            filterDisclosure(db.selectFrom('disclosure_items').select((eb) => eb.fn.countAll<number>().as('n')), args.filter).executeTakeFirstOrThrow(),
+            filterDisclosure(
+              db.selectFrom('disclosure_items').select((eb) => eb.fn.countAll<number>().as('n')),
+              args.filter,
+            ).executeTakeFirstOrThrow(),
           ]);
           return toConnection(rows, first, Number(count.n), (r) => encodeCursor('disclosureItems', { t: r.published_at.toISOString(), id: r.id }));
         },

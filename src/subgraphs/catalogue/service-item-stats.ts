@@ -23,7 +23,7 @@ export function computeServiceItemStats(
     if (item.statutory_days === null || item.statutory_days <= 0) continue;
     withLimit++;
     statutory += item.statutory_days;
-    const promised = item.instant ? instantCountsAsDays : item.committed_days ?? item.statutory_days;
+    const promised = item.instant ? instantCountsAsDays : (item.committed_days ?? item.statutory_days);
     committed += Math.min(promised, item.statutory_days);
   }
   return {

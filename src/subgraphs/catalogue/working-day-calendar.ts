@@ -26,19 +26,41 @@ export const builtInCalendars: readonly YearCalendar[] = [
   {
     year: 2023,
     source: '国办发明电〔2022〕16号',
-    holidays: ['2023-01-02', ...range('2023-01-21', '2023-01-27'), '2023-04-05', ...range('2023-04-29', '2023-05-03'), ...range('2023-06-22', '2023-06-24'), ...range('2023-09-29', '2023-10-06')],
+    holidays: [
+      '2023-01-02',
+      ...range('2023-01-21', '2023-01-27'),
+      '2023-04-05',
+      ...range('2023-04-29', '2023-05-03'),
+      ...range('2023-06-22', '2023-06-24'),
+      ...range('2023-09-29', '2023-10-06'),
+    ],
     workdays: ['2023-01-28', '2023-01-29', '2023-04-23', '2023-05-06', '2023-06-25', '2023-10-07', '2023-10-08'],
   },
   {
     year: 2024,
     source: '国办发明电〔2023〕7号',
-    holidays: ['2024-01-01', ...range('2024-02-10', '2024-02-17'), ...range('2024-04-04', '2024-04-06'), ...range('2024-05-01', '2024-05-05'), '2024-06-10', ...range('2024-09-15', '2024-09-17'), ...range('2024-10-01', '2024-10-07')],
+    holidays: [
+      '2024-01-01',
+      ...range('2024-02-10', '2024-02-17'),
+      ...range('2024-04-04', '2024-04-06'),
+      ...range('2024-05-01', '2024-05-05'),
+      '2024-06-10',
+      ...range('2024-09-15', '2024-09-17'),
+      ...range('2024-10-01', '2024-10-07'),
+    ],
     workdays: ['2024-02-04', '2024-02-18', '2024-04-07', '2024-04-28', '2024-05-11', '2024-09-14', '2024-09-29', '2024-10-12'],
   },
   {
     year: 2025,
     source: '国办发明电〔2024〕12号',
-    holidays: ['2025-01-01', ...range('2025-01-28', '2025-02-04'), ...range('2025-04-04', '2025-04-06'), ...range('2025-05-01', '2025-05-05'), ...range('2025-05-31', '2025-06-02'), ...range('2025-10-01', '2025-10-08')],
+    holidays: [
+      '2025-01-01',
+      ...range('2025-01-28', '2025-02-04'),
+      ...range('2025-04-04', '2025-04-06'),
+      ...range('2025-05-01', '2025-05-05'),
+      ...range('2025-05-31', '2025-06-02'),
+      ...range('2025-10-01', '2025-10-08'),
+    ],
     workdays: ['2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11'],
   },
 ];
@@ -66,7 +88,13 @@ export async function importYearCalendar(db: Kysely<HubDatabase>, calendar: Year
 /** Seeds the built-in years that are not in the table yet. */
 export async function seedBuiltInCalendars(db: Kysely<HubDatabase>): Promise<void> {
   for (const calendar of builtInCalendars) {
-    const present = await db.selectFrom('working_days').select('day').where('day', '>=', `${calendar.year}-01-01`).where('day', '<=', `${calendar.year}-12-31`).limit(1).execute();
+    const present = await db
+      .selectFrom('working_days')
+      .select('day')
+      .where('day', '>=', `${calendar.year}-01-01`)
+      .where('day', '<=', `${calendar.year}-12-31`)
+      .limit(1)
+      .execute();
     if (present.length === 0) await importYearCalendar(db, calendar);
   }
 }
@@ -82,10 +110,9 @@ export async function addWorkingDays(db: Kysely<HubDatabase>, from: string, days
   const horizon = new Date(`${from}T00:00:00Z`);
   horizon.setUTCDate(horizon.getUTCDate() + days * 2 + 40);
   const exceptions = new Map(
-    (await db.selectFrom('working_days').select(['day', 'working']).where('day', '>', from).where('day', '<=', horizon.toISOString().slice(0, 10)).execute()).map((r) => [
-      String(r.day).slice(0, 10),
-      r.working,
-    ]),
+    (
+      await db.selectFrom('working_days').select(['day', 'working']).where('day', '>', from).where('day', '<=', horizon.toISOString().slice(0, 10)).execute()
+    ).map((r) => [String(r.day).slice(0, 10), r.working]),
   );
   const date = new Date(`${from}T00:00:00Z`);
   for (let left = days; left > 0; ) {

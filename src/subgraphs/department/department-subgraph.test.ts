@@ -25,14 +25,33 @@ function department(answer: (q: PermitQuery) => Promise<void> = async () => {}) 
     },
     mapper: {
       statusCodes: { APPROVED: ['10'] },
-      permit: (raw) => ({ ok: true, value: { localId: raw.id, title: 't', status: 'APPROVED', rawStatus: '10', appliedAt: '2023-04-12T00:00:00+08:00', decidedAt: null, validUntil: null, serviceItemCode: null, applicantLocalId: null, statutoryDays: null, committedDays: null, actualDays: null } }),
+      permit: (raw) => ({
+        ok: true,
+        value: {
+          localId: raw.id,
+          title: 't',
+          status: 'APPROVED',
+          rawStatus: '10',
+          appliedAt: '2023-04-12T00:00:00+08:00',
+          decidedAt: null,
+          validUntil: null,
+          serviceItemCode: null,
+          applicantLocalId: null,
+          statutoryDays: null,
+          committedDays: null,
+          actualDays: null,
+        },
+      }),
       applicant: () => ({ ok: false, localId: 'x', reason: 'unused' }),
     },
   };
   const runtime = new RuntimeAdapter('market', adapter, { maxRetries: 2, retryBaseMs: 1, circuit: { failureThreshold: 2 } });
   const { schema } = createDepartmentSubgraph(runtime);
   const run = async (source: string, variableValues?: Record<string, unknown>) =>
-    JSON.parse(JSON.stringify(await graphql({ schema, source, variableValues, contextValue: {} }))) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+    JSON.parse(JSON.stringify(await graphql({ schema, source, variableValues, contextValue: {} }))) as {
+      data?: any;
+      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    };
   return { sent, runtime, run };
 }
 
@@ -62,7 +81,13 @@ describe('department subgraph input checks', () => {
 
   it('refuses malformed ids in the batch lookups one by one, and asks for the rest', async () => {
     const { sent, run } = department();
-    const ids = [encodeGlobalId('Permit', 'market:P1'), encodeGlobalId('Permit', 'market:'), encodeGlobalId('Permit', 'market:A\nB'), '%%%', encodeGlobalId('Permit', 'housing:P9')];
+    const ids = [
+      encodeGlobalId('Permit', 'market:P1'),
+      encodeGlobalId('Permit', 'market:'),
+      encodeGlobalId('Permit', 'market:A\nB'),
+      '%%%',
+      encodeGlobalId('Permit', 'housing:P9'),
+    ];
     const result = await run('query ($ids: [ID!]!) { _permitsByIds(ids: $ids) { title } }', { ids });
     expect(result.data._permitsByIds).toEqual([{ title: 't' }, null, null, null, null]);
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT']);

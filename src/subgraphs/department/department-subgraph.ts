@@ -105,7 +105,7 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
   const pageResult = (page: UnifiedPermitPage, query: PermitQueryInput) => ({
     totalCount: page.total,
     hasMore: page.hasMore,
-    endCursor: page.end ? encodePermitPosition(page.end) : query.after ?? null,
+    endCursor: page.end ? encodePermitPosition(page.end) : (query.after ?? null),
     items: page.permits.map((permit) => ({ appliedAt: permit.appliedAt, localId: permit.localId, permit })),
   });
 
@@ -148,7 +148,7 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
           });
           const wanted = localIds.filter((id): id is string => typeof id === 'string');
           const found = wanted.length ? await guard(code, () => traced(context, () => adapter.getPermits(wanted))) : new Map<string, UnifiedPermit>();
-          return localIds.map((id) => (typeof id === 'string' ? found.get(id) ?? null : id));
+          return localIds.map((id) => (typeof id === 'string' ? (found.get(id) ?? null) : id));
         },
         _permitItems: async (_root: unknown, { localIds }: { localIds: string[] }, context: object) => {
           const read = seen.get(context ?? {});
@@ -163,11 +163,18 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
         },
         _health: () => {
           const health = adapter.health();
-          return { circuit: health.circuit, lastErrorReason: health.lastError?.reason ?? null, lastErrorAt: health.lastError?.at ?? null, lastSuccessAt: health.lastSuccessAt };
+          return {
+            circuit: health.circuit,
+            lastErrorReason: health.lastError?.reason ?? null,
+            lastErrorAt: health.lastError?.at ?? null,
+            lastSuccessAt: health.lastSuccessAt,
+          };
         },
         _applicantRecords: async (_root: unknown, { after, first }: { after?: string | null; first: number }) => {
-          if (!Number.isInteger(first) || first < 1 || first > MAX_RECORD_PAGE) throw badUserInput(`first must be an integer from 1 to ${MAX_RECORD_PAGE}`, { argument: 'first' });
-          if (after !== null && after !== undefined && !isPlainText(after, INPUT_LIMITS.localId)) throw badUserInput('after is not a valid position', { argument: 'after' });
+          if (!Number.isInteger(first) || first < 1 || first > MAX_RECORD_PAGE)
+            throw badUserInput(`first must be an integer from 1 to ${MAX_RECORD_PAGE}`, { argument: 'first' });
+          if (after !== null && after !== undefined && !isPlainText(after, INPUT_LIMITS.localId))
+            throw badUserInput('after is not a valid position', { argument: 'after' });
           return guard(code, () => adapter.listApplicants(after ?? null, first));
         },
       },
@@ -184,7 +191,6 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
   });
   return { name: code, sdl: departmentSdl, schema };
 }
-
 
 /**
  * Adapter failures become the coded GraphQL error clients see; the cause stays in the log. A request

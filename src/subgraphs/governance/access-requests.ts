@@ -52,12 +52,18 @@ const text = (value: string, argument: string, max = 2000): string => {
  * @example
  * const row = await submitAccessRequest(db, portal, { departmentCode: 'health', fields: ['ApplicantRecord.phone'], … }, settings);
  */
-export async function submitAccessRequest(db: Kysely<HubDatabase>, consumer: GovernanceConsumer, input: AccessRequestInput, settings: WorkflowSettings): Promise<AccessRequestRow> {
+export async function submitAccessRequest(
+  db: Kysely<HubDatabase>,
+  consumer: GovernanceConsumer,
+  input: AccessRequestInput,
+  settings: WorkflowSettings,
+): Promise<AccessRequestRow> {
   const department = input.departmentCode.trim();
   if (consumer.kind === 'DEPARTMENT' && consumer.departmentCode === department) {
     throw badUserInput('a department always sees its own data: request access to another department', { argument: 'input.departmentCode' });
   }
-  const known = /^[a-z][a-z0-9_-]{0,31}$/.test(department) && (await db.selectFrom('departments').select('code').where('code', '=', department).executeTakeFirst());
+  const known =
+    /^[a-z][a-z0-9_-]{0,31}$/.test(department) && (await db.selectFrom('departments').select('code').where('code', '=', department).executeTakeFirst());
   if (!known) throw badUserInput('input.departmentCode is not a registered department', { argument: 'input.departmentCode' });
   const fields = normalizeRequestedFields(input.fields, settings.governedFields());
   refuseNotShared(fields, settings.notShared(), 'input.fields');
@@ -122,7 +128,8 @@ export async function decideAccessRequest(
   const id = row.id;
   const decider = requireOwnerOrSteward(context, row.department_code);
   const why = text(reason, 'reason');
-  if (row.status !== 'PENDING') throw badUserInput(`the request is ${row.status}: only a PENDING request can be decided`, { argument: 'id', status: row.status });
+  if (row.status !== 'PENDING')
+    throw badUserInput(`the request is ${row.status}: only a PENDING request can be decided`, { argument: 'id', status: row.status });
   if (decision === 'APPROVED' && row.valid_until.getTime() <= now.getTime()) {
     throw badUserInput('the period asked for has ended: reject it, and the requester asks again', { argument: 'id' });
   }
@@ -161,7 +168,9 @@ export async function decideAccessRequest(
 function requireDecider(context: GovernanceContext): void {
   const kind = context.consumer?.kind;
   if (kind !== 'DEPARTMENT' && kind !== 'STEWARD') {
-    throw new GraphQLError('only the owning department or a data steward may decide a request', { extensions: { code: ErrorCode.FORBIDDEN, requires: 'OWNER_OR_STEWARD' } });
+    throw new GraphQLError('only the owning department or a data steward may decide a request', {
+      extensions: { code: ErrorCode.FORBIDDEN, requires: 'OWNER_OR_STEWARD' },
+    });
   }
 }
 
@@ -186,7 +195,11 @@ export function accessRequestCondition(
 ): Expression<SqlBool> {
   const mine = eb('consumer_id', '=', consumer.id);
   const toDecide =
-    consumer.kind === 'STEWARD' ? always(true) : consumer.kind === 'DEPARTMENT' && consumer.departmentCode ? eb('department_code', '=', consumer.departmentCode) : always(false);
+    consumer.kind === 'STEWARD'
+      ? always(true)
+      : consumer.kind === 'DEPARTMENT' && consumer.departmentCode
+        ? eb('department_code', '=', consumer.departmentCode)
+        : always(false);
   const conditions: Expression<SqlBool>[] = [filter?.role === 'MINE' ? mine : filter?.role === 'TO_DECIDE' ? toDecide : eb.or([mine, toDecide])];
   if (filter?.status) conditions.push(eb('status', '=', filter.status));
   if (filter?.departmentCode) conditions.push(eb('department_code', '=', filter.departmentCode));

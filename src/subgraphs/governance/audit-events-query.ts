@@ -46,7 +46,12 @@ export function auditEventNode({ seq, hash, event }: FoundAuditEvent) {
     purpose: event.purpose,
     operationName: event.operation.name,
     operationHash: event.operation.hash,
-    released: event.released.map((r) => ({ department: { code: r.department }, clearFields: r.clearFields, maskedFields: r.maskedFields, recordIds: r.recordIds })),
+    released: event.released.map((r) => ({
+      department: { code: r.department },
+      clearFields: r.clearFields,
+      maskedFields: r.maskedFields,
+      recordIds: r.recordIds,
+    })),
     applicantIds: event.applicantIds.map((id) => encodeGlobalId('Applicant', id)),
     outcome: event.outcome.toUpperCase(),
     requestId: event.requestId ?? null,
@@ -64,7 +69,8 @@ export async function auditEventsPage(db: Kysely<any>, filter: AuditEventFilterI
   const search = toAuditSearchFilter(filter);
   if (after) {
     const { seq } = decodeCursor<{ seq: unknown }>(after, CURSOR);
-    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) throw badUserInput('after is not a valid cursor for this list', { argument: 'after' });
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0)
+      throw badUserInput('after is not a valid cursor for this list', { argument: 'after' });
     search.afterSeq = seq;
   }
   // One row more than asked says whether a next page exists; the storage layer needs a limit of at least 1.

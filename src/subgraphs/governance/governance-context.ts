@@ -39,7 +39,8 @@ export function requireSteward(context: GovernanceContext | undefined): Governan
 /** A department or portal: the consumers that ask for conditional data (a steward already sees everything). */
 export function requireRequester(context: GovernanceContext | undefined): GovernanceConsumer {
   const consumer = requireConsumer(context);
-  if (consumer.kind !== 'DEPARTMENT' && consumer.kind !== 'PORTAL') throw forbidden('only a department or a portal requests access; a data steward already sees everything', 'DEPARTMENT_OR_PORTAL');
+  if (consumer.kind !== 'DEPARTMENT' && consumer.kind !== 'PORTAL')
+    throw forbidden('only a department or a portal requests access; a data steward already sees everything', 'DEPARTMENT_OR_PORTAL');
   return consumer;
 }
 

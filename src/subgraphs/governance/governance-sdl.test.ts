@@ -50,9 +50,13 @@ describe('the governance SDL', () => {
     // The types governance adds are fully described in the composed schema too.
     expect(undescribed(withGovernance, (name) => ours.has(name) && !shared.includes(name))).toEqual([]);
     for (const field of ['purposes', 'accessRequests', 'grants', 'auditEvents']) expect(withGovernance.getQueryType()?.getFields()[field]).toBeDefined();
-    for (const field of ['savePurpose', 'requestAccess', 'approveAccessRequest', 'rejectAccessRequest', 'revokeGrant']) expect(withGovernance.getMutationType()?.getFields()[field]).toBeDefined();
+    for (const field of ['savePurpose', 'requestAccess', 'approveAccessRequest', 'rejectAccessRequest', 'revokeGrant'])
+      expect(withGovernance.getMutationType()?.getFields()[field]).toBeDefined();
     // Department and PageInfo keep the other subgraphs' definitions.
-    const print = (schema: GraphQLSchema, name: string) => printSchema(lexicographicSortSchema(schema)).split('\n\n').find((block) => new RegExp(`^(""".*"""\\n)?type ${name} \\{`, 's').test(block));
+    const print = (schema: GraphQLSchema, name: string) =>
+      printSchema(lexicographicSortSchema(schema))
+        .split('\n\n')
+        .find((block) => new RegExp(`^(""".*"""\\n)?type ${name} \\{`, 's').test(block));
     for (const name of ['Department', 'PageInfo']) {
       expect(print(without, name)).toContain(`type ${name} {`);
       expect(print(withGovernance, name)).toBe(print(without, name));

@@ -4,7 +4,16 @@ import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { badUserInput, decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId, pageSize, scalarResolvers, toConnection } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
 import type { Subgraph } from '../department/department-subgraph.js';
-import { accessRequestCondition, decideAccessRequest, isOverdue, MAX_PERIOD_DAYS, shanghaiDate, submitAccessRequest, type AccessRequestFilter, type AccessRequestInput } from './access-requests.js';
+import {
+  accessRequestCondition,
+  decideAccessRequest,
+  isOverdue,
+  MAX_PERIOD_DAYS,
+  shanghaiDate,
+  submitAccessRequest,
+  type AccessRequestFilter,
+  type AccessRequestInput,
+} from './access-requests.js';
 import { auditEventsPage, type AuditEventFilterInput } from './audit-events-query.js';
 import { requireConsumer, requireRequester, requireSteward, type GovernanceContext } from './governance-context.js';
 import { governanceSdl } from './governance-sdl.js';
@@ -104,19 +113,37 @@ export function createGovernanceSubgraph(db: Kysely<HubDatabase>, options: Gover
           (options.fieldProviders?.() ?? [])
             .filter((p) => args.field == null || p.field === args.field)
             .map((p) => ({ ...p, departments: p.departments.map((code) => ({ code })) })),
-        accessRequests: async (_: unknown, args: Args<{ filter?: AccessRequestFilter | null; first?: number | null; after?: string | null }>, context: GovernanceContext) => {
+        accessRequests: async (
+          _: unknown,
+          args: Args<{ filter?: AccessRequestFilter | null; first?: number | null; after?: string | null }>,
+          context: GovernanceContext,
+        ) => {
           const consumer = requireConsumer(context);
           const today = shanghaiDate(now());
           const visible = db.selectFrom('access_requests').where((eb) => accessRequestCondition(eb, consumer, args.filter, today));
-          return newestFirstPage('accessRequests', args, visible.selectAll(), visible.select((eb) => eb.fn.countAll<number>().as('n')));
+          return newestFirstPage(
+            'accessRequests',
+            args,
+            visible.selectAll(),
+            visible.select((eb) => eb.fn.countAll<number>().as('n')),
+          );
         },
         grants: async (_: unknown, args: Args<{ filter?: GrantFilter | null; first?: number | null; after?: string | null }>, context: GovernanceContext) => {
           const consumer = requireConsumer(context);
           const at = now();
           const visible = gdb.selectFrom('grants').where((eb) => grantCondition(eb, consumer, args.filter, at));
-          return newestFirstPage('grants', args, visible.selectAll(), visible.select((eb) => eb.fn.countAll<number>().as('n')));
+          return newestFirstPage(
+            'grants',
+            args,
+            visible.selectAll(),
+            visible.select((eb) => eb.fn.countAll<number>().as('n')),
+          );
         },
-        auditEvents: async (_: unknown, args: Args<{ filter?: AuditEventFilterInput | null; first?: number | null; after?: string | null }>, context: GovernanceContext) => {
+        auditEvents: async (
+          _: unknown,
+          args: Args<{ filter?: AuditEventFilterInput | null; first?: number | null; after?: string | null }>,
+          context: GovernanceContext,
+        ) => {
           requireSteward(context);
           return auditEventsPage(db, args.filter, pageSize(args.first), args.after);
         },
@@ -186,7 +213,13 @@ async function newestFirstPage<R extends { id: number }>(
 ) {
   const first = pageSize(args.first);
   const page = args.after ? rows.where('id', '<', cursorId(args.after, kind)) : rows;
-  const [found, total] = await Promise.all([page.orderBy('id', 'desc').limit(first + 1).execute(), count.executeTakeFirstOrThrow()]);
+  const [found, total] = await Promise.all([
+    page
+      .orderBy('id', 'desc')
+      .limit(first + 1)
+      .execute(),
+    count.executeTakeFirstOrThrow(),
+  ]);
   return toConnection<R>(found, first, Number(total.n), (r) => encodeCursor(kind, { id: r.id }));
 }
 

@@ -49,10 +49,19 @@ export interface GrantFilter {
 const always = (value: boolean) => sql<SqlBool>`${sql.raw(value ? 'true' : 'false')}`;
 
 /** Which grants a consumer may see, narrowed by the filter: those it holds; those its department gave; all for a steward. */
-export function grantCondition(eb: ExpressionBuilder<GovernanceDatabase, 'grants'>, consumer: GovernanceConsumer, filter: GrantFilter | null | undefined, now: Date): Expression<SqlBool> {
+export function grantCondition(
+  eb: ExpressionBuilder<GovernanceDatabase, 'grants'>,
+  consumer: GovernanceConsumer,
+  filter: GrantFilter | null | undefined,
+  now: Date,
+): Expression<SqlBool> {
   const held = eb('consumer_id', '=', consumer.id);
   const given =
-    consumer.kind === 'STEWARD' ? always(true) : consumer.kind === 'DEPARTMENT' && consumer.departmentCode ? eb('department_code', '=', consumer.departmentCode) : always(false);
+    consumer.kind === 'STEWARD'
+      ? always(true)
+      : consumer.kind === 'DEPARTMENT' && consumer.departmentCode
+        ? eb('department_code', '=', consumer.departmentCode)
+        : always(false);
   const conditions: Expression<SqlBool>[] = [filter?.role === 'HELD' ? held : filter?.role === 'GIVEN' ? given : eb.or([held, given])];
   if (filter?.departmentCode) conditions.push(eb('department_code', '=', filter.departmentCode));
   if (typeof filter?.active === 'boolean') {

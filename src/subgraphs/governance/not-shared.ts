@@ -17,7 +17,12 @@ export function refuseNotShared(fields: readonly string[], notShared: ReadonlySe
     // A whole type covers every field of it, the not-shared ones included: name the fields wanted instead.
     const held = [...notShared].sort().find((coordinate) => coordinate.startsWith(`${field}.`));
     if (held) {
-      throw badUserInput(`${field} holds ${held}, which is 不予共享 (NONE): name the fields wanted instead of the whole type`, { argument, field: held, type: field, shareLevel: 'NONE' });
+      throw badUserInput(`${field} holds ${held}, which is 不予共享 (NONE): name the fields wanted instead of the whole type`, {
+        argument,
+        field: held,
+        type: field,
+        shareLevel: 'NONE',
+      });
     }
   }
 }

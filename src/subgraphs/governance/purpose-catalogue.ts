@@ -68,7 +68,8 @@ export async function listPurposes(db: Kysely<HubDatabase>): Promise<Purpose[]> 
  * await savePurpose(db, 'FOOD_SAFETY_RECALL', 'Tracing a food-safety recall. 食品安全召回追溯');
  */
 export async function savePurpose(db: Kysely<HubDatabase>, code: string, description: string): Promise<Purpose> {
-  if (!isPurposeCode(code)) throw badUserInput('code must be 2–64 characters: an upper-case ASCII letter, then upper-case letters, digits or _', { argument: 'code' });
+  if (!isPurposeCode(code))
+    throw badUserInput('code must be 2–64 characters: an upper-case ASCII letter, then upper-case letters, digits or _', { argument: 'code' });
   const text = description.trim();
   if (text.length === 0 || text.length > 2000) throw badUserInput('description must be 1–2000 characters', { argument: 'description' });
   await db

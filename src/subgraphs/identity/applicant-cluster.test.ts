@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateResidentId, generateUscc, isValidOrgCode, isValidResidentId, isValidUscc, mulberry32, type IdentifierType, type Rng } from '../../schema/identifiers/index.js';
+import {
+  generateResidentId,
+  generateUscc,
+  isValidOrgCode,
+  isValidResidentId,
+  isValidUscc,
+  mulberry32,
+  type IdentifierType,
+  type Rng,
+} from '../../schema/identifiers/index.js';
 import type { ApplicantKind } from '../../schema/model.js';
 import { makeCluster, toLinkedRecord } from './applicant-cluster.js';
 
@@ -18,9 +27,15 @@ const record = (localId: string, value: string, kind: ApplicantKind | null, clai
 // The demo district's birthplaces, and the claims its legacy records make (a person written down as a 单位
 // or with a 统一社会信用代码 certificate type is the demo's noise, as in real exports).
 const DIVISIONS = ['440105', '440103', '440104', '440106', '440111', '445221', '440582', '441402', '440803', '360502', '430105', '450102'];
-const WRONG_CLAIMS: Array<[ApplicantKind | null, IdentifierType | null]> = [['ORGANIZATION', 'USCC'], ['ORGANIZATION', null], ['PERSON', 'USCC'], [null, 'USCC'], [null, null]];
+const WRONG_CLAIMS: Array<[ApplicantKind | null, IdentifierType | null]> = [
+  ['ORGANIZATION', 'USCC'],
+  ['ORGANIZATION', null],
+  ['PERSON', 'USCC'],
+  [null, 'USCC'],
+  [null, null],
+];
 
-describe('an applicant\'s kind', () => {
+describe("an applicant's kind", () => {
   it('is a person for a resident ID that also passes the USCC check, whatever its records claim', () => {
     fc.assert(
       fc.property(fc.integer(), fc.constantFrom(...DIVISIONS), fc.constantFrom(...WRONG_CLAIMS), (seed, division, [kind, claimedType]) => {
@@ -36,7 +51,11 @@ describe('an applicant\'s kind', () => {
   it('is a person, flagged, when a value stays ambiguous after every structural check', () => {
     // Division 131102 (Hebei) reads as authority 1, category 3 and division 1102xx under 11: GB 32100's
     // structure holds whenever the embedded organisation code validates too.
-    const id = search(mulberry32(11), (r) => generateResidentId(r, { division: '131102' }), (s) => isValidUscc(s) && isValidOrgCode(s.slice(8, 17)));
+    const id = search(
+      mulberry32(11),
+      (r) => generateResidentId(r, { division: '131102' }),
+      (s) => isValidUscc(s) && isValidOrgCode(s.slice(8, 17)),
+    );
     const linked = record('1', id, 'ORGANIZATION', 'USCC');
     expect(linked.ambiguous).toBe(true);
     expect(makeCluster([linked]).kind).toBe('PERSON');
@@ -68,7 +87,11 @@ describe('an applicant\'s kind', () => {
         expect(cluster.identifiers.map((i) => i.type)).toEqual(['USCC', 'ORG_CODE']);
       }),
     );
-    const both = search(mulberry32(3), (r) => generateUscc(r, { prefix: '91', division: '310120' }), (s) => /^\d{18}$/.test(s) && isValidResidentId(s));
+    const both = search(
+      mulberry32(3),
+      (r) => generateUscc(r, { prefix: '91', division: '310120' }),
+      (s) => /^\d{18}$/.test(s) && isValidResidentId(s),
+    );
     expect(makeCluster([record('1', both, null, null)]).kind).toBe('ORGANIZATION');
   });
 });

@@ -41,7 +41,10 @@ export interface Cluster {
  * readRecordIdentifiers({ kind: 'ORGANIZATION', identifiers: [{ value: '91350200776049653A', claimedType: 'USCC' }], … });
  * // { identifiers: [USCC, its ORG_CODE], ambiguous: false }
  */
-export function readRecordIdentifiers(record: ApplicantRecord, settled?: ApplicantKind): { identifiers: CanonicalIdentifier[]; personal: boolean; ambiguous: boolean } {
+export function readRecordIdentifiers(
+  record: ApplicantRecord,
+  settled?: ApplicantKind,
+): { identifiers: CanonicalIdentifier[]; personal: boolean; ambiguous: boolean } {
   const out: CanonicalIdentifier[] = [];
   let personal = false;
   let ambiguous = false;
@@ -49,7 +52,9 @@ export function readRecordIdentifiers(record: ApplicantRecord, settled?: Applica
     // A steward who settled the record's kind decides what no structure could: an organisation's value
     // is its USCC reading, a person's is confirmed.
     const asUscc = settled === 'ORGANIZATION' ? parseIdentifier(value, 'USCC')[0] : undefined;
-    const read = asUscc ? { identifier: asUscc, personal: false, ambiguous: false } : classifyIdentifier(value, settled === 'PERSON' ? { kind: 'PERSON' } : { claimedType, kind: record.kind });
+    const read = asUscc
+      ? { identifier: asUscc, personal: false, ambiguous: false }
+      : classifyIdentifier(value, settled === 'PERSON' ? { kind: 'PERSON' } : { claimedType, kind: record.kind });
     personal ||= read.personal;
     ambiguous ||= read.ambiguous;
     if (!read.identifier) continue;
@@ -67,7 +72,17 @@ export function canonicalIdentifiers(record: ApplicantRecord): CanonicalIdentifi
 /** A record with its identifiers read and validated; `settled`: the kind a data steward decided for it. */
 export function toLinkedRecord(r: SourcedRecord, settled?: ApplicantKind): LinkedRecord {
   const { identifiers, personal, ambiguous } = readRecordIdentifiers(r, settled);
-  return { department: r.department, localId: r.localId, name: r.name.trim(), kind: r.kind, identifiers, personal, ambiguous, phone: r.phone, address: r.address };
+  return {
+    department: r.department,
+    localId: r.localId,
+    name: r.name.trim(),
+    kind: r.kind,
+    identifiers,
+    personal,
+    ambiguous,
+    phone: r.phone,
+    address: r.address,
+  };
 }
 
 /**
@@ -79,7 +94,7 @@ export function makeCluster(records: LinkedRecord[]): Cluster {
   const identifiers = dedupe(records.flatMap((r) => r.identifiers)).sort(compareIdentifiers);
   const person = identifiers.some((i) => i.type === 'RESIDENT_ID') || records.some((r) => r.personal);
   const strong = identifiers.find((i) => i.type === 'RESIDENT_ID') ?? identifiers.find((i) => i.type !== 'ORG_CODE');
-  const kind: ApplicantKind = person ? 'PERSON' : identifiers.length > 0 ? 'ORGANIZATION' : records.find((r) => r.kind)?.kind ?? 'ORGANIZATION';
+  const kind: ApplicantKind = person ? 'PERSON' : identifiers.length > 0 ? 'ORGANIZATION' : (records.find((r) => r.kind)?.kind ?? 'ORGANIZATION');
   // The name from a record that carried the strongest identifier is the most trustworthy spelling.
   const named = records.find((r) => r.identifiers.some((i) => i.type === strong?.type)) ?? records[0]!;
   return { kind, name: cleanName(named.name), records, identifiers };

@@ -17,7 +17,9 @@ export async function storedRecords(db: Kysely<HubDatabase>, departments: readon
     localId: r.local_id,
     name: r.name,
     kind: r.kind as ApplicantKind | null,
-    identifiers: r.identifiers.filter((i) => i.type !== 'ORG_CODE' || !r.identifiers.some((j) => j.type === 'USCC')).map((i) => ({ value: i.value, claimedType: i.type as IdentifierType })),
+    identifiers: r.identifiers
+      .filter((i) => i.type !== 'ORG_CODE' || !r.identifiers.some((j) => j.type === 'USCC'))
+      .map((i) => ({ value: i.value, claimedType: i.type as IdentifierType })),
     phone: r.phone,
     address: r.address,
   }));
@@ -57,15 +59,26 @@ export async function saveClusters(
     const heldRecords = new Map<string, { ref: [string, string]; applicantId: string; signature: string | null }>();
     if (contentChanged) {
       for (const row of await tx.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id']).execute()) {
-        heldRecords.set(recordKey(row.department_code, row.local_id), { ref: [row.department_code, row.local_id], applicantId: row.applicant_id, signature: null });
+        heldRecords.set(recordKey(row.department_code, row.local_id), {
+          ref: [row.department_code, row.local_id],
+          applicantId: row.applicant_id,
+          signature: null,
+        });
       }
     } else {
       // In pages: one result of every row with all its columns would sit whole in the embedded database's memory too.
       for (let after: [string, string] | null = null, page = READ_PAGE; page === READ_PAGE; ) {
-        let query = tx.selectFrom('applicant_records').select(['department_code', 'local_id', 'applicant_id', 'kind', 'name', 'identifiers', 'phone', 'address']);
+        let query = tx
+          .selectFrom('applicant_records')
+          .select(['department_code', 'local_id', 'applicant_id', 'kind', 'name', 'identifiers', 'phone', 'address']);
         if (after) query = query.where((eb) => eb(eb.refTuple('department_code', 'local_id'), '>', eb.tuple(after![0], after![1])));
         const rows = await query.orderBy('department_code').orderBy('local_id').limit(READ_PAGE).execute();
-        for (const row of rows) heldRecords.set(recordKey(row.department_code, row.local_id), { ref: [row.department_code, row.local_id], applicantId: row.applicant_id, signature: recordSignature(row) });
+        for (const row of rows)
+          heldRecords.set(recordKey(row.department_code, row.local_id), {
+            ref: [row.department_code, row.local_id],
+            applicantId: row.applicant_id,
+            signature: recordSignature(row),
+          });
         page = rows.length;
         const last = rows.at(-1);
         if (last) after = [last.department_code, last.local_id];
@@ -76,7 +89,8 @@ export async function saveClusters(
       heldIdentifiers.set(identifierKey(row.type, row.value), { ref: [row.type, row.value], applicantId: row.applicant_id });
     }
     const heldApplicants = new Map<string, string>();
-    for (const row of await tx.selectFrom('applicants').select(['id', 'kind', 'name', 'merged_into']).execute()) heldApplicants.set(row.id, applicantSignature(row));
+    for (const row of await tx.selectFrom('applicants').select(['id', 'kind', 'name', 'merged_into']).execute())
+      heldApplicants.set(row.id, applicantSignature(row));
 
     const applicants: Array<{ id: string; kind: string; name: string; merged_into: null }> = [];
     const records: RecordRow[] = [];
@@ -86,7 +100,11 @@ export async function saveClusters(
     const kept = new Set<string>();
 
     for (const cluster of clusters) {
-      const previous = [...new Set(cluster.records.map((r) => heldRecords.get(recordKey(r.department, r.localId))?.applicantId).filter((id): id is string => !!id && !used.has(id)))].sort();
+      const previous = [
+        ...new Set(
+          cluster.records.map((r) => heldRecords.get(recordKey(r.department, r.localId))?.applicantId).filter((id): id is string => !!id && !used.has(id)),
+        ),
+      ].sort();
       // A steward's pin decides the id; otherwise the records' previous id, the smallest when they had several.
       const id = cluster.pinnedId ?? previous[0] ?? newApplicantId(cluster);
       used.add(id);
@@ -100,9 +118,19 @@ export async function saveClusters(
       for (const r of cluster.records) {
         const key = recordKey(r.department, r.localId);
         kept.add(key);
-        const row: RecordRow = { department_code: r.department, local_id: r.localId, applicant_id: id, kind: r.kind, name: r.name, identifiers: r.identifiers, phone: r.phone, address: r.address };
+        const row: RecordRow = {
+          department_code: r.department,
+          local_id: r.localId,
+          applicant_id: id,
+          kind: r.kind,
+          name: r.name,
+          identifiers: r.identifiers,
+          phone: r.phone,
+          address: r.address,
+        };
         const held = heldRecords.get(key);
-        const same = held && (held.signature === null ? held.applicantId === id && !contentChanged!(r.department, r.localId) : held.signature === recordSignature(row));
+        const same =
+          held && (held.signature === null ? held.applicantId === id && !contentChanged!(r.department, r.localId) : held.signature === recordSignature(row));
         if (!same) records.push(row);
       }
       // The first cluster to hold a value keeps it, as the primary key allows one holder.
@@ -122,7 +150,9 @@ export async function saveClusters(
       await tx
         .insertInto('applicants')
         .values(batch)
-        .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ kind: eb.ref('excluded.kind'), name: eb.ref('excluded.name'), merged_into: null, updated_at: new Date() })))
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({ kind: eb.ref('excluded.kind'), name: eb.ref('excluded.name'), merged_into: null, updated_at: new Date() })),
+        )
         .execute();
     }
     for (const batch of chunks(records)) {
@@ -186,7 +216,12 @@ const applicantSignature = (a: { kind: string; name: string; merged_into: string
  * `(a, b) IN ((…), …)` — embedded PGlite fails on a long list of row tuples against a large table (its
  * next transaction cannot begin).
  */
-async function deleteByKeys(tx: Transaction<HubDatabase>, table: 'applicant_records' | 'applicant_identifiers', [a, b]: [string, string], keys: ReadonlyArray<[string, string]>) {
+async function deleteByKeys(
+  tx: Transaction<HubDatabase>,
+  table: 'applicant_records' | 'applicant_identifiers',
+  [a, b]: [string, string],
+  keys: ReadonlyArray<[string, string]>,
+) {
   if (keys.length === 0) return;
   await sql`delete from ${sql.table(table)} using unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[]) as gone(a, b)
     where ${sql.ref(`${table}.${a}`)} = gone.a and ${sql.ref(`${table}.${b}`)} = gone.b`.execute(tx);

@@ -9,7 +9,13 @@ import type { Subgraph } from '../department/department-subgraph.js';
 import { identitySdl } from './identity-sdl.js';
 import { Stewardship, type RecordRefInput } from './stewardship.js';
 
-type CandidateRow = HubDatabase['identity_review_candidates'] & { id: number; a_department: string; a_local_id: string; b_department: string; b_local_id: string };
+type CandidateRow = HubDatabase['identity_review_candidates'] & {
+  id: number;
+  a_department: string;
+  a_local_id: string;
+  b_department: string;
+  b_local_id: string;
+};
 
 /** The slice of the gateway's context this subgraph reads: who is asking. */
 interface StewardContext {
@@ -54,7 +60,9 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
    */
   const byId = async (id: string, info?: GraphQLResolveInfo, context?: object): Promise<ApplicantRow | null> => {
     const lists = info ? listsSelected(info) : NO_LISTS;
-    const row = await withLists(db.selectFrom('applicants as a').select(['a.id', 'a.kind', 'a.name', 'a.merged_into']), lists).where('a.id', '=', id).executeTakeFirst();
+    const row = await withLists(db.selectFrom('applicants as a').select(['a.id', 'a.kind', 'a.name', 'a.merged_into']), lists)
+      .where('a.id', '=', id)
+      .executeTakeFirst();
     return row ? followMerge(row, lists, context) : null;
   };
   /** A live applicant as read (its lists primed), or the one a merge redirected it to. */
@@ -141,7 +149,12 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
           return row ? { ...toRecord(row), _personal: row.kind === 'PERSON' } : null;
         },
         applicant: async (r: KindReviewRow) => {
-          const row = await db.selectFrom('applicant_records').select('applicant_id').where('department_code', '=', r.department_code).where('local_id', '=', r.local_id).executeTakeFirst();
+          const row = await db
+            .selectFrom('applicant_records')
+            .select('applicant_id')
+            .where('department_code', '=', r.department_code)
+            .where('local_id', '=', r.local_id)
+            .executeTakeFirst();
           return row ? byId(row.applicant_id) : null;
         },
       },
@@ -154,41 +167,82 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
         identityReviewCandidates: async (_: unknown, args: { first?: number | null; after?: string | null }, context: StewardContext) => {
           requireSteward(context);
           const first = pageSize(args.first);
-          let page = db.selectFrom('identity_review_candidates').selectAll().where('status', '=', 'OPEN').orderBy('score', 'desc').orderBy('id').limit(first + 1);
+          let page = db
+            .selectFrom('identity_review_candidates')
+            .selectAll()
+            .where('status', '=', 'OPEN')
+            .orderBy('score', 'desc')
+            .orderBy('id')
+            .limit(first + 1);
           if (args.after) {
             const { s: score, id } = decodeCursor<{ s: number; id: number }>(args.after, 'identityReviewCandidates');
             page = page.where((eb) => eb.or([eb('score', '<', score), eb.and([eb('score', '=', score), eb('id', '>', id)])]));
           }
           const [rows, count] = await Promise.all([
             page.execute(),
-            db.selectFrom('identity_review_candidates').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'OPEN').executeTakeFirstOrThrow(),
+            db
+              .selectFrom('identity_review_candidates')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('status', '=', 'OPEN')
+              .executeTakeFirstOrThrow(),
           ]);
           const nodes = rows.slice(0, first);
           const last = nodes.at(-1);
-          return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor('identityReviewCandidates', { s: last.score, id: last.id }) : null, totalCount: Number(count.n) };
+          return {
+            nodes,
+            hasNextPage: rows.length > first,
+            endCursor: last ? encodeCursor('identityReviewCandidates', { s: last.score, id: last.id }) : null,
+            totalCount: Number(count.n),
+          };
         },
         identityKindReviews: async (_: unknown, args: { first?: number | null; after?: string | null }, context: StewardContext) => {
           requireSteward(context);
           const first = pageSize(args.first);
-          let page = db.selectFrom('identity_kind_reviews').selectAll().where('status', '=', 'OPEN').orderBy('created_at').orderBy('department_code').orderBy('local_id').limit(first + 1);
+          let page = db
+            .selectFrom('identity_kind_reviews')
+            .selectAll()
+            .where('status', '=', 'OPEN')
+            .orderBy('created_at')
+            .orderBy('department_code')
+            .orderBy('local_id')
+            .limit(first + 1);
           if (args.after) {
             const { d, l } = decodeCursor<{ d: unknown; l: unknown }>(args.after, 'identityKindReviews');
             if (typeof d !== 'string' || typeof l !== 'string') throw badUserInput('after is not a valid cursor for this list', { argument: 'after' });
-            const at = await db.selectFrom('identity_kind_reviews').select('created_at').where('department_code', '=', d).where('local_id', '=', l).executeTakeFirst();
+            const at = await db
+              .selectFrom('identity_kind_reviews')
+              .select('created_at')
+              .where('department_code', '=', d)
+              .where('local_id', '=', l)
+              .executeTakeFirst();
             if (at) page = page.where((eb) => eb(eb.refTuple('created_at', 'department_code', 'local_id'), '>', eb.tuple(at.created_at, d, l)));
           }
           const [rows, count] = await Promise.all([
             page.execute(),
-            db.selectFrom('identity_kind_reviews').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'OPEN').executeTakeFirstOrThrow(),
+            db
+              .selectFrom('identity_kind_reviews')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('status', '=', 'OPEN')
+              .executeTakeFirstOrThrow(),
           ]);
           const nodes = rows.slice(0, first);
           const last = nodes.at(-1);
-          return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor('identityKindReviews', { d: last.department_code, l: last.local_id }) : null, totalCount: Number(count.n) };
+          return {
+            nodes,
+            hasNextPage: rows.length > first,
+            endCursor: last ? encodeCursor('identityKindReviews', { d: last.department_code, l: last.local_id }) : null,
+            totalCount: Number(count.n),
+          };
         },
         identityActions: async (_: unknown, { applicantId }: { applicantId: string }, context: StewardContext) => {
           requireSteward(context);
           const key = applicantKey(applicantId, 'applicantId');
-          return db.selectFrom('identity_actions').selectAll().where(sql<boolean>`applicant_ids @> ${JSON.stringify([key])}::jsonb`).orderBy('id', 'desc').execute();
+          return db
+            .selectFrom('identity_actions')
+            .selectAll()
+            .where(sql<boolean>`applicant_ids @> ${JSON.stringify([key])}::jsonb`)
+            .orderBy('id', 'desc')
+            .execute();
         },
         applicant: async (_: unknown, { id }: { id: string }, context: object | undefined, info: GraphQLResolveInfo) => {
           const decoded = decodeGlobalId(id);
@@ -196,14 +250,22 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
           return decoded.type === 'Applicant' ? byId(decoded.key, info, context) : null;
         },
         // One statement: the identifier's applicant, with the identifiers and records the selection reads.
-        applicantByIdentifier: async (_: unknown, { value, type }: { value: string; type?: IdentifierType | null }, context: object | undefined, info: GraphQLResolveInfo) => {
+        applicantByIdentifier: async (
+          _: unknown,
+          { value, type }: { value: string; type?: IdentifierType | null },
+          context: object | undefined,
+          info: GraphQLResolveInfo,
+        ) => {
           const readings = parseIdentifier(value, type ?? undefined);
           if (readings.length === 0) {
             throw badUserInput(type ? `value is not a valid ${type}` : 'value is not a valid USCC, organisation code or resident ID', { argument: 'value' });
           }
           const lists = listsSelected(info);
           const rows = await withLists(
-            db.selectFrom('applicant_identifiers as k').innerJoin('applicants as a', 'a.id', 'k.applicant_id').select(['a.id', 'a.kind', 'a.name', 'a.merged_into']),
+            db
+              .selectFrom('applicant_identifiers as k')
+              .innerJoin('applicants as a', 'a.id', 'k.applicant_id')
+              .select(['a.id', 'a.kind', 'a.name', 'a.merged_into']),
             lists,
           )
             .where((eb) => eb.or(readings.map((r) => eb.and([eb('k.type', '=', r.type), eb('k.value', '=', r.value)]))))
@@ -296,7 +358,9 @@ function withLists<QB extends { select: (selection: (eb: ExpressionBuilder<any, 
         .selectFrom('applicant_records as r')
         .whereRef('r.applicant_id', '=', 'a.id')
         .select(
-          sql`coalesce(json_agg(json_build_object('department_code', r.department_code, 'local_id', r.local_id, 'name', r.name, 'phone', r.phone, 'address', r.address) order by r.department_code, r.local_id), '[]')`.as('j'),
+          sql`coalesce(json_agg(json_build_object('department_code', r.department_code, 'local_id', r.local_id, 'name', r.name, 'phone', r.phone, 'address', r.address) order by r.department_code, r.local_id), '[]')`.as(
+            'j',
+          ),
         )
         .as('records'),
     );
@@ -307,7 +371,13 @@ function withLists<QB extends { select: (selection: (eb: ExpressionBuilder<any, 
 function makeLoaders(db: Kysely<HubDatabase>) {
   return {
     identifiers: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await db.selectFrom('applicant_identifiers').select(['applicant_id', 'type', 'value']).where('applicant_id', 'in', ids).orderBy('type', 'desc').orderBy('value').execute();
+      const rows = await db
+        .selectFrom('applicant_identifiers')
+        .select(['applicant_id', 'type', 'value'])
+        .where('applicant_id', 'in', ids)
+        .orderBy('type', 'desc')
+        .orderBy('value')
+        .execute();
       return ids.map((id) => rows.filter((r) => r.applicant_id === id).map((r) => ({ type: r.type, value: r.value })));
     }),
     records: new DataLoader(async (ids: readonly string[]) => {

@@ -85,7 +85,12 @@ export async function reclassifyApplicants(tx: Transaction<HubDatabase>, applica
     }
   }
   for (const c of changed) {
-    await tx.updateTable('applicant_records').set({ identifiers: c.identifiers }).where('department_code', '=', c.department).where('local_id', '=', c.localId).execute();
+    await tx
+      .updateTable('applicant_records')
+      .set({ identifiers: c.identifiers })
+      .where('department_code', '=', c.department)
+      .where('local_id', '=', c.localId)
+      .execute();
   }
   let applicants = 0;
   for (const a of await tx.selectFrom('applicants').select(['id', 'kind']).where('merged_into', 'is', null).execute()) {
@@ -101,8 +106,15 @@ export async function reclassifyApplicants(tx: Transaction<HubDatabase>, applica
   for (let i = 0; i < ids.length; i += 500) {
     const batch = ids.slice(i, i + 500);
     await tx.deleteFrom('applicant_identifiers').where('applicant_id', 'in', batch).execute();
-    const values = batch.flatMap((id) => (byApplicant.get(id) ?? []).flatMap((r) => r.identifiers.map((x) => ({ type: x.type, value: x.value, applicant_id: id }))));
-    if (values.length) await tx.insertInto('applicant_identifiers').values(values).onConflict((oc) => oc.doNothing()).execute();
+    const values = batch.flatMap((id) =>
+      (byApplicant.get(id) ?? []).flatMap((r) => r.identifiers.map((x) => ({ type: x.type, value: x.value, applicant_id: id }))),
+    );
+    if (values.length)
+      await tx
+        .insertInto('applicant_identifiers')
+        .values(values)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
   }
   const ambiguous = [...byApplicant.values()].flat().filter((r) => r.ambiguous);
   // Only the whole crosswalk may close reviews of records it did not read.

@@ -3,7 +3,14 @@
 // isolate's heap, not in the one serving requests, and resolving never blocks the request loop.
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import { resolveIdentities, resolveIncremental, type RecordRef, type ResolutionRecord, type ResolutionResult, type ResolutionState } from './resolution/index.js';
+import {
+  resolveIdentities,
+  resolveIncremental,
+  type RecordRef,
+  type ResolutionRecord,
+  type ResolutionResult,
+  type ResolutionState,
+} from './resolution/index.js';
 import type { ThreadRecord, ThreadReply, ThreadRequest, ThreadResolution } from './resolver-protocol.js';
 
 interface Memory {

@@ -31,7 +31,11 @@ export class Stewardship {
     return this.db.transaction().execute(async (tx) => {
       const [survivor, merged] = await Promise.all([live(tx, survivorId), live(tx, mergedId)]);
       if (survivor.kind !== merged.kind) throw badUserInput('a person is never merged with an organisation');
-      const ids = await tx.selectFrom('applicant_identifiers').select(['applicant_id', 'type', 'value']).where('applicant_id', 'in', [survivor.id, merged.id]).execute();
+      const ids = await tx
+        .selectFrom('applicant_identifiers')
+        .select(['applicant_id', 'type', 'value'])
+        .where('applicant_id', 'in', [survivor.id, merged.id])
+        .execute();
       for (const type of ['USCC', 'RESIDENT_ID']) {
         const values = new Set(ids.filter((i) => i.type === type).map((i) => i.value));
         if (values.size > 1) throw badUserInput(`two different valid ${type === 'USCC' ? 'USCCs' : 'resident IDs'} are never merged`);
@@ -41,7 +45,11 @@ export class Stewardship {
       await pin(tx, records, survivor.id, action);
       await tx.updateTable('applicant_records').set({ applicant_id: survivor.id }).where('applicant_id', '=', merged.id).execute();
       await rebuildIdentifiers(tx, [survivor.id, merged.id]);
-      await tx.updateTable('applicants').set({ merged_into: survivor.id, updated_at: new Date() }).where((eb) => eb.or([eb('id', '=', merged.id), eb('merged_into', '=', merged.id)])).execute();
+      await tx
+        .updateTable('applicants')
+        .set({ merged_into: survivor.id, updated_at: new Date() })
+        .where((eb) => eb.or([eb('id', '=', merged.id), eb('merged_into', '=', merged.id)]))
+        .execute();
       return survivor.id;
     });
   }
@@ -64,14 +72,27 @@ export class Stewardship {
       if (moved.length !== moveKeys.size) throw badUserInput('every record to split off must belong to the applicant', { argument: 'records' });
       const staying = records.filter((r) => !moveKeys.has(key(r)));
       if (staying.length === 0) throw badUserInput('a split must leave at least one record with the applicant', { argument: 'records' });
-      const newId = `ap_${createHash('sha256').update(`split:${applicant.id}:${[...moveKeys].sort().join(',')}:${Date.now()}`).digest('base64url').slice(0, 16)}`;
+      const newId = `ap_${createHash('sha256')
+        .update(`split:${applicant.id}:${[...moveKeys].sort().join(',')}:${Date.now()}`)
+        .digest('base64url')
+        .slice(0, 16)}`;
       const action = await recordAction(tx, 'SPLIT', steward, reason, [applicant.id, newId], moved);
-      const first = await tx.selectFrom('applicant_records').select(['name', 'kind']).where('department_code', '=', moved[0]!.department).where('local_id', '=', moved[0]!.localId).executeTakeFirstOrThrow();
+      const first = await tx
+        .selectFrom('applicant_records')
+        .select(['name', 'kind'])
+        .where('department_code', '=', moved[0]!.department)
+        .where('local_id', '=', moved[0]!.localId)
+        .executeTakeFirstOrThrow();
       await tx.insertInto('applicants').values({ id: newId, kind: applicant.kind, name: first.name, merged_into: null }).execute();
       await pin(tx, moved, newId, action);
       await pin(tx, staying, applicant.id, action);
       for (const r of moved) {
-        await tx.updateTable('applicant_records').set({ applicant_id: newId }).where('department_code', '=', r.department).where('local_id', '=', r.localId).execute();
+        await tx
+          .updateTable('applicant_records')
+          .set({ applicant_id: newId })
+          .where('department_code', '=', r.department)
+          .where('local_id', '=', r.localId)
+          .execute();
       }
       await rebuildIdentifiers(tx, [applicant.id, newId]);
       return newId;
@@ -89,7 +110,8 @@ export class Stewardship {
    */
   async settleKind(record: RecordRefInput, kind: 'PERSON' | 'ORGANIZATION', steward: string, reason: string): Promise<string> {
     return this.db.transaction().execute(async (tx) => {
-      const where = <Q extends { where: (...args: any[]) => Q }>(q: Q) => q.where('department_code', '=', record.departmentCode).where('local_id', '=', record.localId);
+      const where = <Q extends { where: (...args: any[]) => Q }>(q: Q) =>
+        q.where('department_code', '=', record.departmentCode).where('local_id', '=', record.localId);
       const review = await where(tx.selectFrom('identity_kind_reviews').select('status')).executeTakeFirst();
       if (!review) throw badUserInput('that record holds no identifier awaiting a kind review', { argument: 'record' });
       const applicantId = await applicantOf(tx, record.departmentCode, record.localId);
@@ -103,7 +125,10 @@ export class Stewardship {
   /** Confirms a review candidate: the two records' applicants become one. */
   async confirm(candidateId: number, steward: string, reason: string): Promise<string> {
     const candidate = await this.#openCandidate(candidateId);
-    const [a, b] = await Promise.all([applicantOf(this.db, candidate.a_department, candidate.a_local_id), applicantOf(this.db, candidate.b_department, candidate.b_local_id)]);
+    const [a, b] = await Promise.all([
+      applicantOf(this.db, candidate.a_department, candidate.a_local_id),
+      applicantOf(this.db, candidate.b_department, candidate.b_local_id),
+    ]);
     const survivor = a < b ? a : b;
     const result = a === b ? a : await this.merge(survivor, survivor === a ? b : a, steward, reason);
     await this.db.updateTable('identity_review_candidates').set({ status: 'CONFIRMED' }).where('id', '=', candidateId).execute();
@@ -122,7 +147,13 @@ export class Stewardship {
       const action = await recordAction(tx, 'REJECT', steward, reason, [...new Set(applicants)], records);
       await tx
         .insertInto('identity_separations')
-        .values({ a_department: candidate.a_department, a_local_id: candidate.a_local_id, b_department: candidate.b_department, b_local_id: candidate.b_local_id, action_id: action })
+        .values({
+          a_department: candidate.a_department,
+          a_local_id: candidate.a_local_id,
+          b_department: candidate.b_department,
+          b_local_id: candidate.b_local_id,
+          action_id: action,
+        })
         .onConflict((oc) => oc.doNothing())
         .execute();
       await tx.updateTable('identity_review_candidates').set({ status: 'REJECTED' }).where('id', '=', candidateId).execute();
@@ -145,7 +176,12 @@ async function live(db: Db, id: string) {
 }
 
 async function applicantOf(db: Db, department: string, localId: string): Promise<string> {
-  const row = await db.selectFrom('applicant_records').select('applicant_id').where('department_code', '=', department).where('local_id', '=', localId).executeTakeFirst();
+  const row = await db
+    .selectFrom('applicant_records')
+    .select('applicant_id')
+    .where('department_code', '=', department)
+    .where('local_id', '=', localId)
+    .executeTakeFirst();
   if (!row) throw badUserInput('the record is no longer in the crosswalk');
   return row.applicant_id;
 }
@@ -155,7 +191,14 @@ async function recordsOf(db: Db, applicantIds: string[]) {
   return rows.map((r) => ({ department: r.department_code, localId: r.local_id }));
 }
 
-async function recordAction(db: Db, action: string, steward: string, reason: string, applicantIds: string[], records: Array<{ department: string; localId: string }>): Promise<number> {
+async function recordAction(
+  db: Db,
+  action: string,
+  steward: string,
+  reason: string,
+  applicantIds: string[],
+  records: Array<{ department: string; localId: string }>,
+): Promise<number> {
   if (!reason.trim()) throw badUserInput('a reason is required', { argument: 'reason' });
   const row = await db
     .insertInto('identity_actions')
@@ -170,7 +213,11 @@ async function pin(db: Db, records: Array<{ department: string; localId: string 
   await db
     .insertInto('identity_pins')
     .values(records.map((r) => ({ department_code: r.department, local_id: r.localId, applicant_id: applicantId, action_id: actionId })))
-    .onConflict((oc) => oc.columns(['department_code', 'local_id']).doUpdateSet((eb) => ({ applicant_id: eb.ref('excluded.applicant_id'), action_id: eb.ref('excluded.action_id') })))
+    .onConflict((oc) =>
+      oc
+        .columns(['department_code', 'local_id'])
+        .doUpdateSet((eb) => ({ applicant_id: eb.ref('excluded.applicant_id'), action_id: eb.ref('excluded.action_id') })),
+    )
     .execute();
 }
 
@@ -179,5 +226,10 @@ async function rebuildIdentifiers(db: Db, applicantIds: string[]) {
   await db.deleteFrom('applicant_identifiers').where('applicant_id', 'in', applicantIds).execute();
   const rows = await db.selectFrom('applicant_records').select(['applicant_id', 'identifiers']).where('applicant_id', 'in', applicantIds).execute();
   const values = rows.flatMap((r) => r.identifiers.map((i) => ({ type: i.type, value: i.value, applicant_id: r.applicant_id })));
-  if (values.length) await db.insertInto('applicant_identifiers').values(values).onConflict((oc) => oc.doNothing()).execute();
+  if (values.length)
+    await db
+      .insertInto('applicant_identifiers')
+      .values(values)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
 }

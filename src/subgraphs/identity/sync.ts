@@ -70,7 +70,11 @@ export async function syncIdentity(db: Kysely<HubDatabase>, sources: readonly Ap
   return run;
 }
 
-async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSource[], { onProgress = () => {}, vacuum = false, retain = [] }: SyncOptions): Promise<SyncReport> {
+async function syncOnce(
+  db: Kysely<HubDatabase>,
+  sources: readonly ApplicantSource[],
+  { onProgress = () => {}, vacuum = false, retain = [] }: SyncOptions,
+): Promise<SyncReport> {
   const started = performance.now();
   const records: SourcedRecord[] = [];
   const failed: SyncReport['failed'] = [];
@@ -112,9 +116,18 @@ async function syncOnce(db: Kysely<HubDatabase>, sources: readonly ApplicantSour
   const resolved = performance.now();
   // What this process saved last time is what the crosswalk holds for every record it did not see change
   // (stewards move records between applicants, never edit them), so only those need comparing in full.
-  const { applicants, merged, written } = await saveClusters(db, clusters, changedKeys && ((department, localId) => changedKeys.has(`${department}:${localId}`)));
+  const { applicants, merged, written } = await saveClusters(
+    db,
+    clusters,
+    changedKeys && ((department, localId) => changedKeys.has(`${department}:${localId}`)),
+  );
   // Records holding a value that may be a person's number, left undecided: a person's, for a steward to review.
-  const reviewWrites = (await saveReviewCandidates(db, reviewCandidates, clusters)) + (await saveKindReviews(db, clusters.flatMap((c) => c.records.filter((r) => r.ambiguous))));
+  const reviewWrites =
+    (await saveReviewCandidates(db, reviewCandidates, clusters)) +
+    (await saveKindReviews(
+      db,
+      clusters.flatMap((c) => c.records.filter((r) => r.ambiguous)),
+    ));
   if (vacuum && written.applicants + written.records + written.identifiers + reviewWrites > 0) {
     await sql`VACUUM ANALYZE applicants, applicant_records, applicant_identifiers, identity_review_candidates`.execute(db);
   }
@@ -188,7 +201,6 @@ function toThreadRecord(r: SourcedRecord): ThreadRecord {
 
 const recordKey = (r: SourcedRecord) => `${r.department}:${r.localId}`;
 
-
 /**
  * Brings the open review candidates to this run's, leaving decided ones and pairs now linked out. Only
  * the difference is written: a candidate still open keeps its row (and its age in the queue).
@@ -203,8 +215,15 @@ async function saveReviewCandidates(db: Kysely<HubDatabase>, candidates: readonl
     JSON.stringify([Math.fround(score), evidence.map((e) => [e.field, e.level, e.weight])]);
   return db.transaction().execute(async (tx) => {
     const held = new Map<string, { id: number; signature: string }>();
-    for (const row of await tx.selectFrom('identity_review_candidates').select(['id', 'a_department', 'a_local_id', 'b_department', 'b_local_id', 'score', 'evidence']).where('status', '=', 'OPEN').execute()) {
-      held.set(pairKey(row.a_department, row.a_local_id, row.b_department, row.b_local_id), { id: row.id, signature: signature(row.score, row.evidence as Evidence[]) });
+    for (const row of await tx
+      .selectFrom('identity_review_candidates')
+      .select(['id', 'a_department', 'a_local_id', 'b_department', 'b_local_id', 'score', 'evidence'])
+      .where('status', '=', 'OPEN')
+      .execute()) {
+      held.set(pairKey(row.a_department, row.a_local_id, row.b_department, row.b_local_id), {
+        id: row.id,
+        signature: signature(row.score, row.evidence as Evidence[]),
+      });
     }
     const fresh: typeof open = [];
     const stale: number[] = [];

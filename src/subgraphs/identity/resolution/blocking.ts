@@ -190,13 +190,7 @@ export function rowsWithKey(ti: TypoIndex, key: number): Int32Array {
  * sharing a candidate; calls `visit(a, b)`. A block larger than `maxBlockSize` is skipped: its value
  * is too common to pair on, and its records still meet through their other values.
  */
-export function forEachCandidatePair(
-  t: FeatureTable,
-  index: BlockIndex,
-  maxBlockSize: number,
-  ti: TypoIndex,
-  visit: (a: number, b: number) => void,
-): void {
+export function forEachCandidatePair(t: FeatureTable, index: BlockIndex, maxBlockSize: number, ti: TypoIndex, visit: (a: number, b: number) => void): void {
   const c = t.cols;
   const typoSeen = new Set<number>();
   const once = (x: number, y: number) => {

@@ -5,7 +5,17 @@
 // them. Seeded: the same options always give the same records. Every number is generated, never real.
 
 import * as OpenCC from 'opencc-js/cn2t';
-import { formatOrgCodeLegacy, generateResidentId, generateUscc, isValidResidentId, isValidUscc, mulberry32, orgCodeOfUscc, toResidentId15, type Rng } from '../../../schema/identifiers/index.js';
+import {
+  formatOrgCodeLegacy,
+  generateResidentId,
+  generateUscc,
+  isValidResidentId,
+  isValidUscc,
+  mulberry32,
+  orgCodeOfUscc,
+  toResidentId15,
+  type Rng,
+} from '../../../schema/identifiers/index.js';
 import type { ResolutionRecord } from './types.js';
 
 export interface EvaluationOptions {
@@ -29,21 +39,151 @@ export interface EvaluationSet {
 const toTraditional = OpenCC.Converter({ from: 'cn', to: 'hk' });
 
 const SURNAMES = [
-  ['陈', 12], ['李', 10], ['黄', 9], ['张', 8], ['梁', 6], ['林', 6], ['刘', 6], ['吴', 5], ['罗', 5], ['何', 5], ['郑', 4], ['王', 6],
-  ['杨', 4], ['周', 4], ['谢', 3], ['冯', 3], ['邓', 3], ['曾', 3], ['彭', 2], ['麦', 2], ['钟', 3], ['苏', 2], ['叶', 3], ['潘', 2],
-  ['卢', 2], ['朱', 3], ['蔡', 2], ['许', 2], ['郭', 2], ['莫', 2], ['欧阳', 1], ['司徒', 1], ['余', 2], ['赖', 2], ['邱', 2], ['徐', 2],
-  ['胡', 2], ['高', 2], ['骆', 1], ['温', 1], ['江', 1], ['龚', 1], ['区', 1], ['关', 1], ['岑', 1], ['简', 1], ['植', 1], ['霍', 1],
+  ['陈', 12],
+  ['李', 10],
+  ['黄', 9],
+  ['张', 8],
+  ['梁', 6],
+  ['林', 6],
+  ['刘', 6],
+  ['吴', 5],
+  ['罗', 5],
+  ['何', 5],
+  ['郑', 4],
+  ['王', 6],
+  ['杨', 4],
+  ['周', 4],
+  ['谢', 3],
+  ['冯', 3],
+  ['邓', 3],
+  ['曾', 3],
+  ['彭', 2],
+  ['麦', 2],
+  ['钟', 3],
+  ['苏', 2],
+  ['叶', 3],
+  ['潘', 2],
+  ['卢', 2],
+  ['朱', 3],
+  ['蔡', 2],
+  ['许', 2],
+  ['郭', 2],
+  ['莫', 2],
+  ['欧阳', 1],
+  ['司徒', 1],
+  ['余', 2],
+  ['赖', 2],
+  ['邱', 2],
+  ['徐', 2],
+  ['胡', 2],
+  ['高', 2],
+  ['骆', 1],
+  ['温', 1],
+  ['江', 1],
+  ['龚', 1],
+  ['区', 1],
+  ['关', 1],
+  ['岑', 1],
+  ['简', 1],
+  ['植', 1],
+  ['霍', 1],
 ] as const;
-const GIVEN = [...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚嘉俊浩婷欣怡子轩梓晴文志建国华锦泳诗颖慧健荣辉斌燕玲雪思宇晓海峰铭炜坤琳蕾婉凯彬妍韵乐添康永少秀英桂佩珊雯倩薇宁琪瑶璐洁昊鹏翔博睿哲航毅振宏泽阳晨曦雅楠蓉茜露莹淑惠美玉兰凤红梅艳萍莉娇媚卓启德贤敬耀祖基培伦焕钊钧铨锐锋瀚灏澄沛涵逸朗熙彦禹尧舜恒毅熹湛澜嵩岚峻崇巍'];
+const GIVEN = [
+  ...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚嘉俊浩婷欣怡子轩梓晴文志建国华锦泳诗颖慧健荣辉斌燕玲雪思宇晓海峰铭炜坤琳蕾婉凯彬妍韵乐添康永少秀英桂佩珊雯倩薇宁琪瑶璐洁昊鹏翔博睿哲航毅振宏泽阳晨曦雅楠蓉茜露莹淑惠美玉兰凤红梅艳萍莉娇媚卓启德贤敬耀祖基培伦焕钊钧铨锐锋瀚灏澄沛涵逸朗熙彦禹尧舜恒毅熹湛澜嵩岚峻崇巍',
+];
 // Homophones an input method swaps (陈伟 → 陈炜): the noise keeps the pinyin.
-const HOMOPHONE: Record<string, string> = { 伟: '炜', 芳: '方', 静: '靜', 丽: '莉', 杰: '洁', 明: '铭', 华: '骅', 军: '君', 婷: '亭', 宇: '雨', 峰: '锋', 辉: '晖', 玲: '琳', 文: '雯', 俊: '骏', 涛: '滔' };
+const HOMOPHONE: Record<string, string> = {
+  伟: '炜',
+  芳: '方',
+  静: '靜',
+  丽: '莉',
+  杰: '洁',
+  明: '铭',
+  华: '骅',
+  军: '君',
+  婷: '亭',
+  宇: '雨',
+  峰: '锋',
+  辉: '晖',
+  玲: '琳',
+  文: '雯',
+  俊: '骏',
+  涛: '滔',
+};
 const VERY_COMMON = ['张伟', '王芳', '李娜', '王伟', '李伟', '张敏', '李静', '刘伟', '王静', '张丽', '陈伟', '陈静', '黄伟', '李强', '刘洋'];
 
-const TRADE = [...'恒丰信达华盛泰和宏兴瑞德隆晟嘉宝利安康顺鑫源汇联创新启明骏逸锦诚益卓越粤珠江南誉凯拓弘茂润致远朗悦禾峰怡佳运金银通商美雅豪俊冠辉腾飞龙凤祥福寿喜乐星辰海天云帆帝皇尚品优'];
-const LOOKALIKE: Record<string, string> = { 恒: '衡', 丰: '峰', 信: '鑫', 达: '大', 华: '骅', 盛: '晟', 泰: '太', 和: '禾', 宏: '弘', 兴: '星', 瑞: '锐', 德: '得', 隆: '龙', 嘉: '佳', 宝: '保', 利: '力', 安: '岸', 康: '慷', 顺: '舜', 源: '元' };
-const INDUSTRY = ['餐饮管理', '餐饮服务', '食品', '建筑工程', '装饰工程', '房地产开发', '医疗科技', '健康管理', '酒店管理', '美容美发', '文化传播', '贸易', '商贸', '科技', '信息技术', '物业管理', '物流', '电子商务', '教育科技', '企业管理咨询', '网络科技', '生物科技', '实业', '投资'];
+const TRADE = [
+  ...'恒丰信达华盛泰和宏兴瑞德隆晟嘉宝利安康顺鑫源汇联创新启明骏逸锦诚益卓越粤珠江南誉凯拓弘茂润致远朗悦禾峰怡佳运金银通商美雅豪俊冠辉腾飞龙凤祥福寿喜乐星辰海天云帆帝皇尚品优',
+];
+const LOOKALIKE: Record<string, string> = {
+  恒: '衡',
+  丰: '峰',
+  信: '鑫',
+  达: '大',
+  华: '骅',
+  盛: '晟',
+  泰: '太',
+  和: '禾',
+  宏: '弘',
+  兴: '星',
+  瑞: '锐',
+  德: '得',
+  隆: '龙',
+  嘉: '佳',
+  宝: '保',
+  利: '力',
+  安: '岸',
+  康: '慷',
+  顺: '舜',
+  源: '元',
+};
+const INDUSTRY = [
+  '餐饮管理',
+  '餐饮服务',
+  '食品',
+  '建筑工程',
+  '装饰工程',
+  '房地产开发',
+  '医疗科技',
+  '健康管理',
+  '酒店管理',
+  '美容美发',
+  '文化传播',
+  '贸易',
+  '商贸',
+  '科技',
+  '信息技术',
+  '物业管理',
+  '物流',
+  '电子商务',
+  '教育科技',
+  '企业管理咨询',
+  '网络科技',
+  '生物科技',
+  '实业',
+  '投资',
+];
 const BRANCH_PLACES = ['琶洲', '江南西', '赤岗', '滨江', '昌岗', '南洲', '新港', '工业大道', '宝岗', '沙园', '凤阳', '瑞宝'];
-const STREETS = ['新港中路', '江南大道中', '工业大道北', '宝岗大道', '昌岗中路', '滨江东路', '南洲路', '东晓南路', '赤岗北路', '琶洲大道', '广州大道南', '革新路', '前进路', '江燕路', '石榴岗路', '逸景路', '晓港西马路', '泰沙路'];
+const STREETS = [
+  '新港中路',
+  '江南大道中',
+  '工业大道北',
+  '宝岗大道',
+  '昌岗中路',
+  '滨江东路',
+  '南洲路',
+  '东晓南路',
+  '赤岗北路',
+  '琶洲大道',
+  '广州大道南',
+  '革新路',
+  '前进路',
+  '江燕路',
+  '石榴岗路',
+  '逸景路',
+  '晓港西马路',
+  '泰沙路',
+];
 const DIVISIONS = ['440105', '440103', '440104', '440106', '440111', '440113', '440982', '430102', '360102', '450103'];
 const SOURCES = ['market', 'health', 'housing', 'civil', 'tax', 'hr'];
 const JUNK = ['无', '/', '暂无', '见营业执照', '待补充', 'N/A', '-', '同上', '0'];
@@ -117,14 +257,19 @@ export function generateEvaluationSet(options: EvaluationOptions = {}): Evaluati
       }
     }
   };
-  const freshAddress = () => `${d.pick(STREETS)}${1 + d.int(400)}号${d.chance(0.6) ? `${1 + d.int(30)}楼` : ''}${d.chance(0.4) ? `${100 + d.int(2900)}室` : ''}`;
+  const freshAddress = () =>
+    `${d.pick(STREETS)}${1 + d.int(400)}号${d.chance(0.6) ? `${1 + d.int(30)}楼` : ''}${d.chance(0.4) ? `${100 + d.int(2900)}室` : ''}`;
   const personName = () => {
     if (d.chance(0.07)) return d.pick(VERY_COMMON);
     const surname = d.weighted(SURNAMES);
     return d.chance(0.12) ? surname + d.pick(GIVEN) : surname + d.pick(GIVEN) + d.pick(GIVEN);
   };
   const orgName = (trade: string, industry: string) => {
-    const form = d.weighted([['有限公司', 80], ['股份有限公司', 8], ['', 12]] as const);
+    const form = d.weighted([
+      ['有限公司', 80],
+      ['股份有限公司', 8],
+      ['', 12],
+    ] as const);
     return `广州市${trade}${form === '' ? (industry.endsWith('科技') ? `${industry}工作室` : `${industry}经营部`) : industry + form}`;
   };
 
@@ -136,7 +281,9 @@ export function generateEvaluationSet(options: EvaluationOptions = {}): Evaluati
       const family = entities.length > 0 && d.chance(0.03) ? entities[entities.length - 1]! : null;
       const landline = d.chance(0.1);
       entities.push({
-        kind: 'PERSON', name, id,
+        kind: 'PERSON',
+        name,
+        id,
         phone: family && family.kind === 'PERSON' ? family.phone : freshPhone(landline),
         landline,
         address: family && family.kind === 'PERSON' ? family.address : freshAddress(),
@@ -146,13 +293,24 @@ export function generateEvaluationSet(options: EvaluationOptions = {}): Evaluati
     const trade = d.pick(TRADE) + d.pick(TRADE) + (d.chance(0.3) ? d.pick(TRADE) : '');
     const industry = d.pick(INDUSTRY);
     const name = orgName(trade, industry);
-    const head: Entity = { kind: 'ORGANIZATION', name, id: uniqueId(() => generateUscc(d.rng)), phone: freshPhone(d.chance(0.6)), landline: true, address: freshAddress() };
+    const head: Entity = {
+      kind: 'ORGANIZATION',
+      name,
+      id: uniqueId(() => generateUscc(d.rng)),
+      phone: freshPhone(d.chance(0.6)),
+      landline: true,
+      address: freshAddress(),
+    };
     entities.push(head);
     // A branch (分公司) is its own legal entity with its own USCC, often at the head office's phone.
     if (d.chance(0.08) && name.endsWith('公司') && entities.length < nEntities) {
       entities.push({
-        kind: 'ORGANIZATION', name: `${name}${d.pick(BRANCH_PLACES)}分公司`, id: uniqueId(() => generateUscc(d.rng)),
-        phone: d.chance(0.5) ? head.phone : freshPhone(true), landline: true, address: d.chance(0.3) ? head.address : freshAddress(),
+        kind: 'ORGANIZATION',
+        name: `${name}${d.pick(BRANCH_PLACES)}分公司`,
+        id: uniqueId(() => generateUscc(d.rng)),
+        phone: d.chance(0.5) ? head.phone : freshPhone(true),
+        landline: true,
+        address: d.chance(0.3) ? head.address : freshAddress(),
       });
     }
     // A look-alike: another company whose trade name differs by one similar character.
@@ -160,7 +318,14 @@ export function generateEvaluationSet(options: EvaluationOptions = {}): Evaluati
     if (d.chance(0.06) && swappable >= 0 && entities.length < nEntities) {
       const chars = [...trade];
       chars[swappable] = LOOKALIKE[chars[swappable]!]!;
-      entities.push({ kind: 'ORGANIZATION', name: orgName(chars.join(''), industry), id: uniqueId(() => generateUscc(d.rng)), phone: freshPhone(true), landline: true, address: freshAddress() });
+      entities.push({
+        kind: 'ORGANIZATION',
+        name: orgName(chars.join(''), industry),
+        id: uniqueId(() => generateUscc(d.rng)),
+        phone: freshPhone(true),
+        landline: true,
+        address: freshAddress(),
+      });
     }
   }
 
@@ -198,7 +363,13 @@ export function generateEvaluationSet(options: EvaluationOptions = {}): Evaluati
 function presentRecord(d: Draw, e: Entity, source: string, localId: string, agencyPhones: readonly string[]): { record: ResolutionRecord; nameOnly: boolean } {
   const person = e.kind === 'PERSON';
   // Identifier: what this department stored.
-  const idForm = d.weighted([['clean', 45], ['legacy', 20], ['typo', 8], ['junk', 7], ['none', 20]] as const);
+  const idForm = d.weighted([
+    ['clean', 45],
+    ['legacy', 20],
+    ['typo', 8],
+    ['junk', 7],
+    ['none', 20],
+  ] as const);
   let idNumber: string | null = null;
   let hasIdentifier = true;
   switch (idForm) {
@@ -219,7 +390,13 @@ function presentRecord(d: Draw, e: Entity, source: string, localId: string, agen
       hasIdentifier = false;
       break;
   }
-  const idType = d.chance(0.3) ? null : d.chance(0.75) ? (person ? d.pick(['居民身份证', '身份证', '01']) : d.pick(['统一社会信用代码', '营业执照', '组织机构代码'])) : d.pick(['其他', '护照', '身份证', '营业执照']);
+  const idType = d.chance(0.3)
+    ? null
+    : d.chance(0.75)
+      ? person
+        ? d.pick(['居民身份证', '身份证', '01'])
+        : d.pick(['统一社会信用代码', '营业执照', '组织机构代码'])
+      : d.pick(['其他', '护照', '身份证', '营业执照']);
   const kind = d.chance(0.1) ? null : d.chance(0.94) ? e.kind : person ? 'ORGANIZATION' : 'PERSON';
 
   let phone: string | null = null;
@@ -237,12 +414,20 @@ function legacyForm(d: Draw, e: Entity): string {
   if (e.kind === 'ORGANIZATION') {
     const org = orgCodeOfUscc(e.id);
     return d.weighted([
-      [formatOrgCodeLegacy(org), 35], [org, 15], [e.id.toLowerCase(), 15], [fullWidth(e.id), 15], [`${e.id.slice(0, 8)} ${e.id.slice(8)}`, 20],
+      [formatOrgCodeLegacy(org), 35],
+      [org, 15],
+      [e.id.toLowerCase(), 15],
+      [fullWidth(e.id), 15],
+      [`${e.id.slice(0, 8)} ${e.id.slice(8)}`, 20],
     ] as const);
   }
   const id15 = toResidentId15(e.id);
   return d.weighted([
-    [id15 ?? e.id, 30], [e.id.toLowerCase(), 15], [fullWidth(e.id), 20], [`${e.id.slice(0, 6)} ${e.id.slice(6, 14)} ${e.id.slice(14)}`, 20], [`${e.id.slice(0, 6)}-${e.id.slice(6)}`, 15],
+    [id15 ?? e.id, 30],
+    [e.id.toLowerCase(), 15],
+    [fullWidth(e.id), 20],
+    [`${e.id.slice(0, 6)} ${e.id.slice(6, 14)} ${e.id.slice(14)}`, 20],
+    [`${e.id.slice(0, 6)}-${e.id.slice(6)}`, 15],
   ] as const);
 }
 
@@ -312,16 +497,36 @@ function presentOrgName(d: Draw, name: string): string {
 function presentPhone(d: Draw, phone: string): string {
   if (phone.startsWith('020')) {
     const local = phone.slice(3);
-    return d.pick([`020-${local}`, `(020)${local}`, `（020）${local.slice(0, 4)} ${local.slice(4)}`, local, `+86 20 ${local}`, `020${local}转${100 + d.int(900)}`, fullWidth(`020-${local}`)]);
+    return d.pick([
+      `020-${local}`,
+      `(020)${local}`,
+      `（020）${local.slice(0, 4)} ${local.slice(4)}`,
+      local,
+      `+86 20 ${local}`,
+      `020${local}转${100 + d.int(900)}`,
+      fullWidth(`020-${local}`),
+    ]);
   }
-  return d.pick([phone, `+86 ${phone}`, `+86-${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`, `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`, `0086${phone}`, fullWidth(phone)]);
+  return d.pick([
+    phone,
+    `+86 ${phone}`,
+    `+86-${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`,
+    `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`,
+    `0086${phone}`,
+    fullWidth(phone),
+  ]);
 }
 
 function presentAddress(d: Draw, address: string): string {
   let out = address;
   if (d.chance(0.25)) out = out.replace(/(\d+)(号|楼)/g, (_m, n: string, unit: string) => [...n].map((x) => CN_DIGITS[Number(x)]).join('') + unit);
   if (d.chance(0.1)) out = fullWidth(out);
-  const prefix = d.weighted([['', 40], ['广州市海珠区', 25], ['广东省广州市海珠区', 20], ['海珠区', 15]] as const);
+  const prefix = d.weighted([
+    ['', 40],
+    ['广州市海珠区', 25],
+    ['广东省广州市海珠区', 20],
+    ['海珠区', 15],
+  ] as const);
   out = prefix + out;
   if (d.chance(0.1)) out = toTraditional(out);
   if (d.chance(0.1)) out = straySpace(d, out);

@@ -16,7 +16,13 @@ export const KIND_PERSON = 1;
 export const KIND_ORG = 2;
 
 const FORM_CODE: Record<OrganisationForm, number> = {
-  NONE: 0, COMPANY: 0, LIMITED: 1, JOINT_STOCK: 2, PARTNERSHIP: 3, SOLE_PROPRIETORSHIP: 4, COOPERATIVE: 5,
+  NONE: 0,
+  COMPANY: 0,
+  LIMITED: 1,
+  JOINT_STOCK: 2,
+  PARTNERSHIP: 3,
+  SOLE_PROPRIETORSHIP: 4,
+  COOPERATIVE: 5,
 };
 
 /** Value ids per field; 0 means "no value". */
@@ -174,7 +180,8 @@ export class FeatureTable {
     let kind = KIND_UNKNOWN;
     // The name's shape first (clerks' kind flags are often wrong), then a valid identifier, then the flag.
     if (shape === 'ORGANIZATION') kind = KIND_ORG;
-    else if (ev.uscc || ev.orgCode) kind = KIND_ORG; // a 个体工商户 may trade under a person's name
+    else if (ev.uscc || ev.orgCode)
+      kind = KIND_ORG; // a 个体工商户 may trade under a person's name
     else if (shape === 'PERSON' || ev.residentId) kind = KIND_PERSON;
     else if (rec.kind) kind = rec.kind === 'PERSON' ? KIND_PERSON : KIND_ORG;
     this.kind[row] = kind;

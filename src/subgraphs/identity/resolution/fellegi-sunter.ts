@@ -48,10 +48,66 @@ const SHARED_VALUE_NAMES = 3;
 // The most frequent full names in China (public name statistics): whatever the data's counts say,
 // agreeing on one of these is never strong evidence on its own.
 const VERY_COMMON_NAMES = new Set([
-  '张伟', '王伟', '王芳', '李伟', '李娜', '张敏', '李静', '王静', '刘伟', '王秀英', '张丽', '李秀英', '王丽', '张静', '张秀英', '李强',
-  '王敏', '李敏', '王磊', '刘洋', '王艳', '王勇', '李军', '张勇', '李杰', '张杰', '张磊', '王强', '李娟', '王军', '张艳', '张涛',
-  '王涛', '李明', '李艳', '王超', '李勇', '王娟', '刘杰', '王秀兰', '李霞', '刘敏', '张军', '李丽', '张强', '王平', '王刚', '王杰',
-  '李桂英', '刘芳', '陈伟', '陈静', '陈杰', '黄伟', '刘静', '杨伟', '陈敏', '李红', '张燕', '王霞',
+  '张伟',
+  '王伟',
+  '王芳',
+  '李伟',
+  '李娜',
+  '张敏',
+  '李静',
+  '王静',
+  '刘伟',
+  '王秀英',
+  '张丽',
+  '李秀英',
+  '王丽',
+  '张静',
+  '张秀英',
+  '李强',
+  '王敏',
+  '李敏',
+  '王磊',
+  '刘洋',
+  '王艳',
+  '王勇',
+  '李军',
+  '张勇',
+  '李杰',
+  '张杰',
+  '张磊',
+  '王强',
+  '李娟',
+  '王军',
+  '张艳',
+  '张涛',
+  '王涛',
+  '李明',
+  '李艳',
+  '王超',
+  '李勇',
+  '王娟',
+  '刘杰',
+  '王秀兰',
+  '李霞',
+  '刘敏',
+  '张军',
+  '李丽',
+  '张强',
+  '王平',
+  '王刚',
+  '王杰',
+  '李桂英',
+  '刘芳',
+  '陈伟',
+  '陈静',
+  '陈杰',
+  '黄伟',
+  '刘静',
+  '杨伟',
+  '陈敏',
+  '李红',
+  '张燕',
+  '王霞',
 ]);
 
 /** Lower bound on u for a name: the data's counts cannot make a short or very common name rare. */
@@ -162,11 +218,14 @@ export class PairScorer {
     const ki = t.kind[i]!;
     const kj = t.kind[j]!;
     if (ki !== KIND_UNKNOWN && kj !== KIND_UNKNOWN && ki !== kj) return VETO;
-    const ui = c.uscc[i]!, uj = c.uscc[j]!;
+    const ui = c.uscc[i]!,
+      uj = c.uscc[j]!;
     if (ui !== 0 && uj !== 0 && ui !== uj) return VETO;
-    const ri = c.rid[i]!, rj = c.rid[j]!;
+    const ri = c.rid[i]!,
+      rj = c.rid[j]!;
     if (ri !== 0 && rj !== 0 && ri !== rj) return VETO;
-    const bi = c.branch[i]!, bj = c.branch[j]!;
+    const bi = c.branch[i]!,
+      bj = c.branch[j]!;
     if (bi !== 0 && bj !== 0 && bi !== bj) return VETO;
     if (t.birth[i]! !== 0 && t.birth[j]! !== 0 && t.birth[i] !== t.birth[j]) return VETO;
     if (t.sex[i]! !== 0 && t.sex[j]! !== 0 && t.sex[i] !== t.sex[j]) return VETO;
@@ -201,27 +260,31 @@ export class PairScorer {
     }
 
     // Names: exact (term-frequency weighted), same pinyin, or disagree.
-    const ni = c.name[i]!, nj = c.name[j]!;
+    const ni = c.name[i]!,
+      nj = c.name[j]!;
     if (ni !== 0 && nj !== 0) {
       if (ni === nj) add('name', 'exact', agreementWeight(M_NAME, nameHolders ?? t.counts[ni]!, this.population, this.nameFloor(ni)));
       else if (c.pinyin[i] !== 0 && c.pinyin[i] === c.pinyin[j]) add('name', 'pinyin', WEIGHTS.namePinyin);
       else add('name', 'disagree', WEIGHTS.nameDisagree);
     }
     if (t.form[i] !== 0 && t.form[j] !== 0) add('form', t.form[i] === t.form[j] ? 'agree' : 'disagree', t.form[i] === t.form[j] ? 0 : WEIGHTS.formDisagree);
-    const gi = c.region[i]!, gj = c.region[j]!;
+    const gi = c.region[i]!,
+      gj = c.region[j]!;
     if (gi !== 0 && gj !== 0) {
       const same = gi === gj || this.regionCompatible(gi, gj);
       add('region', same ? 'agree' : 'disagree', same ? 0 : WEIGHTS.regionDisagree);
     }
 
-    const pi = c.phone[i]!, pj = c.phone[j]!;
+    const pi = c.phone[i]!,
+      pj = c.phone[j]!;
     if (pi !== 0 && pj !== 0) {
       if (pi === pj) {
         if (this.shared(pi)) add('phone', 'shared', WEIGHTS.sharedValueAgree);
         else add('phone', 'exact', agreementWeight(M_PHONE, t.counts[pi]!, this.population, 1e-6));
       } else if (!this.shared(pi) && !this.shared(pj)) add('phone', 'disagree', WEIGHTS.phoneDisagree);
     }
-    const ai = c.addr[i]!, aj = c.addr[j]!;
+    const ai = c.addr[i]!,
+      aj = c.addr[j]!;
     if (ai !== 0 && aj !== 0) {
       if (ai === aj) {
         if (this.shared(ai)) add('address', 'shared', WEIGHTS.sharedValueAgree);

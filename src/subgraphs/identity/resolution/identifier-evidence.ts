@@ -36,7 +36,14 @@ export interface IdentifierEvidence {
 }
 
 const EMPTY: IdentifierEvidence = {
-  uscc: null, residentId: null, orgCode: null, orgCodeOnly: false, broken: null, birth: 0, sex: 0, conflicting: null,
+  uscc: null,
+  residentId: null,
+  orgCode: null,
+  orgCodeOnly: false,
+  broken: null,
+  birth: 0,
+  sex: 0,
+  conflicting: null,
 };
 
 /**
@@ -69,7 +76,12 @@ export function claimedIdentifierType(idType: string | null | undefined): Identi
  * readIdentifier('110105491231002', null, 'PERSON').residentId; // '11010519491231002X'
  * readIdentifier('11010519491231003X', null, 'PERSON').broken;  // '11010519491231003X'
  */
-export function readIdentifier(raw: string | null | undefined, idType: string | null | undefined, shape: NameShape, kind?: 'PERSON' | 'ORGANIZATION' | null): IdentifierEvidence {
+export function readIdentifier(
+  raw: string | null | undefined,
+  idType: string | null | undefined,
+  shape: NameShape,
+  kind?: 'PERSON' | 'ORGANIZATION' | null,
+): IdentifierEvidence {
   if (typeof raw !== 'string' || raw.length === 0) return EMPTY;
   const claimsPerson = shape === 'PERSON' || kind === 'PERSON';
   const reading = classifyIdentifier(raw, { claimedType: claimedIdentifierType(idType), kind: claimsPerson ? 'PERSON' : null }).identifier;
@@ -187,7 +199,8 @@ function neighboursIn(broken: string, type: IdentifierType, scheme: CheckScheme,
       if (i === n) {
         // Substituting the check character: exactly one value fits.
         const code = checkOf[sum % scheme.modulus]!;
-        if (code !== own && scheme.checkAlphabet.includes(String.fromCharCode(code))) pushIfValid(broken.slice(0, n) + String.fromCharCode(code), type, valid, out);
+        if (code !== own && scheme.checkAlphabet.includes(String.fromCharCode(code)))
+          pushIfValid(broken.slice(0, n) + String.fromCharCode(code), type, valid, out);
         continue;
       }
       const v0 = own < 128 ? value[own]! : -1;
@@ -222,7 +235,14 @@ interface CheckScheme {
   checkOf: Int32Array;
 }
 
-function scheme(weights: number[], bodyAlphabet: string, checkAlphabet: string, valueOf: (ch: string) => number, modulus: number, check: (r: number) => string): CheckScheme {
+function scheme(
+  weights: number[],
+  bodyAlphabet: string,
+  checkAlphabet: string,
+  valueOf: (ch: string) => number,
+  modulus: number,
+  check: (r: number) => string,
+): CheckScheme {
   const value = new Int8Array(128).fill(-1);
   for (const ch of bodyAlphabet) value[ch.charCodeAt(0)] = valueOf(ch);
   const checkOf = new Int32Array(modulus);
@@ -231,11 +251,32 @@ function scheme(weights: number[], bodyAlphabet: string, checkAlphabet: string, 
 }
 
 /** GB 32100-2015: weight 3^i mod 31, check = (31 − Σ mod 31) mod 31. */
-const USCC_SCHEME = scheme([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], USCC_CHARS, USCC_CHARS, (ch) => USCC_CHARS.indexOf(ch), 31, (r) => USCC_CHARS.charAt((31 - r) % 31));
+const USCC_SCHEME = scheme(
+  [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28],
+  USCC_CHARS,
+  USCC_CHARS,
+  (ch) => USCC_CHARS.indexOf(ch),
+  31,
+  (r) => USCC_CHARS.charAt((31 - r) % 31),
+);
 /** GB 11643-1999: ISO 7064 MOD 11-2. */
-const RID_SCHEME = scheme([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], DIGITS, RID_CHECK, (ch) => DIGITS.indexOf(ch), 11, (r) => '10X98765432'.charAt(r));
+const RID_SCHEME = scheme(
+  [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2],
+  DIGITS,
+  RID_CHECK,
+  (ch) => DIGITS.indexOf(ch),
+  11,
+  (r) => '10X98765432'.charAt(r),
+);
 /** GB 11714: c = 11 − Σ mod 11 (10 → X, 11 → 0). */
-const ORG_SCHEME = scheme([3, 7, 9, 10, 5, 8, 4, 2], ORG_CHARS, `${DIGITS}X`, (ch) => ORG_CHARS.indexOf(ch), 11, (r) => {
-  const c = 11 - r;
-  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
-});
+const ORG_SCHEME = scheme(
+  [3, 7, 9, 10, 5, 8, 4, 2],
+  ORG_CHARS,
+  `${DIGITS}X`,
+  (ch) => ORG_CHARS.indexOf(ch),
+  11,
+  (r) => {
+    const c = 11 - r;
+    return c === 10 ? 'X' : c === 11 ? '0' : String(c);
+  },
+);

@@ -5,9 +5,24 @@ import { stripRegions } from './company-name.js';
 import { foldText } from './text-fold.js';
 
 const DIGIT_OF = new Map<string, number>([
-  ['〇', 0], ['零', 0], ['一', 1], ['二', 2], ['两', 2], ['三', 3], ['四', 4], ['五', 5], ['六', 6], ['七', 7], ['八', 8], ['九', 9],
+  ['〇', 0],
+  ['零', 0],
+  ['一', 1],
+  ['二', 2],
+  ['两', 2],
+  ['三', 3],
+  ['四', 4],
+  ['五', 5],
+  ['六', 6],
+  ['七', 7],
+  ['八', 8],
+  ['九', 9],
 ]);
-const UNIT_OF = new Map<string, number>([['十', 10], ['百', 100], ['千', 1000]]);
+const UNIT_OF = new Map<string, number>([
+  ['十', 10],
+  ['百', 100],
+  ['千', 1000],
+]);
 // A numeral is only rewritten before a counter word, so 三元里 or 五羊新城 keep their names.
 const COUNTERS = new Set(['号', '栋', '楼', '层', '室', '座', '巷', '弄', '幢', '单', '街', '铺', '房', '之', '期', '区', '排', '档', '横']);
 

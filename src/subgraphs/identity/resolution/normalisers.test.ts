@@ -51,13 +51,23 @@ describe('person names', () => {
 describe('parseCompanyName', () => {
   it('splits region, trade name, industry and form', () => {
     expect(parseCompanyName('廣州市海珠區恆豐餐飲管理有限責任公司')).toEqual({
-      region: '广州海珠', trade: '恒丰', industry: '餐饮管理', form: 'LIMITED', branch: null, key: '恒丰|餐饮管理',
+      region: '广州海珠',
+      trade: '恒丰',
+      industry: '餐饮管理',
+      form: 'LIMITED',
+      branch: null,
+      key: '恒丰|餐饮管理',
     });
   });
   it('gives every spelling of one company one key', () => {
-    const keys = ['广州市海珠区恒丰餐饮管理有限公司', '恒丰餐饮管理有限责任公司', ' 广州 恒丰餐饮管理有限公司', '恒丰（广州）餐饮管理有限公司', '廣東省廣州市恆豐餐飲管理有限公司', '海珠（广州）区恒丰餐饮管理有限公司'].map(
-      (n) => parseCompanyName(n).key,
-    );
+    const keys = [
+      '广州市海珠区恒丰餐饮管理有限公司',
+      '恒丰餐饮管理有限责任公司',
+      ' 广州 恒丰餐饮管理有限公司',
+      '恒丰（广州）餐饮管理有限公司',
+      '廣東省廣州市恆豐餐飲管理有限公司',
+      '海珠（广州）区恒丰餐饮管理有限公司',
+    ].map((n) => parseCompanyName(n).key);
     expect(new Set(keys)).toEqual(new Set(['恒丰|餐饮管理']));
   });
   it('keeps what tells companies apart: trade name, form, branch', () => {
@@ -139,7 +149,12 @@ describe('identifier evidence', () => {
     const cands = identifierCandidates(slipped);
     expect(cands).toContainEqual({ type: 'ORG_CODE', value: uscc.slice(8, 17) });
     const badCheck = uscc.slice(0, 17) + (uscc.charAt(17) === '0' ? '1' : '0');
-    expect(identifierCandidates(badCheck)).toEqual(expect.arrayContaining([{ type: 'USCC', value: uscc }, { type: 'ORG_CODE', value: uscc.slice(8, 17) }]));
+    expect(identifierCandidates(badCheck)).toEqual(
+      expect.arrayContaining([
+        { type: 'USCC', value: uscc },
+        { type: 'ORG_CODE', value: uscc.slice(8, 17) },
+      ]),
+    );
     // A broken resident ID's characters 9–17 are a date and a sequence, never an organisation code.
     const brokenRid = rid.slice(0, 17) + (rid.charAt(17) === '0' ? '1' : '0');
     expect(identifierCandidates(brokenRid).filter((c) => c.type === 'ORG_CODE' && c.value === brokenRid.slice(8, 17))).toEqual([]);

@@ -17,13 +17,41 @@ const rec = (localId: string, fields: Partial<ResolutionRecord>): ResolutionReco
 
 describe('never-merge rules (no score overrides them)', () => {
   it.each([
-    ['two different valid USCCs', { name: '广州市恒丰餐饮管理有限公司', idNumber: USCC_A, phone: PHONE, address: '新港中路1号' }, { name: '广州市恒丰餐饮管理有限公司', idNumber: USCC_B, phone: PHONE, address: '新港中路1号' }],
-    ['two different valid resident IDs', { name: '欧阳子轩', idNumber: RID_A, phone: PHONE, address: '新港中路1号' }, { name: '欧阳子轩', idNumber: RID_B, phone: PHONE, address: '新港中路1号' }],
-    ['a branch and its head office', { name: '广州市恒丰餐饮管理有限公司', phone: PHONE, address: '新港中路1号' }, { name: '广州市恒丰餐饮管理有限公司琶洲分公司', phone: PHONE, address: '新港中路1号' }],
-    ['two branches', { name: '恒丰餐饮管理有限公司琶洲分公司', phone: PHONE, address: '新港中路1号' }, { name: '恒丰餐饮管理有限公司赤岗分公司', phone: PHONE, address: '新港中路1号' }],
-    ['a person and an organisation', { name: '恒丰', kind: 'PERSON', phone: PHONE, address: '新港中路1号' }, { name: '恒丰餐饮管理有限公司', phone: PHONE, address: '新港中路1号' }],
-    ['股份有限公司 and 有限公司', { name: '恒丰科技股份有限公司', phone: PHONE, address: '新港中路1号' }, { name: '恒丰科技有限公司', phone: PHONE, address: '新港中路1号' }],
-    ['look-alike trade names', { name: '广州恒丰餐饮管理有限公司', phone: PHONE, address: '新港中路1号' }, { name: '广州衡丰餐饮管理有限公司', phone: PHONE, address: '新港中路1号' }],
+    [
+      'two different valid USCCs',
+      { name: '广州市恒丰餐饮管理有限公司', idNumber: USCC_A, phone: PHONE, address: '新港中路1号' },
+      { name: '广州市恒丰餐饮管理有限公司', idNumber: USCC_B, phone: PHONE, address: '新港中路1号' },
+    ],
+    [
+      'two different valid resident IDs',
+      { name: '欧阳子轩', idNumber: RID_A, phone: PHONE, address: '新港中路1号' },
+      { name: '欧阳子轩', idNumber: RID_B, phone: PHONE, address: '新港中路1号' },
+    ],
+    [
+      'a branch and its head office',
+      { name: '广州市恒丰餐饮管理有限公司', phone: PHONE, address: '新港中路1号' },
+      { name: '广州市恒丰餐饮管理有限公司琶洲分公司', phone: PHONE, address: '新港中路1号' },
+    ],
+    [
+      'two branches',
+      { name: '恒丰餐饮管理有限公司琶洲分公司', phone: PHONE, address: '新港中路1号' },
+      { name: '恒丰餐饮管理有限公司赤岗分公司', phone: PHONE, address: '新港中路1号' },
+    ],
+    [
+      'a person and an organisation',
+      { name: '恒丰', kind: 'PERSON', phone: PHONE, address: '新港中路1号' },
+      { name: '恒丰餐饮管理有限公司', phone: PHONE, address: '新港中路1号' },
+    ],
+    [
+      '股份有限公司 and 有限公司',
+      { name: '恒丰科技股份有限公司', phone: PHONE, address: '新港中路1号' },
+      { name: '恒丰科技有限公司', phone: PHONE, address: '新港中路1号' },
+    ],
+    [
+      'look-alike trade names',
+      { name: '广州恒丰餐饮管理有限公司', phone: PHONE, address: '新港中路1号' },
+      { name: '广州衡丰餐饮管理有限公司', phone: PHONE, address: '新港中路1号' },
+    ],
   ] as const)('%s', (_label, a, b) => {
     const r = resolveIdentities([rec('a', a), rec('b', b)]);
     expect(same(r, 'a', 'b')).toBe(false);
@@ -98,7 +126,11 @@ describe('linking levels', () => {
       }
       throw new Error('unreachable');
     };
-    const r = resolveIdentities([rec('a', { name: '欧阳子轩', idNumber: slip(3) }), rec('b', { name: '歐陽子軒', idNumber: slip(12) }), rec('c', { name: '李娜', idNumber: slip(5) })]);
+    const r = resolveIdentities([
+      rec('a', { name: '欧阳子轩', idNumber: slip(3) }),
+      rec('b', { name: '歐陽子軒', idNumber: slip(12) }),
+      rec('c', { name: '李娜', idNumber: slip(5) }),
+    ]);
     expect(same(r, 'a', 'b')).toBe(true);
     expect(same(r, 'a', 'c')).toBe(false);
   });
@@ -123,10 +155,17 @@ describe('linking levels', () => {
   it('treats a phone many applicants give (an agency) as no contradiction', () => {
     const agency = '020-83334444';
     const others = ['恒丰餐饮管理有限公司', '信达贸易有限公司', '华盛科技有限公司'].map((name, i) => rec(`o${i}`, { name, phone: agency }));
-    const records = [rec('a', { name: '广州市瑞德隆物流有限公司', idNumber: USCC_B, phone: '02088887777' }), rec('b', { name: '瑞德隆物流有限公司', phone: agency }), ...others];
+    const records = [
+      rec('a', { name: '广州市瑞德隆物流有限公司', idNumber: USCC_B, phone: '02088887777' }),
+      rec('b', { name: '瑞德隆物流有限公司', phone: agency }),
+      ...others,
+    ];
     expect(same(resolveIdentities(records, { linkOnRareNameAlone: true }), 'a', 'b')).toBe(true);
     // The same difference on a number only this applicant gives is a contradiction.
-    const personal = [rec('a', { name: '广州市瑞德隆物流有限公司', idNumber: USCC_B, phone: '02088887777' }), rec('b', { name: '瑞德隆物流有限公司', phone: agency })];
+    const personal = [
+      rec('a', { name: '广州市瑞德隆物流有限公司', idNumber: USCC_B, phone: '02088887777' }),
+      rec('b', { name: '瑞德隆物流有限公司', phone: agency }),
+    ];
     expect(same(resolveIdentities(personal, { linkOnRareNameAlone: true }), 'a', 'b')).toBe(false);
   });
   it('links name + phone written differently', () => {
@@ -137,7 +176,14 @@ describe('linking levels', () => {
 
 /** Clusters as a canonical partition of "source:localId" strings. */
 function partition(r: ResolutionResult): string[] {
-  return r.clusters.map((c) => c.records.map((x) => `${x.source}:${x.localId}`).sort().join('|')).sort();
+  return r.clusters
+    .map((c) =>
+      c.records
+        .map((x) => `${x.source}:${x.localId}`)
+        .sort()
+        .join('|'),
+    )
+    .sort();
 }
 
 describe('incremental resolution', () => {
@@ -164,7 +210,11 @@ describe('incremental resolution', () => {
     let result = resolveIdentities(records);
     const gone = records.filter((_, i) => i % 13 === 0);
     result = resolveIncremental(result.state, [], gone.slice(0, 40));
-    result = resolveIncremental(result.state, records.slice(0, 5).map((r) => ({ ...r, name: '李娜' })), gone.slice(40));
+    result = resolveIncremental(
+      result.state,
+      records.slice(0, 5).map((r) => ({ ...r, name: '李娜' })),
+      gone.slice(40),
+    );
     const goneKeys = new Set(gone.map((r) => `${r.source}:${r.localId}`));
     const remaining = new Map<string, ResolutionRecord>();
     for (const r of records) if (!goneKeys.has(`${r.source}:${r.localId}`)) remaining.set(`${r.source}:${r.localId}`, r);

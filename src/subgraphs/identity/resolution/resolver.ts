@@ -304,7 +304,10 @@ function clusterRows(
     lo[i] = Math.min(x, y);
     hi[i] = Math.max(x, y);
   }
-  order.sort((i, j) => ls[j]! - ls[i]! || lo[i]! - lo[j]! || hi[i]! - hi[j]! || compareRefs(t.refs[la[i]!]!, t.refs[la[j]!]!) || compareRefs(t.refs[lb[i]!]!, t.refs[lb[j]!]!));
+  order.sort(
+    (i, j) =>
+      ls[j]! - ls[i]! || lo[i]! - lo[j]! || hi[i]! - hi[j]! || compareRefs(t.refs[la[i]!]!, t.refs[la[j]!]!) || compareRefs(t.refs[lb[i]!]!, t.refs[lb[j]!]!),
+  );
   for (const i of order) {
     const a = la[i]!;
     const b = lb[i]!;
@@ -336,7 +339,14 @@ function clusterRows(
  * again against the clusters as they then are; so neither input order nor incremental regions
  * change them.
  */
-function nameGroups(state: ResolutionState, index: BlockIndex, scorer: PairScorer, rows: Int32Array, stats: ResolutionStats, band: Array<{ a: number; b: number; score: number }>): void {
+function nameGroups(
+  state: ResolutionState,
+  index: BlockIndex,
+  scorer: PairScorer,
+  rows: Int32Array,
+  stats: ResolutionStats,
+  band: Array<{ a: number; b: number; score: number }>,
+): void {
   const { table: t, uf, settings } = state;
   const c = t.cols;
   const h = t.keyHash;
@@ -370,8 +380,14 @@ function nameGroups(state: ResolutionState, index: BlockIndex, scorer: PairScore
   }
   // A cluster's representative (its first member by hash) orders clusters independently of row numbers.
   const rep = new Map<number, number>();
-  for (const [root, list] of members) rep.set(root, list.reduce((best, r) => (byHash(r, best) < 0 ? r : best)));
-  const ordered = names.map((v) => ({ v, key: hashKey(t.texts[v] ?? '') })).sort((x, y) => x.key - y.key || compareText(t.texts[x.v] ?? '', t.texts[y.v] ?? ''));
+  for (const [root, list] of members)
+    rep.set(
+      root,
+      list.reduce((best, r) => (byHash(r, best) < 0 ? r : best)),
+    );
+  const ordered = names
+    .map((v) => ({ v, key: hashKey(t.texts[v] ?? '') }))
+    .sort((x, y) => x.key - y.key || compareText(t.texts[x.v] ?? '', t.texts[y.v] ?? ''));
 
   const merges: Array<[number, number]> = [];
   for (const { v } of ordered) {
@@ -575,4 +591,3 @@ export function blockedTogether(state: ResolutionState, a: RecordRef, b: RecordR
     cand !== undefined && (cand.targets.includes(c.uscc[r]!) || cand.targets.includes(c.rid[r]!) || cand.targets.includes(c.org[r]!));
   return holds(cx, y) || holds(cy, x) || (cx !== undefined && cy !== undefined && shareKey(cx.keys, cy.keys));
 }
-

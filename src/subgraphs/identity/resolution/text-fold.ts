@@ -53,8 +53,14 @@ function isDropped(c: number): boolean {
   // Latin-1 punctuation and no-break space, general punctuation (dashes, quotes, ·, zero-width),
   // CJK symbols and punctuation (、。〈〉《》「」【】〔〕 and the ideographic space), katakana middle dot.
   return (
-    c === 0x00a0 || c === 0x00b7 || (c >= 0x2000 && c <= 0x206f) || (c >= 0x3000 && c <= 0x303f && c !== 0x3007 /* 〇 is a numeral */) || c === 0x30fb || c === 0xfeff ||
-    c === 0xff65 || c === 0xff0d
+    c === 0x00a0 ||
+    c === 0x00b7 ||
+    (c >= 0x2000 && c <= 0x206f) ||
+    (c >= 0x3000 && c <= 0x303f && c !== 0x3007) /* 〇 is a numeral */ ||
+    c === 0x30fb ||
+    c === 0xfeff ||
+    c === 0xff65 ||
+    c === 0xff0d
   );
 }
 
