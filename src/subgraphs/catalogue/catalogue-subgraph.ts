@@ -5,6 +5,7 @@ import { badUserInput, decodeCursor, encodeCursor, encodeGlobalId, INPUT_LIMITS,
 import type { HubDatabase } from '../../storage/index.js';
 import type { Subgraph } from '../department/department-subgraph.js';
 import { catalogueSdl } from './catalogue-sdl.js';
+import { ServiceItemCache } from './service-item-cache.js';
 import { computeServiceItemStats } from './service-item-stats.js';
 
 type ServiceItemRow = HubDatabase['service_items'];
@@ -54,6 +55,7 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
     const rows = codes.length ? await db.selectFrom('departments').select(departmentFields).where('code', 'in', codes).execute() : [];
     return codes.map((c) => rows.find((r) => r.code === c) ?? null);
   };
+  const serviceItems = new ServiceItemCache(async (codes) => db.selectFrom('service_items').selectAll().where('code', 'in', codes).execute());
   // One query per response for every item's department, however many items it lists.
   const loaders = new WeakMap<object, DataLoader<string, Awaited<ReturnType<typeof departmentsByCodes>>[number]>>();
   const departmentLoader = (context: object) => {
@@ -98,11 +100,7 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
         departments: () => db.selectFrom('departments').select(departmentFields).orderBy('code').execute(),
         // Through the request's loader: the gateway's Department lookups and ServiceItem.department share one read.
         _departmentsByCodes: (_: unknown, { codes }: { codes: string[] }, context: object) => departmentLoader(context ?? {}).loadMany(codes),
-        _serviceItemsByCodes: async (_: unknown, { codes }: { codes: string[] }) => {
-          const rows = codes.length ? await db.selectFrom('service_items').selectAll().where('code', 'in', codes).execute() : [];
-          const byCode = new Map(rows.map((r) => [r.code, r]));
-          return codes.map((c) => byCode.get(c) ?? null);
-        },
+        _serviceItemsByCodes: (_: unknown, { codes }: { codes: string[] }) => serviceItems.byCodes(codes),
         serviceItems: async (_: unknown, args: { filter?: ServiceItemFilter | null; first?: number | null; after?: string | null }) => {
           const first = pageSize(args.first);
           let page = filterItems(db.selectFrom('service_items').selectAll(), args.filter)

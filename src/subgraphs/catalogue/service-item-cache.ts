@@ -1,0 +1,35 @@
+import type { HubDatabase } from '../../storage/index.js';
+
+type ServiceItemRow = HubDatabase['service_items'];
+
+/**
+ * Service items by code, as every permit page asks for them. The catalogue changes only when it is
+ * imported, so each process keeps the rows it read — unknown codes too — for `ttlMs`: a page's service
+ * items then cost no statement, and an import made by another process shows within `ttlMs`. Bounded:
+ * past `maxEntries` distinct codes it starts afresh.
+ *
+ * @example
+ * const items = new ServiceItemCache((codes) => db.selectFrom('service_items').selectAll().where('code', 'in', codes).execute());
+ * await items.byCodes(['SCJG-001', 'nope']); // [row, null]
+ */
+export class ServiceItemCache {
+  readonly #entries = new Map<string, { row: ServiceItemRow | null; until: number }>();
+
+  constructor(
+    private readonly read: (codes: readonly string[]) => Promise<ServiceItemRow[]>,
+    private readonly ttlMs = 10_000,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  async byCodes(codes: readonly string[]): Promise<Array<ServiceItemRow | null>> {
+    const now = Date.now();
+    const missing = [...new Set(codes.filter((code) => !((this.#entries.get(code)?.until ?? 0) > now)))];
+    if (missing.length) {
+      const rows = await this.read(missing);
+      if (this.#entries.size + missing.length > this.maxEntries) this.#entries.clear();
+      const byCode = new Map(rows.map((r) => [r.code, r]));
+      for (const code of missing) this.#entries.set(code, { row: byCode.get(code) ?? null, until: now + this.ttlMs });
+    }
+    return codes.map((code) => this.#entries.get(code)?.row ?? null);
+  }
+}
