@@ -3,21 +3,12 @@ import { join, resolve } from 'node:path';
 import { readAdmissionSettings } from '../gateway/admission-control.js';
 import { DEFAULT_RATE_LIMITS, parseRateLimitOverrides } from '../gateway/rate-limit.js';
 import { readTrustedDocuments } from '../gateway/trusted-documents.js';
-import { DEFAULT_SLICE_MS } from '../gateway/time-slices.js';
 
 /** A limit from the environment: a whole number of requests per minute, 0 for unlimited. */
 function perMinute(env: Record<string, string | undefined>, name: string, fallback: number): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   if (!/^\d+$/.test(text.trim())) throw new Error(`${name} must be a whole number of requests per minute (0 = unlimited), not "${text}"`);
-  return Number(text);
-}
-
-/** A whole number from the environment, or the default when unset. */
-function wholeNumber(env: Record<string, string | undefined>, name: string, fallback: number, unit: string): number {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  if (!/^\d+$/.test(text.trim())) throw new Error(`${name} must be a whole number of ${unit}, not "${text}"`);
   return Number(text);
 }
 
@@ -51,8 +42,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     deadlineMs: Number(env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
     circuit: { failureThreshold: Number(env.HUITONG_CIRCUIT_FAILURES ?? 5), openMs: Number(env.HUITONG_CIRCUIT_OPEN_MS ?? 10_000) },
     syncIntervalMs: Number(env.HUITONG_SYNC_INTERVAL_MS ?? 3_600_000),
-    /** Longest stretch one request's result completion holds the event loop before others get a turn, ms; 0 = off. */
-    sliceMs: wholeNumber(env, 'HUITONG_SLICE_MS', DEFAULT_SLICE_MS, 'milliseconds (0 turns slicing off)'),
     /** The demo district (generated legacy systems) runs unless turned off or in production. */
     demo: env.HUITONG_DEMO ? env.HUITONG_DEMO !== '0' : !production,
     demoScale: Number(env.HUITONG_DEMO_SCALE ?? 1),

@@ -236,7 +236,6 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
       deadlineMs: config.deadlineMs,
       circuit: config.circuit,
       syncIntervalMs: config.syncIntervalMs,
-      sliceMs: config.sliceMs,
       demoCredentialsDir: config.demo ? config.dataDir : undefined,
       production: config.production,
       jwt: config.jwt,

@@ -40,7 +40,6 @@ import { createRegistrySubgraph } from './departments/registry-subgraph.js';
 import { listDepartments, loadRegistry, registryGeneration, type RegistrySeed } from './departments/registry-store.js';
 import { watchRegistry, type RegistryWatch } from './departments/registry-watch.js';
 import { kindContext } from '../adapters/open-spec-adapter.js';
-import { DEFAULT_SLICE_MS, TimeSlicer } from './time-slices.js';
 
 export interface HubOptions {
   /** The hub's own database: a PostgreSQL URL, or else an embedded PGlite directory. */
@@ -63,11 +62,6 @@ export interface HubOptions {
   circuit?: { failureThreshold?: number; openMs?: number };
   /** How often each process checks the registry for changes made elsewhere, ms (PostgreSQL only; NOTIFY is faster). */
   registryPollMs?: number;
-  /**
-   * Longest stretch of synchronous work one request's result completion runs before the event loop takes
-   * a turn, ms (default DEFAULT_SLICE_MS); 0 turns slicing off.
-   */
-  sliceMs?: number;
   /** Identity sync period, ms; 0 disables the schedule (start-up and CLI syncs still run). */
   syncIntervalMs?: number;
   /** Seed the demo consumers and their fixed keys, writing demo-credentials.json into this directory. */
@@ -177,8 +171,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       inProcessEndpoint(createIdentitySubgraph(db), 'identity'),
       inProcessEndpoint(registrySubgraph, 'service'),
     ];
-    const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
-    const parts = { db, shared, governed: options.governance !== false, ...(sliceMs > 0 ? { slicer: new TimeSlicer(sliceMs) } : {}) };
+    const parts = { db, shared, governed: options.governance !== false };
     live = new LiveGateway(await composeHub(await registryGeneration(db), slots, parts));
     const manager: DepartmentManager = new DepartmentManager({
       db,

@@ -9,7 +9,6 @@ import { nextPhase, type PhasePause } from '../compose-phases.js';
 import { departmentHealth, type DepartmentHealthView } from '../department-health.js';
 import { inProcessEndpoint, type SubgraphEndpoint } from '../endpoints.js';
 import { gatewaySdl } from '../gateway-sdl.js';
-import { timeSliced, type TimeSlicer } from '../time-slices.js';
 import { governApplicantFilter, governResolvers, guardApplicantLookups, readFieldPolicies } from '../governance/index.js';
 import type { Served } from './live-gateway.js';
 import type { DepartmentSlot } from './department-slot.js';
@@ -30,8 +29,6 @@ export interface CompositionParts {
   shared: readonly SubgraphEndpoint[];
   /** Sharing classes, masking and the audit trail wrapped around every governed field. */
   governed: boolean;
-  /** Cuts each request's result completion into slices (time-slices.ts); absent, a result completes in one stretch. */
-  slicer?: TimeSlicer;
   /** Awaited between the phases of composing (default: a turn of the event loop); see `PhasePause`. */
   pause?: PhasePause;
 }
@@ -73,12 +70,11 @@ export async function composeHub(generation: number, slots: readonly DepartmentS
     })
   ).schema;
   const identity = parts.shared.find((e) => e.role === 'identity');
-  let guarded: GraphQLSchema = composed;
+  let schema: GraphQLSchema = composed;
   if (parts.governed && identity) {
-    guarded = guardApplicantLookups(composed, policies, identity.executor);
+    schema = guardApplicantLookups(composed, policies, identity.executor);
     await pause('guard');
   }
-  const schema = parts.slicer ? timeSliced(guarded, parts.slicer) : guarded;
   const sdl = printSchema(schema);
   await pause('print');
   // Held only now: the caller's slots stay live meanwhile (it swaps compositions in turn, after this).
