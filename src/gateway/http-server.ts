@@ -64,6 +64,8 @@ export interface AbuseOptions {
   trustProxy?: boolean | number | string | undefined;
   /** Admission control: GraphQL requests in flight and queued, event-loop delay; 503 with `Retry-After` beyond. */
   admission?: AdmissionSettings | null | undefined;
+  /** Highest estimated cost of one operation, with its variables (`query-cost.ts`); DEFAULT_MAX_QUERY_COST when absent. */
+  maxQueryCost?: number | undefined;
 }
 
 export interface RunningHttpServer {
@@ -141,7 +143,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   const server = http.createServer(app);
   answerClientErrors(server);
-  const limits = abuseLimits({ production: options.production ?? false });
+  const limits = abuseLimits({ production: options.production ?? false, maxQueryCost: options.maxQueryCost });
   if (!options.schema === !options.gateway) throw new TypeError('startHttpServer needs a schema or a gateway, not both');
   const fixedSdl = options.schema ? printSchema(options.schema) : '';
   const sdl = options.sdl ?? (() => fixedSdl);
