@@ -163,6 +163,25 @@ describe('queryCostPlugin', () => {
     expect(ran).toBe(true);
   });
 
+  it('prices each request by its own page size and conditions, though the document is parsed and priced once', async () => {
+    // Per node: nodes 1 + id 1, and with $deep an owner costing 1 + (1 + 10 × 1).
+    const query = `query ($n: Int = 100, $deep: Boolean = false, $after: String) {
+      items(first: $n, after: $after) { nodes { id owner @include(if: $deep) { items(first: 10) { totalCount } } } }
+    }`;
+    const outcome = async (variables: Record<string, unknown>) => {
+      const { result, ran } = await run(query, variables);
+      return ran ? 'ran' : result.errors?.[0]?.extensions?.cost;
+    };
+    expect(await outcome({})).toBe('ran'); // 1 + 100 × 2
+    expect(await outcome({ deep: true })).toBe(1 + 100 * 14);
+    expect(await outcome({ deep: true, n: null })).toBe('ran'); // null is not the default: 20 a page, 281
+    expect(await outcome({ deep: true, n: 30, after: 'a' })).toBe('ran'); // 421
+    expect(await outcome({ deep: true, n: 40, after: 'a' })).toBe(1 + 40 * 14);
+    expect(await outcome({ deep: true, n: 30, after: 'b' })).toBe('ran');
+    expect(await outcome({ deep: false, n: 200 })).toBe('ran'); // 401
+    expect(await outcome({ deep: true })).toBe(1 + 100 * 14);
+  });
+
   it('leaves variables that do not coerce to execution, which refuses them with its own error', async () => {
     const { result, ran } = await run('query ($n: Int!) { items(first: $n) { totalCount } }', { n: 'lots' });
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
