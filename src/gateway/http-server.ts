@@ -116,6 +116,8 @@ function requestLogPlugin(logger: Logger): ApolloServerPlugin<HubContext> {
               consumer: contextValue.consumer?.id ?? null,
               operation: operationName ?? null,
               durationMs: Math.round(performance.now() - started),
+              // What the cost limit saw, so a deployment can choose HUITONG_MAX_QUERY_COST from its own traffic.
+              ...(contextValue.queryCost !== undefined ? { queryCost: contextValue.queryCost } : {}),
               ...(errors?.length ? { errorCodes: [...new Set(errors.map((e) => e.extensions?.code))] } : {}),
               ...(contextValue.departmentErrors.length ? { departmentsDown: contextValue.departmentErrors.map((e) => e.extensions.department) } : {}),
             },

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { buildSchema, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workloads } from '../../bench/lib/workloads.js';
-import { DEFAULT_MAX_QUERY_COST, estimateQueryCost, MAX_COST_NODES, queryCostPlugin } from './query-cost.js';
+import { type CostContext, DEFAULT_MAX_QUERY_COST, estimateQueryCost, MAX_COST_NODES, queryCostPlugin } from './query-cost.js';
 
 let resolved = 0;
 const schema = makeExecutableSchema({
@@ -131,9 +131,20 @@ describe('the default limit on the hub schema', () => {
 });
 
 describe('queryCostPlugin', () => {
-  let server: ApolloServer;
+  let server: ApolloServer<CostContext>;
+  /** The price the request's context held as its response went out, as the request log plugin reads it. */
+  let seen: number | null | undefined;
   beforeAll(async () => {
-    server = new ApolloServer({ schema, plugins: [queryCostPlugin({ maxCost: 500 })] });
+    const logLine: ApolloServerPlugin<CostContext> = {
+      async requestDidStart() {
+        return {
+          async willSendResponse({ contextValue }) {
+            seen = contextValue.queryCost;
+          },
+        };
+      },
+    };
+    server = new ApolloServer<CostContext>({ schema, plugins: [queryCostPlugin({ maxCost: 500 }), logLine] });
     await server.start();
   });
   afterAll(() => server.stop());
@@ -180,6 +191,17 @@ describe('queryCostPlugin', () => {
     expect(await outcome({ deep: true, n: 30, after: 'b' })).toBe('ran');
     expect(await outcome({ deep: false, n: 200 })).toBe('ran'); // 401
     expect(await outcome({ deep: true })).toBe(1 + 100 * 14);
+  });
+
+  it('leaves the price in the context for the request log line, also when it refuses', async () => {
+    const priced = async (query: string) => {
+      seen = undefined;
+      await server.executeOperation({ query });
+      return seen;
+    };
+    expect(await priced('{ owner { id } }')).toBe(2);
+    expect(await priced('{ items(first: 200) { nodes { id } } }')).toBe(401);
+    expect(await priced('{ owner { id } ')).toBeUndefined(); // never resolved: a parse error
   });
 
   it('leaves variables that do not coerce to execution, which refuses them with its own error', async () => {

@@ -97,13 +97,13 @@ export function estimateQueryCost(
  * @example
  * new ApolloServer({ schema, plugins: [queryCostPlugin({ maxCost: DEFAULT_MAX_QUERY_COST })] });
  */
-export function queryCostPlugin(options: { maxCost: number }): ApolloServerPlugin {
+export function queryCostPlugin(options: { maxCost: number }): ApolloServerPlugin<CostContext> {
   const { maxCost } = options;
   const prices = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, DocumentPrices>>();
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
           const variables = request.variables ?? {};
           if (!variablesCoerce(schema, operation, variables)) return;
@@ -120,12 +120,18 @@ export function queryCostPlugin(options: { maxCost: number }): ApolloServerPlugi
             if (known.costs.size >= MAX_PRICES_PER_DOCUMENT) known.costs.clear();
             known.costs.set(key, cost);
           }
+          contextValue.queryCost = cost === null || Number.isFinite(cost) ? cost : null;
           if (cost === null || cost <= maxCost) return;
           throw tooCostly(cost, maxCost);
         },
       };
     },
   };
+}
+
+/** Where the plugin leaves the price it found, so the request's log line can show it (HubContext has it). */
+export interface CostContext {
+  queryCost?: number | null;
 }
 
 /** The costs of one parsed document (Apollo keeps one DocumentNode per query text and schema). */
