@@ -80,9 +80,10 @@ export function estimateQueryCost(
       ...(operationName ? { operationName } : {}),
     });
   } catch (error) {
-    // The library's only error of its own; any other is the variables' (or an argument's) coercion,
-    // which execution reports the same way.
-    if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) return Number.POSITIVE_INFINITY;
+    // The library's only error of its own (matched by text: its GraphQLError may come from another copy
+    // of graphql than ours); any other is the variables' (or an argument's) coercion, which execution
+    // reports the same way.
+    if (/maximum allowed number of nodes/.test((error as Error | undefined)?.message ?? '')) return Number.POSITIVE_INFINITY;
     return null;
   }
 }
