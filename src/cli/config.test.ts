@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ADMISSION } from '../gateway/admission-control.js';
+import { DEFAULT_MAX_QUERY_COST } from '../gateway/query-cost.js';
 import { DEFAULT_RATE_LIMITS } from '../gateway/rate-limit.js';
 import { sha256Hex } from '../gateway/trusted-documents.js';
 import { readConfig } from './config.js';
@@ -40,6 +41,16 @@ describe('abuse settings from the environment', () => {
     });
     expect(readConfig({ HUITONG_MAX_IN_FLIGHT: '0' }).abuse.admission).toBeNull();
     expect(() => readConfig({ HUITONG_MAX_EVENT_LOOP_DELAY_MS: 'off' })).toThrow(/HUITONG_MAX_EVENT_LOOP_DELAY_MS must be a whole number/);
+  });
+
+  it('limits query cost by default, reads HUITONG_MAX_QUERY_COST, and has no way to turn the limit off', () => {
+    expect(readConfig({}).abuse.maxQueryCost).toBe(DEFAULT_MAX_QUERY_COST);
+    expect(readConfig({ HUITONG_MAX_QUERY_COST: ' 50000 ' }).abuse.maxQueryCost).toBe(50_000);
+    for (const bad of ['0', '-5', '1.5', '25k', '1e6', '99999999999999999999']) {
+      expect(() => readConfig({ HUITONG_MAX_QUERY_COST: bad }), bad).toThrow(
+        /HUITONG_MAX_QUERY_COST must be a whole number of at least 1 \(the default is 25000\), not/,
+      );
+    }
   });
 
   it('refuses a limit that is not a whole number', () => {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { readAdmissionSettings } from '../gateway/admission-control.js';
 import { DEFAULT_RATE_LIMITS, parseRateLimitOverrides } from '../gateway/rate-limit.js';
 import { readTrustedDocuments } from '../gateway/trusted-documents.js';
+import { DEFAULT_MAX_QUERY_COST } from '../gateway/query-cost.js';
 
 /** A limit from the environment: a whole number of requests per minute, 0 for unlimited. */
 function perMinute(env: Record<string, string | undefined>, name: string, fallback: number): number {
@@ -10,6 +11,20 @@ function perMinute(env: Record<string, string | undefined>, name: string, fallba
   if (text === undefined || text === '') return fallback;
   if (!/^\d+$/.test(text.trim())) throw new Error(`${name} must be a whole number of requests per minute (0 = unlimited), not "${text}"`);
   return Number(text);
+}
+
+/**
+ * The cost limit: a whole number of at least 1. There is no "off": a hub without a cost limit answers a
+ * few hundred bytes of nested pages with millions of rows.
+ */
+function maxQueryCost(env: Record<string, string | undefined>): number {
+  const text = env.HUITONG_MAX_QUERY_COST;
+  if (text === undefined || text === '') return DEFAULT_MAX_QUERY_COST;
+  const value = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`HUITONG_MAX_QUERY_COST must be a whole number of at least 1 (the default is ${DEFAULT_MAX_QUERY_COST}), not "${text}"`);
+  }
+  return value;
 }
 
 /** Express's `trust proxy`: true/false, a hop count, or addresses and subnets. */
@@ -57,7 +72,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     production,
-    /** Rate limits and admission control (on from the CLI), trusted documents (opt-in), proxy trust: see AbuseOptions. */
+    /** Rate limits and admission control (on from the CLI), trusted documents (opt-in), proxy trust, the cost limit: see AbuseOptions. */
     abuse: {
       rateLimit: {
         perMinute: {
@@ -71,6 +86,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       trustedDocuments: env.HUITONG_TRUSTED_DOCUMENTS ? readTrustedDocuments(env.HUITONG_TRUSTED_DOCUMENTS) : undefined,
       trustProxy: trustProxy(env.HUITONG_TRUST_PROXY),
       admission: readAdmissionSettings(env),
+      maxQueryCost: maxQueryCost(env),
     },
   };
 }

@@ -1,18 +1,19 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { inputConstraintsPlugin } from './input-constraints.js';
+import { DEFAULT_MAX_QUERY_COST, queryCostPlugin } from './query-cost.js';
 
 /**
- * graphql-armor's limits on what one request may ask, so an abusive document is refused at
- * validation, before any department is called: depth, aliases, directives and a static cost; tokens
- * are counted by the parser; the schema's `@constraint` bounds on argument values are checked before
- * execution.
+ * The limits on what one request may ask, so an abusive document is refused before any department is
+ * called: graphql-armor's depth, alias and directive limits at validation; tokens counted by the
+ * parser; then, once the operation is resolved and its variables are known, the schema's `@constraint`
+ * bounds on argument values and the operation's estimated cost (`query-cost.ts`).
  * Field suggestions ("did you mean …") are blocked in production, where they would map the schema.
- * Introspection is left to the IDE (it is deep by nature) and not counted against the depth limit.
+ * Introspection is left to the IDE (it is deep by nature) and counts against neither depth nor cost.
  *
  * @example
- * const { plugins, validationRules, parseOptions } = abuseLimits({ production: false });
+ * const { plugins, validationRules, parseOptions } = abuseLimits({ production: false, maxQueryCost: 25_000 });
  */
-export function abuseLimits(options: { production: boolean }) {
+export function abuseLimits(options: { production: boolean; maxQueryCost?: number | undefined }) {
   const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: 12, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: 64 },
@@ -20,11 +21,16 @@ export function abuseLimits(options: { production: boolean }) {
     // The token limit is graphql-js's own parse option (see parseOptions below): armor's version throws
     // from a plugin hook on a syntax error, which Apollo answers with a 500.
     maxTokens: { enabled: false },
-    // Cost grows by 1.5× per level: the five-hop nested query the benchmarks use costs about 60,000.
-    costLimit: { maxCost: 250_000, ignoreIntrospection: true },
+    // Armor's cost is a validation rule: it never sees variables, so `first: $n` cost it nothing and a
+    // literal page was priced by a fixed factor per level. queryCostPlugin prices the real request.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: options.production },
   }).protect();
-  // Every argument's @constraint bounds (string lengths, list sizes), checked with the request's
-  // variables before execution.
-  return { plugins: [...plugins, inputConstraintsPlugin()], validationRules, parseOptions: { maxTokens: 5000 } };
+  // Argument bounds first: a request over both hears about the argument it can fix. Both run with the
+  // request's variables, after validation and before execution.
+  return {
+    plugins: [...plugins, inputConstraintsPlugin(), queryCostPlugin({ maxCost: options.maxQueryCost ?? DEFAULT_MAX_QUERY_COST })],
+    validationRules,
+    parseOptions: { maxTokens: 5000 },
+  };
 }

@@ -64,6 +64,8 @@ export interface AbuseOptions {
   trustProxy?: boolean | number | string | undefined;
   /** Admission control: GraphQL requests in flight and queued, event-loop delay; 503 with `Retry-After` beyond. */
   admission?: AdmissionSettings | null | undefined;
+  /** Highest estimated cost of one operation, with its variables (`query-cost.ts`); DEFAULT_MAX_QUERY_COST when absent. */
+  maxQueryCost?: number | undefined;
 }
 
 export interface RunningHttpServer {
@@ -114,6 +116,8 @@ function requestLogPlugin(logger: Logger): ApolloServerPlugin<HubContext> {
               consumer: contextValue.consumer?.id ?? null,
               operation: operationName ?? null,
               durationMs: Math.round(performance.now() - started),
+              // What the cost limit saw, so a deployment can choose HUITONG_MAX_QUERY_COST from its own traffic.
+              ...(contextValue.queryCost !== undefined ? { queryCost: contextValue.queryCost } : {}),
               ...(errors?.length ? { errorCodes: [...new Set(errors.map((e) => e.extensions?.code))] } : {}),
               ...(contextValue.departmentErrors.length ? { departmentsDown: contextValue.departmentErrors.map((e) => e.extensions.department) } : {}),
             },
@@ -141,7 +145,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   const server = http.createServer(app);
   answerClientErrors(server);
-  const limits = abuseLimits({ production: options.production ?? false });
+  const limits = abuseLimits({ production: options.production ?? false, maxQueryCost: options.maxQueryCost });
   if (!options.schema === !options.gateway) throw new TypeError('startHttpServer needs a schema or a gateway, not both');
   const fixedSdl = options.schema ? printSchema(options.schema) : '';
   const sdl = options.sdl ?? (() => fixedSdl);

@@ -14,6 +14,8 @@ export interface HubContext {
   /** The purpose code the request declared in `x-purpose`, if any. */
   purpose: string | null;
   departmentErrors: GraphQLError[];
+  /** The operation's estimated cost with its variables (`query-cost.ts`), for the request's log line; null when not priced. */
+  queryCost?: number | null;
   /** Set once the operation is known; absent when governance is off. */
   governance?: RequestGovernance;
 }

@@ -27,6 +27,11 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The hub is saturated and refused the request before doing any of its work; HTTP 503 with `Retry-After`. */
   SERVICE_OVERLOADED: 'SERVICE_OVERLOADED',
+  /**
+   * The operation's estimated cost, with its variables, is over the hub's limit (HTTP 400); `extensions.cost`
+   * and `extensions.maxCost` say by how much. Nothing ran.
+   */
+  QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
   /** Trusted-documents mode: the operation is not in the hub's persisted-operations manifest (HTTP 403). */
   OPERATION_NOT_TRUSTED: 'OPERATION_NOT_TRUSTED',
 } as const;

@@ -1,6 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/databases.js';
 import { startDemoHub, type DemoHub } from '../support/demo-hub.js';
+import { workloads } from '../../bench/lib/workloads.js';
+import { DEFAULT_MAX_QUERY_COST } from '../../src/gateway/query-cost.js';
+
+/** A citizen portal's page: one applicant's first 50 permits with department and service item, and 20 disclosure items. */
+const PORTAL_PAGE = /* GraphQL */ `query PortalPage($id: ID!) {
+  applicant(id: $id) {
+    id name kind
+    permits(first: 50) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { id title status appliedAt validUntil department { code name } serviceItem { code name category } }
+    }
+  }
+  disclosureItems(first: 20) { totalCount nodes { id title category publishedAt publisher { code name } } }
+}`;
 
 // Abuse limits do not depend on the storage backend: one is enough.
 describe('abusive documents', () => {
@@ -35,18 +50,74 @@ describe('abusive documents', () => {
       0,
     );
 
-  // The benchmarks' five-hop query costs about 60,000; five copies of it (fields merge, so no aliases
-  // are needed) stay within depth, alias and token limits but cost about 300,000.
-  const FIVE_HOP = `permits(first: 30) { totalCount nodes { id title department { code name } applicant { id name permits(first: 10) {
-    totalCount nodes { id title status appliedAt department { code name } serviceItem { code name category department { code name } } } } } } }`;
+  /** POSTs as the steward and answers the status with the body, for refusals whose status matters. */
+  const post = async (query: string, variables?: Record<string, unknown>) => {
+    const response = await fetch(`${hub.hub.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer demo-steward-key' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> },
+    };
+  };
 
-  it('refuses a document over the static cost limit, before calling any department', async () => {
-    const before = departmentCalls();
-    const body = await hub.query(`{ ${Array.from({ length: 5 }, () => FIVE_HOP).join(' ')} }`);
-    expect(code(body)).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(body.errors?.[0]?.message).toMatch(/cost/i);
-    expect(body.data).toBeUndefined();
-    expect(departmentCalls()).toBe(before);
+  describe('query cost, priced with the variables', () => {
+    // Pages of 200 nested three deep: a few hundred bytes asking for 8 million permits.
+    const ABUSIVE = `{ permits(first: 200) { nodes { applicant { permits(first: 200) { nodes { applicant {
+      permits(first: 200) { nodes { id title } } } } } } } } }`;
+
+    it('refuses pages of 200 nested three deep with QUERY_TOO_COSTLY, its cost and the limit, before calling any department', async () => {
+      const before = departmentCalls();
+      const { status, body } = await post(ABUSIVE);
+      expect(status).toBe(400);
+      expect(body.data).toBeUndefined();
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors![0]!.extensions).toEqual({ code: 'QUERY_TOO_COSTLY', cost: expect.any(Number), maxCost: DEFAULT_MAX_QUERY_COST });
+      expect(body.errors![0]!.extensions!.cost).toBeGreaterThan(1_000_000);
+      expect(body.errors![0]!.message).toMatch(/cost/);
+      expect(departmentCalls()).toBe(before);
+    });
+
+    it('prices first: $n by the value sent: the same document runs with a small page and is refused with 200', async () => {
+      const query = 'query ($n: Int!) { permits(first: $n) { nodes { id applicant { permits(first: $n) { totalCount nodes { id title } } } } } }';
+      const small = await post(query, { n: 5 });
+      expect(small.body.errors).toBeUndefined();
+      expect(small.body.data.permits.nodes).toHaveLength(5);
+      const before = departmentCalls();
+      const big = await post(query, { n: 200 });
+      expect(big.status).toBe(400);
+      expect(big.body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', maxCost: DEFAULT_MAX_QUERY_COST });
+      expect(departmentCalls()).toBe(before);
+    });
+
+    it('honours @include with a variable: the costly branch is priced only when it is asked for', async () => {
+      const query = `query ($deep: Boolean!) { permits(first: 200) { totalCount nodes { id applicant @include(if: $deep) {
+        permits(first: 200) { nodes { id } } } } } }`;
+      expect((await post(query, { deep: true })).body.errors![0]!.extensions!.code).toBe('QUERY_TOO_COSTLY');
+      const shallow = await post(query, { deep: false });
+      expect(shallow.body.errors).toBeUndefined();
+      expect(shallow.body.data.permits.nodes).toHaveLength(200);
+    });
+
+    it('runs the four bench workloads and a portal page within the default limit', async () => {
+      // Real applicants and a search term from the demo data, as bench/ takes them from its fixtures.
+      const seen = await hub.query('{ permits(first: 20) { nodes { applicant { id identifiers { value } } } } }');
+      const applicant = seen.data.permits.nodes.map((n: any) => n.applicant).find((a: any) => a?.identifiers?.length);
+      expect(applicant).toBeDefined();
+      const fixtures = { applicants: [{ id: applicant.id, identifier: applicant.identifiers[0].value }], searchTerms: ['规划'] };
+      for (const workload of workloads(fixtures)) {
+        const { query, variables } = JSON.parse(workload.bodies[0]!) as { query: string; variables: Record<string, unknown> };
+        const { status, body } = await post(query, variables);
+        expect(body.errors, workload.name).toBeUndefined();
+        expect(status, workload.name).toBe(200);
+      }
+      const portal = await post(PORTAL_PAGE, { id: applicant.id });
+      expect(portal.body.errors).toBeUndefined();
+      expect(portal.body.data.applicant.permits.nodes.length).toBeGreaterThan(0);
+      expect(portal.body.data.disclosureItems.nodes.length).toBeGreaterThan(0);
+    });
   });
 
   it('refuses more than 50 directives, and accepts 50', async () => {
@@ -234,7 +305,7 @@ describe('abusive documents', () => {
   it('still answers the IDE introspection and ordinary queries, and stays up', async () => {
     const introspection = await hub.query('{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }');
     expect(introspection.errors).toBeUndefined();
-    // The five-hop query of the benchmarks: permits → applicant → permits → service item → department.
+    // The five-hop query of the benchmarks (cost 5,131): permits → applicant → permits → service item → department.
     const ok = await hub.query(`{ permits(first: 30) { totalCount nodes { id title department { code name } applicant { id name permits(first: 10) {
       totalCount nodes { id title status appliedAt department { code name } serviceItem { code name category department { code name } } } } } } } }`);
     expect(ok.errors).toBeUndefined();
