@@ -12,7 +12,7 @@ import { memoizedScalarResolvers } from '../subgraphs/department/memoized-scalar
 import { gatewaySdl } from './gateway-sdl.js';
 import type { HubContext } from './hub-context.js';
 import { PageRequests } from './page-requests.js';
-import { batchDelegate, delegate, reuseMergePlans } from './prepared-delegation.js';
+import { batchDelegate, delegate, preparedDelegation, reuseMergePlans } from './prepared-delegation.js';
 import { resolvePermitList, type PermitListArgs } from './permit-lists.js';
 import { HUB_ALIAS_PREFIX } from './reserved-aliases.js';
 
@@ -110,7 +110,7 @@ export async function composeGateway(endpoints: readonly SubgraphEndpoint[], opt
       schema: schemaOf(e.sdl),
       executor: e.executor,
       batch: !e.local,
-      ...(e.local ? { createProxyingResolver: preparedRootResolver } : {}),
+      ...(e.local && preparedDelegation ? { createProxyingResolver: preparedRootResolver } : {}),
       ...(merge ? { merge } : {}),
     });
 

@@ -1,3 +1,4 @@
+import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
 import DataLoader from 'dataloader';
 import {
   createRequest,
@@ -30,6 +31,13 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+
+/**
+ * Whether the prepared paths below are taken (the default). `HUITONG_PREPARED_DELEGATION=off` sends every
+ * delegation through graphql-tools' public `delegateToSchema` / `batchDelegateToSchema` and leaves merge
+ * plans as graphql-tools builds them: the suites run both ways, so the fast path can change nothing but speed.
+ */
+export const preparedDelegation = process.env.HUITONG_PREPARED_DELEGATION !== 'off';
 
 /**
  * What `delegateToSchema` needs, for a subschema whose executor runs in this process. Stitching asks a
@@ -92,7 +100,7 @@ export function delegate(options: DelegateOptions): unknown {
   const { schema, fieldName, info, context } = options;
   const stitchingInfo = info.schema.extensions?.['stitchingInfo'] as StitchingInfo | undefined;
   const config = (stitchingInfo?.subschemaMap.get(schema) ?? schema) as Subschema;
-  if (!preparable(config) || (options.operation ?? OperationTypeNode.QUERY) !== OperationTypeNode.QUERY) return fallback(options);
+  if (!preparedDelegation || !preparable(config) || (options.operation ?? OperationTypeNode.QUERY) !== OperationTypeNode.QUERY) return fallback(options);
 
   const transformedSchema = schema.transformedSchema;
   const rootFields = transformedSchema.getQueryType()?.getFields();
@@ -290,6 +298,26 @@ export function batchDelegate<K>(options: BatchDelegateOptions<K>): Promise<unkn
   const { key, info } = options;
   if (key == null) return null;
   const named = getNamedType(options.returnType);
+  if (!preparedDelegation) {
+    // graphql-tools keys its loaders by the first node's selection only: a field asked twice under one
+    // response key (`applicant { id } applicant { name }`) is sent as the union of its nodes' selections.
+    const selectionSet =
+      options.selectionSet ??
+      (info.fieldNodes.length > 1
+        ? { kind: Kind.SELECTION_SET, selections: info.fieldNodes.flatMap((node) => node.selectionSet?.selections ?? []) }
+        : undefined);
+    return batchDelegateToSchema({
+      schema: options.schema,
+      fieldName: options.fieldName,
+      key,
+      argsFromKeys: options.argsFromKeys,
+      returnType: new GraphQLList(named),
+      context: options.context,
+      info,
+      ...(selectionSet ? { selectionSet } : {}),
+      ...(options.skipTypeMerging !== undefined ? { skipTypeMerging: options.skipTypeMerging } : {}),
+    }) as Promise<unknown>;
+  }
   let cacheKey = `${options.fieldName}@${named.name}`;
   // Every node of the field: one asked twice under a response key (`applicant { id } applicant { name }`)
   // must not share a lookup that sends only the first node's selection.
@@ -367,6 +395,7 @@ interface MergedTypeInfo {
  * reuseMergePlans(stitchSchemas({ subschemas }));
  */
 export function reuseMergePlans(schema: GraphQLSchema): void {
+  if (!preparedDelegation) return;
   const stitchingInfo = schema.extensions?.['stitchingInfo'] as { mergedTypes?: Record<string, MergedTypeInfo> } | undefined;
   for (const merged of Object.values(stitchingInfo?.mergedTypes ?? {})) {
     const build = merged.nonMemoizedDelegationPlanBuilder;
