@@ -1,5 +1,5 @@
 // Public API of the probabilistic identity resolver; see README.md.
-export type { Evidence, RecordRef, ResolutionOptions, ResolutionRecord, ResolutionStats, ResolvedCluster, ReviewCandidate } from './types.js';
+export type { Evidence, RecordRef, ResolutionOptions, ResolutionRecord, ResolutionStats, ResolvedCluster, ReviewCandidate, ReviewReason } from './types.js';
 export { resolveIdentities, resolveIncremental, type ResolutionResult, type ResolutionState } from './resolver.js';
 export { fromApplicantRecord } from './from-applicant-record.js';
 export { foldText, toSimplified } from './text-fold.js';
