@@ -153,8 +153,15 @@ export class Stewardship {
           b_department: candidate.b_department,
           b_local_id: candidate.b_local_id,
           action_id: action,
+          // The clusters as the steward saw them: the pair comes back only with new evidence.
+          clusters_signature: candidate.clusters_signature,
         })
-        .onConflict((oc) => oc.doNothing())
+        // Kept apart before and proposed again on new evidence: this decision is the one to honour.
+        .onConflict((oc) =>
+          oc
+            .columns(['a_department', 'a_local_id', 'b_department', 'b_local_id'])
+            .doUpdateSet((eb) => ({ action_id: eb.ref('excluded.action_id'), clusters_signature: eb.ref('excluded.clusters_signature') })),
+        )
         .execute();
       await tx.updateTable('identity_review_candidates').set({ status: 'REJECTED' }).where('id', '=', candidateId).execute();
     });

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateResidentId, mulberry32 } from '../../src/schema/identifiers/index.js';
+import { migrateToLatest, type Database, type HubDatabase } from '../../src/storage/index.js';
+import type { SourcedRecord } from '../../src/subgraphs/identity/applicant-cluster.js';
+import { sourcesOf } from '../../src/subgraphs/identity/evaluation-sources.js';
+import { Stewardship } from '../../src/subgraphs/identity/stewardship.js';
+import { forgetSyncState, syncIdentity } from '../../src/subgraphs/identity/sync.js';
+import { backends } from '../support/databases.js';
+
+// Generated numbers only; the names are rare generated combinations, no real person's data.
+const rng = mulberry32(23);
+const RID_A = generateResidentId(rng, { sex: 'M', birthYearRange: [1985, 1985] });
+const RID_B = generateResidentId(rng, { sex: 'F', birthYearRange: [1979, 1979] });
+
+const person = (department: string, localId: string, fields: Partial<SourcedRecord>): SourcedRecord => ({
+  department,
+  localId,
+  kind: 'PERSON',
+  name: '',
+  identifiers: [],
+  phone: null,
+  address: null,
+  ...fields,
+});
+
+// Two pairs whose only agreement is a rare name: each record holds fields the other does not.
+const BASE: SourcedRecord[] = [
+  person('health', 'H1', { name: '欧阳子轩', identifiers: [{ value: RID_A, claimedType: 'RESIDENT_ID' }], phone: '13700000017' }),
+  person('civil', 'C1', { name: '欧阳子轩', address: '新港中路11号' }),
+  person('health', 'H2', { name: '司徒瑾澜', identifiers: [{ value: RID_B, claimedType: 'RESIDENT_ID' }], phone: '13900000029' }),
+  person('civil', 'C2', { name: '司徒瑾澜', address: '滨江东路22号' }),
+];
+
+for (const backend of backends) {
+  describe(`identity review queue on ${backend.name}`, () => {
+    let database: Database<HubDatabase>;
+    beforeAll(async () => {
+      database = await backend.open<HubDatabase>();
+      await migrateToLatest(database.db);
+    });
+    afterAll(async () => {
+      forgetSyncState(database.db);
+      await database.close();
+    });
+
+    const openCandidates = () => database.db.selectFrom('identity_review_candidates').selectAll().where('status', '=', 'OPEN').orderBy('id').execute();
+    const applicantOf = async (localId: string) =>
+      (await database.db.selectFrom('applicant_records').select('applicant_id').where('local_id', '=', localId).executeTakeFirstOrThrow()).applicant_id;
+    const candidateFor = async (localIds: [string, string]) => {
+      const rows = await openCandidates();
+      return rows.find((r) => [r.a_local_id, r.b_local_id].sort().join() === [...localIds].sort().join());
+    };
+    /** Open candidates between the clusters of two records (whichever of their records they name). */
+    const openBetween = async (x: string, y: string) => {
+      const [ax, ay] = [await applicantOf(x), await applicantOf(y)];
+      const rows = await openCandidates();
+      const out = [];
+      for (const r of rows) {
+        const pair = new Set([await applicantOf(r.a_local_id), await applicantOf(r.b_local_id)]);
+        if (pair.has(ax) && pair.has(ay)) out.push(r);
+      }
+      return out;
+    };
+
+    it('proposes name-only pairs with their evidence, and keeps steward decisions across re-syncs until new evidence arrives', async () => {
+      const stewardship = new Stewardship(database.db);
+      await syncIdentity(database.db, sourcesOf(BASE));
+      // Propose: neither pair is linked; each is a candidate carrying its evidence and why it is not linked.
+      expect(await applicantOf('H1')).not.toBe(await applicantOf('C1'));
+      const ouyang = await candidateFor(['H1', 'C1']);
+      const situ = await candidateFor(['H2', 'C2']);
+      expect(ouyang).toMatchObject({ reason: 'name-only', name_holders: 2 });
+      expect(ouyang!.evidence).toContainEqual(expect.objectContaining({ field: 'name', level: 'exact' }));
+      expect(ouyang!.cluster_score).toBeGreaterThan(0);
+      expect(ouyang!.clusters_signature).toMatch(/^[0-9a-f]{64}$/);
+      expect(situ).toBeDefined();
+
+      // Decide: one kept apart, one linked; both recorded with who and why.
+      await stewardship.reject(ouyang!.id, 'steward-1', '出生日期不同');
+      await stewardship.confirm(situ!.id, 'steward-1', '电话核实为同一人');
+      const actions = await database.db.selectFrom('identity_actions').select(['action', 'steward', 'reason']).orderBy('id').execute();
+      expect(actions.map((a) => a.action)).toEqual(['REJECT', 'MERGE']);
+      expect(actions.every((a) => a.steward === 'steward-1')).toBe(true);
+
+      // Re-sync (incremental, then full as after a restart): the decisions stand, nothing is proposed again.
+      expect((await syncIdentity(database.db, sourcesOf(BASE))).resolution.mode).toBe('incremental');
+      forgetSyncState(database.db);
+      expect((await syncIdentity(database.db, sourcesOf(BASE))).resolution.mode).toBe('full');
+      expect(await openCandidates()).toEqual([]);
+      expect(await applicantOf('H2')).toBe(await applicantOf('C2'));
+      expect(await applicantOf('H1')).not.toBe(await applicantOf('C1'));
+
+      // New evidence: a record joins C1's applicant (same name and address): the pair comes back.
+      const joined = [...BASE, person('market', 'M1', { name: '欧阳子轩', address: '新港中路11号', phone: '13800000031' })];
+      await syncIdentity(database.db, sourcesOf(joined));
+      expect(await applicantOf('M1')).toBe(await applicantOf('C1'));
+      const back = await openBetween('H1', 'C1');
+      expect(back).toHaveLength(1);
+
+      // Kept apart again, then a compared field of a record changes: proposed once more.
+      await stewardship.reject(back[0]!.id, 'steward-1', '仍非同一人');
+      await syncIdentity(database.db, sourcesOf(joined));
+      expect(await openBetween('H1', 'C1')).toEqual([]);
+      const changed = joined.map((r) => (r.localId === 'C1' ? { ...r, address: '新港中路12号' } : r));
+      await syncIdentity(database.db, sourcesOf(changed));
+      expect(await openBetween('H1', 'C1')).toHaveLength(1);
+      // The steward's separation still holds meanwhile: the two stay apart until someone links them.
+      expect(await applicantOf('H1')).not.toBe(await applicantOf('C1'));
+    });
+
+    it('splits a wrong link again, and the split survives a re-sync', async () => {
+      const stewardship = new Stewardship(database.db);
+      const linked = await applicantOf('H2');
+      expect(await applicantOf('C2')).toBe(linked);
+      const newId = await stewardship.split(linked, [{ departmentCode: 'civil', localId: 'C2' }], 'steward-2', '误合并');
+      const records = [...BASE, person('market', 'M1', { name: '欧阳子轩', address: '新港中路11号', phone: '13800000031' })];
+      await syncIdentity(database.db, sourcesOf(records));
+      expect(await applicantOf('C2')).toBe(newId);
+      expect(await applicantOf('H2')).toBe(linked);
+    });
+  });
+}
