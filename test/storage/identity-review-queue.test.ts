@@ -1,8 +1,10 @@
+import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateResidentId, mulberry32 } from '../../src/schema/identifiers/index.js';
 import { migrateToLatest, type Database, type HubDatabase } from '../../src/storage/index.js';
 import type { SourcedRecord } from '../../src/subgraphs/identity/applicant-cluster.js';
 import { sourcesOf } from '../../src/subgraphs/identity/evaluation-sources.js';
+import { createIdentitySubgraph } from '../../src/subgraphs/identity/identity-subgraph.js';
 import { Stewardship } from '../../src/subgraphs/identity/stewardship.js';
 import { forgetSyncState, syncIdentity } from '../../src/subgraphs/identity/sync.js';
 import { backends } from '../support/databases.js';
@@ -74,6 +76,21 @@ for (const backend of backends) {
       expect(ouyang!.cluster_score).toBeGreaterThan(0);
       expect(ouyang!.clusters_signature).toMatch(/^[0-9a-f]{64}$/);
       expect(situ).toBeDefined();
+
+      // Through GraphQL, steward only: the evidence and the reason, in pages that follow the queue's order.
+      const { schema } = createIdentitySubgraph(database.db);
+      const QUEUE = `query ($first: Int, $after: String) { identityReviewCandidates(first: $first, after: $after) {
+        totalCount endCursor nodes { id score reason nameHolders clusterScore evidence { field level weight } } } }`;
+      const ask = (variables: Record<string, unknown>, kind = 'STEWARD') =>
+        graphql({ schema, source: QUEUE, variableValues: variables, contextValue: { consumer: { id: 'steward-1', kind } } }) as Promise<any>;
+      expect((await ask({ first: 5 }, 'DEPARTMENT')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const whole = await ask({ first: 5 });
+      expect(whole.errors).toBeUndefined();
+      expect(whole.data.identityReviewCandidates.totalCount).toBe(2);
+      expect(whole.data.identityReviewCandidates.nodes[0]).toMatchObject({ reason: 'NAME_ONLY', nameHolders: 2 });
+      const first = await ask({ first: 1 });
+      const second = await ask({ first: 1, after: first.data.identityReviewCandidates.endCursor });
+      expect([...first.data.identityReviewCandidates.nodes, ...second.data.identityReviewCandidates.nodes]).toEqual(whole.data.identityReviewCandidates.nodes);
 
       // Decide: one kept apart, one linked; both recorded with who and why.
       await stewardship.reject(ouyang!.id, 'steward-1', '出生日期不同');
