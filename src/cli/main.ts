@@ -35,6 +35,8 @@ commands:
   identity resolve FILE.jsonl|- [--strict] [--candidates-out CANDIDATES.jsonl]
                         link JSON Lines department records offline; one {source, localId, applicantId} line per input line;
                         the review queue, one {a, b, score, evidence} line per candidate pair, to CANDIDATES.jsonl
+  identity review list|show|link|keep-apart|defer
+                        work through the identity review queue of a running hub (see huitong identity review --help)
   audit verify|export|checkpoint|prune
                         the tamper-evident audit log (see huitong audit --help)
   departments validate|add|update|rollback|disable|enable|list|show

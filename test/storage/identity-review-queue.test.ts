@@ -1,9 +1,11 @@
+import { PassThrough } from 'node:stream';
 import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateResidentId, mulberry32 } from '../../src/schema/identifiers/index.js';
 import { migrateToLatest, type Database, type HubDatabase } from '../../src/storage/index.js';
 import type { SourcedRecord } from '../../src/subgraphs/identity/applicant-cluster.js';
 import { sourcesOf } from '../../src/subgraphs/identity/evaluation-sources.js';
+import { runIdentityReview } from '../../src/cli/identity-review.js';
 import { createIdentitySubgraph } from '../../src/subgraphs/identity/identity-subgraph.js';
 import { Stewardship } from '../../src/subgraphs/identity/stewardship.js';
 import { forgetSyncState, syncIdentity } from '../../src/subgraphs/identity/sync.js';
@@ -123,6 +125,69 @@ for (const backend of backends) {
       expect(await openBetween('H1', 'C1')).toHaveLength(1);
       // The steward's separation still holds meanwhile: the two stay apart until someone links them.
       expect(await applicantOf('H1')).not.toBe(await applicantOf('C1'));
+    });
+
+    it('lets a steward list, show, defer, keep apart and link candidates with huitong identity review', async () => {
+      const { schema } = createIdentitySubgraph(database.db);
+      const review = async (...args: string[]) => {
+        const out = new PassThrough();
+        const err = new PassThrough();
+        const chunks: string[] = [];
+        out.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+        err.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+        const code = await runIdentityReview(args, {
+          stdout: out,
+          stderr: err,
+          env: {},
+          call: (source, variableValues) =>
+            graphql({ schema, source, variableValues, contextValue: { consumer: { id: 'steward-3', kind: 'STEWARD' } } }) as Promise<any>,
+        });
+        return { code, text: chunks.join('') };
+      };
+      const records = [
+        ...BASE,
+        person('market', 'M1', { name: '欧阳子轩', address: '新港中路11号', phone: '13800000031' }),
+        person('health', 'H3', { name: '诸葛明远', identifiers: [{ value: generateResidentId(rng, { birthYearRange: [1990, 1990] }), claimedType: null }] }),
+        person('civil', 'C3', { name: '诸葛明远', phone: '13600000043' }),
+        person('health', 'H4', { name: '上官怡然', phone: '13500000057' }),
+        person('civil', 'C4', { name: '上官怡然', address: '江南大道中44号' }),
+      ];
+      await syncIdentity(database.db, sourcesOf(records));
+      const idOf = (text: string, localId: string) =>
+        text
+          .split('\n')
+          .find((l) => l.includes(`:${localId} `) || l.endsWith(`:${localId}`))
+          ?.split(' ')[0];
+      const listed = await review('list');
+      expect(listed.code).toBe(0);
+      const zhuge = idOf(listed.text, 'C3')!;
+      const shangguan = idOf(listed.text, 'C4')!;
+      expect(zhuge).toBeDefined();
+      expect(shangguan).toBeDefined();
+
+      const shown = await review('show', zhuge);
+      expect(shown.code).toBe(0);
+      expect(shown.text).toContain('why not linked: nothing but the name agrees');
+      expect(shown.text).toMatch(/name\s+exact/);
+
+      await expect(review('defer', zhuge)).rejects.toThrow(/--reason/);
+      expect((await review('defer', zhuge, '--reason', '待户籍核实')).code).toBe(0);
+      const after = (await review('list')).text;
+      expect(after.indexOf(zhuge)).toBeGreaterThan(after.indexOf(shangguan));
+
+      expect((await review('keep-apart', zhuge, '--reason', '出生日期不同')).code).toBe(0);
+      const linked = await review('link', shangguan, '--reason', '地址与电话核实');
+      expect(linked).toMatchObject({ code: 0, text: expect.stringContaining('linked: applicant') });
+      expect((await review('link', shangguan, '--reason', 'again')).code).toBe(1);
+
+      await syncIdentity(database.db, sourcesOf(records));
+      const last = (await review('list')).text;
+      expect(last).not.toContain(':C3');
+      expect(last).not.toContain(':C4');
+      expect(await applicantOf('H4')).toBe(await applicantOf('C4'));
+      expect(await applicantOf('H3')).not.toBe(await applicantOf('C3'));
+      const actions = await database.db.selectFrom('identity_actions').select(['action']).where('steward', '=', 'steward-3').orderBy('id').execute();
+      expect(actions.map((a) => a.action)).toEqual(['DEFER', 'REJECT', 'MERGE']);
     });
 
     it('splits a wrong link again, and the split survives a re-sync', async () => {

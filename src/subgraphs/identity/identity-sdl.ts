@@ -142,6 +142,8 @@ export const identitySdl = /* GraphQL */ `
     CONFIRM
     "A review candidate rejected. 驳回"
     REJECT
+    "A review candidate put off: it stays open, at the end of the queue. 暂缓"
+    DEFER
     "Two applicants merged. 合并"
     MERGE
     "Records split off an applicant. 拆分"
@@ -224,6 +226,12 @@ export const identitySdl = /* GraphQL */ `
       id: ID! @constraint(maxLength: ${id})
       ${REASON_ARG}
     ): IdentityReviewCandidate
+    "Put a review candidate off: it stays open, behind every candidate not put off, until new evidence changes it. Steward only. 暂缓审核"
+    deferIdentityCandidate(
+      ${ID_ARG('The review candidate')}
+      id: ID! @constraint(maxLength: ${id})
+      ${REASON_ARG}
+    ): IdentityReviewCandidate
     "Merge two applicants; the survivor keeps its id and the other redirects to it. Never two different valid USCCs or resident IDs, never a person with an organisation. Steward only. 合并申请人"
     mergeApplicants(
       ${ID_ARG('The applicant that keeps its id')}
@@ -259,6 +267,11 @@ export const identitySdl = /* GraphQL */ `
       "Continue after this cursor (a previous page's endCursor); at most ${cursor} characters. 游标"
       after: String @constraint(maxLength: ${cursor})
     ): IdentityReviewCandidateConnection!
+    "One review candidate, open or decided; null when there is no such candidate. Steward only. 单条待审核匹配"
+    identityReviewCandidate(
+      ${ID_ARG('The review candidate')}
+      id: ID! @constraint(maxLength: ${id})
+    ): IdentityReviewCandidate
     "Records whose identifier could be a natural person's or an organisation's, treated as a person's until settled; open ones, oldest first. Steward only. 证件类型待审核"
     identityKindReviews(
       "Page size, 0 to 200. 每页条数"

@@ -118,6 +118,11 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
           await stewardship.reject(candidateKey(id), steward, reason);
           return db.selectFrom('identity_review_candidates').selectAll().where('id', '=', candidateKey(id)).executeTakeFirst();
         },
+        deferIdentityCandidate: async (_: unknown, { id, reason }: { id: string; reason: string }, context: StewardContext) => {
+          const steward = requireSteward(context);
+          await stewardship.defer(candidateKey(id), steward, reason);
+          return db.selectFrom('identity_review_candidates').selectAll().where('id', '=', candidateKey(id)).executeTakeFirst();
+        },
         mergeApplicants: async (_: unknown, args: { survivorId: string; mergedId: string; reason: string }, context: StewardContext) => {
           const steward = requireSteward(context);
           return byId(await stewardship.merge(applicantKey(args.survivorId, 'survivorId'), applicantKey(args.mergedId, 'mergedId'), steward, args.reason));
@@ -167,6 +172,10 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
         applicantIds: (a: { applicant_ids: string[] }) => a.applicant_ids.map((id) => encodeGlobalId('Applicant', id)),
       },
       Query: {
+        identityReviewCandidate: async (_: unknown, { id }: { id: string }, context: StewardContext) => {
+          requireSteward(context);
+          return (await db.selectFrom('identity_review_candidates').selectAll().where('id', '=', candidateKey(id)).executeTakeFirst()) ?? null;
+        },
         identityReviewCandidates: async (_: unknown, args: { first?: number | null; after?: string | null }, context: StewardContext) => {
           requireSteward(context);
           const first = pageSize(args.first);
