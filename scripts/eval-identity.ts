@@ -3,9 +3,7 @@
 // prints pairwise precision, recall, F1, fused entities, blocking recall and the review queue's figures
 // (recall once a steward links its true candidates, its size, how early the true ones come).
 import { parseArgs } from 'node:util';
-import { generateEvaluationSet } from '../src/subgraphs/identity/resolution/evaluation-generator.js';
-import { evaluateResolution } from '../src/subgraphs/identity/resolution/evaluation.js';
-import { resolveIdentities } from '../src/subgraphs/identity/resolution/resolver.js';
+import { evaluateResolution, generateEvaluationSet, resolveIdentities } from '../src/identity-resolution/index.js';
 
 const { values } = parseArgs({
   options: { seed: { type: 'string' }, entities: { type: 'string' }, noisy: { type: 'boolean' }, 'link-on-rare-name-alone': { type: 'boolean' } },

@@ -9,7 +9,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { resolveIdentities, type ResolutionRecord, type ReviewCandidate } from '../subgraphs/identity/resolution/index.js';
+import { resolveIdentities, type ResolutionRecord, type ReviewCandidate } from '../identity-resolution/index.js';
 
 export interface CommandIo {
   stdin: NodeJS.ReadableStream;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { HubDatabase } from '../../storage/index.js';
 import type { Cluster, SourcedRecord } from './applicant-cluster.js';
-import type { ReviewCandidate } from './resolution/index.js';
+import type { ReviewCandidate } from '../../identity-resolution/index.js';
 
 /** Below every candidate the records do not contradict: contradicted pairs come last in the queue. */
 const CONTRADICTED_PENALTY = 1000;

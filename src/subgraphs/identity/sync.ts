@@ -3,7 +3,7 @@ import type { ApplicantRecord } from '../../schema/model.js';
 import type { HubDatabase } from '../../storage/index.js';
 import { saveClusters, storedRecords, type CrosswalkWrites } from './crosswalk-store.js';
 import { makeCluster, toLinkedRecord, type Cluster, type SourcedRecord } from './applicant-cluster.js';
-import { fromApplicantRecord, type ReviewCandidate } from './resolution/index.js';
+import { fromApplicantRecord, type ReviewCandidate } from '../../identity-resolution/index.js';
 import { recordFingerprint, saveReviewCandidates } from './review-candidates-store.js';
 import type { ThreadRecord } from './resolver-protocol.js';
 import { ResolverMemory } from './resolver-thread.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatOrgCodeLegacy, generateResidentId, generateUscc, isValidUscc, mulberry32, orgCodeOfUscc } from '../../../schema/identifiers/index.js';
+import { formatOrgCodeLegacy, generateResidentId, generateUscc, isValidUscc, mulberry32, orgCodeOfUscc } from '../schema/identifiers/index.js';
 import { generateEvaluationSet } from './evaluation-generator.js';
 import { evaluateResolution } from './evaluation.js';
 import { resolveIdentities, resolveIncremental, type ResolutionResult } from './resolver.js';

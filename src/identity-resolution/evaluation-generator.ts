@@ -15,7 +15,7 @@ import {
   orgCodeOfUscc,
   toResidentId15,
   type Rng,
-} from '../../../schema/identifiers/index.js';
+} from '../schema/identifiers/index.js';
 import type { ResolutionRecord } from './types.js';
 
 export interface EvaluationOptions {

@@ -1,4 +1,4 @@
-import type { ApplicantKind } from '../../../schema/model.js';
+import type { ApplicantKind } from '../schema/model.js';
 
 /**
  * One department record as the resolver reads it (the offline command's JSON line, or an
