@@ -3,6 +3,13 @@
 import { register } from 'tsx/esm/api';
 
 register();
-// `departments` only talks to a running hub (or to one department's system): it has its own entry,
-// so it does not load the whole hub first.
-await import(process.argv[2] === 'departments' ? '../src/cli/departments-main.ts' : '../src/cli/main.ts');
+// `departments` and `identity review` only talk to a running hub (or to one department's system): they
+// have their own entries, so they do not load the whole hub first.
+const [command, sub] = process.argv.slice(2);
+await import(
+  command === 'departments'
+    ? '../src/cli/departments-main.ts'
+    : command === 'identity' && sub === 'review'
+      ? '../src/cli/identity-review-main.ts'
+      : '../src/cli/main.ts'
+);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateToLatest, openDatabase, type HubDatabase } from '../src/storage/index.js';
 import { asDepartmentRecords, sourcesOf } from '../src/subgraphs/identity/evaluation-sources.js';
-import { generateEvaluationSet } from '../src/subgraphs/identity/resolution/evaluation-generator.js';
+import { generateEvaluationSet } from '../src/identity-resolution/index.js';
 import { syncIdentity } from '../src/subgraphs/identity/sync.js';
 
 const { values } = parseArgs({ options: { records: { type: 'string' }, 'database-url': { type: 'string' }, seed: { type: 'string' } } });

@@ -2,8 +2,7 @@
 // (generation not timed), resolves it, and prints records/s and peak RSS (process.resourceUsage().maxRSS).
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { generateEvaluationSet } from '../src/subgraphs/identity/resolution/evaluation-generator.js';
-import { resolveIdentities } from '../src/subgraphs/identity/resolution/resolver.js';
+import { generateEvaluationSet, resolveIdentities } from '../src/identity-resolution/index.js';
 
 const { values } = parseArgs({ options: { records: { type: 'string' }, seed: { type: 'string' } } });
 const target = Number(values.records ?? 100_000);

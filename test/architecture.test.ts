@@ -27,23 +27,36 @@ const area = (file: string) => relative(SRC, file).split(sep)[0]!;
 const folder = (file: string) => relative(SRC, file).split(sep).slice(0, 2).join('/');
 
 // What each top-level folder may import. demo and cli sit on top and may use everything.
+// identity-resolution is a pure library over schema: no database, no subgraph.
 const ALLOWED: Record<string, string[]> = {
   schema: ['schema'],
   storage: ['storage'],
+  'identity-resolution': ['identity-resolution', 'schema'],
   adapters: ['adapters', 'schema', 'storage'],
-  subgraphs: ['subgraphs', 'adapters', 'schema', 'storage'],
-  gateway: ['gateway', 'subgraphs', 'adapters', 'schema', 'storage'],
-  demo: ['demo', 'gateway', 'subgraphs', 'adapters', 'schema', 'storage'],
-  cli: ['cli', 'demo', 'gateway', 'subgraphs', 'adapters', 'schema', 'storage'],
+  subgraphs: ['subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage'],
+  gateway: ['gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage'],
+  demo: ['demo', 'gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage'],
+  cli: ['cli', 'demo', 'gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage'],
 };
 
 describe('architecture', () => {
-  it('keeps the layers: schema ← adapters ← subgraphs ← gateway, storage beside them', () => {
+  it('keeps the layers: schema ← identity-resolution, adapters ← subgraphs ← gateway, storage beside them', () => {
     const violations: string[] = [];
     for (const [file, targets] of imports) {
       const allowed = ALLOWED[area(file)];
       expect(allowed, `unknown top-level folder for ${relative(SRC, file)}`).toBeDefined();
       for (const target of targets) if (!allowed!.includes(area(target))) violations.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('reaches the identity resolver only through its public API (identity-resolution/index.ts)', () => {
+    const api = join(SRC, 'identity-resolution', 'index.ts');
+    const violations: string[] = [];
+    for (const [file, targets] of imports) {
+      if (area(file) === 'identity-resolution') continue;
+      for (const target of targets)
+        if (area(target) === 'identity-resolution' && target !== api) violations.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
     }
     expect(violations).toEqual([]);
   });

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { generateResidentId, mulberry32 } from '../schema/identifiers/index.js';
 import { runIdentityResolve } from './identity-resolve.js';
 
 function sink() {
@@ -18,6 +19,8 @@ async function run(args: string[], stdinText = '') {
   const code = await runIdentityResolve(args, { stdin: Readable.from([stdinText]), stdout: out.stream, stderr: err.stream });
   return { code, out: out.text(), err: err.text() };
 }
+
+const RID = generateResidentId(mulberry32(11), { sex: 'F', birthYearRange: [1990, 1990] });
 
 const LINES = [
   JSON.stringify({ source: 'market', localId: '7', name: '广州市恒丰餐饮管理有限公司', idNumber: '91350200776049653A', extra: 1 }),
@@ -71,6 +74,35 @@ describe('huitong identity resolve', () => {
     const { code, out } = await run([file]);
     expect(code).toBe(0);
     expect(out.trim().split('\n')).toHaveLength(5);
+  });
+
+  it('writes the review queue with --candidates-out, one line per candidate pair, with its evidence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'identity-resolve-'));
+    const candidates = join(dir, 'candidates.jsonl');
+    // Generated records: a rare name shared by a record with a phone and one with an address only.
+    const input = [
+      { source: 'health', localId: 'H1', kind: 'PERSON', name: '欧阳子轩', idNumber: RID, phone: '13700000000' },
+      { source: 'civil', localId: 'C1', kind: 'PERSON', name: '欧阳子轩', address: '新港中路1号' },
+      { source: 'market', localId: '7', name: '广州市恒丰餐饮管理有限公司', idNumber: '91350200776049653A' },
+    ]
+      .map((o) => JSON.stringify(o))
+      .join('\n');
+    const { code, out } = await run(['--candidates-out', candidates, '-'], input);
+    expect(code).toBe(0);
+    expect(out.trim().split('\n')).toHaveLength(3);
+    const lines = readFileSync(candidates, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const c = JSON.parse(lines[0]!) as { a: unknown; b: unknown; score: number; evidence: { reason: string; nameHolders: number; fields: unknown[] } };
+    expect([c.a, c.b]).toEqual([
+      { source: 'civil', localId: 'C1' },
+      { source: 'health', localId: 'H1' },
+    ]);
+    expect(c.score).toBeGreaterThan(8);
+    expect(c.evidence).toMatchObject({ reason: 'name-only', nameHolders: 2 });
+    expect(c.evidence.fields).toContainEqual(expect.objectContaining({ field: 'name', level: 'exact' }));
+    // The file holds no record values.
+    expect(lines[0]).not.toContain('欧阳');
+    expect((await run(['--candidates-out', join(dir, 'missing', 'c.jsonl'), '-'], input)).code).toBe(1);
   });
 
   it('stops at the first malformed line with --strict', async () => {

@@ -1,12 +1,15 @@
 // `huitong identity resolve FILE.jsonl` (`-` for stdin): offline identity resolution of department
 // records in JSON Lines. Public interface — keep stable. Writes one line per valid input line, in input
 // order: {"source", "localId", "applicantId"}; applicantId is a cluster label local to this output.
-// Never touches the hub's database. Progress and the summary go to stderr, without personal data.
+// With `--candidates-out FILE`, also writes the review queue there, one line per candidate pair in
+// queue order: {"a": {source, localId}, "b": {…}, "score", "evidence": {reason, nameHolders,
+// clusterScore, fields: [{field, level, weight}]}}. Never touches the hub's database. Progress and
+// the summary go to stderr, without personal data.
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { resolveIdentities, type ResolutionRecord } from '../subgraphs/identity/resolution/index.js';
+import { resolveIdentities, type ResolutionRecord, type ReviewCandidate } from '../identity-resolution/index.js';
 
 export interface CommandIo {
   stdin: NodeJS.ReadableStream;
@@ -14,7 +17,7 @@ export interface CommandIo {
   stderr: NodeJS.WritableStream;
 }
 
-const USAGE = 'usage: huitong identity resolve [--strict] FILE.jsonl|-';
+const USAGE = 'usage: huitong identity resolve [--strict] [--candidates-out CANDIDATES.jsonl] FILE.jsonl|-';
 
 const optionalText = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
@@ -74,8 +77,13 @@ export async function runIdentityResolve(args: string[], io: CommandIo): Promise
   const say = (s: string) => io.stderr.write(`${s}\n`);
   let file: string;
   let strict: boolean;
+  let candidatesOut: string | undefined;
   try {
-    const parsed = parseArgs({ args, allowPositionals: true, options: { strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    const parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { strict: { type: 'boolean' }, 'candidates-out': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
     if (parsed.values.help) {
       io.stdout.write(`${USAGE}\n`);
       return 0;
@@ -83,6 +91,8 @@ export async function runIdentityResolve(args: string[], io: CommandIo): Promise
     if (parsed.positionals.length !== 1) throw new Error('expected exactly one FILE (or - for stdin)');
     file = parsed.positionals[0]!;
     strict = parsed.values.strict === true;
+    candidatesOut = parsed.values['candidates-out'];
+    if (candidatesOut === '') throw new Error('--candidates-out needs a file');
   } catch (error) {
     say(`${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -131,10 +141,49 @@ export async function runIdentityResolve(args: string[], io: CommandIo): Promise
     say(`cannot write output: ${(error as Error).message}`);
     return 1;
   }
+  if (candidatesOut !== undefined) {
+    try {
+      await writeCandidates(candidatesOut, result.reviewCandidates);
+    } catch (error) {
+      say(`cannot write ${candidatesOut}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      return 1;
+    }
+  }
   say(
     `lines read ${lineNo}, skipped ${skipped}, records ${result.stats.records}, clusters ${result.stats.clusters}, review candidates ${result.stats.reviewCandidates}`,
   );
   return 0;
+}
+
+/**
+ * One line per candidate, in queue order. The evidence holds no record values (names, numbers), only
+ * how each field compared, so the file can be shared with whoever orders the review work.
+ */
+export function candidateLine(c: ReviewCandidate): string {
+  return JSON.stringify({
+    a: { source: c.a.source, localId: c.a.localId },
+    b: { source: c.b.source, localId: c.b.localId },
+    score: c.score,
+    evidence: { reason: c.reason, nameHolders: c.nameHolders, clusterScore: c.clusterScore, fields: c.evidence },
+  });
+}
+
+async function writeCandidates(file: string, candidates: readonly ReviewCandidate[]): Promise<void> {
+  const out = createWriteStream(file, { encoding: 'utf8' });
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  const done = (async () => {
+    let buffer = '';
+    for (const c of candidates) {
+      buffer += `${candidateLine(c)}\n`;
+      if (buffer.length > 1 << 16) {
+        await write(out, buffer);
+        buffer = '';
+      }
+    }
+    if (buffer) await write(out, buffer);
+    await new Promise<void>((resolve) => out.end(resolve));
+  })();
+  await Promise.race([done, failed]);
 }
 
 function write(stream: NodeJS.WritableStream, chunk: string): Promise<void> {

@@ -32,8 +32,11 @@ commands:
   calendar import FILE  load a year's working-day calendar: {"year", "source", "holidays": [dates], "workdays": [dates]}
   keys create ID --kind K [--name N] [--department D] | keys list | keys rotate ID | keys revoke KEY_ID
                         manage consumers' API keys (a new key is printed once)
-  identity resolve FILE.jsonl|- [--strict]
-                        link JSON Lines department records offline; one {source, localId, applicantId} line per input line
+  identity resolve FILE.jsonl|- [--strict] [--candidates-out CANDIDATES.jsonl]
+                        link JSON Lines department records offline; one {source, localId, applicantId} line per input line;
+                        the review queue, one {a, b, score, evidence} line per candidate pair, to CANDIDATES.jsonl
+  identity review list|show|link|keep-apart|defer
+                        work through the identity review queue of a running hub (see huitong identity review --help)
   audit verify|export|checkpoint|prune
                         the tamper-evident audit log (see huitong audit --help)
   departments validate|add|update|rollback|disable|enable|list|show
@@ -79,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
         name: { type: 'string' },
         department: { type: 'string' },
         strict: { type: 'boolean' },
+        'candidates-out': { type: 'string' },
         'grace-seconds': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -162,13 +166,20 @@ async function main(argv: string[]): Promise<number> {
         throw error;
       }
     case 'identity':
-      if (rest[0] !== 'resolve') throw new UsageError('usage: huitong identity resolve FILE.jsonl|- [--strict]');
+      if (rest[0] !== 'resolve') throw new UsageError('usage: huitong identity resolve FILE.jsonl|- [--strict] [--candidates-out CANDIDATES.jsonl]');
       // Offline: never opens the hub's database.
-      return runIdentityResolve([...rest.slice(1), ...(parsed.values.strict ? ['--strict'] : [])], {
-        stdin: process.stdin,
-        stdout: process.stdout,
-        stderr: process.stderr,
-      });
+      return runIdentityResolve(
+        [
+          ...rest.slice(1),
+          ...(parsed.values.strict ? ['--strict'] : []),
+          ...(parsed.values['candidates-out'] !== undefined ? ['--candidates-out', parsed.values['candidates-out']] : []),
+        ],
+        {
+          stdin: process.stdin,
+          stdout: process.stdout,
+          stderr: process.stderr,
+        },
+      );
     case 'keys': {
       const database = await openHubDatabase(config);
       try {

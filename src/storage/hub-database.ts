@@ -92,9 +92,27 @@ export interface HubDatabase {
     evidence: ColumnType<unknown[], string, string>;
     status: ColumnType<string, string | undefined, string>;
     created_at: Generated<Date>;
+    /** Why the resolver did not link the pair (name-only, below-threshold, rival-bearers, contradicted); null on rows older than the column. */
+    reason: string | null;
+    /** Records holding the shared name (0 when the names differ). */
+    name_holders: number | null;
+    /** The two clusters compared as wholes, bits. */
+    cluster_score: number | null;
+    /** Queue order, highest first (contradicted pairs sort last). */
+    priority: number | null;
+    /** The two clusters' members and compared fields when proposed; a rejection keeps it with the separation. */
+    clusters_signature: string | null;
   };
   identity_pins: { department_code: string; local_id: string; applicant_id: string; action_id: number };
-  identity_separations: { a_department: string; a_local_id: string; b_department: string; b_local_id: string; action_id: number };
+  identity_separations: {
+    a_department: string;
+    a_local_id: string;
+    b_department: string;
+    b_local_id: string;
+    action_id: number;
+    /** The two clusters' signature when kept apart: proposed again only once it differs (null: never). */
+    clusters_signature: ColumnType<string | null, string | null | undefined, string | null>;
+  };
   /** Named facts about how stored data was computed (e.g. `identity.classification`: the classifier's version). */
   hub_markers: { name: string; value: string; updated_at: Generated<Date> };
   /** Records whose identifier may be a person's number, left undecided: OPEN, or the kind a steward settled. */

@@ -36,7 +36,7 @@ for (const backend of backends) {
         expect(mutation.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       }
       const queue = await hub.query(
-        '{ identityReviewCandidates(first: 5) { totalCount nodes { id score status evidence { field level weight } records { department { code } localId } } } }',
+        '{ identityReviewCandidates(first: 5) { totalCount nodes { id score status reason nameHolders clusterScore evidence { field level weight } records { department { code } localId } } } }',
         undefined,
         STEWARD,
       );

@@ -4,7 +4,7 @@ import { migrateToLatest, type Database, type HubDatabase } from '../../src/stor
 import { saveClusters } from '../../src/subgraphs/identity/crosswalk-store.js';
 import type { SourcedRecord } from '../../src/subgraphs/identity/applicant-cluster.js';
 import { asDepartmentRecords, sourcesOf } from '../../src/subgraphs/identity/evaluation-sources.js';
-import { generateEvaluationSet } from '../../src/subgraphs/identity/resolution/evaluation-generator.js';
+import { generateEvaluationSet } from '../../src/identity-resolution/index.js';
 import { resolveRecords, syncIdentity } from '../../src/subgraphs/identity/sync.js';
 import { backends } from '../support/databases.js';
 

@@ -1,4 +1,4 @@
-import { claimedIdentifierType, type ResolutionRecord } from './resolution/index.js';
+import { claimedIdentifierType, type ResolutionRecord } from '../../identity-resolution/index.js';
 import type { SourcedRecord } from './applicant-cluster.js';
 import type { ApplicantSource } from './sync.js';
 

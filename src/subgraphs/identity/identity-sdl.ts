@@ -92,21 +92,39 @@ export const identitySdl = /* GraphQL */ `
     REJECTED
   }
 
-  "Two department records the resolver could not decide on, for a data steward. 待人工审核的匹配"
+  "Why the resolver proposed a pair instead of linking it. 未自动关联的原因"
+  enum IdentityReviewReason {
+    "Nothing but the name agrees between the two applicants' records (no identifier, phone or address agreement); two applicants may share a name. 仅姓名/名称一致"
+    NAME_ONLY
+    "Something besides the name agrees, but the evidence stays under the automatic link threshold. 证据不足"
+    BELOW_THRESHOLD
+    "The evidence would link, but another applicant bearing the name contradicts one of the two: the records could be either's. 同名者冲突"
+    RIVAL_BEARERS
+    "A field disagrees between the two applicants' records; proposed last. 存在矛盾字段"
+    CONTRADICTED
+  }
+
+  "Two department records the resolver could not decide on, for a data steward; one per pair of applicants. 待人工审核的匹配"
   type IdentityReviewCandidate {
     "Opaque id. 标识"
     id: ID!
     "Total weight in bits. 匹配得分"
     score: Float!
-    "What agreed and what did not. 匹配证据"
+    "What agreed and what did not: each field compared, its agreement level and weight. 匹配证据"
     evidence: [IdentityEvidence!]!
+    "Why it was not linked automatically (null on candidates proposed before the hub recorded it). 未自动关联的原因"
+    reason: IdentityReviewReason
+    "How common the shared name is: the department records holding it (0 when the names differ). 同名记录数"
+    nameHolders: Int
+    "The two applicants' records compared as wholes, each field at the best level any two records reach, in bits. 整体比对得分"
+    clusterScore: Float
     "The two records. 两条记录"
     records: [ApplicantRecord!]!
     "State. 状态"
     status: IdentityCandidateStatus!
   }
 
-  "A page of review candidates, highest score first. 待审核分页"
+  "A page of review candidates in queue order: likeliest matches first, contradicted pairs last. 待审核分页"
   type IdentityReviewCandidateConnection {
     "The candidates. 节点"
     nodes: [IdentityReviewCandidate!]!
@@ -124,6 +142,8 @@ export const identitySdl = /* GraphQL */ `
     CONFIRM
     "A review candidate rejected. 驳回"
     REJECT
+    "A review candidate put off: it stays open, at the end of the queue. 暂缓"
+    DEFER
     "Two applicants merged. 合并"
     MERGE
     "Records split off an applicant. 拆分"
@@ -206,6 +226,12 @@ export const identitySdl = /* GraphQL */ `
       id: ID! @constraint(maxLength: ${id})
       ${REASON_ARG}
     ): IdentityReviewCandidate
+    "Put a review candidate off: it stays open, behind every candidate not put off, until new evidence changes it. Steward only. 暂缓审核"
+    deferIdentityCandidate(
+      ${ID_ARG('The review candidate')}
+      id: ID! @constraint(maxLength: ${id})
+      ${REASON_ARG}
+    ): IdentityReviewCandidate
     "Merge two applicants; the survivor keeps its id and the other redirects to it. Never two different valid USCCs or resident IDs, never a person with an organisation. Steward only. 合并申请人"
     mergeApplicants(
       ${ID_ARG('The applicant that keeps its id')}
@@ -234,13 +260,18 @@ export const identitySdl = /* GraphQL */ `
 
   "Entry points of the data-sharing hub. 查询入口"
   type Query {
-    "Pairs of records awaiting a steward's decision, highest score first. Steward only. 待审核匹配"
+    "Pairs of records awaiting a steward's decision, in queue order (likeliest matches first, contradicted pairs last). Steward only. 待审核匹配"
     identityReviewCandidates(
       "Page size, 0 to 200. 每页条数"
       first: Int = 20
       "Continue after this cursor (a previous page's endCursor); at most ${cursor} characters. 游标"
       after: String @constraint(maxLength: ${cursor})
     ): IdentityReviewCandidateConnection!
+    "One review candidate, open or decided; null when there is no such candidate. Steward only. 单条待审核匹配"
+    identityReviewCandidate(
+      ${ID_ARG('The review candidate')}
+      id: ID! @constraint(maxLength: ${id})
+    ): IdentityReviewCandidate
     "Records whose identifier could be a natural person's or an organisation's, treated as a person's until settled; open ones, oldest first. Steward only. 证件类型待审核"
     identityKindReviews(
       "Page size, 0 to 200. 每页条数"

@@ -118,6 +118,11 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
           await stewardship.reject(candidateKey(id), steward, reason);
           return db.selectFrom('identity_review_candidates').selectAll().where('id', '=', candidateKey(id)).executeTakeFirst();
         },
+        deferIdentityCandidate: async (_: unknown, { id, reason }: { id: string; reason: string }, context: StewardContext) => {
+          const steward = requireSteward(context);
+          await stewardship.defer(candidateKey(id), steward, reason);
+          return db.selectFrom('identity_review_candidates').selectAll().where('id', '=', candidateKey(id)).executeTakeFirst();
+        },
         mergeApplicants: async (_: unknown, args: { survivorId: string; mergedId: string; reason: string }, context: StewardContext) => {
           const steward = requireSteward(context);
           return byId(await stewardship.merge(applicantKey(args.survivorId, 'survivorId'), applicantKey(args.mergedId, 'mergedId'), steward, args.reason));
@@ -134,6 +139,9 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
       IdentityReviewCandidate: {
         id: (c: CandidateRow) => encodeGlobalId('IdentityReviewCandidate', String(c.id)),
         records: candidateRecords,
+        reason: (c: CandidateRow) => (c.reason === null ? null : c.reason.toUpperCase().replace(/-/g, '_')),
+        nameHolders: (c: CandidateRow) => c.name_holders,
+        clusterScore: (c: CandidateRow) => c.cluster_score,
       },
       IdentityKindReview: {
         id: (r: KindReviewRow) => encodeGlobalId('IdentityKindReview', JSON.stringify([r.department_code, r.local_id])),
@@ -164,19 +172,36 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
         applicantIds: (a: { applicant_ids: string[] }) => a.applicant_ids.map((id) => encodeGlobalId('Applicant', id)),
       },
       Query: {
+        identityReviewCandidate: async (_: unknown, { id }: { id: string }, context: StewardContext) => {
+          requireSteward(context);
+          return (await db.selectFrom('identity_review_candidates').selectAll().where('id', '=', candidateKey(id)).executeTakeFirst()) ?? null;
+        },
         identityReviewCandidates: async (_: unknown, args: { first?: number | null; after?: string | null }, context: StewardContext) => {
           requireSteward(context);
           const first = pageSize(args.first);
+          // Queue order: priority (rows older than the column sort by their score), then score, then id.
+          const priority = sql<number>`coalesce(priority, score)`;
           let page = db
             .selectFrom('identity_review_candidates')
             .selectAll()
+            .select(priority.as('queue_priority'))
             .where('status', '=', 'OPEN')
+            .orderBy(priority, 'desc')
             .orderBy('score', 'desc')
             .orderBy('id')
             .limit(first + 1);
           if (args.after) {
-            const { s: score, id } = decodeCursor<{ s: number; id: number }>(args.after, 'identityReviewCandidates');
-            page = page.where((eb) => eb.or([eb('score', '<', score), eb.and([eb('score', '=', score), eb('id', '>', id)])]));
+            const cursor = decodeCursor<{ p: number; s: number; id: number }>(args.after, 'identityReviewCandidates');
+            // Both columns are float4: compare with the cursor's values at that precision.
+            const p = sql<number>`${cursor.p}::real`;
+            const score = sql<number>`${cursor.s}::real`;
+            page = page.where((eb) =>
+              eb.or([
+                eb(priority, '<', p),
+                eb.and([eb(priority, '=', p), eb('score', '<', score)]),
+                eb.and([eb(priority, '=', p), eb('score', '=', score), eb('id', '>', cursor.id)]),
+              ]),
+            );
           }
           const [rows, count] = await Promise.all([
             page.execute(),
@@ -191,7 +216,7 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
           return {
             nodes,
             hasNextPage: rows.length > first,
-            endCursor: last ? encodeCursor('identityReviewCandidates', { s: last.score, id: last.id }) : null,
+            endCursor: last ? encodeCursor('identityReviewCandidates', { p: last.queue_priority, s: last.score, id: last.id }) : null,
             totalCount: Number(count.n),
           };
         },

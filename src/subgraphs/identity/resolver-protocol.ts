@@ -1,5 +1,5 @@
 // Messages between the sync (main thread) and the resolver's own thread (resolver-worker.ts).
-import type { RecordRef, ResolutionRecord, ReviewCandidate } from './resolution/index.js';
+import type { RecordRef, ResolutionRecord, ReviewCandidate } from '../../identity-resolution/index.js';
 
 /** A record as the sync sends it: what the resolver reads, and a fingerprint of everything the crosswalk keeps of it. */
 export interface ThreadRecord extends ResolutionRecord {

@@ -10,7 +10,7 @@ import {
   type ResolutionRecord,
   type ResolutionResult,
   type ResolutionState,
-} from './resolution/index.js';
+} from '../../identity-resolution/index.js';
 import type { ThreadRecord, ThreadReply, ThreadRequest, ThreadResolution } from './resolver-protocol.js';
 
 interface Memory {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { badUserInput } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
 import { reclassifyApplicants } from './reclassify.js';
 
 type Db = Kysely<HubDatabase> | Transaction<HubDatabase>;
+/** Bits a deferred candidate's priority drops: behind every candidate not put off, contradicted ones included. */
+const DEFER_PENALTY = 2000;
 export interface RecordRefInput {
   departmentCode: string;
   localId: string;
@@ -153,10 +155,41 @@ export class Stewardship {
           b_department: candidate.b_department,
           b_local_id: candidate.b_local_id,
           action_id: action,
+          // The clusters as the steward saw them: the pair comes back only with new evidence.
+          clusters_signature: candidate.clusters_signature,
         })
-        .onConflict((oc) => oc.doNothing())
+        // Kept apart before and proposed again on new evidence: this decision is the one to honour.
+        .onConflict((oc) =>
+          oc
+            .columns(['a_department', 'a_local_id', 'b_department', 'b_local_id'])
+            .doUpdateSet((eb) => ({ action_id: eb.ref('excluded.action_id'), clusters_signature: eb.ref('excluded.clusters_signature') })),
+        )
         .execute();
       await tx.updateTable('identity_review_candidates').set({ status: 'REJECTED' }).where('id', '=', candidateId).execute();
+    });
+  }
+
+  /**
+   * Puts a review candidate off: it stays open, behind every candidate not put off (its priority drops
+   * by `DEFER_PENALTY`), until a sync finds new evidence and proposes it afresh.
+   *
+   * @example
+   * await stewardship.defer(42, 'demo-steward', '待户籍核实');
+   */
+  async defer(candidateId: number, steward: string, reason: string): Promise<void> {
+    const candidate = await this.#openCandidate(candidateId);
+    await this.db.transaction().execute(async (tx) => {
+      const records = [
+        { department: candidate.a_department, localId: candidate.a_local_id },
+        { department: candidate.b_department, localId: candidate.b_local_id },
+      ];
+      const applicants = await Promise.all(records.map((r) => applicantOf(tx, r.department, r.localId)));
+      await recordAction(tx, 'DEFER', steward, reason, [...new Set(applicants)], records);
+      await tx
+        .updateTable('identity_review_candidates')
+        .set({ priority: sql<number>`coalesce(priority, score) - ${DEFER_PENALTY}` })
+        .where('id', '=', candidateId)
+        .execute();
     });
   }
 

@@ -3,7 +3,8 @@ import type { ApplicantRecord } from '../../schema/model.js';
 import type { HubDatabase } from '../../storage/index.js';
 import { saveClusters, storedRecords, type CrosswalkWrites } from './crosswalk-store.js';
 import { makeCluster, toLinkedRecord, type Cluster, type SourcedRecord } from './applicant-cluster.js';
-import { fromApplicantRecord, type Evidence, type ReviewCandidate } from './resolution/index.js';
+import { fromApplicantRecord, type ReviewCandidate } from '../../identity-resolution/index.js';
+import { recordFingerprint, saveReviewCandidates } from './review-candidates-store.js';
 import type { ThreadRecord } from './resolver-protocol.js';
 import { ResolverMemory } from './resolver-thread.js';
 import { saveKindReviews } from './kind-reviews.js';
@@ -123,7 +124,7 @@ async function syncOnce(
   );
   // Records holding a value that may be a person's number, left undecided: a person's, for a steward to review.
   const reviewWrites =
-    (await saveReviewCandidates(db, reviewCandidates, clusters)) +
+    (await saveReviewCandidates(db, reviewCandidates, clusters, new Map(ordered.map((r) => [recordKey(r), r])))) +
     (await saveKindReviews(
       db,
       clusters.flatMap((c) => c.records.filter((r) => r.ambiguous)),
@@ -195,69 +196,10 @@ export function forgetSyncState(db: Kysely<HubDatabase>): void {
 
 /** What the resolver reads of a record, and a fingerprint of every field the crosswalk keeps of it. */
 function toThreadRecord(r: SourcedRecord): ThreadRecord {
-  const fingerprint = JSON.stringify([r.kind, r.name, r.phone, r.address, r.identifiers.map((i) => [i.value, i.claimedType])]);
-  return { ...fromApplicantRecord(r), fingerprint };
+  return { ...fromApplicantRecord(r), fingerprint: recordFingerprint(r) };
 }
 
 const recordKey = (r: SourcedRecord) => `${r.department}:${r.localId}`;
-
-/**
- * Brings the open review candidates to this run's, leaving decided ones and pairs now linked out. Only
- * the difference is written: a candidate still open keeps its row (and its age in the queue).
- */
-async function saveReviewCandidates(db: Kysely<HubDatabase>, candidates: readonly ReviewCandidate[], clusters: readonly Cluster[]): Promise<number> {
-  const clusterOf = new Map<string, number>();
-  clusters.forEach((c, i) => c.records.forEach((r) => clusterOf.set(`${r.department}:${r.localId}`, i)));
-  const open = candidates.filter((c) => clusterOf.get(`${c.a.source}:${c.a.localId}`) !== clusterOf.get(`${c.b.source}:${c.b.localId}`));
-  const pairKey = (a: string, aId: string, b: string, bId: string) => JSON.stringify([a, aId, b, bId]);
-  // `score` is a float4 column: compare at that precision.
-  const signature = (score: number, evidence: ReadonlyArray<{ field: string; level: string; weight: number }>) =>
-    JSON.stringify([Math.fround(score), evidence.map((e) => [e.field, e.level, e.weight])]);
-  return db.transaction().execute(async (tx) => {
-    const held = new Map<string, { id: number; signature: string }>();
-    for (const row of await tx
-      .selectFrom('identity_review_candidates')
-      .select(['id', 'a_department', 'a_local_id', 'b_department', 'b_local_id', 'score', 'evidence'])
-      .where('status', '=', 'OPEN')
-      .execute()) {
-      held.set(pairKey(row.a_department, row.a_local_id, row.b_department, row.b_local_id), {
-        id: row.id,
-        signature: signature(row.score, row.evidence as Evidence[]),
-      });
-    }
-    const fresh: typeof open = [];
-    const stale: number[] = [];
-    for (const c of open) {
-      const key = pairKey(c.a.source, c.a.localId, c.b.source, c.b.localId);
-      const row = held.get(key);
-      held.delete(key);
-      if (row?.signature === signature(c.score, c.evidence)) continue;
-      if (row) stale.push(row.id);
-      fresh.push(c);
-    }
-    // What is left held is no longer a candidate.
-    for (const row of held.values()) stale.push(row.id);
-    // One array parameter rather than a list of thousands (see the crosswalk's deletes).
-    if (stale.length > 0) await tx.deleteFrom('identity_review_candidates').where(sql<boolean>`id = any(${stale}::int[])`).execute();
-    for (let i = 0; i < fresh.length; i += 500) {
-      await tx
-        .insertInto('identity_review_candidates')
-        .values(
-          fresh.slice(i, i + 500).map((c) => ({
-            a_department: c.a.source,
-            a_local_id: c.a.localId,
-            b_department: c.b.source,
-            b_local_id: c.b.localId,
-            score: c.score,
-            evidence: JSON.stringify(c.evidence),
-          })),
-        )
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-    return stale.length + fresh.length;
-  });
-}
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

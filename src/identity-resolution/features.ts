@@ -2,7 +2,7 @@
 // in typed arrays, so a million records cost a few hundred MB and comparisons are integer equality.
 // Value counts (for term-frequency weights) are kept up to date as records are added or replaced.
 
-import type { ApplicantKind } from '../../../schema/model.js';
+import type { ApplicantKind } from '../schema/model.js';
 import { parseFoldedCompanyName, type OrganisationForm } from './company-name.js';
 import { readIdentifier } from './identifier-evidence.js';
 import { normaliseAddress } from './normalise-address.js';

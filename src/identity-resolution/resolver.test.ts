@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatOrgCodeLegacy, generateResidentId, generateUscc, isValidUscc, mulberry32, orgCodeOfUscc } from '../../../schema/identifiers/index.js';
+import { formatOrgCodeLegacy, generateResidentId, generateUscc, isValidUscc, mulberry32, orgCodeOfUscc } from '../schema/identifiers/index.js';
 import { generateEvaluationSet } from './evaluation-generator.js';
 import { evaluateResolution } from './evaluation.js';
 import { resolveIdentities, resolveIncremental, type ResolutionResult } from './resolver.js';
@@ -243,6 +243,33 @@ describe('evaluation (pinned)', () => {
     expect(report.fusedEntities).toBe(0);
     expect(report.recall).toBeGreaterThanOrEqual(0.978);
     expect(report.blockingRecall).toBeGreaterThanOrEqual(0.994);
+  });
+  it('leaves what it does not link to a small review queue, true candidates first', () => {
+    const set = generateEvaluationSet({ seed: 20240601, entities: 4000 });
+    const result = resolveIdentities(set.records);
+    const report = evaluateResolution(set, result);
+    // Measured 2026-12: recall with the queue 0.9993, 3.15 % of records, 89.6 % of the true
+    // candidates in the first half (the best order gives 90.7 %). 20,000 applicants: 2.38 % (README).
+    expect(report.recallWithCandidates).toBeGreaterThanOrEqual(0.995);
+    expect(report.reviewCandidateShare).toBeLessThanOrEqual(0.035);
+    expect(report.trueCandidatesInFirstHalf).toBeGreaterThanOrEqual(0.95 * report.trueCandidatesInFirstHalfBest);
+    for (const c of result.reviewCandidates) {
+      expect(c.evidence.length).toBeGreaterThan(0);
+      expect(['name-only', 'below-threshold', 'rival-bearers', 'contradicted']).toContain(c.reason);
+    }
+    // One candidate per pair of clusters.
+    const clusterPairs = new Set(
+      result.reviewCandidates.map((c) => [result.labelOf(c.a.source, c.a.localId), result.labelOf(c.b.source, c.b.localId)].sort().join()),
+    );
+    expect(clusterPairs.size).toBe(result.reviewCandidates.length);
+  });
+  it('keeps precision and the queue on a noisier generator', () => {
+    const set = generateEvaluationSet({ seed: 20240601, entities: 4000, noise: 'noisy' });
+    const report = evaluateResolution(set, resolveIdentities(set.records));
+    // Measured 2026-12: precision 1.0, 0 avoidable fused, recall 0.951, with the queue 0.9985.
+    expect(report.precision).toBeGreaterThanOrEqual(0.999);
+    expect(report.fusedEntitiesAchievable).toBe(0);
+    expect(report.recallWithCandidates).toBeGreaterThanOrEqual(0.995);
   });
   it('reaches recall 0.99 when rare-name-alone links are accepted, at the price the README states', () => {
     const set = generateEvaluationSet({ seed: 20240601, entities: 4000 });

@@ -14,7 +14,7 @@ import {
   sexOfResidentId,
   type CanonicalIdentifier,
   type IdentifierType,
-} from '../../../schema/identifiers/index.js';
+} from '../schema/identifiers/index.js';
 import type { NameShape } from './normalise-name.js';
 
 export interface IdentifierEvidence {

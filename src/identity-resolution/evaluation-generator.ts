@@ -15,7 +15,7 @@ import {
   orgCodeOfUscc,
   toResidentId15,
   type Rng,
-} from '../../../schema/identifiers/index.js';
+} from '../schema/identifiers/index.js';
 import type { ResolutionRecord } from './types.js';
 
 export interface EvaluationOptions {
@@ -24,7 +24,45 @@ export interface EvaluationOptions {
   entities?: number;
   /** Mean extra records per applicant beyond the first. Default 1.8. */
   extraRecordsMean?: number;
+  /**
+   * How clerks mangle what they type: 'default', or 'noisy' (twice the identifier typos, more
+   * records without identifier, phone or address, more misspelt and traditional-script names), so a
+   * result does not hinge on one noise level.
+   */
+  noise?: NoiseLevel;
 }
+
+export type NoiseLevel = 'default' | 'noisy';
+
+/** Rates of the noise model; 'default' is the model the figures in the README were measured on. */
+interface NoiseProfile {
+  /** Weights of what a department stored as the identifier. */
+  idForm: { clean: number; legacy: number; typo: number; junk: number; none: number };
+  phoneKept: number;
+  addressKept: number;
+  homophone: number;
+  traditional: number;
+  straySpace: number;
+}
+
+const NOISE: Record<NoiseLevel, NoiseProfile> = {
+  default: {
+    idForm: { clean: 45, legacy: 20, typo: 8, junk: 7, none: 20 },
+    phoneKept: 0.7,
+    addressKept: 0.55,
+    homophone: 0.03,
+    traditional: 0.1,
+    straySpace: 0.1,
+  },
+  noisy: {
+    idForm: { clean: 30, legacy: 20, typo: 16, junk: 9, none: 25 },
+    phoneKept: 0.6,
+    addressKept: 0.45,
+    homophone: 0.08,
+    traditional: 0.2,
+    straySpace: 0.2,
+  },
+};
 
 export interface EvaluationSet {
   records: ResolutionRecord[];
@@ -234,6 +272,7 @@ export function generateEvaluationSet(options: EvaluationOptions = {}): Evaluati
   const d = new Draw(mulberry32(options.seed ?? 20240601));
   const nEntities = options.entities ?? 20_000;
   const extraMean = options.extraRecordsMean ?? 1.8;
+  const noise = NOISE[options.noise ?? 'default'];
   const entities: Entity[] = [];
   const usedIds = new Set<string>();
   const usedPhones = new Set<string>();
@@ -340,7 +379,7 @@ export function generateEvaluationSet(options: EvaluationOptions = {}): Evaluati
       const source = d.pick(SOURCES);
       const n = (localIds.get(source) ?? 0) + 1;
       localIds.set(source, n);
-      const rec = presentRecord(d, e, source, `${source.slice(0, 2).toUpperCase()}${String(n).padStart(7, '0')}`, agencyPhones);
+      const rec = presentRecord(d, noise, e, source, `${source.slice(0, 2).toUpperCase()}${String(n).padStart(7, '0')}`, agencyPhones);
       records.push(rec.record);
       truth.push(ei);
       nameOnly.push(rec.nameOnly ? 1 : 0);
@@ -360,15 +399,23 @@ export function generateEvaluationSet(options: EvaluationOptions = {}): Evaluati
   };
 }
 
-function presentRecord(d: Draw, e: Entity, source: string, localId: string, agencyPhones: readonly string[]): { record: ResolutionRecord; nameOnly: boolean } {
+function presentRecord(
+  d: Draw,
+  noise: NoiseProfile,
+  e: Entity,
+  source: string,
+  localId: string,
+  agencyPhones: readonly string[],
+): { record: ResolutionRecord; nameOnly: boolean } {
   const person = e.kind === 'PERSON';
   // Identifier: what this department stored.
+  const w = noise.idForm;
   const idForm = d.weighted([
-    ['clean', 45],
-    ['legacy', 20],
-    ['typo', 8],
-    ['junk', 7],
-    ['none', 20],
+    ['clean', w.clean],
+    ['legacy', w.legacy],
+    ['typo', w.typo],
+    ['junk', w.junk],
+    ['none', w.none],
   ] as const);
   let idNumber: string | null = null;
   let hasIdentifier = true;
@@ -400,10 +447,10 @@ function presentRecord(d: Draw, e: Entity, source: string, localId: string, agen
   const kind = d.chance(0.1) ? null : d.chance(0.94) ? e.kind : person ? 'ORGANIZATION' : 'PERSON';
 
   let phone: string | null = null;
-  if (d.chance(0.7)) phone = presentPhone(d, !person && d.chance(0.03) ? d.pick(agencyPhones) : e.phone);
+  if (d.chance(noise.phoneKept)) phone = presentPhone(d, !person && d.chance(0.03) ? d.pick(agencyPhones) : e.phone);
   let address: string | null = null;
-  if (d.chance(0.55)) address = presentAddress(d, e.address);
-  const name = person ? presentPersonName(d, e.name) : presentOrgName(d, e.name);
+  if (d.chance(noise.addressKept)) address = presentAddress(d, e.address);
+  const name = person ? presentPersonName(d, noise, e.name) : presentOrgName(d, e.name);
   return {
     record: { source, localId, kind, name, idType, idNumber, phone, address },
     nameOnly: !hasIdentifier && phone === null && address === null,
@@ -465,16 +512,16 @@ function straySpace(d: Draw, s: string): string {
   return d.pick([` ${s}`, `${s} `, `${s}\u3000`, `${chars.slice(0, at).join('')} ${chars.slice(at).join('')}`]);
 }
 
-function presentPersonName(d: Draw, name: string): string {
+function presentPersonName(d: Draw, noise: NoiseProfile, name: string): string {
   let out = name;
-  if (d.chance(0.03)) {
+  if (d.chance(noise.homophone)) {
     const chars = [...out];
     const at = chars.findIndex((ch, i) => i > 0 && HOMOPHONE[ch] !== undefined);
     if (at > 0) chars[at] = HOMOPHONE[chars[at]!]!;
     out = chars.join('');
   }
-  if (d.chance(0.1)) out = toTraditional(out);
-  if (d.chance(0.1)) out = straySpace(d, out);
+  if (d.chance(noise.traditional)) out = toTraditional(out);
+  if (d.chance(noise.straySpace)) out = straySpace(d, out);
   return out;
 }
 

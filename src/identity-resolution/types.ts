@@ -1,4 +1,4 @@
-import type { ApplicantKind } from '../../../schema/model.js';
+import type { ApplicantKind } from '../schema/model.js';
 
 /**
  * One department record as the resolver reads it (the offline command's JSON line, or an
@@ -67,12 +67,37 @@ export interface Evidence {
   weight: number;
 }
 
-/** An ambiguous pair for a steward: its score falls in [reviewThreshold, linkThreshold), or it is a name-only match with rivals. */
+/**
+ * Why the resolver proposed a pair instead of linking it:
+ * - `name-only`: nothing but the name agrees between the two clusters (no identifier, phone or
+ *   address agreement); two applicants may share a name, so a steward decides;
+ * - `below-threshold`: there is agreement besides the name, but the evidence stays under the link threshold;
+ * - `rival-bearers`: the evidence would link, but another cluster bearing the name contradicts one
+ *   of the two, so the records could be either applicant's;
+ * - `contradicted`: a field disagrees between the clusters at its best level (kept, last in the queue).
+ */
+export type ReviewReason = 'name-only' | 'below-threshold' | 'rival-bearers' | 'contradicted';
+
+/**
+ * An ambiguous pair for a steward, one per pair of clusters: its score falls in [reviewThreshold,
+ * linkThreshold), or it is a name match that the resolver may not link alone.
+ *
+ * @example
+ * { a: { source: 'health', localId: 'H1' }, b: { source: 'market', localId: 'M7' }, score: 17.9,
+ *   evidence: [{ field: 'name', level: 'exact', weight: 17.9 }], nameHolders: 2, clusterScore: 17.9, reason: 'name-only' }
+ */
 export interface ReviewCandidate {
   a: RecordRef;
   b: RecordRef;
+  /** The pair's score in bits (sum of the evidence weights). */
   score: number;
+  /** Each field compared between the two records: its agreement level and weight. */
   evidence: Evidence[];
+  /** How common the shared name is: the records holding it (0 when the names differ). */
+  nameHolders: number;
+  /** The two clusters compared as wholes (per field the best level any two members reach), in bits. */
+  clusterScore: number;
+  reason: ReviewReason;
 }
 
 export interface ResolvedCluster {

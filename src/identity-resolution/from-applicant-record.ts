@@ -1,5 +1,5 @@
-import type { SourcedRecord } from '../applicant-cluster.js';
-import { parseIdentifier } from '../../../schema/identifiers/index.js';
+import { parseIdentifier } from '../schema/identifiers/index.js';
+import type { ApplicantRecord } from '../schema/model.js';
 import type { ResolutionRecord } from './types.js';
 
 /**
@@ -10,7 +10,7 @@ import type { ResolutionRecord } from './types.js';
  * fromApplicantRecord({ department: 'market', localId: '7', kind: 'ORGANIZATION', name: '某某有限公司',
  *   identifiers: [{ value: '91350200776049653A', claimedType: 'USCC' }], phone: null, address: null });
  */
-export function fromApplicantRecord(r: SourcedRecord): ResolutionRecord {
+export function fromApplicantRecord(r: ApplicantRecord & { department: string }): ResolutionRecord {
   const chosen = r.identifiers.find((i) => parseIdentifier(i.value).length > 0) ?? r.identifiers[0];
   return {
     source: r.department,

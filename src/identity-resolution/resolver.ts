@@ -4,6 +4,7 @@
 // removed records touch, and gives the same clusters a full run over the same records would (tested).
 
 import {
+  BLOCK_FIELDS,
   brokenCandidates,
   buildBlockIndex,
   buildTypoIndex,
@@ -20,7 +21,8 @@ import {
 import { ConstrainedUnionFind } from './constrained-clustering.js';
 import { FeatureTable, FIELDS, hashKey } from './features.js';
 import { PairScorer, VETO, type GroupComparison } from './fellegi-sunter.js';
-import type { Evidence, RecordRef, ResolutionOptions, ResolutionRecord, ResolutionStats, ResolvedCluster, ReviewCandidate } from './types.js';
+import { buildReviewQueue } from './review-queue.js';
+import type { RecordRef, ResolutionOptions, ResolutionRecord, ResolutionStats, ResolvedCluster, ReviewCandidate } from './types.js';
 
 type Settings = Required<ResolutionOptions>;
 
@@ -546,11 +548,7 @@ function finish(state: ResolutionState, scorer: PairScorer, stats: ResolutionSta
     return true;
   });
   state.review.sort((x, y) => y.score - x.score || compareRefs(t.refs[x.a]!, t.refs[y.a]!) || compareRefs(t.refs[x.b]!, t.refs[y.b]!));
-  const reviewCandidates: ReviewCandidate[] = state.review.map((p) => {
-    const evidence: Evidence[] = [];
-    const score = scorer.score(p.a, p.b, evidence);
-    return { a: t.refs[p.a]!, b: t.refs[p.b]!, score: Math.round(score * 100) / 100, evidence };
-  });
+  const reviewCandidates = buildReviewQueue(t, uf, scorer, state.review, state.settings.linkThreshold);
   stats.records = records;
   stats.clusters = clusters.length;
   stats.reviewCandidates = reviewCandidates.length;
@@ -581,7 +579,7 @@ export function blockedTogether(state: ResolutionState, a: RecordRef, b: RecordR
   if (x === undefined || y === undefined) return false;
   const c = t.cols;
   if (sameHardIdentifier(t, x, y) || (c.org[x] !== 0 && c.org[x] === c.org[y])) return true;
-  for (const f of ['name', 'phone', 'addr', 'broken'] as const) {
+  for (const f of BLOCK_FIELDS) {
     const v = c[f][x]!;
     if (v !== 0 && v === c[f][y] && t.counts[v]! <= state.settings.maxBlockSize) return true;
   }

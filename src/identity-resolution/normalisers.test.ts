@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateResidentId, generateUscc, mulberry32 } from '../../../schema/identifiers/index.js';
+import { generateResidentId, generateUscc, mulberry32 } from '../schema/identifiers/index.js';
 import { parseCompanyName } from './company-name.js';
 import { claimedIdentifierType, identifierCandidates, readIdentifier, typoNeighbours } from './identifier-evidence.js';
 import { normaliseAddress } from './normalise-address.js';

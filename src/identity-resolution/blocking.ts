@@ -6,10 +6,14 @@
 import type { FeatureTable, Field } from './features.js';
 import { identifierCandidates } from './identifier-evidence.js';
 
-/** Fields whose shared values pair records, in dedupe order (a pair is scored in the first block it shares). */
-export const BLOCK_FIELDS: readonly Field[] = ['name', 'phone', 'addr', 'broken'];
+/**
+ * Fields whose shared values pair records, in dedupe order (a pair is scored in the first block it
+ * shares). A person name's toneless pinyin pairs homophone spellings (梁锋莉 / 梁峰莉) that an input
+ * method produced and no other shared value brings together.
+ */
+export const BLOCK_FIELDS: readonly Field[] = ['name', 'phone', 'addr', 'broken', 'pinyin'];
 /** Fields indexed so hard links and typo lookups find a value's holders. */
-const INDEXED_FIELDS: readonly Field[] = ['uscc', 'rid', 'org', 'broken', 'name', 'phone', 'addr'];
+const INDEXED_FIELDS: readonly Field[] = ['uscc', 'rid', 'org', 'broken', 'name', 'phone', 'addr', 'pinyin'];
 
 /** Rows holding each value id: members[start[v] .. start[v+1]). */
 export interface BlockIndex {

@@ -33,6 +33,22 @@ export interface EvaluationReport {
   ambiguousRecords: number;
   excludedTruePairs: number;
   reviewCandidates: number;
+  /** Review candidates per record (the queue's size as a share of the records). */
+  reviewCandidateShare: number;
+  /** Review candidates joining two records of one true applicant. */
+  trueCandidates: number;
+  /**
+   * Recall over the achievable true pairs once a steward has linked every true candidate (and kept
+   * apart the others): what automatic links plus the queue can reach.
+   */
+  recallWithCandidates: number;
+  /** Share of the true candidates that sit in the first half of the queue (as ordered). */
+  trueCandidatesInFirstHalf: number;
+  /**
+   * The most any order could put there: the first half has ⌈n/2⌉ places, so a queue made mostly of
+   * true candidates cannot hold 80 % of them in its first half, however well ordered.
+   */
+  trueCandidatesInFirstHalfBest: number;
 }
 
 const pairs = (n: number) => (n * (n - 1)) / 2;
@@ -123,6 +139,38 @@ export function evaluateResolution(set: EvaluationSet, result: ResolutionResult)
     }
   }
 
+  // Links plus the queue: union the clusters of every true candidate, as a steward would link them.
+  const rowOf = new Map<string, number>();
+  for (let i = 0; i < n; i++) rowOf.set(`${records[i]!.source}\u0001${records[i]!.localId}`, i);
+  const parent = new Map<number, number>();
+  const find = (x: number): number => {
+    let p = parent.get(x) ?? x;
+    while (p !== (parent.get(p) ?? p)) p = parent.get(p) ?? p;
+    parent.set(x, p);
+    return p;
+  };
+  const queue = result.reviewCandidates;
+  let trueCandidates = 0;
+  let trueInFirstHalf = 0;
+  queue.forEach((cand, position) => {
+    const a = rowOf.get(`${cand.a.source}\u0001${cand.a.localId}`);
+    const b = rowOf.get(`${cand.b.source}\u0001${cand.b.localId}`);
+    if (a === undefined || b === undefined || truth[a] !== truth[b]) return;
+    trueCandidates++;
+    if (position < queue.length / 2) trueInFirstHalf++;
+    const x = find(label[a]!);
+    const y = find(label[b]!);
+    if (x !== y) parent.set(x, y);
+  });
+  const cellLinked = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    if (ambiguous[i] === 1) continue;
+    const key = `${find(label[i]!)}:${truth[i]!}`;
+    cellLinked.set(key, (cellLinked.get(key) ?? 0) + 1);
+  }
+  let correctLinked = 0;
+  for (const s of cellLinked.values()) correctLinked += pairs(s);
+
   const precision = predictedPairs === 0 ? 1 : correctPairs / predictedPairs;
   const recall = achievablePairs === 0 ? 1 : correctAchievable / achievablePairs;
   return {
@@ -141,6 +189,11 @@ export function evaluateResolution(set: EvaluationSet, result: ResolutionResult)
     blockingRecall: achievablePairs === 0 ? 1 : blocked / achievablePairs,
     ambiguousRecords,
     excludedTruePairs: truePairs - achievablePairs,
-    reviewCandidates: result.reviewCandidates.length,
+    reviewCandidates: queue.length,
+    reviewCandidateShare: n === 0 ? 0 : queue.length / n,
+    trueCandidates,
+    recallWithCandidates: achievablePairs === 0 ? 1 : correctLinked / achievablePairs,
+    trueCandidatesInFirstHalf: trueCandidates === 0 ? 1 : trueInFirstHalf / trueCandidates,
+    trueCandidatesInFirstHalfBest: trueCandidates === 0 ? 1 : Math.min(1, Math.ceil(queue.length / 2) / trueCandidates),
   };
 }
