@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { hubEndpoint, postToHub } from './hub-request.js';
 import type { SampleReport } from '../adapters/core/sample-spec.js';
 import { formatIssue, SpecError, type SpecIssue } from '../adapters/spec/spec-issue.js';
 
@@ -96,7 +97,7 @@ export async function runDepartmentsCommand(argv: readonly string[], io: Io): Pr
       print,
     );
 
-  const api = hubApi(flags.url ?? io.env.HUITONG_URL ?? `http://127.0.0.1:${io.env.PORT ?? 4000}`, flags.key ?? io.env.HUITONG_KEY ?? io.demoKey);
+  const api = hubApi(hubEndpoint(flags.url, io.env), flags.key ?? io.env.HUITONG_KEY ?? io.demoKey);
   switch (command) {
     case 'validate': {
       const spec = await readSpecFile(target!);
@@ -353,8 +354,7 @@ function sampleLines(sample: SampleReport | null, spec: unknown): string[] {
 }
 
 /** A GraphQL call to the running hub; prints refusals (with every spec issue) and returns null for them. */
-function hubApi(url: string, key: string | undefined) {
-  const endpoint = `${url.replace(/\/+$/, '').replace(/\/graphql$/, '')}/graphql`;
+function hubApi(endpoint: string, key: string | undefined) {
   return async (query: string, variables: Record<string, unknown>, io: Io, working?: string): Promise<any> => {
     if (!key) throw new DepartmentsUsageError('a data steward key is needed: pass --key or set HUITONG_KEY');
     const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
@@ -363,14 +363,7 @@ function hubApi(url: string, key: string | undefined) {
     if (working && !tty) io.stderr.write(`${working}…\n`);
     let body: { data?: { result?: unknown }; errors?: Array<{ message: string; extensions?: { code?: string; issues?: SpecIssue[]; department?: string } }> };
     try {
-      const response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      body = (await response.json()) as typeof body;
-    } catch (error) {
-      throw new Error(`cannot reach the hub at ${endpoint} (${(error as Error).message}); start it (npm start) or pass --url`);
+      body = await postToHub<typeof body>(endpoint, key, query, variables);
     } finally {
       if (ticker) {
         clearInterval(ticker);

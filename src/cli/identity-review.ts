@@ -3,6 +3,7 @@
 // other client). Prints what the steward needs to decide; nothing is logged.
 
 import { parseArgs } from 'node:util';
+import { hubEndpoint, postToHub } from './hub-request.js';
 
 export const IDENTITY_REVIEW_USAGE = `usage: huitong identity review COMMAND [options]
 commands:
@@ -66,7 +67,7 @@ export async function runIdentityReview(args: string[], io: IdentityReviewIo): P
     return command || v.help ? 0 : 2;
   }
   if (extra.length > 0) throw new IdentityReviewUsageError(`unexpected argument ${extra[0]}`);
-  const call = io.call ?? httpCall(v.url ?? io.env.HUITONG_URL ?? `http://127.0.0.1:${io.env.PORT ?? 4000}`, v.key ?? io.env.HUITONG_KEY ?? io.demoKey);
+  const call = io.call ?? httpCall(hubEndpoint(v.url, io.env), v.key ?? io.env.HUITONG_KEY ?? io.demoKey);
   const out = (line: string) => io.stdout.write(`${line}\n`);
   const ask = async (query: string, variables: Record<string, unknown>) => {
     const body = await call(query, variables);
@@ -158,19 +159,9 @@ function summary(c: {
   return `${c.id}  score ${c.score}  applicants ${c.clusterScore ?? '?'}  ${c.reason ?? '?'}  ${refs}`;
 }
 
-function httpCall(url: string, key: string | undefined): GraphqlCall {
-  const endpoint = `${url.replace(/\/+$/, '').replace(/\/graphql$/, '')}/graphql`;
+function httpCall(endpoint: string, key: string | undefined): GraphqlCall {
   return async (query, variables) => {
     if (!key) throw new IdentityReviewUsageError('a data steward key is needed: pass --key or set HUITONG_KEY');
-    try {
-      const response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as Awaited<ReturnType<GraphqlCall>>;
-    } catch (error) {
-      throw new Error(`cannot reach the hub at ${endpoint} (${(error as Error).message}); start it (npm start) or pass --url`);
-    }
+    return postToHub<Awaited<ReturnType<GraphqlCall>>>(endpoint, key, query, variables);
   };
 }
