@@ -141,12 +141,7 @@ export class Stewardship {
   async reject(candidateId: number, steward: string, reason: string): Promise<void> {
     const candidate = await this.#openCandidate(candidateId);
     await this.db.transaction().execute(async (tx) => {
-      const records = [
-        { department: candidate.a_department, localId: candidate.a_local_id },
-        { department: candidate.b_department, localId: candidate.b_local_id },
-      ];
-      const applicants = await Promise.all(records.map((r) => applicantOf(tx, r.department, r.localId)));
-      const action = await recordAction(tx, 'REJECT', steward, reason, [...new Set(applicants)], records);
+      const action = await candidateAction(tx, candidate, 'REJECT', steward, reason);
       await tx
         .insertInto('identity_separations')
         .values({
@@ -179,12 +174,7 @@ export class Stewardship {
   async defer(candidateId: number, steward: string, reason: string): Promise<void> {
     const candidate = await this.#openCandidate(candidateId);
     await this.db.transaction().execute(async (tx) => {
-      const records = [
-        { department: candidate.a_department, localId: candidate.a_local_id },
-        { department: candidate.b_department, localId: candidate.b_local_id },
-      ];
-      const applicants = await Promise.all(records.map((r) => applicantOf(tx, r.department, r.localId)));
-      await recordAction(tx, 'DEFER', steward, reason, [...new Set(applicants)], records);
+      await candidateAction(tx, candidate, 'DEFER', steward, reason);
       await tx
         .updateTable('identity_review_candidates')
         .set({ priority: sql<number>`coalesce(priority, score) - ${DEFER_PENALTY}` })
@@ -222,6 +212,22 @@ async function applicantOf(db: Db, department: string, localId: string): Promise
 async function recordsOf(db: Db, applicantIds: string[]) {
   const rows = await db.selectFrom('applicant_records').select(['department_code', 'local_id']).where('applicant_id', 'in', applicantIds).execute();
   return rows.map((r) => ({ department: r.department_code, localId: r.local_id }));
+}
+
+/** Records a steward's decision on a review candidate, naming its two records and their applicants now. */
+async function candidateAction(
+  db: Db,
+  candidate: { a_department: string; a_local_id: string; b_department: string; b_local_id: string },
+  action: string,
+  steward: string,
+  reason: string,
+): Promise<number> {
+  const records = [
+    { department: candidate.a_department, localId: candidate.a_local_id },
+    { department: candidate.b_department, localId: candidate.b_local_id },
+  ];
+  const applicants = await Promise.all(records.map((r) => applicantOf(db, r.department, r.localId)));
+  return recordAction(db, action, steward, reason, [...new Set(applicants)], records);
 }
 
 async function recordAction(
