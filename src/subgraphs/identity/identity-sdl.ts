@@ -1,7 +1,7 @@
 import { INPUT_LIMITS } from '../../schema/input-limits.js';
 import { constraintDirectiveSdl, departmentStubSdl, scalarsSdl, shareDirectiveSdl } from '../../schema/sdl/common.js';
 
-const { code, cursor, id, identifier, listItems, localId, text } = INPUT_LIMITS;
+const { code, cursor, id, identifier, listItems, localId, search, text } = INPUT_LIMITS;
 const ID_ARG = (what: string) => `"${what}; at most ${id} characters. 标识"`;
 const REASON_ARG = `"Why, for the record; at most ${text} characters. 理由"
       reason: String! @constraint(maxLength: ${text})`;
@@ -296,6 +296,13 @@ export const identitySdl = /* GraphQL */ `
       "Which kind of identifier value is, when it could be more than one. 证件类型"
       type: IdentifierType
     ): Applicant
+    "Organisations whose name holds the text (simplified or traditional characters, pinyin or its initials) or whose USCC or organisation code it is, best matches first. Never natural persons: find one by identifier with applicantByIdentifier, as the field policy allows. Open to all. 法人及其他组织检索"
+    searchOrganizations(
+      "Part of the name, its pinyin, or an identifier; at most ${search} characters. 关键词"
+      text: String! @constraint(maxLength: ${search})
+      "How many, 0 to 50. 条数"
+      first: Int = 20
+    ): [Applicant!]!
     _applicantsByRecordKeys(keys: [String!]!): [Applicant]!
   }
 `;

@@ -4,9 +4,11 @@ import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } fr
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { parseIdentifier, type IdentifierType } from '../../schema/identifiers/index.js';
 import { badUserInput, decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId, ErrorCode, pageSize, scalarResolvers } from '../../schema/index.js';
+import { INPUT_LIMITS, isPlainText } from '../../schema/input-limits.js';
 import type { HubDatabase } from '../../storage/index.js';
 import type { Subgraph } from '../department/department-subgraph.js';
 import { identitySdl } from './identity-sdl.js';
+import { OrganizationSearch } from './organization-search.js';
 import { Stewardship, type RecordRefInput } from './stewardship.js';
 
 type CandidateRow = HubDatabase['identity_review_candidates'] & {
@@ -78,6 +80,7 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
   };
 
   const stewardship = new Stewardship(db);
+  const organizations = new OrganizationSearch(db);
   const applicantKey = (id: string, argument: string) => {
     const decoded = decodeGlobalId(id);
     if (decoded?.type !== 'Applicant') throw badUserInput(`${argument} is not an applicant id`, { argument });
@@ -298,6 +301,16 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
           if (new Set(rows.map((r) => r.id)).size > 1) throw badUserInput('value is valid as more than one identifier type; pass type', { argument: 'type' });
           return rows[0] ? followMerge(rows[0], lists, context) : null;
         },
+        searchOrganizations: async (_: unknown, args: { text: string; first?: number | null }) => {
+          const first = args.first ?? 20;
+          if (!Number.isInteger(first) || first < 0 || first > MAX_SEARCH_RESULTS) {
+            throw badUserInput(`first must be an integer from 0 to ${MAX_SEARCH_RESULTS}`, { argument: 'first', max: MAX_SEARCH_RESULTS });
+          }
+          if (!isPlainText(args.text.trim(), INPUT_LIMITS.search)) {
+            throw badUserInput(`text must be 1 to ${INPUT_LIMITS.search} printable characters`, { argument: 'text' });
+          }
+          return organizations.find(args.text.trim(), first);
+        },
         _applicantsByRecordKeys: async (_: unknown, { keys }: { keys: string[] }) => {
           const pairs = keys.map((k) => {
             const colon = k.indexOf(':');
@@ -331,6 +344,9 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
   });
   return { name: 'identity', sdl: identitySdl, schema };
 }
+
+/** The most organisations one search returns: a search is for finding one, not for listing the register. */
+const MAX_SEARCH_RESULTS = 50;
 
 interface Lists {
   identifiers: boolean;
