@@ -1,0 +1,31 @@
+import type { Language } from './i18n';
+
+/** An instant as the hub's users read it: Beijing time, whatever the browser's zone. */
+export function formatDateTime(value: string | null | undefined, language: Language): string {
+  if (!value) return '—';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(date);
+}
+
+/** A calendar date (YYYY-MM-DD) or the date part of an instant, in Beijing time. */
+export function formatDate(value: string | null | undefined, language: Language): string {
+  if (!value) return '—';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}
+
+/** A rate between 0 and 1 as a percentage with one decimal. */
+export const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)} %`);
+
+/** Whether the hub masked a value (138****5678, 440105********123X, an address cut after the street). */
+export const isMasked = (value: string | null | undefined) => typeof value === 'string' && value.includes('*');

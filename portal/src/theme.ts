@@ -1,0 +1,8 @@
+import { createTheme } from '@mantine/core';
+
+/** Government blue, and the CJK fonts a Chinese desktop or phone has (nothing is fetched). */
+export const theme = createTheme({
+  primaryColor: 'blue',
+  fontFamily: 'system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", sans-serif',
+  headings: { fontFamily: 'system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", sans-serif' },
+});
