@@ -17,6 +17,7 @@ import { refuseDeepDocuments } from './document-nesting.js';
 import { admissionControl, type AdmissionSettings } from './admission-control.js';
 import { createErrorFormatter } from './error-masking.js';
 import { graphiqlPage } from './graphiql-page.js';
+import { servePortal, type PortalSite } from './portal-site.js';
 import type { Consumer } from './auth/consumer.js';
 import { createHubContext, type HubContext } from './hub-context.js';
 import { createRateLimiter, type RateLimitSettings } from './rate-limit.js';
@@ -47,6 +48,10 @@ export interface HttpServerOptions extends AbuseOptions {
   validationRules?: ValidationRule[];
   /** Production mode: no introspection, no field suggestions. */
   production?: boolean;
+  /** The web portal's build, served at /portal; null or absent: /portal says how to build it. */
+  portal?: PortalSite | null;
+  /** Demo mode: the IDE opens with the demo steward's key in its headers. */
+  demo?: boolean;
   /** The consumer an `Authorization` header names; null for none; throws UNAUTHENTICATED for a bad one. */
   authenticate?: (authorization: string | undefined) => Promise<Consumer | null>;
 }
@@ -191,6 +196,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     res.type('text/plain; charset=utf-8').send(sdl());
   });
 
+  servePortal(app, options.portal ?? null);
+
   const corsMiddleware = cors({
     origin: options.corsOrigins.includes('*') ? true : [...options.corsOrigins],
     credentials: false,
@@ -201,7 +208,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // A browser asking for the page (not a GraphQL GET with a query or a persisted document) gets the IDE.
     const graphqlGet = 'query' in req.query || 'documentId' in req.query || 'extensions' in req.query;
     if (req.method === 'GET' && !graphqlGet && req.accepts(['text/html', 'application/json']) === 'text/html') {
-      res.type('html').send(graphiqlPage());
+      res.type('html').send(graphiqlPage({ demo: options.demo ?? false }));
       return;
     }
     next();

@@ -34,6 +34,8 @@ import { LiveGateway } from './departments/live-gateway.js';
 import { startTracing, tracingPlugin } from './tracing.js';
 import { inProcessEndpoint } from './endpoints.js';
 import { startHttpServer, type AbuseOptions, type RunningHttpServer } from './http-server.js';
+import { findPortalBuild, portalTrustedDocuments } from './portal-site.js';
+import { mergeTrustedDocuments } from './trusted-documents.js';
 import { reservedAliasesRule } from './reserved-aliases.js';
 import { DepartmentManager } from './departments/department-manager.js';
 import { createRegistrySubgraph } from './departments/registry-subgraph.js';
@@ -87,6 +89,8 @@ export interface HubOptions {
   jwt?: JwtSettings | undefined;
   /** Rate limits, trusted documents, proxy trust (see AbuseOptions); none when absent. */
   abuse?: AbuseOptions | undefined;
+  /** The web portal's build folder, served at /portal; default portal/dist of this checkout, null for none. */
+  portalDir?: string | null;
   logger: Logger;
 }
 
@@ -224,6 +228,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }
 
     const served = live;
+    const portalDir = options.portalDir === undefined ? findPortalBuild() : options.portalDir;
+    // Under trusted documents, the portal's own operations (its build's manifest) run beside the deployment's.
+    const portalDocs = portalDir ? portalTrustedDocuments(portalDir) : null;
+    const trustedDocuments = options.abuse?.trustedDocuments;
     http = await startHttpServer({
       gateway: served,
       sdl: () => served.current.sdl,
@@ -235,6 +243,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       production: options.production ?? false,
       authenticate: createAuthenticator(db, { jwt: options.jwt }),
       ...options.abuse,
+      trustedDocuments: trustedDocuments && portalDocs ? mergeTrustedDocuments(trustedDocuments, portalDocs) : trustedDocuments,
+      portal: portalDir ? { dir: portalDir, demo: options.demoCredentialsDir !== undefined } : null,
+      demo: options.demoCredentialsDir !== undefined,
       metrics: metrics.registry,
       // No client alias may take a response key the gateway reads (governance facts, protocol fields).
       validationRules: [reservedAliasesRule],

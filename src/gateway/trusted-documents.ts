@@ -65,6 +65,17 @@ export function readTrustedDocuments(file: string): TrustedDocuments {
   return parseTrustedDocuments(json);
 }
 
+/**
+ * Both manifests' documents as one (on an id in both, the first's document is kept).
+ *
+ * @example
+ * const docs = mergeTrustedDocuments(readTrustedDocuments('deployment.json'), portalDocs);
+ */
+export function mergeTrustedDocuments(first: TrustedDocuments, second: TrustedDocuments): TrustedDocuments {
+  const byId = new Map([...second.byId, ...first.byId]);
+  return { byId, sha256: new Set([...first.sha256, ...second.sha256]) };
+}
+
 /** The GraphQL parameters of one request that decide which document runs. */
 export interface DocumentParams {
   query?: unknown;

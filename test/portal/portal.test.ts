@@ -1,0 +1,193 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/gateway/trusted-documents.js';
+import { canvasHasDrawing, launchChromium, watchConsole } from '../support/chromium.js';
+import { startHubProcess, type HubProcess } from '../support/hub-process.js';
+
+/**
+ * The portal in headless Chromium against a real hub process on loopback, which runs trusted documents
+ * only: the portal's operations run because the hub loads the manifest its build carries. A user
+ * searches, opens an organisation, pages through its permits from every department, sees the charts,
+ * and a steward approves an access request; no console error on the way. Screenshots go to
+ * test-results/portal/ (gitignored) for a person to look at.
+ */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SCREENSHOTS = join(ROOT, 'test-results', 'portal');
+const PAGE_SIZE = 10;
+
+// What the test itself asks the hub (it runs trusted documents only, so these are its deployment manifest).
+const BUSIEST = /* GraphQL */ `query Busiest { permits(first: 200) { nodes { applicant { id kind name permits(first: 0) { totalCount } } } } }`;
+const PERMIT_DEPARTMENTS = /* GraphQL */ `query PermitDepartments($id: ID!) { applicant(id: $id) { permits(first: 200) { nodes { title department { name } } } } }`;
+const REQUEST = /* GraphQL */ `mutation Ask($input: AccessRequestInput!) { requestAccess(input: $input) { id status } }`;
+const REQUESTS = /* GraphQL */ `query Requests { accessRequests(filter: { role: TO_DECIDE }, first: 200) { nodes { id status decisionReason } } }`;
+const NOT_IN_MANIFEST = '{ departments { code name health { circuit } } }';
+
+type Org = { id: string; kind: string; name: string; permits: { totalCount: number } };
+
+describe('the portal in Chromium', () => {
+  let hub: HubProcess;
+  let dataDir: string;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let problems: string[] = [];
+  let org: Org;
+
+  const post = async (query: string, variables: Record<string, unknown> = {}, key = 'demo-steward-key') => {
+    const response = await fetch(`${hub.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+  };
+  const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'portal', 'dist', 'index.html'))) {
+      throw new Error('the portal is not built: run `npm run build:portal` (npm install runs it)');
+    }
+    browser = await launchChromium();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'huitong-portal-'));
+    const manifest = Object.fromEntries([BUSIEST, PERMIT_DEPARTMENTS, REQUEST, REQUESTS].map((q) => [sha256Hex(q), q]));
+    writeFileSync(join(dataDir, 'trusted.json'), JSON.stringify(manifest));
+    hub = await startHubProcess({ HUITONG_DATA_DIR: join(dataDir, 'data'), HUITONG_TRUSTED_DOCUMENTS: join(dataDir, 'trusted.json') });
+    const busiest = await post(BUSIEST);
+    expect(busiest.body.errors).toBeUndefined();
+    const orgs = (busiest.body.data.permits.nodes as Array<{ applicant: Org | null }>).map((n) => n.applicant).filter((a): a is Org => a?.kind === 'ORGANIZATION');
+    org = orgs.sort((a, b) => b.permits.totalCount - a.permits.totalCount)[0]!;
+    expect(org.permits.totalCount).toBeGreaterThan(2 * PAGE_SIZE);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const open = async (options: { width?: number; height?: number } = {}) => {
+    context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 900 }, locale: 'zh-CN' });
+    page = await context.newPage();
+    problems = watchConsole(page);
+    await page.goto(`${hub.url}/portal/`);
+  };
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+    const seen = problems;
+    problems = [];
+    expect(seen).toEqual([]);
+  });
+
+  it('runs trusted documents only: an operation outside both manifests is refused', async () => {
+    const refused = await post(NOT_IN_MANIFEST);
+    expect(refused.status).toBe(403);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_TRUSTED');
+  });
+
+  it('finds an organisation by part of its name, opens it and pages through its permits from every department', async () => {
+    await open();
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).innerText()).toBe('申请人查询');
+    const part = org.name.slice(-8, -4);
+    await page.getByLabel('名称、拼音或证件号码').fill(part);
+    await page.getByRole('button', { name: '查询' }).click();
+    const link = page.getByRole('link', { name: org.name, exact: true });
+    await link.waitFor();
+    await shoot('search');
+
+    await link.click();
+    await expect.poll(() => page.getByTestId('applicant-name').innerText()).toBe(org.name);
+    await expect.poll(() => page.getByTestId('permit-count').innerText()).toBe(`共 ${org.permits.totalCount} 件`);
+    const pages = Math.ceil(org.permits.totalCount / PAGE_SIZE);
+    const seen: string[] = [];
+    const departments = new Set<string>();
+    for (let n = 1; n <= pages; n++) {
+      await expect.poll(() => page.getByTestId('pager-position').innerText()).toBe(`第 ${n} 页,共 ${pages} 页`);
+      const rows = page.getByTestId('permits').locator('tbody tr');
+      await expect.poll(() => rows.count()).toBe(n < pages ? PAGE_SIZE : org.permits.totalCount - PAGE_SIZE * (pages - 1));
+      for (const row of await rows.all()) {
+        const cells = row.locator('td');
+        seen.push((await cells.nth(0).innerText()).split('\n')[0]!);
+        departments.add(await cells.nth(1).innerText());
+      }
+      if (n === 1) await shoot('applicant');
+      if (n < pages) await page.getByRole('button', { name: '下一页' }).click();
+    }
+    expect(await page.getByRole('button', { name: '下一页' }).isDisabled()).toBe(true);
+    // Every permit once, from the departments the API says hold them.
+    const expected = (await post(PERMIT_DEPARTMENTS, { id: org.id })).body.data.applicant.permits.nodes as Array<{ title: string; department: { name: string } }>;
+    expect(seen).toEqual(expected.map((p) => p.title));
+    expect([...departments].sort()).toEqual([...new Set(expected.map((p) => p.department.name))].sort());
+    expect(departments.size).toBeGreaterThan(1);
+
+    await page.getByRole('button', { name: '上一页' }).click();
+    await expect.poll(() => page.getByTestId('pager-position').innerText()).toBe(`第 ${pages - 1} 页,共 ${pages} 页`);
+  });
+
+  it('draws the service-item statistics as charts on canvas', async () => {
+    await open();
+    await page.getByRole('link', { name: '事项统计' }).click();
+    for (const chart of ['chart-rates', 'chart-categories']) {
+      await page.locator(`[data-testid=${chart}] canvas`).waitFor();
+      await expect.poll(() => canvasHasDrawing(page, `[data-testid=${chart}] canvas`)).toBe(true);
+    }
+    expect(await page.getByTestId('stats-table').locator('tbody tr').count()).toBeGreaterThan(0);
+    await shoot('statistics');
+  });
+
+  it('lets a data steward sign in and approve an access request with a reason', async () => {
+    const today = new Date();
+    const asked = await post(
+      REQUEST,
+      {
+        input: {
+          departmentCode: 'health',
+          fields: ['ApplicantRecord.phone'],
+          purpose: 'LICENSING_REVIEW',
+          legalBasis: '《政务信息资源共享管理暂行办法》第十条',
+          validFrom: today.toISOString(),
+          validUntil: new Date(today.getTime() + 90 * 86_400_000).toISOString(),
+        },
+      },
+      'demo-market-key',
+    );
+    expect(asked.body.errors).toBeUndefined();
+    const requestId = asked.body.data.requestAccess.id as string;
+
+    await open();
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('demo-hint').waitFor();
+    await page.getByLabel('API 密钥或令牌').fill('demo-steward-key');
+    await page.getByRole('dialog').getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByTestId('viewer').innerText()).toContain('数据管理员');
+    expect(await page.evaluate(() => location.href)).not.toContain('demo-steward-key');
+
+    await page.getByRole('link', { name: '共享申请审批' }).click();
+    const card = page.getByTestId('access-request').filter({ hasText: '区市场监督管理局' }).first();
+    await card.waitFor();
+    await card.getByRole('button', { name: '同意' }).click();
+    await card.getByText('请填写理由。').waitFor();
+    await card.getByLabel('审批理由').fill('依法履职需要,同意共享联系电话');
+    await shoot('access-request');
+    await card.getByRole('button', { name: '同意' }).click();
+    await expect.poll(async () => (await post(REQUESTS)).body.data.accessRequests.nodes.find((r: { id: string }) => r.id === requestId)).toMatchObject({
+      status: 'APPROVED',
+      decisionReason: '依法履职需要,同意共享联系电话',
+    });
+    await page.getByText('已同意', { exact: true }).click();
+    await page.getByTestId('access-request').filter({ hasText: '依法履职需要' }).first().waitFor();
+  });
+
+  it('fits a phone screen and switches to English', async () => {
+    await open({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.getByRole('button', { name: '切换到英文' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).innerText()).toBe('Applicant search');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await shoot('phone-en');
+  });
+});
