@@ -30,7 +30,8 @@ export default defineConfig({
     rollupOptions: {
       output: {
         // ECharts and the component library change less often than the app: their own long-cached files.
-        manualChunks: (id) => (id.includes('node_modules/echarts') || id.includes('node_modules/zrender') ? 'echarts' : id.includes('node_modules/@mantine') ? 'mantine' : undefined),
+        manualChunks: (id) =>
+          id.includes('node_modules/echarts') || id.includes('node_modules/zrender') ? 'echarts' : id.includes('node_modules/@mantine') ? 'mantine' : undefined,
       },
     },
   },

@@ -43,7 +43,6 @@ export function App() {
   useEffect(() => {
     if (session.key && viewer.error && (viewer.error as { code?: string }).code === 'UNAUTHENTICATED') session.signOut();
   }, [session, viewer.error]);
-  useEffect(() => close(), [location, close]);
 
   const nav = (pages: Array<[string, MessageKey]>) =>
     pages.map(([href, label]) => (
@@ -52,6 +51,7 @@ export function App() {
         component={Link}
         href={href}
         label={t(label)}
+        onClick={close}
         active={href === '/' ? location === '/' || location.startsWith('/applicant') : location.startsWith(href)}
         aria-current={location === href ? 'page' : undefined}
       />
@@ -64,7 +64,7 @@ export function App() {
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.menu')} />
             <Anchor component={Link} href="/" underline="never" c="inherit">
-              <Title order={1} size="h3">
+              <Title order={1} size="h3" style={{ whiteSpace: 'nowrap' }}>
                 {t('app.title')}
               </Title>
             </Anchor>
@@ -76,7 +76,13 @@ export function App() {
             <Text size="sm" visibleFrom="sm" data-testid="viewer">
               {me ? t('session.as', { name: me.name }) : t('session.public')}
             </Text>
-            <Button variant="subtle" size="compact-sm" onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')} aria-label={t('language.label')} lang={language === 'zh' ? 'en' : 'zh-CN'}>
+            <Button
+              variant="subtle"
+              size="compact-sm"
+              onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}
+              aria-label={t('language.label')}
+              lang={language === 'zh' ? 'en' : 'zh-CN'}
+            >
               {t('language.switch')}
             </Button>
             {session.key ? (
@@ -101,17 +107,17 @@ export function App() {
       </AppShell.Navbar>
       <AppShell.Main>
         <Switch>
-            <Route path="/" component={SearchPage} />
-            <Route path="/applicant/:id">{(params) => <ApplicantPage id={params.id} steward={steward} />}</Route>
-            <Route path="/disclosure" component={DisclosurePage} />
-            <Route path="/statistics" component={StatisticsPage} />
-            <Route path="/steward/health">{() => <HealthPage steward={steward} />}</Route>
-            <Route path="/steward/identity">{() => <IdentityReviewPage steward={steward} />}</Route>
-            <Route path="/steward/access">{() => <AccessRequestsPage steward={steward} />}</Route>
-            <Route path="/steward/audit">{() => <AuditTrailPage steward={steward} />}</Route>
-            <Route>
-              <SearchPage />
-            </Route>
+          <Route path="/" component={SearchPage} />
+          <Route path="/applicant/:id">{(params) => <ApplicantPage id={params.id} steward={steward} />}</Route>
+          <Route path="/disclosure" component={DisclosurePage} />
+          <Route path="/statistics" component={StatisticsPage} />
+          <Route path="/steward/health">{() => <HealthPage steward={steward} />}</Route>
+          <Route path="/steward/identity">{() => <IdentityReviewPage steward={steward} />}</Route>
+          <Route path="/steward/access">{() => <AccessRequestsPage steward={steward} />}</Route>
+          <Route path="/steward/audit">{() => <AuditTrailPage steward={steward} />}</Route>
+          <Route>
+            <SearchPage />
+          </Route>
         </Switch>
       </AppShell.Main>
       <SignInDialog opened={signingIn} onClose={() => setSigningIn(false)} />

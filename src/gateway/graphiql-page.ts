@@ -6,7 +6,8 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
  */
 export const DEMO_APPLICANT_IDENTIFIER = '91440105449136864Y';
 
-const DEFAULT_QUERY = `# 汇通: one endpoint over every department's approval system.
+/** The query the IDE opens with; its variable `id` is filled with {@link DEMO_APPLICANT_IDENTIFIER}. */
+export const GRAPHIQL_DEFAULT_QUERY = `# 汇通: one endpoint over every department's approval system.
 # Try: an organisation's permits in every department, whatever form its identifier was stored in.
 # Press ▶ to run it; change "id" in Variables below to another USCC, organisation code or resident ID.
 query Applicant360($id: String!) {
@@ -41,8 +42,8 @@ export function graphiqlPage({ demo }: { demo: boolean }): string {
     page = renderGraphiQL({
       title: 'Huitong 汇通 — GraphQL',
       endpoint: '/graphql',
-      defaultQuery: DEFAULT_QUERY,
-      defaultTabs: [{ query: DEFAULT_QUERY, variables, headers }],
+      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
+      defaultTabs: [{ query: GRAPHIQL_DEFAULT_QUERY, variables, headers }],
       headers,
       defaultEditorToolsVisibility: true,
     } as Parameters<typeof renderGraphiQL>[0]);

@@ -88,7 +88,10 @@ export function servePortal(app: Express, site: PortalSite | null): void {
   });
   if (!site) {
     app.use(PORTAL_PATH, (_req, res) => {
-      res.status(503).type('text/plain; charset=utf-8').send('The portal is not built: run `npm run build:portal` (npm install does it), then restart the hub.\n');
+      res
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('The portal is not built: run `npm run build:portal` (npm install does it), then restart the hub.\n');
     });
     return;
   }
@@ -113,7 +116,9 @@ export function servePortal(app: Express, site: PortalSite | null): void {
       (html) => {
         secure(res);
         res.set('Cache-Control', 'no-cache');
-        res.type('html').send(site.demo ? html.replace(/<meta charset="UTF-8" \/>/i, (charset) => `${charset}\n    <meta name="huitong-demo" content="true" />`) : html);
+        res
+          .type('html')
+          .send(site.demo ? html.replace(/<meta charset="UTF-8" \/>/i, (charset) => `${charset}\n    <meta name="huitong-demo" content="true" />`) : html);
       },
       (error: Error) => next(error),
     );

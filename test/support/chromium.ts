@@ -47,14 +47,17 @@ export function watchConsole(page: Page): string[] {
  * expect(await canvasHasDrawing(page, '[data-testid=chart-rates] canvas')).toBe(true);
  */
 export async function canvasHasDrawing(page: Page, selector: string): Promise<boolean> {
-  return page.locator(selector).first().evaluate((node) => {
-    const canvas = node as HTMLCanvasElement;
-    const context = canvas.getContext('2d');
-    if (!context || canvas.width === 0 || canvas.height === 0) return false;
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    for (let i = 4; i < data.length; i += 4) {
-      if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2] || data[i + 3] !== data[3]) return true;
-    }
-    return false;
-  });
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((node) => {
+      const canvas = node as HTMLCanvasElement;
+      const context = canvas.getContext('2d');
+      if (!context || canvas.width === 0 || canvas.height === 0) return false;
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      for (let i = 4; i < data.length; i += 4) {
+        if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2] || data[i + 3] !== data[3]) return true;
+      }
+      return false;
+    });
 }

@@ -154,14 +154,14 @@ export function ApplicantPage({ id, steward }: { id: string; steward: boolean })
                 {connection.nodes.map((p) => (
                   <Table.Tr key={p.id}>
                     <Table.Td>
-                      {p.title}
+                      <span data-testid="permit-title">{p.title}</span>
                       {p.serviceItem && (
                         <Text size="xs" c="dimmed">
                           {p.serviceItem.name} · {t(`category.${p.serviceItem.category}` as MessageKey)}
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td>{p.department.name}</Table.Td>
+                    <Table.Td data-testid="permit-department">{p.department.name}</Table.Td>
                     <Table.Td>
                       <Badge variant="light" color={p.status === 'APPROVED' ? 'green' : p.status === 'REJECTED' || p.status === 'REVOKED' ? 'red' : 'gray'}>
                         {t(`status.${p.status}` as MessageKey)}
@@ -179,7 +179,14 @@ export function ApplicantPage({ id, steward }: { id: string; steward: boolean })
           </Table.ScrollContainer>
         )}
         {connection && (
-          <Pager state={page} onChange={setPage} hasNext={connection.pageInfo.hasNextPage} endCursor={connection.pageInfo.endCursor} total={connection.totalCount} pageSize={PAGE_SIZE} />
+          <Pager
+            state={page}
+            onChange={setPage}
+            hasNext={connection.pageInfo.hasNextPage}
+            endCursor={connection.pageInfo.endCursor}
+            total={connection.totalCount}
+            pageSize={PAGE_SIZE}
+          />
         )}
       </section>
     </Stack>

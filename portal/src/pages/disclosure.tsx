@@ -57,36 +57,38 @@ export function DisclosurePage() {
   return (
     <Stack maw={1000}>
       <Title order={2}>{t('disclosure.title')}</Title>
-      <form onSubmit={apply} role="search">
-        <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
-          <TextInput label={t('disclosure.search')} value={draft.search} onChange={(e) => set({ search: e.currentTarget.value })} maxLength={100} name="q" />
-          <Autocomplete label={t('disclosure.category')} data={CATEGORIES} value={draft.category} onChange={(category) => set({ category })} maxLength={64} />
-          <NativeSelect
-            label={t('disclosure.publisher')}
-            value={draft.publisherCode}
-            onChange={(e) => set({ publisherCode: e.currentTarget.value })}
-            data={[{ value: '', label: t('disclosure.any') }, ...(departments.data?.data?.departments ?? []).map((d) => ({ value: d.code, label: d.name }))]}
-          />
-          <NativeSelect
-            label={t('disclosure.mode')}
-            value={draft.mode}
-            onChange={(e) => set({ mode: e.currentTarget.value as Filters['mode'] })}
-            data={[
-              { value: '', label: t('disclosure.any') },
-              { value: 'PROACTIVE', label: t('mode.PROACTIVE') },
-              { value: 'ON_REQUEST', label: t('mode.ON_REQUEST') },
-            ]}
-          />
-          <TextInput type="date" label={t('disclosure.from')} value={draft.from} onChange={(e) => set({ from: e.currentTarget.value })} />
-          <TextInput type="date" label={t('disclosure.to')} value={draft.to} onChange={(e) => set({ to: e.currentTarget.value })} />
-        </SimpleGrid>
-        <Group mt="sm">
-          <Button type="submit">{t('disclosure.apply')}</Button>
-          <Button variant="default" onClick={reset}>
-            {t('disclosure.reset')}
-          </Button>
-        </Group>
-      </form>
+      <search>
+        <form onSubmit={apply}>
+          <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
+            <TextInput label={t('disclosure.search')} value={draft.search} onChange={(e) => set({ search: e.currentTarget.value })} maxLength={100} name="q" />
+            <Autocomplete label={t('disclosure.category')} data={CATEGORIES} value={draft.category} onChange={(category) => set({ category })} maxLength={64} />
+            <NativeSelect
+              label={t('disclosure.publisher')}
+              value={draft.publisherCode}
+              onChange={(e) => set({ publisherCode: e.currentTarget.value })}
+              data={[{ value: '', label: t('disclosure.any') }, ...(departments.data?.data?.departments ?? []).map((d) => ({ value: d.code, label: d.name }))]}
+            />
+            <NativeSelect
+              label={t('disclosure.mode')}
+              value={draft.mode}
+              onChange={(e) => set({ mode: e.currentTarget.value as Filters['mode'] })}
+              data={[
+                { value: '', label: t('disclosure.any') },
+                { value: 'PROACTIVE', label: t('mode.PROACTIVE') },
+                { value: 'ON_REQUEST', label: t('mode.ON_REQUEST') },
+              ]}
+            />
+            <TextInput type="date" label={t('disclosure.from')} value={draft.from} onChange={(e) => set({ from: e.currentTarget.value })} />
+            <TextInput type="date" label={t('disclosure.to')} value={draft.to} onChange={(e) => set({ to: e.currentTarget.value })} />
+          </SimpleGrid>
+          <Group mt="sm">
+            <Button type="submit">{t('disclosure.apply')}</Button>
+            <Button variant="default" onClick={reset}>
+              {t('disclosure.reset')}
+            </Button>
+          </Group>
+        </form>
+      </search>
       <HubErrors error={items.error} errors={items.data?.errors} />
       {items.isFetching && <Loader size="sm" aria-label={t('common.loading')} />}
       {connection && (
@@ -117,7 +119,14 @@ export function DisclosurePage() {
         </Card>
       ))}
       {connection && (
-        <Pager state={page} onChange={setPage} hasNext={connection.pageInfo.hasNextPage} endCursor={connection.pageInfo.endCursor} total={connection.totalCount} pageSize={PAGE_SIZE} />
+        <Pager
+          state={page}
+          onChange={setPage}
+          hasNext={connection.pageInfo.hasNextPage}
+          endCursor={connection.pageInfo.endCursor}
+          total={connection.totalCount}
+          pageSize={PAGE_SIZE}
+        />
       )}
     </Stack>
   );

@@ -42,23 +42,25 @@ export function SearchPage() {
       <Text size="sm" c="dimmed">
         {t('search.intro')}
       </Text>
-      <form onSubmit={onSubmit} role="search">
-        <Group align="flex-end" wrap="nowrap">
-          <TextInput
-            style={{ flex: 1 }}
-            label={t('search.label')}
-            placeholder={t('search.placeholder')}
-            value={draft}
-            onChange={(e) => setDraft(e.currentTarget.value)}
-            maxLength={100}
-            name="search"
-            autoComplete="off"
-          />
-          <Button type="submit" disabled={draft.trim() === ''}>
-            {t('search.submit')}
-          </Button>
-        </Group>
-      </form>
+      <search>
+        <form onSubmit={onSubmit}>
+          <Group align="flex-end" wrap="nowrap">
+            <TextInput
+              style={{ flex: 1 }}
+              label={t('search.label')}
+              placeholder={t('search.placeholder')}
+              value={draft}
+              onChange={(e) => setDraft(e.currentTarget.value)}
+              maxLength={100}
+              name="search"
+              autoComplete="off"
+            />
+            <Button type="submit" disabled={draft.trim() === ''}>
+              {t('search.submit')}
+            </Button>
+          </Group>
+        </form>
+      </search>
       {/* Refusals of the identifier lookup say nothing the user can act on beyond "not found or not allowed". */}
       <HubErrors error={organisations.error} errors={organisations.data?.errors} />
       {loading && <Loader size="sm" aria-label={t('common.loading')} />}

@@ -47,7 +47,15 @@ export function SignInDialog({ opened, onClose }: { opened: boolean; onClose(): 
               {t('session.demoHint')}
             </Text>
           )}
-          <PasswordInput label={t('session.key')} description={t('session.keyHelp')} value={key} onChange={(e) => setKey(e.currentTarget.value)} required autoComplete="off" data-autofocus />
+          <PasswordInput
+            label={t('session.key')}
+            description={t('session.keyHelp')}
+            value={key}
+            onChange={(e) => setKey(e.currentTarget.value)}
+            required
+            autoComplete="off"
+            data-autofocus
+          />
           <TextInput
             label={t('session.purpose')}
             description={t('session.purposeHelp')}

@@ -68,7 +68,11 @@ export function StatisticsPage() {
                   yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value} %' } },
                   series: [
                     { name: t('stats.instantRate'), type: 'bar', data: rows.map((r) => Math.round(r.stats.all.instantRate * 1000) / 10) },
-                    { name: t('stats.compressionRate'), type: 'bar', data: rows.map((r) => (r.stats.all.compressionRate === null ? 0 : Math.round(r.stats.all.compressionRate * 1000) / 10)) },
+                    {
+                      name: t('stats.compressionRate'),
+                      type: 'bar',
+                      data: rows.map((r) => (r.stats.all.compressionRate === null ? 0 : Math.round(r.stats.all.compressionRate * 1000) / 10)),
+                    },
                   ],
                 }}
               />

@@ -75,7 +75,10 @@ export class OrganizationSearch {
     const byIdentifier = await this.#byIdentifier(text);
     await this.#fresh();
     const folded = foldText(text);
-    const lower = text.normalize('NFKC').toLowerCase().replace(/[\s'-]/g, '');
+    const lower = text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[\s'-]/g, '');
     const latin = LATIN.test(lower) ? lower : null;
     if (!folded && !latin) return byIdentifier;
     const hits: Array<{ entry: Indexed; rank: number }> = [];
@@ -123,12 +126,7 @@ export class OrganizationSearch {
   }
 
   async #rebuild(version: string): Promise<void> {
-    const rows = await this.db
-      .selectFrom('applicants')
-      .select(['id', 'name'])
-      .where('kind', '=', 'ORGANIZATION')
-      .where('merged_into', 'is', null)
-      .execute();
+    const rows = await this.db.selectFrom('applicants').select(['id', 'name']).where('kind', '=', 'ORGANIZATION').where('merged_into', 'is', null).execute();
     this.#entries = rows.map((r) => ({ id: r.id, name: r.name, folded: foldText(r.name), ...spell(r.name) }));
     this.#version = version;
   }

@@ -3,7 +3,13 @@ import { useState } from 'react';
 import { HubErrors } from '../../components/hub-errors';
 import { firstPage, Pager } from '../../components/pager';
 import { formatDate, formatDateTime } from '../../format';
-import { type AccessRequestStatus, type AccessRequestsQuery, AccessRequestsDocument, ApproveAccessRequestDocument, RejectAccessRequestDocument } from '../../gql/graphql';
+import {
+  type AccessRequestStatus,
+  type AccessRequestsQuery,
+  AccessRequestsDocument,
+  ApproveAccessRequestDocument,
+  RejectAccessRequestDocument,
+} from '../../gql/graphql';
 import { useHubMutation, useHubQuery } from '../../hub-queries';
 import { useI18n } from '../../i18n';
 import { DecisionForm } from './decision-form';
@@ -48,7 +54,14 @@ function AccessRequests() {
         <RequestCard key={r.id} request={r} />
       ))}
       {connection && (
-        <Pager state={page} onChange={setPage} hasNext={connection.pageInfo.hasNextPage} endCursor={connection.pageInfo.endCursor} total={connection.totalCount} pageSize={PAGE_SIZE} />
+        <Pager
+          state={page}
+          onChange={setPage}
+          hasNext={connection.pageInfo.hasNextPage}
+          endCursor={connection.pageInfo.endCursor}
+          total={connection.totalCount}
+          pageSize={PAGE_SIZE}
+        />
       )}
     </Stack>
   );
@@ -86,7 +99,8 @@ function RequestCard({ request }: { request: Request }) {
           {t('access.legalBasis')}: {request.legalBasis}
         </Text>
         <Text size="sm">
-          {t('access.period')}: {formatDate(request.validFrom, language)} – {formatDate(request.validUntil, language)} · {t('access.due')}: {formatDate(request.dueOn, language)}
+          {t('access.period')}: {formatDate(request.validFrom, language)} – {formatDate(request.validUntil, language)} · {t('access.due')}:{' '}
+          {formatDate(request.dueOn, language)}
         </Text>
         {request.decidedAt && (
           <Text size="sm" c="dimmed">

@@ -42,7 +42,15 @@ function AuditTrail() {
       </Text>
       <form onSubmit={onSubmit}>
         <Group align="flex-end" wrap="nowrap">
-          <TextInput style={{ flex: 1 }} maw={420} label={t('audit.identifier')} value={draft} onChange={(e) => setDraft(e.currentTarget.value)} maxLength={64} autoComplete="off" />
+          <TextInput
+            style={{ flex: 1 }}
+            maw={420}
+            label={t('audit.identifier')}
+            value={draft}
+            onChange={(e) => setDraft(e.currentTarget.value)}
+            maxLength={64}
+            autoComplete="off"
+          />
           <Button type="submit" disabled={draft.trim() === ''}>
             {t('audit.find')}
           </Button>

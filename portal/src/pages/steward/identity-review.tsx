@@ -37,7 +37,14 @@ function IdentityReview() {
         <CandidateCard key={c.id} candidate={c} />
       ))}
       {connection && (
-        <Pager state={page} onChange={setPage} hasNext={connection.hasNextPage} endCursor={connection.endCursor} total={connection.totalCount} pageSize={PAGE_SIZE} />
+        <Pager
+          state={page}
+          onChange={setPage}
+          hasNext={connection.hasNextPage}
+          endCursor={connection.endCursor}
+          total={connection.totalCount}
+          pageSize={PAGE_SIZE}
+        />
       )}
     </Stack>
   );
