@@ -108,7 +108,7 @@ describe('the portal in Chromium', () => {
     // The distinctive part of the name: after the place, before the trade.
     const part = org.name.replace(/^(广州市海珠区|广州市|广州)/, '').slice(0, 4);
     await page.getByLabel('名称、拼音或证件号码').fill(part);
-    await page.getByRole('button', { name: '查询' }).click();
+    await page.keyboard.press('Enter');
     const link = page.getByRole('link', { name: org.name, exact: true });
     await link.waitFor();
     await shoot('search');
@@ -142,6 +142,26 @@ describe('the portal in Chromium', () => {
 
     await page.getByRole('button', { name: '上一页' }).click();
     await expect.poll(() => page.getByTestId('pager-position').textContent()).toBe(`第 ${pages - 1} 页,共 ${pages} 页`);
+  });
+
+  it('searches the disclosure catalogue with the term the docs give, and filters it by category', async () => {
+    await open();
+    await page.getByRole('link', { name: '政府信息公开' }).click();
+    await page.getByLabel('关键词(标题或正文)').fill('工作计划');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('disclosure-count').textContent()).toMatch(/^共 [1-9]\d* 条$/);
+    const titles = await page.locator('article h3').allTextContents();
+    expect(titles.length).toBeGreaterThan(0);
+    for (const title of titles) expect(title).toContain('工作计划');
+    await page.getByLabel('关键词(标题或正文)').fill('');
+    await page.getByRole('combobox', { name: '信息类别' }).fill('财政预决算');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await expect
+      .poll(async () => {
+        const items = await page.locator('article').allTextContents();
+        return items.length > 0 && items.every((text) => text.includes('财政预决算'));
+      })
+      .toBe(true);
   });
 
   it('draws the service-item statistics as charts on canvas', async () => {

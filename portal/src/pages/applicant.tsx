@@ -162,13 +162,13 @@ export function ApplicantPage({ id, steward }: { id: string; steward: boolean })
                       )}
                     </Table.Td>
                     <Table.Td data-testid="permit-department">{p.department.name}</Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Badge variant="light" color={p.status === 'APPROVED' ? 'green' : p.status === 'REJECTED' || p.status === 'REVOKED' ? 'red' : 'gray'}>
                         {t(`status.${p.status}` as MessageKey)}
                       </Badge>
                     </Table.Td>
-                    <Table.Td>{formatDateTime(p.appliedAt, language)}</Table.Td>
-                    <Table.Td>{formatDate(p.validUntil, language)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(p.appliedAt, language)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(p.validUntil, language)}</Table.Td>
                     <Table.Td>
                       {p.actualDays ?? '—'} / {p.committedDays ?? '—'}
                     </Table.Td>
