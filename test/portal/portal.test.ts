@@ -25,6 +25,7 @@ const BUSIEST = /* GraphQL */ `query Busiest { permits(first: 200) { nodes { app
 const PERMIT_DEPARTMENTS = /* GraphQL */ `query PermitDepartments($id: ID!) { applicant(id: $id) { permits(first: 200) { nodes { title department { name } } } } }`;
 const REQUEST = /* GraphQL */ `mutation Ask($input: AccessRequestInput!) { requestAccess(input: $input) { id status } }`;
 const REQUESTS = /* GraphQL */ `query Requests { accessRequests(filter: { role: TO_DECIDE }, first: 200) { nodes { id status decisionReason } } }`;
+const PERSON = /* GraphQL */ `query Person($id: ID!) { applicant(id: $id) { name identifiers { type value } } }`;
 const NOT_IN_MANIFEST = '{ departments { code name health { circuit } } }';
 
 type Org = { id: string; kind: string; name: string; permits: { totalCount: number } };
@@ -37,6 +38,7 @@ describe('the portal in Chromium', () => {
   let page: Page;
   let problems: string[] = [];
   let org: Org;
+  let person: Org;
 
   const post = async (query: string, variables: Record<string, unknown> = {}, key = 'demo-steward-key') => {
     const response = await fetch(`${hub.url}/graphql`, {
@@ -55,7 +57,7 @@ describe('the portal in Chromium', () => {
     browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'huitong-portal-'));
-    const manifest = Object.fromEntries([BUSIEST, PERMIT_DEPARTMENTS, REQUEST, REQUESTS, GRAPHIQL_DEFAULT_QUERY].map((q) => [sha256Hex(q), q]));
+    const manifest = Object.fromEntries([BUSIEST, PERMIT_DEPARTMENTS, REQUEST, REQUESTS, PERSON, GRAPHIQL_DEFAULT_QUERY].map((q) => [sha256Hex(q), q]));
     writeFileSync(join(dataDir, 'trusted.json'), JSON.stringify(manifest));
     // Its own PGlite database (DATABASE_URL, set in CI for the other suites, is not this test's to write to).
     hub = await startHubProcess({ DATABASE_URL: '', HUITONG_DATA_DIR: join(dataDir, 'data'), HUITONG_TRUSTED_DOCUMENTS: join(dataDir, 'trusted.json') });
@@ -65,6 +67,16 @@ describe('the portal in Chromium', () => {
       .map((n) => n.applicant)
       .filter((a): a is Org => a?.kind === 'ORGANIZATION');
     org = orgs.sort((a, b) => b.permits.totalCount - a.permits.totalCount)[0]!;
+    // A natural person with a resident ID on record (some hold only a value still under kind review).
+    for (const a of (busiest.body.data.permits.nodes as Array<{ applicant: Org | null }>).map((n) => n.applicant)) {
+      if (a?.kind !== 'PERSON') continue;
+      const found = (await post(PERSON, { id: a.id })).body.data.applicant as { identifiers: Array<{ type: string }> };
+      if (found.identifiers.some((i) => i.type === 'RESIDENT_ID')) {
+        person = a;
+        break;
+      }
+    }
+    expect(person).toBeDefined();
     expect(org.permits.totalCount).toBeGreaterThan(2 * PAGE_SIZE);
   });
   afterAll(async () => {
@@ -142,6 +154,27 @@ describe('the portal in Chromium', () => {
 
     await page.getByRole('button', { name: '上一页' }).click();
     await expect.poll(() => page.getByTestId('pager-position').textContent()).toBe(`第 ${pages - 1} 页,共 ${pages} 页`);
+  });
+
+  it('shows a natural person only to a key the policy allows, with the resident ID masked as the API masks it', async () => {
+    const clear = (await post(PERSON, { id: person.id })).body.data.applicant as { name: string; identifiers: Array<{ type: string; value: string }> };
+    const residentId = clear.identifiers.find((i) => i.type === 'RESIDENT_ID')!.value;
+    await open();
+    // The public: the same answer as for no one.
+    await page.goto(`${hub.url}/portal/applicant/${encodeURIComponent(person.id)}`);
+    await page.getByText('没有此申请人,或当前身份无权查看。').waitFor();
+    expect(await page.locator('body').textContent()).not.toContain(clear.name);
+    // A portal key: the name, and the resident ID masked (the portal never sees the clear value).
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByLabel('API 密钥或令牌').fill('demo-portal-key');
+    await page.getByRole('dialog').getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByTestId('applicant-name').textContent()).toBe(clear.name);
+    await page.getByText('已脱敏').first().waitFor();
+    const shown = await page.locator('section[aria-labelledby=identifiers]').textContent();
+    expect(shown).toContain(`${residentId.slice(0, 6)}********${residentId.slice(14)}`);
+    await page.getByTestId('permit-count').waitFor();
+    expect(await page.locator('body').textContent()).not.toContain(residentId);
+    await shoot('person-portal-key');
   });
 
   it('searches the disclosure catalogue with the term the docs give, and filters it by category', async () => {

@@ -90,6 +90,7 @@ export function ApplicantPage({ id, steward }: { id: string; steward: boolean })
         ) : (
           <>
             <HubErrors error={records.error} errors={records.data?.errors} />
+            {records.isFetching && <Loader size="sm" aria-label={t('common.loading')} />}
             {recordList && (
               <Table.ScrollContainer minWidth={600}>
                 <Table striped>
