@@ -253,6 +253,55 @@ describe('the portal in Chromium', () => {
     await page.getByTestId('access-request').filter({ hasText: '依法履职需要' }).first().waitFor();
   });
 
+  const signInAsSteward = async () => {
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByLabel('API 密钥或令牌').fill('demo-steward-key');
+    await page.getByRole('dialog').getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByTestId('viewer').textContent()).toContain('数据管理员');
+  };
+
+  it("gives the steward department health, the identity review queue side by side, and an applicant's audit trail", async () => {
+    await open();
+    await signInAsSteward();
+    await page.getByRole('link', { name: '部门系统状态' }).click();
+    await expect.poll(() => page.getByTestId('health').locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.getByTestId('health').textContent()).toContain('区市场监督管理局');
+
+    await page.getByRole('link', { name: '身份匹配审核' }).click();
+    const candidate = page.getByTestId('candidate').first();
+    await candidate.waitFor();
+    expect(await candidate.getByText('记录一').count()).toBe(1);
+    expect(await candidate.getByText('记录二').count()).toBe(1);
+    expect(await candidate.locator('table').last().locator('tbody tr').count()).toBeGreaterThan(0);
+    await candidate.getByLabel('审核理由').fill('两条记录的电话与地址不一致,待补充材料后再定');
+    await shoot('identity-review');
+    await candidate.getByRole('button', { name: '暂缓' }).click();
+    await candidate.getByText('已处理。').waitFor();
+
+    // The applicant page links the steward to the applicant's audit trail, which lists this very visit.
+    await page.getByRole('link', { name: '申请人查询' }).click();
+    await page.getByLabel('名称、拼音或证件号码').fill(org.name);
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: org.name, exact: true }).click();
+    await page.getByTestId('permit-count').waitFor();
+    await page.getByRole('link', { name: '查看此申请人的审计记录' }).click();
+    await expect.poll(() => page.getByTestId('audit-subject').textContent()).toBe(org.name);
+    await expect.poll(async () => (await page.getByTestId('audit-events').textContent()) ?? '').toContain('ApplicantPermits');
+    expect(await page.getByTestId('audit-events').textContent()).toContain('demo-steward');
+  });
+
+  it('can be used with the keyboard alone: tab to the search box, search, tab to a result and open it', async () => {
+    await open();
+    for (let i = 0; i < 20 && (await page.evaluate(() => document.activeElement?.getAttribute('name'))) !== 'search'; i++) await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('search');
+    await page.keyboard.type(org.name);
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: org.name, exact: true }).waitFor();
+    for (let i = 0; i < 5 && (await page.evaluate(() => document.activeElement?.textContent)) !== org.name; i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('applicant-name').textContent()).toBe(org.name);
+  });
+
   it('fits a phone screen and switches to English', async () => {
     await open({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
