@@ -12,7 +12,7 @@ const KNOWN = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'DEPARTMENT_UNAVAILABLE',
  * @example
  * <HubErrors error={query.error} errors={query.data?.errors} />
  */
-export function HubErrors({ error, errors = [], ignore = [] }: { error?: unknown; errors?: readonly HubError[]; ignore?: readonly string[] }) {
+export function HubErrors({ error, errors = [] }: { error?: unknown; errors?: readonly HubError[] }) {
   const { t } = useI18n();
   const describe = (code: string | undefined, message: string) => {
     if (code === 'NETWORK') return t('error.network');
@@ -23,9 +23,7 @@ export function HubErrors({ error, errors = [], ignore = [] }: { error?: unknown
   if (error instanceof HubRequestError) lines.add(describe(error.code, error.message));
   else if (error instanceof Error) lines.add(describe(undefined, error.message));
   for (const e of errors) {
-    const code = e.extensions?.code;
-    if (code && ignore.includes(code)) continue;
-    lines.add(describe(code, e.message));
+    lines.add(describe(e.extensions?.code, e.message));
   }
   if (lines.size === 0) return null;
   return (
