@@ -5,7 +5,7 @@ import { badUserInput, decodeCursor, encodeCursor, encodeGlobalId, INPUT_LIMITS,
 import type { HubDatabase } from '../../storage/index.js';
 import type { Subgraph } from '../department/department-subgraph.js';
 import { catalogueSdl } from './catalogue-sdl.js';
-import { ServiceItemCache } from './service-item-cache.js';
+import { CodeCache } from './code-cache.js';
 import { computeServiceItemStats } from './service-item-stats.js';
 
 type ServiceItemRow = HubDatabase['service_items'];
@@ -51,11 +51,9 @@ function searchTerm(search: string | null | undefined): string | null {
  */
 export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
   const departmentFields = ['code', 'name', 'last_synced_at'] as const;
-  const departmentsByCodes = async (codes: readonly string[]) => {
-    const rows = codes.length ? await db.selectFrom('departments').select(departmentFields).where('code', 'in', codes).execute() : [];
-    return codes.map((c) => rows.find((r) => r.code === c) ?? null);
-  };
-  const serviceItems = new ServiceItemCache(async (codes) => db.selectFrom('service_items').selectAll().where('code', 'in', codes).execute());
+  const departments = new CodeCache(async (codes) => db.selectFrom('departments').select(departmentFields).where('code', 'in', codes).execute());
+  const departmentsByCodes = (codes: readonly string[]) => departments.byCodes(codes);
+  const serviceItems = new CodeCache(async (codes) => db.selectFrom('service_items').selectAll().where('code', 'in', codes).execute());
   // One query per response for every item's department, however many items it lists.
   const loaders = new WeakMap<object, DataLoader<string, Awaited<ReturnType<typeof departmentsByCodes>>[number]>>();
   const departmentLoader = (context: object) => {
