@@ -8,7 +8,7 @@ import type { KindRegistry } from '../../src/adapters/spec/parse-spec.js';
 import { startHub, type Hub } from '../../src/gateway/hub.js';
 import { openServiceKeyring } from '../../src/subgraphs/service-keys.js';
 import type { JwtSettings } from '../../src/gateway/auth/jwt.js';
-import type { AbuseOptions } from '../../src/gateway/http-server.js';
+import type { AbuseOptions } from '../../src/gateway/http/http-server.js';
 import type { Backend } from './databases.js';
 import { createAuditSigner, generateAuditKeyPair, openAuditAnchor } from '../../src/storage/audit-log/index.js';
 

@@ -3,7 +3,7 @@ import { RuntimeAdapter, type RuntimeOptions } from '../../adapters/core/runtime
 import { openSpecAdapter, type OpenSpecOptions } from '../../adapters/open-spec-adapter.js';
 import { createDepartmentSubgraph } from '../../subgraphs/department/department-subgraph.js';
 import { departmentSdl } from '../../subgraphs/department/department-sdl.js';
-import { httpEndpoint, inProcessEndpoint } from '../endpoints.js';
+import { httpEndpoint, inProcessEndpoint } from '../delegation/endpoints.js';
 import { DepartmentSlot } from './department-slot.js';
 import type { DepartmentEntry } from './registry-store.js';
 
