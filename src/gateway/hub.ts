@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { RuntimeAdapter } from '../adapters/core/runtime-adapter.js';
-import type { Logger } from '../adapters/core/logger.js';
+import type { Logger } from '../logging/logger.js';
 import { loadAdapterKinds } from '../adapters/load-kinds.js';
 import type { KindRegistry } from '../adapters/spec/parse-spec.js';
 import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgraph.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger, type Logger } from '../../src/adapters/core/logger.js';
+import { silentLogger, type Logger } from '../../src/logging/logger.js';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../../src/demo/demo-district.js';
 import type { RegistrySeed } from '../../src/gateway/departments/registry-store.js';
 import type { KindRegistry } from '../../src/adapters/spec/parse-spec.js';

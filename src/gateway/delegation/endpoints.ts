@@ -3,7 +3,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import { errorChain } from '../../adapters/core/adapter-error.js';
 import { eventLoopTurn } from '../../adapters/core/event-loop-turn.js';
-import type { Subgraph } from '../../subgraphs/department/department-subgraph.js';
+import type { Subgraph } from '../../subgraphs/subgraph.js';
 import { traceHeaders } from '../observability/tracing.js';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../../adapters/core/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import { RuntimeAdapter, type RuntimeOptions } from '../../adapters/core/runtime-adapter.js';
 import { openSpecAdapter, type OpenSpecOptions } from '../../adapters/open-spec-adapter.js';
 import { createDepartmentSubgraph } from '../../subgraphs/department/department-subgraph.js';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import express from 'express';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../adapters/core/logger.js';
+import { silentLogger } from '../../logging/logger.js';
 import { admissionControl, DEFAULT_ADMISSION, readAdmissionSettings, type AdmissionSettings } from './admission-control.js';
 
 /**

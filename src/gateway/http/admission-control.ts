@@ -3,7 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import PQueue from 'p-queue';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Logger } from '../../adapters/core/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import { ErrorCode } from '../../schema/index.js';
 
 /** How many GraphQL requests the hub takes on at once, and when it refuses more (see `admissionControl`). */

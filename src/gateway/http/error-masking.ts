@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { Logger } from '../../adapters/core/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import { ErrorCode } from '../../schema/index.js';
 
 const SAFE_CODES = new Set<string>(Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Logger } from '../../adapters/core/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import { ErrorCode } from '../../schema/index.js';
 import { BODY_LIMIT } from './plugins/use-json-body.js';
 

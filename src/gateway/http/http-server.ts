@@ -7,7 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { type GraphQLSchema, printSchema, type ValidationRule } from 'graphql';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../../adapters/core/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import type { Consumer } from '../auth/consumer.js';
 import { createHubContext, type HubContext } from '../hub-context.js';
 import type { AdmissionSettings } from './admission-control.js';

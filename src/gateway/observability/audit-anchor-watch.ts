@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { Gauge, type Registry } from 'prom-client';
-import type { Logger } from '../../adapters/core/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import type { AuditAnchor } from '../../storage/audit-log/index.js';
 
 /** How the audit chain in the database compares with the anchor this process keeps outside it. */

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Logger } from '../../../adapters/core/logger.js';
+import type { Logger } from '../../../logging/logger.js';
 import type { Consumer } from '../../auth/consumer.js';
 
 /** Who is asking and why, settled before Apollo runs (in `res.locals.identity`), so rate limits can count by consumer. */

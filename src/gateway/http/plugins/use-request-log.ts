@@ -1,4 +1,4 @@
-import type { Logger } from '../../../adapters/core/logger.js';
+import type { Logger } from '../../../logging/logger.js';
 import type { HubPlugin } from './hub-plugin.js';
 
 /**
