@@ -4,7 +4,7 @@
 // database — with per-request DataLoaders. No stitching, no delegation, no subgraph protocol: the cost
 // floor the hub is compared against. It implements what the benchmark workloads ask for (plus `permit`
 // and `departments`); the rest of the public schema answers with an error.
-import type { PermitListArgs } from '../../src/gateway/permit-lists.js';
+import type { PermitListArgs } from '../../src/gateway/delegation/permit-lists.js';
 import { readFileSync } from 'node:fs';
 import DataLoader from 'dataloader';
 import { makeExecutableSchema } from '@graphql-tools/schema';

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { badUserInput, decodeCursor, encodeCursor, encodeGlobalId, pageSize, scalarResolvers, toConnection } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
-import type { Subgraph } from '../department/department-subgraph.js';
+import type { Subgraph } from '../subgraph.js';
 import { catalogueSdl } from './catalogue-sdl.js';
 import { CodeCache } from './code-cache.js';
 import { computeServiceItemStats } from './service-item-stats.js';

@@ -5,7 +5,7 @@ import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { parseIdentifier, type IdentifierType } from '../../schema/identifiers/index.js';
 import { badUserInput, decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId, ErrorCode, pageSize, scalarResolvers } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
-import type { Subgraph } from '../department/department-subgraph.js';
+import type { Subgraph } from '../subgraph.js';
 import { identitySdl } from './identity-sdl.js';
 import { Stewardship, type RecordRefInput } from './stewardship.js';
 
