@@ -33,13 +33,31 @@ for (const backend of backends) {
       await db.insertInto('departments').values({ code: 'plan', name: '规划局', adapter_kind: 'test', connection: '{}', url: null }).execute();
       await importCatalogue(db, {
         serviceItems: [],
-        disclosureItems: ITEMS.slice(0, 4).map((i) => ({ id: i.id, title: i.title, body: i.body, category: '公告', publisherCode: 'plan', publishedAt: i.at, mode: 'PROACTIVE' as const })),
+        disclosureItems: ITEMS.slice(0, 4).map((i) => ({
+          id: i.id,
+          title: i.title,
+          body: i.body,
+          category: '公告',
+          publisherCode: 'plan',
+          publishedAt: i.at,
+          mode: 'PROACTIVE' as const,
+        })),
       });
       // An item stored without its words, as rows from before the index existed are: indexed before the first search.
       const d5 = ITEMS[4]!;
       await db
         .insertInto('disclosure_items')
-        .values({ id: d5.id, title: d5.title, body: d5.body, category: '公告', publisher_code: 'plan', published_at: d5.at, mode: 'PROACTIVE', title_tokens: null, body_tokens: null })
+        .values({
+          id: d5.id,
+          title: d5.title,
+          body: d5.body,
+          category: '公告',
+          publisher_code: 'plan',
+          published_at: d5.at,
+          mode: 'PROACTIVE',
+          title_tokens: null,
+          body_tokens: null,
+        })
         .execute();
       const { schema } = createCatalogueSubgraph(db);
       run = async (variables) => (await execute({ schema, document: parse(LIST), variableValues: variables, contextValue: {} })) as ExecutionResult<any>;
