@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_APPLICANT_IDENTIFIER, GRAPHIQL_DEFAULT_QUERY } from '../../src/gateway/graphiql-page.js';
-import { sha256Hex } from '../../src/gateway/trusted-documents.js';
+import { DEMO_APPLICANT_IDENTIFIER, GRAPHIQL_DEFAULT_QUERY } from '../../src/gateway/http/graphiql-page.js';
+import { sha256Hex } from '../../src/gateway/http/trusted-documents.js';
 import { canvasHasDrawing, launchChromium, watchConsole } from '../support/chromium.js';
 import { startHubProcess, type HubProcess } from '../support/hub-process.js';
 
