@@ -186,6 +186,10 @@ describe('the portal in Chromium', () => {
     const titles = await page.locator('article h3').allTextContents();
     expect(titles.length).toBeGreaterThan(0);
     for (const title of titles) expect(title).toContain('工作计划');
+    // The searched words are marked in the titles (best matches first: the title matches).
+    const marked = await page.locator('article h3 mark').allTextContents();
+    expect(marked.length).toBeGreaterThan(0);
+    for (const word of marked) expect('工作计划').toContain(word);
     await page.getByLabel('关键词(标题或正文)').fill('');
     await page.getByRole('combobox', { name: '信息类别' }).fill('财政预决算');
     await page.getByRole('button', { name: '筛选' }).click();

@@ -1,4 +1,4 @@
-import { Autocomplete, Badge, Button, Card, Group, Loader, NativeSelect, SimpleGrid, Spoiler, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Autocomplete, Badge, Button, Card, Group, Loader, Mark, NativeSelect, SimpleGrid, Spoiler, Stack, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { HubErrors } from '../components/hub-errors';
 import { firstPage, Pager } from '../components/pager';
@@ -33,6 +33,23 @@ function toFilter(f: Filters): DisclosureItemFilter {
   };
 }
 
+/** Text with the searched words marked, from the hub's spans (no markup comes from the server). */
+function Marked({ spans }: { spans: ReadonlyArray<{ text: string; matched: boolean }> }) {
+  return (
+    <>
+      {spans.map((span, i) =>
+        span.matched ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: spans are a fixed sequence; the same word may repeat
+          <Mark key={i}>{span.text}</Mark>
+        ) : (
+          // biome-ignore lint/suspicious/noArrayIndexKey: as above
+          <span key={i}>{span.text}</span>
+        ),
+      )}
+    </>
+  );
+}
+
 /** The disclosure catalogue: full-text search over titles and text, filters, pages. */
 export function DisclosurePage() {
   const { t, language } = useI18n();
@@ -40,7 +57,9 @@ export function DisclosurePage() {
   const [applied, setApplied] = useState<Filters>(EMPTY);
   const [page, setPage] = useState(firstPage);
   const departments = useHubQuery(DepartmentsDocument, {});
-  const items = useHubQuery(DisclosureItemsDocument, { filter: toFilter(applied), first: PAGE_SIZE, after: page.after });
+  // A search lists the best matches first; browsing lists the newest first.
+  const orderBy = applied.search.trim() ? 'RELEVANCE' : 'NEWEST';
+  const items = useHubQuery(DisclosureItemsDocument, { filter: toFilter(applied), orderBy, first: PAGE_SIZE, after: page.after });
   const connection = items.data?.data?.disclosureItems;
   const set = (patch: Partial<Filters>) => setDraft((d) => ({ ...d, ...patch }));
   const apply = (event: FormEvent) => {
@@ -100,7 +119,7 @@ export function DisclosurePage() {
       {connection?.nodes.map((item) => (
         <Card key={item.id} withBorder padding="md" component="article">
           <Title order={3} size="h5">
-            {item.title}
+            {item.highlight ? <Marked spans={item.highlight.title} /> : item.title}
           </Title>
           <Group gap="xs" my={4}>
             <Badge variant="light">{item.category}</Badge>
@@ -111,6 +130,11 @@ export function DisclosurePage() {
               {item.publisher.name} · {formatDate(item.publishedAt, language)}
             </Text>
           </Group>
+          {item.highlight && item.highlight.snippet.length > 0 && (
+            <Text size="sm" c="dimmed" mb={4}>
+              <Marked spans={item.highlight.snippet} />
+            </Text>
+          )}
           <Spoiler maxHeight={48} showLabel={t('disclosure.more')} hideLabel={t('disclosure.less')}>
             <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
               {item.body}
