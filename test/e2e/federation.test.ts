@@ -9,7 +9,9 @@ import { createIdentitySubgraph } from '../../src/subgraphs/identity/identity-su
 import { type RunningSubgraph, serveSubgraph } from '../../src/subgraphs/serve-subgraph.js';
 import { openServiceKeyring, rotateServiceKeys } from '../../src/subgraphs/service-keys.js';
 import { createServiceTokenIssuer } from '../../src/subgraphs/service-token.js';
+import { migrateToLatest, openDatabase, type HubDatabase } from '../../src/storage/index.js';
 import { backends } from '../support/databases.js';
+import { type SubgraphProcess, startSubgraphProcess } from '../support/subgraph-process.js';
 import { type DemoHub, startDemoHub } from '../support/demo-hub.js';
 
 // What a Federation gateway's query planner sends: the tests play the planner, step by step, and compare
@@ -138,3 +140,54 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('huitong subgraph identity | catalogue: the hub database subgraphs as their own services', () => {
+  let dataDir: string;
+  const running: SubgraphProcess[] = [];
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'huitong-hub-subgraphs-'));
+    // A migrated hub database with one department, as a hub leaves it.
+    const database = await openDatabase<HubDatabase>({ dir: join(dataDir, 'hub') });
+    await migrateToLatest(database.db);
+    await database.db
+      .insertInto('departments')
+      .values({ code: 'market', name: 'market bureau', adapter_kind: 'demo', connection: '{}', url: null, last_synced_at: null })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    await database.close();
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((p) => p.stop()));
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the catalogue over the hub database, its protocol and its federated view, to the gateway only', async () => {
+    const catalogue = await startSubgraphProcess('catalogue', dataDir);
+    running.push(catalogue);
+    const token = await createServiceTokenIssuer(openServiceKeyring(catalogue.serviceKeyFile)).token('catalogue');
+    const post = async (url: string, query: string, authorization?: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ query }),
+      });
+    expect((await post(catalogue.url, '{ departments { code } }')).status).toBe(401);
+    expect(await (await post(catalogue.url, '{ departments { code name } }', `Bearer ${token}`)).json()).toEqual({
+      data: { departments: [{ code: 'market', name: 'market bureau' }] },
+    });
+    const federation = catalogue.url.replace(/\/graphql$/, '/federation');
+    const entities = await post(
+      federation,
+      '{ _entities(representations: [{ __typename: "Department", code: "market" }]) { ... on Department { name } } }',
+      `Bearer ${token}`,
+    );
+    expect(await entities.json()).toEqual({ data: { _entities: [{ name: 'market bureau' }] } });
+    await catalogue.stop();
+    // The identity service takes the PGlite directory in turn (one owner at a time).
+    const identity = await startSubgraphProcess('identity', dataDir);
+    running.push(identity);
+    const idToken = await createServiceTokenIssuer(openServiceKeyring(identity.serviceKeyFile)).token('identity');
+    const sdl = await post(identity.url.replace(/\/graphql$/, '/federation'), '{ _service { sdl } }', `Bearer ${idToken}`);
+    expect(((await sdl.json()) as any).data._service.sdl).toMatch(/type Applicant\s+@key\(fields: "id"\)/);
+  });
+});
