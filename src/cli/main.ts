@@ -15,6 +15,7 @@ import { listDepartments, type RegistrySeed } from '../gateway/departments/regis
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
 import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgraph.js';
 import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.js';
+import { federate } from '../subgraphs/federation/index.js';
 import { serveSubgraph } from '../subgraphs/serve-subgraph.js';
 import { openServiceKeyring, rotateServiceKeys, ServiceKeyError, type ServiceKeyring } from '../subgraphs/service-keys.js';
 import { importYearCalendar, type YearCalendar } from '../subgraphs/catalogue/working-day-calendar.js';
@@ -325,7 +326,9 @@ async function serveDepartment(config: HubConfig, code: string | undefined, host
 async function serveHubSubgraph(config: HubConfig, code: 'identity' | 'catalogue', host: string, serviceKeys: ServiceKeyring): Promise<number> {
   const database = await openHubDatabase(config);
   const subgraph = code === 'identity' ? createIdentitySubgraph(database.db) : createCatalogueSubgraph(database.db);
-  const running = await serveSubgraph(subgraph, { serviceKeys, host, port: config.port });
+  // Its Federation view has a permit type per registered department (read once: restart after adding one).
+  const departments = (await listDepartments(database.db)).filter((e) => e.adapterKind !== 'catalogue').map((e) => e.code);
+  const running = await serveSubgraph(subgraph, { serviceKeys, host, port: config.port, federation: federate(subgraph, departments) });
   process.stdout.write(`${running.url}\n`);
   await waitForSignal();
   await running.close();

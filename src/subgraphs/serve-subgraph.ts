@@ -16,6 +16,11 @@ export interface ServeOptions {
   /** Default 127.0.0.1: a subgraph service is the gateway's back end, not a public endpoint. */
   host?: string;
   port?: number;
+  /**
+   * The Federation v2 view served at `/federation`; by default `federate(subgraph)` (give the identity
+   * subgraph's, `federateIdentity(subgraph, departments)`, to include the departments' permits).
+   */
+  federation?: Subgraph | null;
   /** Served at GET /metrics (a prom-client `Registry`): the department calls this process makes. */
   metrics?: { contentType: string; metrics(): Promise<string> };
 }
@@ -41,7 +46,7 @@ export interface RunningSubgraph {
  */
 export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): Promise<RunningSubgraph> {
   const handler = graphqlHandler(subgraph.schema);
-  const federated = federate(subgraph);
+  const federated = options.federation === undefined ? federate(subgraph) : options.federation;
   const federationHandler = federated && graphqlHandler(federated.schema);
   const checkToken = options.serviceKeys ? serviceTokenChecker(options.serviceKeys, subgraph.name) : null;
   const server = http.createServer((req, res) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogueSubgraph } from '../../src/subgraphs/catalogue/catalogue-subgraph.js';
 import { createDepartmentSubgraph } from '../../src/subgraphs/department/department-subgraph.js';
-import { departmentFederationSdl } from '../../src/subgraphs/federation/index.js';
+import { departmentFederationSdl, federateIdentity } from '../../src/subgraphs/federation/index.js';
 import { createIdentitySubgraph } from '../../src/subgraphs/identity/identity-subgraph.js';
 import { type RunningSubgraph, serveSubgraph } from '../../src/subgraphs/serve-subgraph.js';
 import { openServiceKeyring, rotateServiceKeys } from '../../src/subgraphs/service-keys.js';
@@ -31,7 +31,8 @@ for (const backend of backends) {
       const serviceKeys = openServiceKeyring(keyFile);
       const issuer = createServiceTokenIssuer(serviceKeys);
       services.market = await serveSubgraph(createDepartmentSubgraph(hub.hub.adapters.get('market')!), { serviceKeys });
-      services.identity = await serveSubgraph(createIdentitySubgraph(hub.hub.db), { serviceKeys });
+      const identity = createIdentitySubgraph(hub.hub.db);
+      services.identity = await serveSubgraph(identity, { serviceKeys, federation: federateIdentity(identity, ['market', 'housing', 'health']) });
       services.catalogue = await serveSubgraph(createCatalogueSubgraph(hub.hub.db), { serviceKeys });
       ask = async (service, query, variables, token) => {
         const authorization = token === null ? undefined : `Bearer ${token ?? (await issuer.token(service))}`;
@@ -107,8 +108,8 @@ for (const backend of backends) {
     it("links a permit to its applicant through the identity subgraph's _entities", async () => {
       const own = await hub.query(`{ permits(first: 20, filter: { departmentCodes: ["market"] }) { nodes { id applicant { id name } } } }`);
       const page = await ask('market', '{ market_permits(first: 20) { nodes { id _applicantKey } } }');
-      const representations = page.body.data.market_permits.nodes.map((n: any) => ({ __typename: 'Permit', ...n }));
-      const fed = await ask('identity', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Permit { id applicant { id name } } } }', {
+      const representations = page.body.data.market_permits.nodes.map((n: any) => ({ __typename: 'MarketPermit', ...n }));
+      const fed = await ask('identity', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on MarketPermit { id applicant { id name } } } }', {
         r: representations,
       });
       expect(fed.body.errors).toBeUndefined();

@@ -7,7 +7,7 @@ import { catalogueFederationSdl, departmentFederationSdl, identityFederationSdl 
 const DEPARTMENTS = ['market', 'housing', 'health', 'city-mgmt'];
 const services = () => [
   ...DEPARTMENTS.map((code) => ({ name: code, typeDefs: parse(departmentFederationSdl(code)), url: `http://127.0.0.1/${code}` })),
-  { name: 'identity', typeDefs: parse(identityFederationSdl), url: 'http://127.0.0.1/identity' },
+  { name: 'identity', typeDefs: parse(identityFederationSdl(DEPARTMENTS)), url: 'http://127.0.0.1/identity' },
   { name: 'catalogue', typeDefs: parse(catalogueFederationSdl), url: 'http://127.0.0.1/catalogue' },
 ];
 
@@ -40,8 +40,12 @@ describe('Federation v2 composition of the subgraphs', () => {
     expect(Object.keys(applicant.getFields())).toEqual(
       expect.arrayContaining(['id', 'name', 'identifiers', 'records', 'market_permits', 'housing_permits', 'health_permits', 'city_mgmt_permits']),
     );
-    const permit = api.getType('Permit') as typeof applicant;
-    expect(Object.keys(permit.getFields())).toEqual(expect.arrayContaining(['id', 'title', 'status', 'department', 'serviceItem', 'applicant']));
+    // Each department's permits are its own type: a planner can send a permit only to the department that holds it.
+    for (const type of ['MarketPermit', 'HousingPermit', 'HealthPermit', 'CityMgmtPermit']) {
+      const permit = api.getType(type) as typeof applicant;
+      expect(Object.keys(permit.getFields())).toEqual(expect.arrayContaining(['id', 'title', 'status', 'department', 'serviceItem', 'applicant']));
+    }
+    expect(api.getType('Permit')).toBeUndefined();
   });
 
   it('shows no protocol field, steward-only field, mutation or governance directive to a Federation gateway', () => {
@@ -54,12 +58,14 @@ describe('Federation v2 composition of the subgraphs', () => {
     expect(buildSchema(api).getQueryType()!.getFields().permits).toBeUndefined();
   });
 
-  it('keys the shared entities: Applicant by id, Permit by id, Department and ServiceItem by code', () => {
+  it('keys the shared entities: Applicant by id, each department permit type by id, Department and ServiceItem by code', () => {
     const supergraph = composeServices(services()).supergraphSdl!;
     const keys = (type: string) => [...supergraph.matchAll(new RegExp(`type ${type}[^{]*`, 'g'))][0]![0];
     expect(keys('Applicant')).toMatch(/@join__type\(graph: IDENTITY, key: "id"\)/);
     expect(keys('Applicant')).toMatch(/@join__type\(graph: MARKET, key: "id"\)/);
-    expect(keys('Permit')).toMatch(/@join__type\(graph: HOUSING, key: "id"\)/);
+    expect(keys('HousingPermit')).toMatch(/@join__type\(graph: HOUSING, key: "id"\)/);
+    expect(keys('HousingPermit')).toMatch(/@join__type\(graph: IDENTITY, key: "id"\)/);
+    expect(keys('HousingPermit')).not.toMatch(/graph: MARKET/);
     expect(keys('Department')).toMatch(/@join__type\(graph: CATALOGUE, key: "code"\)/);
     expect(keys('ServiceItem')).toMatch(/@join__type\(graph: CATALOGUE, key: "code"\)/);
   });

@@ -14,6 +14,16 @@ import { FEDERATION_LINK, publicSdl } from './public-sdl.js';
  */
 export const departmentField = (code: string) => code.replaceAll('-', '_');
 
+/**
+ * The prefix of a department's own types in a supergraph: its code in PascalCase (dashes mark the
+ * capitals, so it stays unique), e.g. `city-mgmt` → `CityMgmt` → `CityMgmtPermit`.
+ */
+export const departmentTypePrefix = (code: string) =>
+  code
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
 const PAGE_ARGS = `"Which permits. 筛选条件"
     filter: DepartmentPermitFilter
     "Page size, 0 to 200. 每页条数"
@@ -22,15 +32,18 @@ const PAGE_ARGS = `"Which permits. 筛选条件"
     after: String`;
 
 /**
- * The federated SDL of one department: the same Permit as the hub's, an entity keyed by `id` and
- * shareable (every department defines it alike), and the department's own root fields, named after
- * it so that departments with identical schemas compose without colliding.
+ * The federated SDL of one department: the hub's Permit as the department's own entity type
+ * (`MarketPermit`, keyed by `id`), and its root fields, named after the department, so departments with
+ * identical schemas compose without colliding. A type of its own, not one Permit shared by every
+ * department: a query planner may send an entity to any subgraph that declares its key, and a
+ * department can answer only for its own permits.
  *
  * @example
- * departmentFederationSdl('market'); // Query { market_permits(…), market_permit(id) }, Applicant { market_permits(…) }
+ * departmentFederationSdl('market'); // Query { market_permits(…), market_permit(id) }, Applicant { market_permits(…) }, MarketPermit
  */
 export function departmentFederationSdl(code: string): string {
   const field = departmentField(code);
+  const type = departmentTypePrefix(code);
   return /* GraphQL */ `
   ${FEDERATION_LINK}
   ${publicSdl(departmentSdl, {
@@ -39,27 +52,28 @@ export function departmentFederationSdl(code: string): string {
     directives: {
       Department: '@key(fields: "code", resolvable: false)',
       ServiceItem: '@key(fields: "code", resolvable: false)',
-      Permit: '@key(fields: "id") @shareable',
+      Permit: '@key(fields: "id")',
       // The identity subgraph reads it (@requires) to link the applicant; no client may.
       'Permit._applicantKey': '@inaccessible',
     },
+    rename: { Permit: `${type}Permit` },
   })}
   ${publicSdl(pageInfoSdl, { types: ['PageInfo'], directives: { PageInfo: '@shareable' } })}
 
-  "An edge of one department's permit list. 部门办件列表边"
-  type DepartmentPermitEdge @shareable {
+  "An edge of the ${code} department's permit list. 部门办件列表边"
+  type ${type}PermitEdge {
     "The permit. 办件"
-    node: Permit!
+    node: ${type}Permit!
     "Position in this department's list; pass it as after. 游标"
     cursor: String!
   }
 
-  "A page of one department's permits, newest application first. 部门办件分页"
-  type DepartmentPermitConnection @shareable {
+  "A page of the ${code} department's permits, newest application first. 部门办件分页"
+  type ${type}PermitConnection {
     "Permits with cursors. 边"
-    edges: [DepartmentPermitEdge!]!
+    edges: [${type}PermitEdge!]!
     "Permits alone. 节点"
-    nodes: [Permit!]!
+    nodes: [${type}Permit!]!
     "Paging state. 分页信息"
     pageInfo: PageInfo!
     "Permits matching the filter in this department. 总数"
@@ -85,19 +99,19 @@ export function departmentFederationSdl(code: string): string {
     "This applicant's permits in the ${code} department, newest first. 申请人在本部门的办件"
     ${field}_permits(
       ${PAGE_ARGS}
-    ): DepartmentPermitConnection @requires(fields: "_recordKeys")
+    ): ${type}PermitConnection @requires(fields: "_recordKeys")
   }
 
   type Query {
     "The ${code} department's permits, newest application first. 本部门办件"
     ${field}_permits(
       ${PAGE_ARGS}
-    ): DepartmentPermitConnection!
+    ): ${type}PermitConnection!
     "A permit of the ${code} department by id; null when it is another department's or not found. 按标识查询本部门办件"
     ${field}_permit(
       "The permit's id. 办件标识"
       id: ID!
-    ): Permit
+    ): ${type}Permit
   }
 `;
 }
@@ -125,6 +139,7 @@ interface ProtocolPage {
 export function federateDepartment(subgraph: Subgraph): Subgraph {
   const code = subgraph.name;
   const field = departmentField(code);
+  const type = departmentTypePrefix(code);
   const own = protocolResolvers(subgraph.schema);
   const permitPage = own.field('Query', '_permitPage');
   const permitsByIds = own.field('Query', '_permitsByIds');
@@ -160,7 +175,7 @@ export function federateDepartment(subgraph: Subgraph): Subgraph {
         [`${field}_permits`]: (_: unknown, args: PageArgs, context: object, info: Info) => page(args, undefined, context ?? {}, info),
         [`${field}_permit`]: async (_: unknown, { id }: { id: string }, context: object, info: Info) => unwrap(await permitById(context ?? {}, info).load(id)),
       },
-      Permit: {
+      [`${type}Permit`]: {
         ...own.fields('Permit'),
         __resolveReference: async ({ id }: { id: string }, context: object, info: Info) => unwrap(await permitById(context ?? {}, info).load(id)),
       },

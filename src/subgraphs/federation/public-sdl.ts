@@ -1,4 +1,4 @@
-import { type ConstDirectiveNode, type DefinitionNode, Kind, parse, print } from 'graphql';
+import { type ConstDirectiveNode, type DefinitionNode, type DocumentNode, Kind, parse, print, visit } from 'graphql';
 
 /** The Federation v2 features the federated views use, linked as Apollo's composers expect. */
 export const FEDERATION_LINK = /* GraphQL */ `
@@ -15,6 +15,8 @@ export interface PublicSdlOptions {
   protocolFields?: readonly string[];
   /** Directives to add, as SDL text, by type name or `Type.field`: e.g. `{ Applicant: '@key(fields: "id")' }`. */
   directives?: Readonly<Record<string, string>>;
+  /** Types to rename, definitions and references alike (after `types` and `directives`, which use the old names). */
+  rename?: Readonly<Record<string, string>>;
 }
 
 /** Directives of the hub's own governance and input checks: enforced by the hub's gateway, meaningless to a Federation gateway. */
@@ -65,5 +67,14 @@ export function publicSdl(sdl: string, options: PublicSdlOptions): string {
       } as DefinitionNode);
     }
   }
-  return print({ kind: Kind.DOCUMENT, definitions });
+  const document: DocumentNode = { kind: Kind.DOCUMENT, definitions };
+  const rename = options.rename ?? {};
+  const renamed = visit(document, {
+    Name: (node, _key, parent) => {
+      const to = rename[node.value];
+      const names = parent && !Array.isArray(parent) && 'kind' in parent && (parent.kind === Kind.NAMED_TYPE || /TypeDefinition$/.test(parent.kind));
+      return to && names ? { ...node, value: to } : undefined;
+    },
+  });
+  return print(renamed);
 }
