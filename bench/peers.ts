@@ -215,7 +215,7 @@ function buildReport(workloads: PeerWorkload[], targets: Target[], samples: Map<
   const lines = [
     `# Peer gateways — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `Command: \`npm run bench:peers -- --scale ${config.scale} --duration ${config.durationS} --rounds ${config.rounds}\` · ${cpus().length} cores (${cpus()[0]?.model.trim()}) · ${config.connections} connections · median of ${config.rounds} rounds × ${config.durationS} s, targets alternated each round · the same three department subgraph processes behind every gateway; governance off in Huitong's gateway (the peers have none). Definitions: [bench/README.md](../README.md#peer-gateways).`,
+    `Command: \`npm run bench:peers -- --scale ${config.scale} --duration ${config.durationS} --rounds ${config.rounds}\` · ${cpus().length} cores (${cpus()[0]?.model.trim()}) · ${config.connections} connections · median of ${config.rounds} round(s) × ${config.durationS} s, targets alternated each round · the same three department subgraph processes behind every gateway; governance off in Huitong's gateway (the peers have none). Definitions: [bench/README.md](../README.md#peer-gateways).`,
     '',
     '| workload | gateway | req/s | p50 ms | p99 ms | errors | gateway peak RSS MB |',
     '|---|---|---:|---:|---:|---:|---:|',
@@ -231,7 +231,7 @@ function buildReport(workloads: PeerWorkload[], targets: Target[], samples: Map<
         p50Ms: med(list, 'p50Ms'),
         p99Ms: med(list, 'p99Ms'),
         errors: list.reduce((sum, s) => sum + s.errors, 0),
-        gatewayPeakRssMb: Math.max(...list.map((s) => s.gatewayPeakRssMb)),
+        gatewayPeakRssMb: Math.round(Math.max(...list.map((s) => s.gatewayPeakRssMb))),
         rpsByRound: list.map((s) => Math.round(s.rps * 10) / 10),
       };
       rows.push(row);
@@ -243,7 +243,8 @@ function buildReport(workloads: PeerWorkload[], targets: Target[], samples: Map<
   lines.push('', '| workload | huitong / apollo-gateway | huitong / hive-gateway |', '|---|---:|---:|');
   for (const w of workloads) {
     const rps = (name: string) => (rows.find((r) => r.workload === w.name && r.gateway === name)?.rps as number) ?? Number.NaN;
-    lines.push(`| ${w.name} | ${(rps('huitong') / rps('apollo-gateway')).toFixed(2)}× | ${(rps('huitong') / rps('hive-gateway')).toFixed(2)}× |`);
+    const ratio = (peer: string) => (rps(peer) > 0 ? `${(rps('huitong') / rps(peer)).toFixed(2)}×` : 'n/a (no response completed)');
+    lines.push(`| ${w.name} | ${ratio('apollo-gateway')} | ${ratio('hive-gateway')} |`);
   }
   lines.push('', `req/s by round: ${rows.map((r) => `${r.workload}/${r.gateway} ${(r.rpsByRound as number[]).join(', ')}`).join('; ')}.`);
   if (profiles) {
