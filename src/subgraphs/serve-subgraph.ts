@@ -27,6 +27,11 @@ export interface ServeOptions {
 
 export interface RunningSubgraph {
   url: string;
+  /**
+   * Stops being ready (`/readyz` answers 503) while still serving, so a load balancer or Kubernetes stops
+   * sending new requests before `close`; `close` drains too.
+   */
+  drain(): void;
   /** Where its Federation v2 view answers (`_service`, `_entities`); null for a subgraph without one (governance). */
   federationUrl: string | null;
   close(): Promise<void>;
@@ -39,7 +44,8 @@ export interface RunningSubgraph {
  * request gets its own context object, which is what the subgraphs' per-request loaders key on, holding
  * the trace context of the request's `traceparent` header. The gateway treats it exactly like an
  * in-process subgraph. `/federation` serves the subgraph's Federation v2 view (`federation/`), with the
- * same token check, where it has one. `/healthz` and `/metrics` (no personal data) need no token.
+ * same token check, where it has one. `/healthz` (alive), `/readyz` (200 while taking requests, 503
+ * once draining) and `/metrics` (no personal data) need no token.
  *
  * @example
  * const running = await serveSubgraph(createDepartmentSubgraph(adapter), { serviceKeys: openServiceKeyring(file), port: 4101 });
@@ -49,9 +55,14 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
   const federated = options.federation === undefined ? federate(subgraph) : options.federation;
   const federationHandler = federated && graphqlHandler(federated.schema);
   const checkToken = options.serviceKeys ? serviceTokenChecker(options.serviceKeys, subgraph.name) : null;
+  let draining = false;
   const server = http.createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (req.url === '/readyz') {
+      res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json' }).end(draining ? '{"status":"draining"}' : '{"status":"ready"}');
       return;
     }
     if (req.url === '/metrics' && options.metrics) {
@@ -86,8 +97,12 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
   return {
     url: `${base}/graphql`,
     federationUrl: federated ? `${base}/federation` : null,
+    drain: () => {
+      draining = true;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        draining = true;
         server.close(() => resolve());
         server.closeAllConnections();
       }),

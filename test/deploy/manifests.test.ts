@@ -79,6 +79,8 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       expect(deployment!.spec.template.spec.containers[0].args).toEqual(['subgraph', code]);
       expect(named('Service', `huitong-${code}`), code).toBeDefined();
       expect(deployment!.spec.template.metadata.labels['app.kubernetes.io/component']).toBe('subgraph');
+      const container = deployment!.spec.template.spec.containers[0];
+      expect([container.readinessProbe.httpGet.path, container.livenessProbe.httpGet.path]).toEqual(['/readyz', '/healthz']);
     }
     const policy = named('NetworkPolicy', 'huitong-subgraphs')!;
     expect(policy.spec.ingress[0].from[0].podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'huitong-gateway' });
