@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readAdmissionSettings } from '../gateway/admission-control.js';
-import { DEFAULT_RATE_LIMITS, parseRateLimitOverrides } from '../gateway/rate-limit.js';
-import { readTrustedDocuments } from '../gateway/trusted-documents.js';
-import { DEFAULT_MAX_QUERY_COST } from '../gateway/query-cost.js';
+import { readAdmissionSettings } from '../gateway/http/admission-control.js';
+import { DEFAULT_RATE_LIMITS, parseRateLimitOverrides } from '../gateway/http/rate-limit.js';
+import { readTrustedDocuments } from '../gateway/http/trusted-documents.js';
+import { DEFAULT_MAX_QUERY_COST } from '../gateway/http/query-cost.js';
 
 /** A limit from the environment: a whole number of requests per minute, 0 for unlimited. */
 function perMinute(env: Record<string, string | undefined>, name: string, fallback: number): number {

@@ -2,7 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import { parse } from 'graphql';
 import { catalogueSdl } from '../catalogue/catalogue-sdl.js';
-import type { Subgraph } from '../department/department-subgraph.js';
+import type { Subgraph } from '../subgraph.js';
 import { type Info, protocolResolvers, unwrap } from './protocol-resolvers.js';
 import { FEDERATION_LINK, publicSdl } from './public-sdl.js';
 

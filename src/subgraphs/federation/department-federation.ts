@@ -4,7 +4,7 @@ import { parse } from 'graphql';
 import { badUserInput, MAX_PAGE_SIZE } from '../../schema/index.js';
 import { pageInfoSdl } from '../../schema/sdl/common.js';
 import { departmentSdl } from '../department/department-sdl.js';
-import type { Subgraph } from '../department/department-subgraph.js';
+import type { Subgraph } from '../subgraph.js';
 import { type Info, protocolResolvers, unwrap } from './protocol-resolvers.js';
 import { FEDERATION_LINK, publicSdl } from './public-sdl.js';
 

@@ -1,7 +1,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import { parse } from 'graphql';
-import type { Subgraph } from '../department/department-subgraph.js';
+import type { Subgraph } from '../subgraph.js';
 import { identitySdl } from '../identity/identity-sdl.js';
 import { departmentTypePrefix } from './department-federation.js';
 import { type Info, protocolResolvers } from './protocol-resolvers.js';

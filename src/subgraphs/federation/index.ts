@@ -1,4 +1,4 @@
-import type { Subgraph } from '../department/department-subgraph.js';
+import type { Subgraph } from '../subgraph.js';
 import { federateCatalogue } from './catalogue-federation.js';
 import { federateDepartment } from './department-federation.js';
 import { federateIdentity } from './identity-federation.js';
