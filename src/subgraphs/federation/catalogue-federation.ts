@@ -1,33 +1,24 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
-import { parse } from 'graphql';
+import { Kind, parse } from 'graphql';
 import { catalogueSdl } from '../catalogue/catalogue-sdl.js';
 import type { Subgraph } from '../subgraph.js';
 import { type Info, protocolResolvers, unwrap } from './protocol-resolvers.js';
 import { FEDERATION_LINK, publicSdl } from './public-sdl.js';
 
+/** Every type of an SDL but the `_` protocol's: the catalogue is the bureau's public data, all of it. */
+function publicTypes(sdl: string, kinds: readonly Kind[] = []): string[] {
+  return parse(sdl)
+    .definitions.filter((d) => d.kind !== Kind.DIRECTIVE_DEFINITION && (kinds.length === 0 || kinds.includes(d.kind)))
+    .map((d) => ('name' in d && d.name ? d.name.value : ''))
+    .filter((name) => name !== '' && !name.startsWith('_'));
+}
+
 /** The catalogue's federated SDL: its public schema, with Department and ServiceItem as entities keyed by code. */
 export const catalogueFederationSdl = /* GraphQL */ `
   ${FEDERATION_LINK}
   ${publicSdl(catalogueSdl, {
-    types: [
-      'DateTime',
-      'Date',
-      'PowerCategory',
-      'PageInfo',
-      'Department',
-      'ServiceItem',
-      'ServiceItemEdge',
-      'ServiceItemConnection',
-      'ServiceItemFilter',
-      'ServiceItemStats',
-      'DisclosureMode',
-      'DisclosureItem',
-      'DisclosureItemEdge',
-      'DisclosureItemConnection',
-      'DisclosureItemFilter',
-      'Query',
-    ],
+    types: publicTypes(catalogueSdl),
     directives: { Department: '@key(fields: "code")', ServiceItem: '@key(fields: "code")', PageInfo: '@shareable' },
   })}
 `;
@@ -55,7 +46,7 @@ export function federateCatalogue(subgraph: Subgraph): Subgraph {
     };
   };
   const { _departmentsByCodes, _serviceItemsByCodes, ...query } = own.fields('Query');
-  const types = ['Department', 'ServiceItem', 'ServiceItemConnection', 'ServiceItemStats', 'DisclosureItem', 'DisclosureItemConnection'];
+  const types = publicTypes(catalogueSdl, [Kind.OBJECT_TYPE_DEFINITION]).filter((t) => t !== 'Query');
   const schema = buildSubgraphSchema({
     typeDefs: parse(catalogueFederationSdl),
     resolvers: {
