@@ -3,12 +3,12 @@
 // Benchmarks every workload against every target (hub-inprocess, hub-http, monolith), each target in
 // its own processes, the load generator in another, alternating targets round by round. Prints a
 // table and writes bench/results/latest.json and latest.md.
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RunRequest, RunResult } from './load/autocannon-worker.js';
+import type { RunResult } from './load/autocannon-worker.js';
+import { LoadGenerator } from './lib/load-generator.js';
 import { median } from './lib/median.js';
 import {
   callDelta,
@@ -60,32 +60,6 @@ const deadline = Date.now() + config.timeLimitMin * 60_000;
 interface Sample extends RunResult {
   calls: Record<string, { calls: number; retries: number }>;
   peakRssMb: number;
-}
-
-class LoadGenerator {
-  #proc: ChildProcess;
-  readonly ready: Promise<void>;
-  constructor() {
-    this.#proc = fork(join(BENCH_DIR, 'load/autocannon-worker.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.ready = new Promise((resolve, reject) => {
-      this.#proc.once('message', () => resolve());
-      this.#proc.once('exit', (code) => reject(new Error(`load generator exited (${code})`)));
-    });
-  }
-  run(request: Omit<RunRequest, 'type'>): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('load generator run timed out')), (request.durationS + 120) * 1000);
-      this.#proc.once('message', (message: { type: string; result?: RunResult; message?: string }) => {
-        clearTimeout(timer);
-        if (message.type === 'result') resolve(message.result!);
-        else reject(new Error(message.message));
-      });
-      this.#proc.send({ type: 'run', ...request });
-    });
-  }
-  stop() {
-    this.#proc.kill('SIGKILL');
-  }
 }
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;

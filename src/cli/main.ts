@@ -13,6 +13,9 @@ import { createMetrics, departmentObserver } from '../gateway/observability/metr
 import { startTracing } from '../gateway/observability/tracing.js';
 import { listDepartments, type RegistrySeed } from '../gateway/departments/registry-store.js';
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
+import { createCatalogueSubgraph } from '../subgraphs/catalogue/catalogue-subgraph.js';
+import { createIdentitySubgraph } from '../subgraphs/identity/identity-subgraph.js';
+import { federate } from '../subgraphs/federation/index.js';
 import { serveSubgraph } from '../subgraphs/serve-subgraph.js';
 import { openServiceKeyring, rotateServiceKeys, ServiceKeyError, type ServiceKeyring } from '../subgraphs/service-keys.js';
 import { importYearCalendar, type YearCalendar } from '../subgraphs/catalogue/working-day-calendar.js';
@@ -41,7 +44,7 @@ commands:
                         the tamper-evident audit log (see huitong audit --help)
   departments validate|add|update|rollback|disable|enable|list|show
                         onboard and change departments from declarative specs (see huitong departments --help)
-  subgraph CODE         serve one department's subgraph as its own HTTP service, to the gateway only
+  subgraph CODE         serve one department's subgraph (or identity, catalogue) as its own HTTP service, to the gateway only
                         (prints its URL on stdout; listens on HUITONG_SUBGRAPH_HOST or --host, default 127.0.0.1)
   service-key rotate [--grace-seconds N] | service-key list
                         the gateway's service-token key (HUITONG_SERVICE_KEY_FILE); the old key is accepted for N s (600)
@@ -273,6 +276,7 @@ async function boot(config: HubConfig, overrides: { port?: number; quiet?: boole
 async function serveDepartment(config: HubConfig, code: string | undefined, host: string): Promise<number> {
   // Before anything starts: without the key the service could only refuse every request.
   const serviceKeys = openServiceKeys(config, { required: true })!;
+  if (code === 'identity' || code === 'catalogue') return serveHubSubgraph(config, code, host, serviceKeys);
   const logger = pino({ level: config.logLevel, base: { department: code } }, pino.destination(2));
   let demo: DemoSystems | null = null;
   let entries: RegistrySeed;
@@ -312,6 +316,23 @@ async function serveDepartment(config: HubConfig, code: string | undefined, host
   await adapter.close();
   await stopTracing();
   await demo?.stop();
+  return 0;
+}
+
+/**
+ * The identity or catalogue subgraph in its own process, over the hub database (migrated by the hub).
+ * Beside a running hub that database must be PostgreSQL: a PGlite directory has one owner.
+ */
+async function serveHubSubgraph(config: HubConfig, code: 'identity' | 'catalogue', host: string, serviceKeys: ServiceKeyring): Promise<number> {
+  const database = await openHubDatabase(config);
+  const subgraph = code === 'identity' ? createIdentitySubgraph(database.db) : createCatalogueSubgraph(database.db);
+  // Its Federation view has a permit type per registered department (read once: restart after adding one).
+  const departments = (await listDepartments(database.db)).filter((e) => e.adapterKind !== 'catalogue').map((e) => e.code);
+  const running = await serveSubgraph(subgraph, { serviceKeys, host, port: config.port, federation: federate(subgraph, departments) });
+  process.stdout.write(`${running.url}\n`);
+  await waitForSignal();
+  await running.close();
+  await database.close();
   return 0;
 }
 

@@ -210,7 +210,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
     const sync = async () => {
       const retain = (await listDepartments(db)).filter((d) => !d.enabled).map((d) => d.code);
-      const report = await syncIdentity(db, live!.current.sources, { vacuum: !options.databaseUrl, retain });
+      const report = await syncIdentity(db, live!.current.sources, { vacuum: !options.databaseUrl, retain, databaseUrl: options.databaseUrl });
       const { records, applicants, resolution, written, timings } = report;
       logger.info({ records, applicants, resolution, written, timings, failed: report.failed.map((f) => f.department) }, 'identity sync done');
       return report;

@@ -64,4 +64,24 @@ describe('serveSubgraph', () => {
     const missing = await post(query, {});
     expect(missing.errors[0].message).toMatch(/\$n/);
   });
+
+  it('is ready on /readyz until it drains, then answers 503 there while still serving /graphql', async () => {
+    const own = await serveSubgraph({ name: 'test', sdl: '', schema }, { serviceKeys: null, host: '127.0.0.1', port: 0 });
+    try {
+      const base = own.url.replace(/\/graphql$/, '');
+      expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready' });
+      own.drain();
+      const readyz = await fetch(`${base}/readyz`);
+      expect([readyz.status, await readyz.json()]).toEqual([503, { status: 'draining' }]);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const answer = await fetch(own.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ hello(name: "x") }' }),
+      });
+      expect(await answer.json()).toEqual({ data: { hello: 'hello x' } });
+    } finally {
+      await own.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema, type Source, type ValidationRule } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
+import { federate } from './federation/index.js';
 import type { Subgraph } from './subgraph.js';
 import type { ServiceKeyring } from './service-keys.js';
 import { serviceTokenChecker, type ServiceTokenProblem } from './service-token.js';
@@ -15,12 +16,24 @@ export interface ServeOptions {
   /** Default 127.0.0.1: a subgraph service is the gateway's back end, not a public endpoint. */
   host?: string;
   port?: number;
+  /**
+   * The Federation v2 view served at `/federation`; by default `federate(subgraph)` (give the identity
+   * subgraph's, `federateIdentity(subgraph, departments)`, to include the departments' permits).
+   */
+  federation?: Subgraph | null;
   /** Served at GET /metrics (a prom-client `Registry`): the department calls this process makes. */
   metrics?: { contentType: string; metrics(): Promise<string> };
 }
 
 export interface RunningSubgraph {
   url: string;
+  /**
+   * Stops being ready (`/readyz` answers 503) while still serving, so a load balancer or Kubernetes stops
+   * sending new requests before `close`; `close` drains too.
+   */
+  drain(): void;
+  /** Where its Federation v2 view answers (`_service`, `_entities`); null for a subgraph without one (governance). */
+  federationUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -30,24 +43,26 @@ export interface RunningSubgraph {
  * subgraph (`Authorization: Bearer`, see `service-token.ts`), checked before the body is read. Each
  * request gets its own context object, which is what the subgraphs' per-request loaders key on, holding
  * the trace context of the request's `traceparent` header. The gateway treats it exactly like an
- * in-process subgraph. `/healthz` and `/metrics` (no personal data) need no token.
+ * in-process subgraph. `/federation` serves the subgraph's Federation v2 view (`federation/`), with the
+ * same token check, where it has one. `/healthz` (alive), `/readyz` (200 while taking requests, 503
+ * once draining) and `/metrics` (no personal data) need no token.
  *
  * @example
  * const running = await serveSubgraph(createDepartmentSubgraph(adapter), { serviceKeys: openServiceKeyring(file), port: 4101 });
  */
 export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): Promise<RunningSubgraph> {
-  const documents = documentCache();
-  // A fresh context per request; it carries the caller's trace, so department calls' spans join it.
-  const handler = createHandler({
-    schema: subgraph.schema,
-    context: (req) => contextFromHeaders(req.raw.headers),
-    parse: documents.parse,
-    validate: documents.validate,
-  });
+  const handler = graphqlHandler(subgraph.schema);
+  const federated = options.federation === undefined ? federate(subgraph) : options.federation;
+  const federationHandler = federated && graphqlHandler(federated.schema);
   const checkToken = options.serviceKeys ? serviceTokenChecker(options.serviceKeys, subgraph.name) : null;
+  let draining = false;
   const server = http.createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (req.url === '/readyz') {
+      res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json' }).end(draining ? '{"status":"draining"}' : '{"status":"ready"}');
       return;
     }
     if (req.url === '/metrics' && options.metrics) {
@@ -58,12 +73,13 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
       );
       return;
     }
-    if (!req.url?.startsWith('/graphql')) {
+    const route = req.url?.startsWith('/graphql') ? handler : req.url?.startsWith('/federation') ? federationHandler : null;
+    if (!route) {
       res.writeHead(404).end();
       return;
     }
     const serve = () =>
-      handler(req, res).catch(() => {
+      route(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500).end();
       });
     if (!checkToken) return void serve();
@@ -77,14 +93,26 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as { port: number };
+  const base = `http://${options.host ?? '127.0.0.1'}:${port}`;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}/graphql`,
+    url: `${base}/graphql`,
+    federationUrl: federated ? `${base}/federation` : null,
+    drain: () => {
+      draining = true;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        draining = true;
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+/** GraphQL over HTTP for one schema; a fresh context per request, carrying the caller's trace, so department calls' spans join it. */
+function graphqlHandler(schema: GraphQLSchema) {
+  const documents = documentCache();
+  return createHandler({ schema, context: (req) => contextFromHeaders(req.raw.headers), parse: documents.parse, validate: documents.validate });
 }
 
 /** 401 with a GraphQL-shaped body; the connection closes, since the unread body may still be arriving. */

@@ -9,6 +9,7 @@ import type { ThreadRecord } from './resolver-protocol.js';
 import { ResolverMemory } from './resolver-thread.js';
 import { saveKindReviews } from './kind-reviews.js';
 import { applyStewardDecisions, loadStewardDecisions } from './steward-decisions.js';
+import { withSyncLock } from './sync-lock.js';
 
 /** Where a sync reads one department's applicant records from, page by page. */
 export interface ApplicantSource {
@@ -46,6 +47,11 @@ export interface SyncOptions {
    * a department that failed, its records keep their links until it is enabled again or purged.
    */
   retain?: readonly string[];
+  /**
+   * The hub's PostgreSQL, shared with other processes (replicas, `huitong sync`): the sync then holds
+   * an advisory lock there, so one process syncs at a time (`sync-lock.ts`). Unset on PGlite (one owner).
+   */
+  databaseUrl?: string;
 }
 
 /** Each database's resolver state, kept between syncs in the resolver's own thread. */
@@ -66,7 +72,16 @@ const running = new WeakMap<Kysely<HubDatabase>, Promise<unknown>>();
  */
 export async function syncIdentity(db: Kysely<HubDatabase>, sources: readonly ApplicantSource[], options: SyncOptions = {}): Promise<SyncReport> {
   const previous = running.get(db) ?? Promise.resolve();
-  const run = previous.catch(() => {}).then(() => syncOnce(db, sources, options));
+  const { databaseUrl } = options;
+  const once = databaseUrl
+    ? () =>
+        withSyncLock(db, databaseUrl, (othersSynced) => {
+          // Another replica changed the crosswalk since this process's last sync: resolve in full.
+          if (othersSynced) forgetSyncState(db);
+          return syncOnce(db, sources, options);
+        })
+    : () => syncOnce(db, sources, options);
+  const run = previous.catch(() => {}).then(once);
   running.set(db, run);
   return run;
 }
