@@ -21,6 +21,7 @@ import {
 import type { ServiceKeyring } from '../subgraphs/service-keys.js';
 import { createServiceTokenIssuer } from '../subgraphs/service-token.js';
 import { watchAuditAnchor } from './audit-anchor-watch.js';
+import { identitySyncHealth } from './identity-sync-health.js';
 import { createPurposeCatalogue, liveGrants, seedDemoPurposes } from '../subgraphs/governance/index.js';
 import { governancePlugin } from './governance/index.js';
 import { createAuthenticator } from './auth/authenticate.js';
@@ -204,9 +205,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }
     const purposes = createPurposeCatalogue(db);
 
+    const syncHealth = identitySyncHealth(metrics.registry);
     const sync = async () => {
       const retain = (await listDepartments(db)).filter((d) => !d.enabled).map((d) => d.code);
-      const report = await syncIdentity(db, live!.current.sources, { vacuum: !options.databaseUrl, retain });
+      const report = await syncHealth.track(syncIdentity(db, live!.current.sources, { vacuum: !options.databaseUrl, retain }));
       const { records, applicants, resolution, written, timings } = report;
       logger.info({ records, applicants, resolution, written, timings, failed: report.failed.map((f) => f.department) }, 'identity sync done');
       return report;
@@ -247,7 +249,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           : []),
       ],
       departmentsHealth: () => served.current.health(),
-      ...(anchorWatch ? { readinessDetail: async () => ({ audit: await anchorWatch.check() }) } : {}),
+      readinessDetail: async () => ({ identitySync: syncHealth.status(), ...(anchorWatch ? { audit: await anchorWatch.check() } : {}) }),
     });
     ready = true;
     const running = http;
