@@ -100,7 +100,8 @@ export interface Hub {
   audit: AuditLog;
   /** Department onboarding and changes without a restart (what the registry mutations and CLI use). */
   departments: DepartmentManager;
-  sync(): Promise<SyncReport>;
+  /** Relinks identities now; `onProgress` hears the count of records read so far. */
+  sync(options?: { onProgress?: (records: number) => void }): Promise<SyncReport>;
   stop(): Promise<void>;
 }
 
@@ -206,9 +207,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const purposes = createPurposeCatalogue(db);
 
     const syncHealth = identitySyncHealth(metrics.registry);
-    const sync = async () => {
+    const sync = async (run: { onProgress?: (records: number) => void } = {}) => {
       const retain = (await listDepartments(db)).filter((d) => !d.enabled).map((d) => d.code);
-      const report = await syncHealth.track(syncIdentity(db, live!.current.sources, { vacuum: !options.databaseUrl, retain }));
+      const report = await syncHealth.track(syncIdentity(db, live!.current.sources, { vacuum: !options.databaseUrl, retain, ...run }));
       const { records, applicants, resolution, written, timings } = report;
       logger.info({ records, applicants, resolution, written, timings, failed: report.failed.map((f) => f.department) }, 'identity sync done');
       return report;
