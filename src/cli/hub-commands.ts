@@ -20,6 +20,7 @@ import type { HubConfig } from './config.js';
 import { readAuditEnv, runAuditCommand } from './audit.js';
 import { UsageError } from './cli-errors.js';
 import { createProgress } from './progress.js';
+import { useStartTemplates } from '../demo/start-templates.js';
 import { createAuditSigner, ensureDemoAuditKeys, openAuditAnchor } from '../storage/audit-log/index.js';
 import { runKeysCommand } from './keys.js';
 
@@ -51,13 +52,24 @@ async function auditSettings(config: HubConfig, logger: { warn(obj: object, msg?
   };
 }
 
+/**
+ * A first run starts from what `npm install` built ahead (an initialised empty PGlite directory for
+ * each new one, the demo district's legacy stores) instead of making it now; later runs find their own.
+ */
+function fromStartTemplates(config: HubConfig, options: { demo: boolean }): void {
+  const copied = useStartTemplates(config.dataDir, { demoScale: options.demo ? config.demoScale : null });
+  if (copied.length) progress(`first start: the demo district's ${copied.join(' and ')} copied from the templates built at install`);
+}
+
 async function openHubDatabase(config: HubConfig) {
+  fromStartTemplates(config, { demo: false });
   return openDatabase<HubDatabase>(config.databaseUrl ? { url: config.databaseUrl } : { dir: config.hubDataDir });
 }
 
 async function boot(config: HubConfig, overrides: { port?: number; quiet?: boolean } = {}): Promise<{ hub: Hub; demo: DemoSystems | null }> {
   const logger = pino({ level: overrides.quiet ? 'warn' : config.logLevel, base: undefined }, pino.destination(2));
   let demo: DemoSystems | null = null;
+  fromStartTemplates(config, { demo: config.demo });
   if (config.demo) {
     await ensureDemoData(config.dataDir, { scale: config.demoScale, onProgress: progress });
     demo = await startDemoSystems(config.dataDir);
@@ -105,6 +117,7 @@ async function serveDepartment(config: HubConfig, code: string | undefined, host
   let demo: DemoSystems | null = null;
   let entries: RegistrySeed;
   if (config.demo) {
+    fromStartTemplates(config, { demo: true });
     await ensureDemoData(config.dataDir, { scale: config.demoScale, onProgress: progress });
     demo = await startDemoSystems(config.dataDir);
     entries = demoRegistrySeed;
@@ -234,6 +247,7 @@ export async function seedCommand(config: HubConfig, options: { scale?: number; 
         `--scale ${options.scale} regenerates it only with --force (which replaces the legacy systems' data; the hub relinks on its next sync)`,
     );
   }
+  fromStartTemplates({ ...config, ...(options.scale !== undefined ? { demoScale: options.scale } : {}) }, { demo: !options.force });
   const bar = createProgress('demo district: rows written');
   const result = await ensureDemoData(config.dataDir, {
     scale: options.scale ?? config.demoScale,

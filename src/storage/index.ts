@@ -1,4 +1,4 @@
-export { openDatabase, type Database, type DatabaseLocation } from './database.js';
+export { openDatabase, usePgliteTemplate, type Database, type DatabaseLocation } from './database.js';
 export { migrateToLatest } from './migrate.js';
 export { acquireDirLock, DataDirLockedError, lockHolder } from './lock-file.js';
 export { PGliteDialect } from './pglite-dialect.js';
