@@ -8,7 +8,7 @@ const src = 'src';
 const dist = 'dist';
 const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 for (const file of walk(src)) {
-  if (file.endsWith('.ts') || file.endsWith('README.md')) continue;
+  if (file.endsWith('.ts') || file.endsWith('README.md')) continue; // the same files bin/huitong.js compares
   cpSync(file, join(dist, relative(src, file)));
 }
 writeFileSync(join(dist, '.built'), `${new Date().toISOString()}\n`);
