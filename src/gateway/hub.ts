@@ -163,7 +163,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       deadlineMs: options.deadlineMs ?? 5000,
       ...(options.circuit ? { circuit: options.circuit } : {}),
     });
-    for (const entry of registry) if (entry.adapterKind !== 'catalogue' && entry.enabled) slots.push(await openSlot(entry));
+    // All at once: one department's store loading (a CSV export indexed) need not wait for another's.
+    const opened = await Promise.allSettled(registry.filter((e) => e.adapterKind !== 'catalogue' && e.enabled).map((e) => openSlot(e)));
+    for (const result of opened) if (result.status === 'fulfilled') slots.push(result.value);
+    const failedToOpen = opened.find((r) => r.status === 'rejected');
+    if (failedToOpen) throw failedToOpen.reason;
     const audit = await openAuditLog(db, options, logger);
     const anchorWatch = options.audit?.anchor ? watchAuditAnchor(db, options.audit.anchor, { registry: metrics.registry, logger }) : undefined;
     await anchorWatch?.check();
