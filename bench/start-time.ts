@@ -93,7 +93,10 @@ const summary = {
   runs: results,
   medianColdMs: median(results.map((r) => r.coldMs)),
   medianWarmMs: median(results.map((r) => r.warmMs)),
+  medianColdCpuMs: median(results.map((r) => r.coldCpuMs)),
+  medianWarmCpuMs: median(results.map((r) => r.warmCpuMs)),
 };
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const resultsDir = fileURLToPath(new URL('results/', import.meta.url));
 writeFileSync(join(resultsDir, `${values.out}.json`), `${JSON.stringify({ ...summary, lastColdLines: lastCold?.lines }, null, 1)}\n`);
 const table = [
