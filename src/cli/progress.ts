@@ -4,8 +4,8 @@ import cliProgress from 'cli-progress';
 export interface Progress {
   /** The count so far (and the total, once known). */
   update(done: number, total?: number): void;
-  /** Ends the bar (or the lines) with a message. */
-  done(message: string): void;
+  /** Ends the bar (or the lines), with a closing message if given. */
+  done(message?: string): void;
 }
 
 /**
@@ -17,11 +17,11 @@ export interface Progress {
  * progress.update(1200);
  * progress.done('synced 2423 records into 1504 applicants');
  */
-export function createProgress(label: string, options: { stream?: NodeJS.WriteStream; everyMs?: number } = {}): Progress {
+export function createProgress(label: string, options: { stream?: NodeJS.WritableStream; everyMs?: number } = {}): Progress {
   const stream = options.stream ?? process.stderr;
-  if (stream.isTTY) {
+  if ((stream as NodeJS.WriteStream).isTTY) {
     const bar = new cliProgress.SingleBar(
-      { stream, format: `${label} [{bar}] {value}{ofTotal}`, hideCursor: true, clearOnComplete: true, barsize: 30 },
+      { stream: stream as NodeJS.WriteStream, format: `${label} [{bar}] {value}{ofTotal}`, hideCursor: false, clearOnComplete: true, barsize: 30 },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
@@ -34,12 +34,13 @@ export function createProgress(label: string, options: { stream?: NodeJS.WriteSt
       },
       done(message) {
         if (started) bar.stop();
-        stream.write(`${message}\n`);
+        if (message !== undefined) stream.write(`${message}\n`);
       },
     };
   }
   const everyMs = options.everyMs ?? 2000;
-  let last = 0;
+  // The first line after `everyMs`: work that ends sooner prints only its closing message.
+  let last = Date.now();
   return {
     update(done, total) {
       const now = Date.now();
@@ -48,7 +49,7 @@ export function createProgress(label: string, options: { stream?: NodeJS.WriteSt
       stream.write(`${label}: ${done}${total !== undefined ? `/${total}` : ''}\n`);
     },
     done(message) {
-      stream.write(`${message}\n`);
+      if (message !== undefined) stream.write(`${message}\n`);
     },
   };
 }
