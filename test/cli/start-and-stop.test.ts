@@ -50,6 +50,12 @@ describe('the huitong command', () => {
     expect(subgraph.status).toBe(1);
     expect(subgraph.stderr).toMatch(new RegExp(`market's embedded database \\S+ is in use by process ${child.pid} — the running hub`));
     expect(subgraph.stderr).toContain('HUITONG_MARKET_DB_URL=postgres://');
+    // The doctor checks a running hub through its HTTP routes, not its (locked) directory.
+    const doctor = spawnSync(process.execPath, [BIN, 'doctor'], { env: { ...env, HUITONG_URL: url }, encoding: 'utf8' });
+    expect(doctor.stdout).toContain(`✓ lock: a hub runs as process ${child.pid}`);
+    expect(doctor.stdout).toMatch(/^✓ database: the running hub at http:\S+ is ready/m);
+    expect(doctor.stdout).toMatch(/^✓ department market: answering$/m);
+    expect(doctor.status, doctor.stdout).toBe(0);
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
