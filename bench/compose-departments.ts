@@ -10,10 +10,10 @@ import { createDepartmentSubgraph } from '../src/subgraphs/department/department
 import { createCatalogueSubgraph } from '../src/subgraphs/catalogue/catalogue-subgraph.js';
 import { createIdentitySubgraph } from '../src/subgraphs/identity/identity-subgraph.js';
 import { RuntimeAdapter } from '../src/adapters/core/runtime-adapter.js';
-import { inProcessEndpoint } from '../src/gateway/endpoints.js';
+import { inProcessEndpoint } from '../src/gateway/delegation/endpoints.js';
 import { DepartmentSlot } from '../src/gateway/departments/department-slot.js';
 import { composeHub } from '../src/gateway/departments/hub-composition.js';
-import { nextPhase, type PhasePause } from '../src/gateway/compose-phases.js';
+import { nextPhase, type PhasePause } from '../src/gateway/compose/compose-phases.js';
 import { openDatabase, migrateToLatest, type HubDatabase } from '../src/storage/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Connector } from '../src/adapters/core/contract.js';
-import { silentLogger } from '../src/adapters/core/logger.js';
+import { silentLogger } from '../src/logging/logger.js';
 import { rawStatusFilter } from '../src/adapters/core/runtime-adapter.js';
 import { specMapper } from '../src/adapters/core/spec-mapper.js';
 import { EndpointReader } from '../src/adapters/rest/endpoint-reader.js';

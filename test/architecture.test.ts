@@ -28,19 +28,21 @@ const folder = (file: string) => relative(SRC, file).split(sep).slice(0, 2).join
 
 // What each top-level folder may import. demo and cli sit on top and may use everything.
 // identity-resolution is a pure library over schema: no database, no subgraph.
+// logging is the one logger contract every layer may log through; it imports nothing of them.
 const ALLOWED: Record<string, string[]> = {
-  schema: ['schema'],
-  storage: ['storage'],
-  'identity-resolution': ['identity-resolution', 'schema'],
-  adapters: ['adapters', 'schema', 'storage'],
-  subgraphs: ['subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage'],
-  gateway: ['gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage'],
-  demo: ['demo', 'gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage'],
-  cli: ['cli', 'demo', 'gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage'],
+  logging: ['logging'],
+  schema: ['schema', 'logging'],
+  storage: ['storage', 'logging'],
+  'identity-resolution': ['identity-resolution', 'schema', 'logging'],
+  adapters: ['adapters', 'schema', 'storage', 'logging'],
+  subgraphs: ['subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage', 'logging'],
+  gateway: ['gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage', 'logging'],
+  demo: ['demo', 'gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage', 'logging'],
+  cli: ['cli', 'demo', 'gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage', 'logging'],
 };
 
 describe('architecture', () => {
-  it('keeps the layers: schema ← identity-resolution, adapters ← subgraphs ← gateway, storage beside them', () => {
+  it('keeps the layers: schema ← identity-resolution, adapters ← subgraphs ← gateway, storage and logging beside them', () => {
     const violations: string[] = [];
     for (const [file, targets] of imports) {
       const allowed = ALLOWED[area(file)];

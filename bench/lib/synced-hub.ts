@@ -1,7 +1,7 @@
 // The in-process hub as the benchmarks measure it: its benchmark target process (targets/hub.ts) and the
 // interleaved comparison (interleave.ts) start it the same way.
 import { sql } from 'kysely';
-import type { Logger } from '../../src/adapters/core/logger.js';
+import type { Logger } from '../../src/logging/logger.js';
 import { demoRegistrySeed } from '../../src/demo/demo-district.js';
 import { startHub, type Hub } from '../../src/gateway/hub.js';
 import { openServiceKeyring } from '../../src/subgraphs/service-keys.js';

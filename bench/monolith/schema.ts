@@ -4,12 +4,12 @@
 // database — with per-request DataLoaders. No stitching, no delegation, no subgraph protocol: the cost
 // floor the hub is compared against. It implements what the benchmark workloads ask for (plus `permit`
 // and `departments`); the rest of the public schema answers with an error.
-import type { PermitListArgs } from '../../src/gateway/permit-lists.js';
+import type { PermitListArgs } from '../../src/gateway/delegation/permit-lists.js';
 import { readFileSync } from 'node:fs';
 import DataLoader from 'dataloader';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import { AdapterError } from '../../src/adapters/core/adapter-error.js';
 import type { PermitPosition } from '../../src/adapters/core/contract.js';
 import type { RuntimeAdapter, UnifiedPermitPage, UnifiedPermitQuery } from '../../src/adapters/core/runtime-adapter.js';
@@ -24,10 +24,10 @@ import {
   encodeGlobalId,
   pageSize,
   scalarResolvers,
-  toConnection,
   type UnifiedPermit,
 } from '../../src/schema/index.js';
 import type { HubDatabase } from '../../src/storage/index.js';
+import { createDisclosureList, type DisclosureListArgs, type DisclosureRow, disclosureHighlight } from '../../src/subgraphs/catalogue/disclosure-list.js';
 
 const SDL = readFileSync(new URL('../../src/schema/unified.graphql', import.meta.url), 'utf8');
 
@@ -36,20 +36,10 @@ interface ApplicantRow {
   kind: string;
   name: string;
 }
-interface DisclosureFilter {
-  search?: string | null;
-  category?: string | null;
-  publisherCode?: string | null;
-  mode?: string | null;
-  publishedFrom?: string | null;
-  publishedTo?: string | null;
-}
 /** A permit as the monolith passes it between resolvers: the unified record and its department. */
 interface PermitNode extends UnifiedPermit {
   department: string;
 }
-
-const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 function makeLoaders(db: Kysely<HubDatabase>, adapters: ReadonlyMap<string, RuntimeAdapter>) {
   const pages = new Map<string, DataLoader<UnifiedPermitQuery, UnifiedPermitPage>>();
@@ -225,19 +215,8 @@ export function createMonolithSchema(db: Kysely<HubDatabase>, adapters: Readonly
     return scope;
   };
 
-  const filterDisclosure = <O>(query: SelectQueryBuilder<HubDatabase, 'disclosure_items', O>, filter: DisclosureFilter | null | undefined) => {
-    let q = query;
-    if (filter?.search) {
-      const like = contains(filter.search);
-      q = q.where((eb) => eb.or([eb('title', 'ilike', like), eb('body', 'ilike', like)]));
-    }
-    if (filter?.category) q = q.where('category', '=', filter.category);
-    if (filter?.publisherCode) q = q.where('publisher_code', '=', filter.publisherCode);
-    if (filter?.mode) q = q.where('mode', '=', filter.mode);
-    if (filter?.publishedFrom) q = q.where('published_at', '>=', new Date(filter.publishedFrom));
-    if (filter?.publishedTo) q = q.where('published_at', '<=', new Date(filter.publishedTo));
-    return q;
-  };
+  // The same indexed search as the hub's catalogue: a monolith would index its disclosure items too.
+  const disclosureItems = createDisclosureList(db);
 
   const notInBaseline = () => {
     throw new GraphQLError('not part of the monolith baseline');
@@ -286,26 +265,7 @@ export function createMonolithSchema(db: Kysely<HubDatabase>, adapters: Readonly
           return permit ? { ...permit, department: code } : null;
         },
         departments: () => db.selectFrom('departments').select(['code', 'name', 'last_synced_at']).orderBy('code').execute(),
-        disclosureItems: async (_: unknown, args: { filter?: DisclosureFilter | null; first?: number | null; after?: string | null }) => {
-          const first = pageSize(args.first);
-          let page = filterDisclosure(db.selectFrom('disclosure_items').selectAll(), args.filter)
-            .orderBy('published_at', 'desc')
-            .orderBy('id')
-            .limit(first + 1);
-          if (args.after) {
-            const { t, id } = decodeCursor<{ t: string; id: string }>(args.after, 'disclosureItems');
-            const at = new Date(t);
-            page = page.where((eb) => eb.or([eb('published_at', '<', at), eb.and([eb('published_at', '=', at), eb('id', '>', id)])]));
-          }
-          const [rows, count] = await Promise.all([
-            page.execute() as unknown as Promise<Array<HubDatabase['disclosure_items'] & { published_at: Date }>>,
-            filterDisclosure(
-              db.selectFrom('disclosure_items').select((eb) => eb.fn.countAll<number>().as('n')),
-              args.filter,
-            ).executeTakeFirstOrThrow(),
-          ]);
-          return toConnection(rows, first, Number(count.n), (r) => encodeCursor('disclosureItems', { t: r.published_at.toISOString(), id: r.id }));
-        },
+        disclosureItems: (_: unknown, args: DisclosureListArgs) => disclosureItems(args),
         serviceItems: notInBaseline,
         serviceItemStats: notInBaseline,
       },
@@ -341,6 +301,7 @@ export function createMonolithSchema(db: Kysely<HubDatabase>, adapters: Readonly
         id: (d: HubDatabase['disclosure_items']) => encodeGlobalId('DisclosureItem', d.id),
         publisher: (d: HubDatabase['disclosure_items'], _: unknown, context: HubContext) => loaders(context).departments.load(d.publisher_code),
         publishedAt: (d: { published_at: Date }) => d.published_at,
+        highlight: (d: DisclosureRow) => disclosureHighlight(d),
       },
     },
   });

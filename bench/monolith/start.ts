@@ -2,9 +2,9 @@
 // comparison (interleave.ts) start it the same way.
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
-import type { Logger } from '../../src/adapters/core/logger.js';
+import type { Logger } from '../../src/logging/logger.js';
 import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js';
-import { startHttpServer } from '../../src/gateway/http-server.js';
+import { startHttpServer } from '../../src/gateway/http/http-server.js';
 import { adapterKinds } from '../../src/adapters/kinds.js';
 import { openRuntimeAdapter } from '../../src/gateway/departments/department-opener.js';
 import { listDepartments } from '../../src/gateway/departments/registry-store.js';

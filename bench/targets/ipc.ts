@@ -5,7 +5,7 @@ import http from 'node:http';
 import { Session } from 'node:inspector';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Logger } from '../../src/adapters/core/logger.js';
+import type { Logger } from '../../src/logging/logger.js';
 import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js';
 
 export function announce(message: Record<string, unknown>): void {

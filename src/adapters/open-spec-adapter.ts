@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KindContext } from './core/adapter-kind.js';
 import type { Adapter } from './core/contract.js';
-import type { Logger } from './core/logger.js';
+import type { Logger } from '../logging/logger.js';
 import { specMapper } from './core/spec-mapper.js';
 import type { DepartmentSpec } from './spec/department-spec.js';
 import { parseSpec, type KindRegistry } from './spec/parse-spec.js';

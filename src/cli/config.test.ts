@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ADMISSION } from '../gateway/admission-control.js';
-import { DEFAULT_MAX_QUERY_COST } from '../gateway/query-cost.js';
-import { DEFAULT_RATE_LIMITS } from '../gateway/rate-limit.js';
-import { sha256Hex } from '../gateway/trusted-documents.js';
+import { DEFAULT_ADMISSION } from '../gateway/http/admission-control.js';
+import { DEFAULT_MAX_QUERY_COST } from '../gateway/http/query-cost.js';
+import { DEFAULT_RATE_LIMITS } from '../gateway/http/rate-limit.js';
+import { sha256Hex } from '../gateway/http/trusted-documents.js';
 import { readConfig } from './config.js';
 import { ConfigError, maskValue } from './settings.js';
 

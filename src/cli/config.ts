@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readTrustedDocuments } from '../gateway/trusted-documents.js';
+import { readTrustedDocuments } from '../gateway/http/trusted-documents.js';
 import { ConfigError, parseSettings } from './settings.js';
 
 /** Express's `trust proxy`: true/false, a hop count, or addresses and subnets. */

@@ -249,7 +249,7 @@ async function validate(
   // Loaded here only: the kinds bring every database driver, which the commands asking the hub never need.
   const [{ sampleSpec }, { silentLogger }, { adapterKinds }, { kindContext, openSpecAdapter }, { parseSpecText }] = await Promise.all([
     import('../adapters/core/sample-spec.js'),
-    import('../adapters/core/logger.js'),
+    import('../logging/logger.js'),
     import('../adapters/kinds.js'),
     import('../adapters/open-spec-adapter.js'),
     import('../adapters/spec/parse-spec.js'),

@@ -127,7 +127,7 @@ async function departmentsDirectly(db: any, config: HubConfig, env: Record<strin
     import('../adapters/kinds.js'),
     import('../adapters/open-spec-adapter.js'),
     import('../adapters/core/sample-spec.js'),
-    import('../adapters/core/logger.js'),
+    import('../logging/logger.js'),
   ]);
   const entries = (await listDepartments(db)).filter((e) => e.adapterKind !== 'catalogue');
   if (entries.length === 0) {

@@ -9,8 +9,8 @@ import { demoDataInfo, demoRegistrySeed, ensureDemoData, seedDemoCatalogue, star
 import { DEMO_CREDENTIALS } from '../gateway/auth/demo-credentials.js';
 import { adapterKinds } from '../adapters/kinds.js';
 import { openRuntimeAdapter } from '../gateway/departments/department-opener.js';
-import { createMetrics, departmentObserver } from '../gateway/metrics.js';
-import { startTracing } from '../gateway/tracing.js';
+import { createMetrics, departmentObserver } from '../gateway/observability/metrics.js';
+import { startTracing } from '../gateway/observability/tracing.js';
 import { listDepartments, type RegistrySeed } from '../gateway/departments/registry-store.js';
 import { createDepartmentSubgraph } from '../subgraphs/department/department-subgraph.js';
 import { serveSubgraph } from '../subgraphs/serve-subgraph.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DEFAULT_ADMISSION } from '../gateway/admission-control.js';
-import { DEFAULT_MAX_QUERY_COST } from '../gateway/query-cost.js';
-import { DEFAULT_RATE_LIMITS } from '../gateway/rate-limit.js';
+import { DEFAULT_ADMISSION } from '../gateway/http/admission-control.js';
+import { DEFAULT_MAX_QUERY_COST } from '../gateway/http/query-cost.js';
+import { DEFAULT_RATE_LIMITS } from '../gateway/http/rate-limit.js';
 
 /** What `huitong config` and the docs say of a setting: its accepted form, and whether it holds a secret. */
 interface SettingMeta {

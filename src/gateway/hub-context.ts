@@ -5,7 +5,7 @@ import type { RequestGovernance } from './governance/request-governance.js';
 /**
  * What every gateway request carries. Errors a resolver cannot raise without failing its whole field —
  * one department down under a list that other departments answered — are collected here and added to
- * the response by the department-errors plugin.
+ * the response by `http/plugins/use-department-errors.ts`.
  */
 export interface HubContext {
   requestId: string;

@@ -58,6 +58,11 @@ export interface HubDatabase {
     published_at: ColumnType<Date, string | Date, string | Date>;
     body: string;
     mode: string;
+    /** The title's and body's words as the catalogue's segmenter cut them; null until indexed. */
+    title_tokens: string | null;
+    body_tokens: string | null;
+    /** Derived by the database from the tokens (tsvector, GIN-indexed); never written. */
+    search_vector: ColumnType<string, never, never>;
   };
   applicants: {
     id: string;

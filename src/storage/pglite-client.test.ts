@@ -14,6 +14,24 @@ describe.each<PgliteThread>(['worker', 'main'])('an embedded PGlite on the %s th
     expect(rows[0]!.t).toBeInstanceOf(Date);
   });
 
+  it('plans for pages in memory: a lookup of a few keys joins by index, not by hashing a whole table', async () => {
+    expect((await client.query<{ random_page_cost: string }>('show random_page_cost', [])).rows[0]!.random_page_cost).toBe('1.1');
+    for (const statement of [
+      'create table owners (id text primary key, name text)',
+      'create table items (k text primary key, owner text)',
+      "insert into owners select 'o' || i, 'n' || i from generate_series(1, 2000) i",
+      "insert into items select 'k' || i, 'o' || i from generate_series(1, 2000) i",
+      'analyze owners',
+      'analyze items',
+    ])
+      await client.query(statement, []);
+    const plan = await client.query<{ 'QUERY PLAN': string }>(
+      "explain select o.name from items i join owners o on o.id = i.owner where i.k in ('k1', 'k2', 'k3')",
+      [],
+    );
+    expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).not.toMatch(/Hash Join|Seq Scan on owners/);
+  });
+
   it('passes parameters through and reports changed rows', async () => {
     await client.query('create table kv (k text primary key, v jsonb, at timestamptz)', []);
     const at = new Date('2026-01-02T03:04:05Z');

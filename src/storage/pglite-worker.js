@@ -20,9 +20,11 @@ const instances = new Map();
 async function handle(message) {
   const { instance } = message;
   if (message.open) {
-    const { dataDir, parseAs } = message.open;
+    const { dataDir, parseAs, settings } = message.open;
     const parsers = Object.fromEntries(Object.entries(parseAs).map(([oid, as]) => [oid, as === 'number' ? Number : (value) => value]));
-    instances.set(instance, await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers }));
+    const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers });
+    await pglite.exec(settings);
+    instances.set(instance, pglite);
     return {};
   }
   const pglite = instances.get(instance);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema, type Source, type ValidationRule } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
-import type { Subgraph } from './department/department-subgraph.js';
+import type { Subgraph } from './subgraph.js';
 import type { ServiceKeyring } from './service-keys.js';
 import { serviceTokenChecker, type ServiceTokenProblem } from './service-token.js';
 import { contextFromHeaders } from './trace-context.js';

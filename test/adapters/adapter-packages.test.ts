@@ -4,7 +4,7 @@ import { defineAdapterConformanceSuite } from '../../src/adapters/core/conforman
 import { adapterKinds } from '../../src/adapters/kinds.js';
 import { loadAdapterKinds } from '../../src/adapters/load-kinds.js';
 import { openSpecAdapter } from '../../src/adapters/open-spec-adapter.js';
-import { silentLogger } from '../../src/adapters/core/logger.js';
+import { silentLogger } from '../../src/logging/logger.js';
 import { generateUscc, mulberry32 } from '../../src/schema/identifiers/index.js';
 import { memorySystems } from '../support/memory-kind.js';
 

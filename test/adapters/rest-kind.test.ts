@@ -7,7 +7,7 @@ import type { KindContext } from '../../src/adapters/core/adapter-kind.js';
 import { comparePermits, defineAdapterConformanceSuite } from '../../src/adapters/core/conformance-suite.js';
 import type { CallContext, PermitPosition, PermitQuery } from '../../src/adapters/core/contract.js';
 import { HttpStatusError } from '../../src/adapters/core/http-json.js';
-import { silentLogger, type Logger } from '../../src/adapters/core/logger.js';
+import { silentLogger, type Logger } from '../../src/logging/logger.js';
 import { rawStatusFilter, RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js';
 import { specMapper } from '../../src/adapters/core/spec-mapper.js';
 import { createRestKind, RestApiError, restKind, type RestSpec } from '../../src/adapters/rest/index.js';

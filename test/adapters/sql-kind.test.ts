@@ -9,7 +9,7 @@ import { defineAdapterConformanceSuite } from '../../src/adapters/core/conforman
 import type { Connector, PermitPosition, PermitQuery } from '../../src/adapters/core/contract.js';
 import { claimedTypeFromText } from '../../src/adapters/core/mapping-helpers.js';
 import { compareCodePoints } from '../../src/adapters/core/permit-order.js';
-import { silentLogger } from '../../src/adapters/core/logger.js';
+import { silentLogger } from '../../src/logging/logger.js';
 import { specMapper } from '../../src/adapters/core/spec-mapper.js';
 import { adapterKinds } from '../../src/adapters/kinds.js';
 import type { RawRecord } from '../../src/adapters/spec/fields.js';

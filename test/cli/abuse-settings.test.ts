@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/gateway/trusted-documents.js';
+import { sha256Hex } from '../../src/gateway/http/trusted-documents.js';
 
 const BIN = fileURLToPath(new URL('../../bin/huitong.js', import.meta.url));
 const DEPARTMENTS = 'query Departments { departments { code } }';

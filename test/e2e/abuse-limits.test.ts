@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/databases.js';
 import { startDemoHub, type DemoHub } from '../support/demo-hub.js';
 import { workloads } from '../../bench/lib/workloads.js';
-import { DEFAULT_MAX_QUERY_COST } from '../../src/gateway/query-cost.js';
+import { DEFAULT_MAX_QUERY_COST } from '../../src/gateway/http/query-cost.js';
 
 /** A citizen portal's page: one applicant's first 50 permits with department and service item, and 20 disclosure items. */
 const PORTAL_PAGE = /* GraphQL */ `query PortalPage($id: ID!) {

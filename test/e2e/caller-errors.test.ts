@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS } from '../../src/gateway/rate-limit.js';
+import { DEFAULT_RATE_LIMITS } from '../../src/gateway/http/rate-limit.js';
 import { encodeGlobalId } from '../../src/schema/global-id.js';
 import { backends } from '../support/databases.js';
 import { startDemoHub, type DemoHub } from '../support/demo-hub.js';

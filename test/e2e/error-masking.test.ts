@@ -2,8 +2,8 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError } from 'graphql';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/adapters/core/logger.js';
-import { startHttpServer, type RunningHttpServer } from '../../src/gateway/http-server.js';
+import type { Logger } from '../../src/logging/logger.js';
+import { startHttpServer, type RunningHttpServer } from '../../src/gateway/http/http-server.js';
 
 /**
  * What an unexpected failure deep in a driver looks like: SQL, a file path, a stack. None of it may reach

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/adapters/core/logger.js';
+import { silentLogger } from '../../src/logging/logger.js';
 import { listApiKeys, revokeApiKey } from '../../src/gateway/auth/api-keys.js';
 import { startHub } from '../../src/gateway/hub.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTrustedDocuments, sha256Hex } from '../../src/gateway/trusted-documents.js';
+import { parseTrustedDocuments, sha256Hex } from '../../src/gateway/http/trusted-documents.js';
 import { backends } from '../support/databases.js';
 import { startDemoHub, type DemoHub } from '../support/demo-hub.js';
 

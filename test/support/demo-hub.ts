@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger, type Logger } from '../../src/adapters/core/logger.js';
+import { silentLogger, type Logger } from '../../src/logging/logger.js';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../../src/demo/demo-district.js';
 import type { RegistrySeed } from '../../src/gateway/departments/registry-store.js';
 import type { KindRegistry } from '../../src/adapters/spec/parse-spec.js';
 import { startHub, type Hub } from '../../src/gateway/hub.js';
 import { openServiceKeyring } from '../../src/subgraphs/service-keys.js';
 import type { JwtSettings } from '../../src/gateway/auth/jwt.js';
-import type { AbuseOptions } from '../../src/gateway/http-server.js';
+import type { AbuseOptions } from '../../src/gateway/http/http-server.js';
 import type { Backend } from './databases.js';
 import { createAuditSigner, generateAuditKeyPair, openAuditAnchor } from '../../src/storage/audit-log/index.js';
 

@@ -3,7 +3,7 @@ import type { DepartmentSpec, ValueOrRef } from '../spec/department-spec.js';
 import type { RawRecord } from '../spec/fields.js';
 import type { SpecIssue } from '../spec/spec-issue.js';
 import type { Connector } from './contract.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../../logging/logger.js';
 
 /** What a kind gets besides the spec when it opens a department's system. */
 export interface KindContext {

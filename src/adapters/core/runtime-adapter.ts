@@ -6,7 +6,7 @@ import { AdapterError, AdapterInputError, classifyFailure, isCallerFault } from 
 import { CircuitBreaker, type CircuitOptions, type CircuitState } from './circuit-breaker.js';
 import { eventLoopTurn } from './event-loop-turn.js';
 import type { Adapter, CallContext, Mapped, PermitPosition, PermitQuery } from './contract.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../../logging/logger.js';
 import { sampleSpec, type SampleReport } from './sample-spec.js';
 
 /** A page request in unified terms, as the department subgraph receives it. */

@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { CallContext, Connector, PermitQuery, RawPage } from '../core/contract.js';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import type { RawRecord, SourceField } from '../spec/fields.js';
 import { decodeCells, type CsvStore, type LoadSummary, type RejectedRow } from './csv-store.js';
 import { exportPattern, FolderListing, newestExport, sameFile, type ExportPattern, type ExportSet, type FileIdentity } from './export-files.js';

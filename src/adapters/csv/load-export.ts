@@ -1,5 +1,5 @@
 import { detachString } from './detach-string.js';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import type { SpecMapper } from '../core/spec-mapper.js';
 import { instantReader, readText } from '../core/spec-values.js';
 import { applicantSourceFields, permitSourceFields, sourceOf, type RawRecord, type SourceField } from '../spec/fields.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Logger } from '../../adapters/core/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import type { SampleReport } from '../../adapters/core/sample-spec.js';
 import type { DepartmentSpec } from '../../adapters/spec/department-spec.js';
 import { parseSpec, type KindRegistry } from '../../adapters/spec/parse-spec.js';

@@ -1,9 +1,9 @@
-import type { Logger } from '../../adapters/core/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import { RuntimeAdapter, type RuntimeOptions } from '../../adapters/core/runtime-adapter.js';
 import { openSpecAdapter, type OpenSpecOptions } from '../../adapters/open-spec-adapter.js';
 import { createDepartmentSubgraph } from '../../subgraphs/department/department-subgraph.js';
 import { departmentSdl } from '../../subgraphs/department/department-sdl.js';
-import { httpEndpoint, inProcessEndpoint } from '../endpoints.js';
+import { httpEndpoint, inProcessEndpoint } from '../delegation/endpoints.js';
 import { DepartmentSlot } from './department-slot.js';
 import type { DepartmentEntry } from './registry-store.js';
 

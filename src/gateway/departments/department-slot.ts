@@ -1,5 +1,5 @@
 import type { RuntimeAdapter } from '../../adapters/core/runtime-adapter.js';
-import type { SubgraphEndpoint } from '../endpoints.js';
+import type { SubgraphEndpoint } from '../delegation/endpoints.js';
 
 /**
  * One department as a composition serves it: its subgraph endpoint and, when in-process, the adapter

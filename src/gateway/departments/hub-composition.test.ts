@@ -4,7 +4,7 @@ import { openDatabase, type Database, type HubDatabase } from '../../storage/ind
 import { createCatalogueSubgraph } from '../../subgraphs/catalogue/catalogue-subgraph.js';
 import { createDepartmentSubgraph } from '../../subgraphs/department/department-subgraph.js';
 import { createIdentitySubgraph } from '../../subgraphs/identity/identity-subgraph.js';
-import { inProcessEndpoint } from '../endpoints.js';
+import { inProcessEndpoint } from '../delegation/endpoints.js';
 import { DepartmentSlot } from './department-slot.js';
 import { composeHub, type CompositionParts } from './hub-composition.js';
 

@@ -8,7 +8,7 @@ import { createApiKey, upsertConsumer } from '../auth/api-keys.js';
 import { scalarResolvers } from '../../schema/scalars.js';
 import type { AuditLog } from '../../storage/audit-log/index.js';
 import type { HubDatabase } from '../../storage/index.js';
-import type { Subgraph } from '../../subgraphs/department/department-subgraph.js';
+import type { Subgraph } from '../../subgraphs/subgraph.js';
 import { requireSteward, type GovernanceContext } from '../../subgraphs/governance/governance-context.js';
 import { DepartmentChangeError, type DepartmentManager, type SpecCheck } from './department-manager.js';
 import { purgeDepartmentRecords } from './purge-department.js';

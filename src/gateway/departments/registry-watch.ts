@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Logger } from '../../adapters/core/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import { REGISTRY_CHANNEL } from './registry-store.js';
 
 export interface RegistryWatch {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { Logger } from '../../adapters/core/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import { ErrorCode } from '../../schema/index.js';
 import type { AuditLog } from '../../storage/audit-log/index.js';
 import type { HubContext } from '../hub-context.js';

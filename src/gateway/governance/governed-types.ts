@@ -1,5 +1,5 @@
 import { decodeGlobalId } from '../../schema/index.js';
-import { HUB_ALIAS_PREFIX } from '../reserved-aliases.js';
+import { HUB_ALIAS_PREFIX } from '../http/reserved-aliases.js';
 import type { RowFacts } from './request-governance.js';
 
 /** `_hub_name: name`: a fact fetched under a key no client alias may take (see reserved-aliases.ts). */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PowerCategory, DisclosureMode } from '../../schema/model.js';
 import type { HubDatabase } from '../../storage/index.js';
+import { disclosureTokenColumns } from './full-text.js';
 
 export interface CatalogueData {
   departments?: Array<{ code: string; name: string }>;
@@ -67,6 +68,7 @@ export async function importCatalogue(db: Kysely<HubDatabase>, data: CatalogueDa
             published_at: new Date(d.publishedAt),
             body: d.body,
             mode: d.mode,
+            ...disclosureTokenColumns(d),
           })),
         )
         .onConflict((oc) =>
@@ -77,6 +79,8 @@ export async function importCatalogue(db: Kysely<HubDatabase>, data: CatalogueDa
             published_at: eb.ref('excluded.published_at'),
             body: eb.ref('excluded.body'),
             mode: eb.ref('excluded.mode'),
+            title_tokens: eb.ref('excluded.title_tokens'),
+            body_tokens: eb.ref('excluded.body_tokens'),
           })),
         )
         .execute();

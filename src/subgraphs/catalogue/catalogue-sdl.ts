@@ -112,6 +112,32 @@ export const catalogueSdl = /* GraphQL */ `
     body: String!
     "Proactive or on request. 公开方式"
     mode: DisclosureMode!
+    "Where it matches filter.search: the title and a snippet of the body, the searched words marked; null when the list was not searched. 命中高亮"
+    highlight: DisclosureHighlight
+  }
+
+  "A piece of text, marked when it is one of the searched words; render it as you like (no markup is mixed in). 文本片段"
+  type TextSpan {
+    "The text. 文本"
+    text: String!
+    "Whether it is a searched word. 是否命中"
+    matched: Boolean!
+  }
+
+  "Where a disclosure item matches a search. 命中高亮"
+  type DisclosureHighlight {
+    "The whole title, in spans. 标题"
+    title: [TextSpan!]!
+    "Up to 80 characters of the body around the first match, in spans; an ellipsis marks a cut. 正文摘要"
+    snippet: [TextSpan!]!
+  }
+
+  "How a disclosure list is ordered. 公开条目排序"
+  enum DisclosureOrder {
+    "Newest first. 最新优先"
+    NEWEST
+    "Best match for filter.search first (title words weigh most), then newest; newest first when not searching. 相关度优先"
+    RELEVANCE
   }
 
   "An edge of a disclosure list. 公开条目边"
@@ -136,7 +162,7 @@ export const catalogueSdl = /* GraphQL */ `
 
   "Filters for disclosure items. 公开条目筛选"
   input DisclosureItemFilter {
-    "Title or body contains this text; at most ${search} characters. 关键词"
+    "Words the title or body must all contain (Chinese is cut into words; one character finds the words it is part of); at most ${search} characters. 关键词"
     search: String @constraint(maxLength: ${search})
     "Only this category; at most ${code} characters. 信息类别"
     category: String @constraint(maxLength: ${code})
@@ -172,14 +198,16 @@ export const catalogueSdl = /* GraphQL */ `
       "Working days an instant item's committed limit counts as, 0 to 60. 即办件折算天数"
       instantCountsAsDays: Int = 0
     ): ServiceItemStats!
-    "Government information disclosure items, newest first. 政府信息公开"
+    "Government information disclosure items, newest first unless ordered by relevance. 政府信息公开"
     disclosureItems(
       "Which items. 筛选条件"
       filter: DisclosureItemFilter
       "Page size, 0 to 200. 每页条数"
       first: Int = 20
-      "Continue after this cursor (a previous page's endCursor); at most ${cursor} characters. 游标"
+      "Continue after this cursor (a previous page's endCursor, in the same order); at most ${cursor} characters. 游标"
       after: String @constraint(maxLength: ${cursor})
+      "Newest first (the default), or best match first. 排序"
+      orderBy: DisclosureOrder = NEWEST
     ): DisclosureItemConnection!
     _departmentsByCodes(codes: [String!]!): [Department]!
     _serviceItemsByCodes(codes: [String!]!): [ServiceItem]!

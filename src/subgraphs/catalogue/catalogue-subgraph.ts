@@ -1,15 +1,15 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import DataLoader from 'dataloader';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
-import { badUserInput, decodeCursor, encodeCursor, encodeGlobalId, INPUT_LIMITS, pageSize, scalarResolvers, toConnection } from '../../schema/index.js';
+import { badUserInput, decodeCursor, encodeCursor, encodeGlobalId, pageSize, scalarResolvers, toConnection } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
-import type { Subgraph } from '../department/department-subgraph.js';
+import type { Subgraph } from '../subgraph.js';
 import { catalogueSdl } from './catalogue-sdl.js';
-import { ServiceItemCache } from './service-item-cache.js';
+import { CodeCache } from './code-cache.js';
 import { computeServiceItemStats } from './service-item-stats.js';
+import { createDisclosureList, type DisclosureListArgs, type DisclosureRow, disclosureHighlight, searchTerm } from './disclosure-list.js';
 
 type ServiceItemRow = HubDatabase['service_items'];
-type DisclosureRow = Omit<HubDatabase['disclosure_items'], 'published_at'> & { published_at: Date };
 
 interface ServiceItemFilter {
   departmentCode?: string | null;
@@ -17,30 +17,8 @@ interface ServiceItemFilter {
   instant?: boolean | null;
   search?: string | null;
 }
-interface DisclosureFilter {
-  search?: string | null;
-  category?: string | null;
-  publisherCode?: string | null;
-  mode?: string | null;
-  publishedFrom?: string | null;
-  publishedTo?: string | null;
-}
-
 /** `%text%` for ILIKE with the user's own wildcards escaped. */
 const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-/**
- * A search term as the catalogue runs it: at most `INPUT_LIMITS.search` characters (BAD_USER_INPUT
- * above), so what a search costs is bounded by the rows it scans, whatever the term — a substring
- * match's work grows with the term's length — and blanks trimmed and collapsed.
- */
-function searchTerm(search: string | null | undefined): string | null {
-  if (search === null || search === undefined) return null;
-  if (search.length > INPUT_LIMITS.search)
-    throw badUserInput(`filter.search is longer than ${INPUT_LIMITS.search} characters`, { argument: 'filter.search', maxLength: INPUT_LIMITS.search });
-  const term = search.trim().replace(/\s+/g, ' ');
-  return term === '' ? null : term;
-}
 
 /**
  * The catalogue subgraph over the hub database: the department registry's public face, the
@@ -51,11 +29,9 @@ function searchTerm(search: string | null | undefined): string | null {
  */
 export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
   const departmentFields = ['code', 'name', 'last_synced_at'] as const;
-  const departmentsByCodes = async (codes: readonly string[]) => {
-    const rows = codes.length ? await db.selectFrom('departments').select(departmentFields).where('code', 'in', codes).execute() : [];
-    return codes.map((c) => rows.find((r) => r.code === c) ?? null);
-  };
-  const serviceItems = new ServiceItemCache(async (codes) => db.selectFrom('service_items').selectAll().where('code', 'in', codes).execute());
+  const departments = new CodeCache(async (codes) => db.selectFrom('departments').select(departmentFields).where('code', 'in', codes).execute());
+  const departmentsByCodes = (codes: readonly string[]) => departments.byCodes(codes);
+  const serviceItems = new CodeCache(async (codes) => db.selectFrom('service_items').selectAll().where('code', 'in', codes).execute());
   // One query per response for every item's department, however many items it lists.
   const loaders = new WeakMap<object, DataLoader<string, Awaited<ReturnType<typeof departmentsByCodes>>[number]>>();
   const departmentLoader = (context: object) => {
@@ -77,20 +53,7 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
     return q;
   };
 
-  const filterDisclosure = <O>(query: SelectQueryBuilder<HubDatabase, 'disclosure_items', O>, filter: DisclosureFilter | null | undefined) => {
-    let q = query;
-    const search = searchTerm(filter?.search);
-    if (search) {
-      const like = contains(search);
-      q = q.where((eb) => eb.or([eb('title', 'ilike', like), eb('body', 'ilike', like)]));
-    }
-    if (filter?.category) q = q.where('category', '=', filter.category);
-    if (filter?.publisherCode) q = q.where('publisher_code', '=', filter.publisherCode);
-    if (filter?.mode) q = q.where('mode', '=', filter.mode);
-    if (filter?.publishedFrom) q = q.where('published_at', '>=', new Date(filter.publishedFrom));
-    if (filter?.publishedTo) q = q.where('published_at', '<=', new Date(filter.publishedTo));
-    return q;
-  };
+  const disclosureItems = createDisclosureList(db);
 
   const schema = makeExecutableSchema({
     typeDefs: catalogueSdl,
@@ -127,27 +90,7 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
           }).execute();
           return computeServiceItemStats(rows, asDays);
         },
-        disclosureItems: async (_: unknown, args: { filter?: DisclosureFilter | null; first?: number | null; after?: string | null }) => {
-          const first = pageSize(args.first);
-          let page = filterDisclosure(db.selectFrom('disclosure_items').selectAll(), args.filter)
-            .orderBy('published_at', 'desc')
-            .orderBy('id')
-            .limit(first + 1);
-          if (args.after) {
-            const { t, id } = decodeCursor<{ t: string; id: string }>(args.after, 'disclosureItems');
-            const at = new Date(t);
-            if (Number.isNaN(at.getTime()) || typeof id !== 'string') throw badUserInput('after is not a valid cursor for this list', { argument: 'after' });
-            page = page.where((eb) => eb.or([eb('published_at', '<', at), eb.and([eb('published_at', '=', at), eb('id', '>', id)])]));
-          }
-          const [rows, count] = await Promise.all([
-            page.execute() as Promise<DisclosureRow[]>,
-            filterDisclosure(
-              db.selectFrom('disclosure_items').select((eb) => eb.fn.countAll<number>().as('n')),
-              args.filter,
-            ).executeTakeFirstOrThrow(),
-          ]);
-          return toConnection(rows, first, Number(count.n), (r) => encodeCursor('disclosureItems', { t: r.published_at.toISOString(), id: r.id }));
-        },
+        disclosureItems: (_: unknown, args: DisclosureListArgs) => disclosureItems(args),
       },
       Department: {
         lastSyncedAt: (d: { last_synced_at: Date | null }) => d.last_synced_at,
@@ -163,6 +106,7 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
         id: (d: DisclosureRow) => encodeGlobalId('DisclosureItem', d.id),
         publisher: (d: DisclosureRow, _: unknown, context: object) => departmentLoader(context ?? {}).load(d.publisher_code),
         publishedAt: (d: DisclosureRow) => d.published_at,
+        highlight: (d: DisclosureRow) => disclosureHighlight(d),
       },
     },
   });

@@ -1,12 +1,12 @@
 import DataLoader from 'dataloader';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLSchema } from 'graphql';
 import { AdapterError, AdapterInputError } from '../../adapters/core/adapter-error.js';
 import type { RuntimeAdapter, UnifiedPermitPage, UnifiedPermitQuery } from '../../adapters/core/runtime-adapter.js';
 import { departmentUnavailable } from '../../schema/errors.js';
 import { decodeGlobalId, encodeGlobalId } from '../../schema/global-id.js';
 import { PERMIT_STATUSES, type PermitStatus, type UnifiedPermit } from '../../schema/model.js';
 import { badUserInput, decodePermitPosition, encodePermitPosition, INPUT_LIMITS, isIsoInstant, isPlainText, MAX_PAGE_SIZE } from '../../schema/index.js';
+import type { Subgraph } from '../subgraph.js';
 import { traced } from '../trace-context.js';
 import { departmentSdl } from './department-sdl.js';
 import { memoizedScalarResolvers } from './memoized-scalars.js';
@@ -19,13 +19,6 @@ interface PermitQueryInput {
   appliedTo?: string | null;
   after?: string | null;
   first: number;
-}
-
-/** A subgraph: its SDL (what the gateway composes from) and the executable schema that serves it. */
-export interface Subgraph {
-  name: string;
-  sdl: string;
-  schema: GraphQLSchema;
 }
 
 /** Most applicant ids one page query may be scoped to (an applicant's records in one department are few). */

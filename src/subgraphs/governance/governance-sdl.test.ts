@@ -1,7 +1,7 @@
 import { buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { composeGateway } from '../../gateway/compose.js';
-import type { SubgraphEndpoint } from '../../gateway/endpoints.js';
+import { composeGateway } from '../../gateway/compose/compose.js';
+import type { SubgraphEndpoint } from '../../gateway/delegation/endpoints.js';
 import { catalogueSdl } from '../catalogue/catalogue-sdl.js';
 import { departmentSdl } from '../department/department-sdl.js';
 import { identitySdl } from '../identity/identity-sdl.js';

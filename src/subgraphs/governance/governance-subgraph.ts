@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { badUserInput, decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId, pageSize, scalarResolvers, toConnection } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
-import type { Subgraph } from '../department/department-subgraph.js';
+import type { Subgraph } from '../subgraph.js';
 import {
   accessRequestCondition,
   decideAccessRequest,

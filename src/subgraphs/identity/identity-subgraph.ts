@@ -5,7 +5,7 @@ import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { parseIdentifier, type IdentifierType } from '../../schema/identifiers/index.js';
 import { badUserInput, decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId, ErrorCode, pageSize, scalarResolvers } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
-import type { Subgraph } from '../department/department-subgraph.js';
+import type { Subgraph } from '../subgraph.js';
 import { identitySdl } from './identity-sdl.js';
 import { Stewardship, type RecordRefInput } from './stewardship.js';
 
@@ -406,13 +406,9 @@ function makeLoaders(db: Kysely<HubDatabase>) {
       return ids.map((id) => rows.filter((r) => r.applicant_id === id).map((r) => ({ type: r.type, value: r.value })));
     }),
     records: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await db
-        .selectFrom('applicant_records as r')
-        .select(RECORD_COLUMNS)
-        .where('r.applicant_id', 'in', ids)
-        .orderBy('r.department_code')
-        .orderBy('r.local_id')
-        .execute();
+      const rows = await db.selectFrom('applicant_records as r').select(RECORD_COLUMNS).where('r.applicant_id', 'in', ids).execute();
+      // Ordered here, not by the database: PGlite's sort of these rows costs several times the lookup.
+      rows.sort((x, y) => compareText(x.department_code, y.department_code) || compareText(x.local_id, y.local_id));
       const grouped = new Map<string, StoredRecord[]>();
       for (const r of rows) {
         let list = grouped.get(r.applicant_id);
@@ -423,6 +419,9 @@ function makeLoaders(db: Kysely<HubDatabase>) {
     }),
   };
 }
+
+/** Plain code order, as the "C" collations sort these ASCII codes and ids. */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const RECORD_COLUMNS = ['r.applicant_id', 'r.department_code', 'r.local_id', 'r.name', 'r.phone', 'r.address'] as const;
 
