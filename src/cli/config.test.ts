@@ -7,6 +7,7 @@ import { DEFAULT_MAX_QUERY_COST } from '../gateway/http/query-cost.js';
 import { DEFAULT_RATE_LIMITS } from '../gateway/http/rate-limit.js';
 import { sha256Hex } from '../gateway/http/trusted-documents.js';
 import { readConfig } from './config.js';
+import { ConfigError, maskValue } from './settings.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'huitong-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,5 +83,89 @@ describe('subgraph services', () => {
       serviceKeyFile: '/etc/huitong/service-keys.json',
       auditAnchorFile: '/var/log/huitong/anchor.jsonl',
     });
+  });
+});
+
+describe('settings through one schema', () => {
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      readConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as ConfigError).problems;
+    }
+    throw new Error('no ConfigError');
+  };
+
+  it('fills every default', () => {
+    expect(readConfig({})).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      deadlineMs: 5000,
+      circuit: { failureThreshold: 5, openMs: 10_000 },
+      syncIntervalMs: 3_600_000,
+      demo: true,
+      demoScale: 1,
+      logLevel: 'info',
+      corsOrigins: [],
+      databaseUrl: undefined,
+    });
+    expect(readConfig({ NODE_ENV: 'production' }).demo).toBe(false);
+    expect(readConfig({ HUITONG_DEMO: '0' }).demo).toBe(false);
+    // An empty variable is an unset one.
+    expect(readConfig({ PORT: '', HUITONG_DEPARTMENT_DEADLINE_MS: ' ' })).toMatchObject({ port: 4000, deadlineMs: 5000 });
+  });
+
+  it('refuses a bad value naming the setting and the form it accepts', () => {
+    expect(problemsOf({ HUITONG_DEPARTMENT_DEADLINE_MS: 'abc' })).toEqual([
+      { setting: 'HUITONG_DEPARTMENT_DEADLINE_MS', accepted: 'a whole number of milliseconds, at least 1', given: 'abc', detail: expect.any(String) },
+    ]);
+    expect(() => readConfig({ HUITONG_LOG_LEVEL: 'loud' })).toThrow(
+      'HUITONG_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not "loud"',
+    );
+    expect(() => readConfig({ PORT: '70000' })).toThrow('PORT must be a port number, 0–65535, not "70000"');
+    expect(() => readConfig({ HUITONG_DEMO_SCALE: '0' })).toThrow(/HUITONG_DEMO_SCALE must be a positive number/);
+    expect(() => readConfig({ HUITONG_AUDIT_HASH: 'md5' })).toThrow('HUITONG_AUDIT_HASH must be one of sha256, sm3, not "md5"');
+    // Every bad setting at once, not one per run.
+    expect(problemsOf({ PORT: 'x', HUITONG_CIRCUIT_FAILURES: '0', HUITONG_PGLITE_THREAD: 'both' }).map((p) => p.setting)).toEqual([
+      'PORT',
+      'HUITONG_PGLITE_THREAD',
+      'HUITONG_CIRCUIT_FAILURES',
+    ]);
+  });
+
+  it('checks URLs without ever repeating a password', () => {
+    expect(readConfig({ DATABASE_URL: 'postgres://hub:pw@db:5432/huitong' }).databaseUrl).toBe('postgres://hub:pw@db:5432/huitong');
+    const [problem] = problemsOf({ DATABASE_URL: 'mysql://hub:s3cret@db/huitong' });
+    expect(problem).toMatchObject({ setting: 'DATABASE_URL', accepted: expect.stringContaining('postgres://'), given: 'mysql://hub:****@db/huitong' });
+    expect(() => readConfig({ DATABASE_URL: 'localhost:5432' })).toThrow(/DATABASE_URL must be a PostgreSQL URL/);
+    expect(() => readConfig({ HUITONG_HOUSING_API_URL: 'housing.local/api' })).toThrow(/HUITONG_HOUSING_API_URL must be an http\(s\) URL/);
+    expect(readConfig({ HUITONG_MARKET_DB_URL: 'file:.data/legacy/market' }).settings.HUITONG_MARKET_DB_URL).toBe('file:.data/legacy/market');
+  });
+
+  it('drops a CORS origin’s trailing slash and refuses an origin with a path', () => {
+    expect(readConfig({ HUITONG_CORS_ORIGINS: 'https://portal.example.gov.cn/, http://127.0.0.1:5173' }).corsOrigins).toEqual([
+      'https://portal.example.gov.cn',
+      'http://127.0.0.1:5173',
+    ]);
+    expect(readConfig({ HUITONG_CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    expect(() => readConfig({ HUITONG_CORS_ORIGINS: 'https://portal.example.gov.cn/app' })).toThrow(
+      /HUITONG_CORS_ORIGINS must be comma-separated origins, scheme:\/\/host\[:port\] with no path .*"https:\/\/portal.example.gov.cn\/app" is not an origin/,
+    );
+    expect(() => readConfig({ HUITONG_CORS_ORIGINS: 'portal.example.gov.cn' })).toThrow(/HUITONG_CORS_ORIGINS must be/);
+  });
+
+  it('needs a key set for the JWT issuer', () => {
+    expect(() => readConfig({ HUITONG_JWT_ISSUER: 'https://sso.example' })).toThrow(/HUITONG_JWT_JWKS_URL must be set \(or HUITONG_JWT_JWKS_FILE\)/);
+    expect(() => readConfig({ HUITONG_JWT_ISSUER: 'https://sso.example', HUITONG_JWT_JWKS_FILE: join(dir, 'none.json') })).toThrow(
+      /HUITONG_JWT_JWKS_FILE must be a readable JWKS JSON file/,
+    );
+  });
+
+  it('masks secrets for display', () => {
+    expect(maskValue('DATABASE_URL', 'postgres://hub:s3cret@db:5432/huitong')).toBe('postgres://hub:****@db:5432/huitong');
+    expect(maskValue('DATABASE_URL', 'postgres://db:5432/huitong')).toBe('postgres://db:5432/huitong');
+    expect(maskValue('HUITONG_KEY', 'hk_live_abcdef')).toBe('****');
+    expect(maskValue('PORT', '4000')).toBe('4000');
   });
 });

@@ -10,6 +10,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { resolveIdentities, type ResolutionRecord, type ReviewCandidate } from '../identity-resolution/index.js';
+import { createProgress } from './progress.js';
 
 export interface CommandIo {
   stdin: NodeJS.ReadableStream;
@@ -98,6 +99,7 @@ export async function runIdentityResolve(args: string[], io: CommandIo): Promise
     return 2;
   }
 
+  const bar = createProgress('identity resolve: lines read', { stream: io.stderr });
   const keys: Array<{ record: ResolutionRecord; given: { source: unknown; localId: unknown } }> = [];
   const records: ResolutionRecord[] = [];
   let lineNo = 0;
@@ -112,19 +114,24 @@ export async function runIdentityResolve(args: string[], io: CommandIo): Promise
       const parsed = parseLine(line);
       if (typeof parsed === 'string') {
         say(`line ${lineNo}: ${parsed}${strict ? '' : ', skipped'}`);
-        if (strict) return 1;
+        if (strict) {
+          bar.done();
+          return 1;
+        }
         skipped++;
         continue;
       }
       records.push(parsed.record); // a repeated (source, localId) is replaced by its last occurrence in the resolver
       keys.push(parsed);
-      if (lineNo % 100_000 === 0) say(`read ${lineNo} lines`);
+      if (lineNo % 1000 === 0) bar.update(lineNo);
     }
   } catch (error) {
+    bar.done();
     say(`cannot read ${file === '-' ? 'stdin' : file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     return 1;
   }
 
+  bar.done();
   const result = resolveIdentities(records);
   try {
     let buffer = '';

@@ -31,7 +31,14 @@ export function demoPaths(dataDir: string) {
  */
 export async function ensureDemoData(
   dataDir: string,
-  options: { scale?: number; seed?: number; onProgress?: (message: string) => void; force?: boolean } = {},
+  options: {
+    scale?: number;
+    seed?: number;
+    onProgress?: (message: string) => void;
+    /** Rows written so far of every table, for a progress bar. */
+    onRows?: (written: number, total: number) => void;
+    force?: boolean;
+  } = {},
 ): Promise<{ generated: boolean }> {
   const paths = demoPaths(dataDir);
   if (!options.force && existsSync(paths.complete)) return { generated: false };
@@ -44,7 +51,12 @@ export async function ensureDemoData(
     await market.db.schema.dropTable('xksq').ifExists().execute();
     await market.db.schema.dropTable('sqr').ifExists().execute();
     await market.db.schema.dropTable('zt_dm').ifExists().execute();
-    await writeMarket(market.db, district, (p) => say(`market: ${p.table} ${p.written}`));
+    const total = district.market.statusCodes.length + district.market.applicants.length + district.market.permits.length;
+    const before = { zt_dm: 0, sqr: district.market.statusCodes.length, xksq: district.market.statusCodes.length + district.market.applicants.length };
+    await writeMarket(market.db, district, (p) => {
+      say(`market: ${p.table} ${p.written}`);
+      options.onRows?.(before[p.table] + p.written, total);
+    });
   } finally {
     await market.close();
   }
@@ -54,6 +66,18 @@ export async function ensureDemoData(
   writeFileSync(paths.complete, new Date().toISOString());
   say('demo district generated');
   return { generated: true };
+}
+
+/**
+ * Whether the demo district was generated in this data directory, and when; null when it was not.
+ *
+ * @example
+ * demoDataInfo('.data'); // { generatedAt: '2026-12-03T14:09:21.000Z' }
+ */
+export function demoDataInfo(dataDir: string): { generatedAt: string | null } | null {
+  const { complete } = demoPaths(dataDir);
+  if (!existsSync(complete)) return null;
+  return { generatedAt: readFileSync(complete, 'utf8').trim() || null };
 }
 
 /** A demo department's spec (`src/demo/specs/<code>.yaml`), as the registry stores it. */

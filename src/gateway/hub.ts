@@ -21,6 +21,7 @@ import {
 import type { ServiceKeyring } from '../subgraphs/service-keys.js';
 import { createServiceTokenIssuer } from '../subgraphs/service-token.js';
 import { watchAuditAnchor } from './observability/audit-anchor-watch.js';
+import { identitySyncHealth } from './observability/identity-sync-health.js';
 import { createPurposeCatalogue, liveGrants, seedDemoPurposes } from '../subgraphs/governance/index.js';
 import { governancePlugin } from './governance/index.js';
 import { createAuthenticator } from './auth/authenticate.js';
@@ -103,7 +104,8 @@ export interface Hub {
   audit: AuditLog;
   /** Department onboarding and changes without a restart (what the registry mutations and CLI use). */
   departments: DepartmentManager;
-  sync(): Promise<SyncReport>;
+  /** Relinks identities now; `onProgress` hears the count of records read so far. */
+  sync(options?: { onProgress?: (records: number) => void }): Promise<SyncReport>;
   stop(): Promise<void>;
 }
 
@@ -165,7 +167,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       deadlineMs: options.deadlineMs ?? 5000,
       ...(options.circuit ? { circuit: options.circuit } : {}),
     });
-    for (const entry of registry) if (entry.adapterKind !== 'catalogue' && entry.enabled) slots.push(await openSlot(entry));
+    // All at once: one department's store loading (a CSV export indexed) need not wait for another's.
+    const opened = await Promise.allSettled(registry.filter((e) => e.adapterKind !== 'catalogue' && e.enabled).map((e) => openSlot(e)));
+    for (const result of opened) if (result.status === 'fulfilled') slots.push(result.value);
+    const failedToOpen = opened.find((r) => r.status === 'rejected');
+    if (failedToOpen) throw failedToOpen.reason;
     const audit = await openAuditLog(db, options, logger);
     const anchorWatch = options.audit?.anchor ? watchAuditAnchor(db, options.audit.anchor, { registry: metrics.registry, logger }) : undefined;
     await anchorWatch?.check();
@@ -208,9 +214,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }
     const purposes = createPurposeCatalogue(db);
 
-    const sync = async () => {
+    const syncHealth = identitySyncHealth(metrics.registry);
+    const sync = async (run: { onProgress?: (records: number) => void } = {}) => {
       const retain = (await listDepartments(db)).filter((d) => !d.enabled).map((d) => d.code);
-      const report = await syncIdentity(db, live!.current.sources, { vacuum: !options.databaseUrl, retain, databaseUrl: options.databaseUrl });
+      const report = await syncHealth.track(
+        syncIdentity(db, live!.current.sources, { vacuum: !options.databaseUrl, retain, databaseUrl: options.databaseUrl, ...run }),
+      );
       const { records, applicants, resolution, written, timings } = report;
       logger.info({ records, applicants, resolution, written, timings, failed: report.failed.map((f) => f.department) }, 'identity sync done');
       return report;
@@ -258,7 +267,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           : []),
       ],
       departmentsHealth: () => served.current.health(),
-      ...(anchorWatch ? { readinessDetail: async () => ({ audit: await anchorWatch.check() }) } : {}),
+      readinessDetail: async () => ({ identitySync: syncHealth.status(), ...(anchorWatch ? { audit: await anchorWatch.check() } : {}) }),
     });
     ready = true;
     const running = http;

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { acquireDirLock } from './lock-file.js';
@@ -22,6 +23,20 @@ export interface Database<DB> {
   readonly copyFromText?: (statement: string, text: string) => Promise<void>;
   /** Closes the pool or the embedded instance and releases the directory lock. */
   close(): Promise<void>;
+}
+
+let emptyClusterTemplate: string | undefined;
+
+/**
+ * An initialised, empty PGlite directory that new PGlite directories of this process start as a copy
+ * of: a new directory otherwise runs initdb, seconds of a first start (the CLI sets the one
+ * `npm install` builds). Undefined turns it off.
+ *
+ * @example
+ * usePgliteTemplate('dist/start-templates/pglite-empty');
+ */
+export function usePgliteTemplate(dir: string | undefined): void {
+  emptyClusterTemplate = dir && existsSync(join(dir, 'PG_VERSION')) ? dir : undefined;
 }
 
 /**
@@ -53,6 +68,10 @@ export async function openDatabase<DB>(location: DatabaseLocation): Promise<Data
     mkdirSync(location.dir, { recursive: true });
     release = acquireDirLock(location.dir);
     dataDir = location.dir;
+    // Under the lock, so no other process copies into (or opens) it meanwhile; the lock file is the one entry.
+    if (emptyClusterTemplate && readdirSync(location.dir).every((name) => name === 'huitong.lock')) {
+      cpSync(emptyClusterTemplate, location.dir, { recursive: true });
+    }
   }
   try {
     const pglite = await openPglite({ ...(dataDir ? { dataDir } : {}), ...(location.thread ? { thread: location.thread } : {}) });

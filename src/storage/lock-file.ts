@@ -142,3 +142,19 @@ export function acquireDirLock(dir: string): () => void {
   }
   throw new Error(`could not lock ${dir}`);
 }
+
+/**
+ * Who holds a data directory's lock now: the holder's PID while it runs, `stale` for a lock left by a
+ * process that is gone (the next opener takes it over), null when there is none. Reads only.
+ *
+ * @example
+ * lockHolder('.data/hub'); // { pid: 4242 } while `npm start` runs
+ */
+export function lockHolder(dir: string): { pid: number } | 'stale' | null {
+  const path = join(dir, 'huitong.lock');
+  const text = readText(path);
+  if (text === null) return null;
+  const lock = parseLock(text);
+  if (!lock) return 'stale';
+  return holderIsRunning(lock, statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) ? { pid: lock.holder.pid } : 'stale';
+}

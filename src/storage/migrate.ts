@@ -45,3 +45,14 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
   }
   return result;
 }
+
+/**
+ * The migrations not yet applied to a database, by name, in order (none when it is up to date).
+ *
+ * @example
+ * if ((await pendingMigrations(db)).length) console.error('run huitong migrate');
+ */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

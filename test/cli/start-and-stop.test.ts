@@ -16,7 +16,7 @@ describe('the huitong command', () => {
   it('exits 2 with usage for an unknown command and 0 for --help', () => {
     const bad = spawnSync(process.execPath, [BIN, 'frobnicate'], { env, encoding: 'utf8' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('usage: huitong');
+    expect(bad.stderr).toContain("unknown command 'frobnicate'");
     expect(spawnSync(process.execPath, [BIN, '--help'], { env, encoding: 'utf8' }).status).toBe(0);
   });
 
@@ -45,6 +45,17 @@ describe('the huitong command', () => {
     const second = spawnSync(process.execPath, [BIN, 'migrate'], { env, encoding: 'utf8' });
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(/in use by process \d+/);
+    // A department's own service cannot open the embedded store the hub serves it from: it says so.
+    const subgraph = spawnSync(process.execPath, [BIN, 'subgraph', 'market'], { env, encoding: 'utf8' });
+    expect(subgraph.status).toBe(1);
+    expect(subgraph.stderr).toMatch(new RegExp(`market's embedded database \\S+ is in use by process ${child.pid} — the running hub`));
+    expect(subgraph.stderr).toContain('HUITONG_MARKET_DB_URL=postgres://');
+    // The doctor checks a running hub through its HTTP routes, not its (locked) directory.
+    const doctor = spawnSync(process.execPath, [BIN, 'doctor'], { env: { ...env, HUITONG_URL: url }, encoding: 'utf8' });
+    expect(doctor.stdout).toContain(`✓ lock: a hub runs as process ${child.pid}`);
+    expect(doctor.stdout).toMatch(/^✓ database: the running hub at http:\S+ is ready/m);
+    expect(doctor.stdout).toMatch(/^✓ department market: answering$/m);
+    expect(doctor.status, doctor.stdout).toBe(0);
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
@@ -54,5 +65,5 @@ describe('the huitong command', () => {
     // Once the hub has stopped, another command may open the directory.
     const again = spawnSync(process.execPath, [BIN, 'migrate'], { env, encoding: 'utf8' });
     expect(again.status).toBe(0);
-  });
+  }, 240_000);
 });

@@ -92,21 +92,26 @@ export async function saveClusters(
     for (const row of await tx.selectFrom('applicants').select(['id', 'kind', 'name', 'merged_into']).execute())
       heldApplicants.set(row.id, applicantSignature(row));
 
-    const applicants: Array<{ id: string; kind: string; name: string; merged_into: null }> = [];
-    const records: RecordRow[] = [];
+    const applicants = new Map<string, { id: string; kind: string; name: string; merged_into: null }>();
+    // Keyed, so a record two clusters (or one cluster twice) hold is written once: one INSERT … ON
+    // CONFLICT may not name a key twice ("cannot affect row a second time").
+    const records = new Map<string, RecordRow>();
     const identifiers = new Map<string, HubDatabase['applicant_identifiers']>();
     const redirects: Array<{ from: string; to: string }> = [];
     const used = new Set<string>();
     const kept = new Set<string>();
 
-    for (const cluster of clusters) {
+    // Pinned clusters first: a steward's id is theirs, never taken before by another cluster's records.
+    for (const cluster of [...clusters.filter((c) => c.pinnedId), ...clusters.filter((c) => !c.pinnedId)]) {
       const previous = [
         ...new Set(
           cluster.records.map((r) => heldRecords.get(recordKey(r.department, r.localId))?.applicantId).filter((id): id is string => !!id && !used.has(id)),
         ),
       ].sort();
-      // A steward's pin decides the id; otherwise the records' previous id, the smallest when they had several.
-      const id = cluster.pinnedId ?? previous[0] ?? newApplicantId(cluster);
+      // A steward's pin decides the id; otherwise the records' previous id, the smallest when they had
+      // several; otherwise one no other cluster of this save took (a split applicant's part whose id the
+      // other part kept would otherwise derive that same id again).
+      const id = cluster.pinnedId ?? previous[0] ?? newApplicantId(cluster, used);
       used.add(id);
       for (const other of previous) {
         if (other === id) continue;
@@ -114,7 +119,7 @@ export async function saveClusters(
         used.add(other);
       }
       const applicant = { id, kind: cluster.kind, name: cluster.name, merged_into: null };
-      if (heldApplicants.get(id) !== applicantSignature(applicant)) applicants.push(applicant);
+      if (heldApplicants.get(id) !== applicantSignature(applicant)) applicants.set(id, applicant);
       for (const r of cluster.records) {
         const key = recordKey(r.department, r.localId);
         kept.add(key);
@@ -131,7 +136,8 @@ export async function saveClusters(
         const held = heldRecords.get(key);
         const same =
           held && (held.signature === null ? held.applicantId === id && !contentChanged!(r.department, r.localId) : held.signature === recordSignature(row));
-        if (!same) records.push(row);
+        if (same) records.delete(key);
+        else records.set(key, row);
       }
       // The first cluster to hold a value keeps it, as the primary key allows one holder.
       for (const i of cluster.identifiers) {
@@ -146,7 +152,7 @@ export async function saveClusters(
 
     await deleteByKeys(tx, 'applicant_records', ['department_code', 'local_id'], goneRecords);
     await deleteByKeys(tx, 'applicant_identifiers', ['type', 'value'], goneIdentifiers);
-    for (const batch of chunks(applicants)) {
+    for (const batch of chunks([...applicants.values()])) {
       await tx
         .insertInto('applicants')
         .values(batch)
@@ -155,7 +161,7 @@ export async function saveClusters(
         )
         .execute();
     }
-    for (const batch of chunks(records)) {
+    for (const batch of chunks([...records.values()])) {
       await tx
         .insertInto('applicant_records')
         .values(batch.map((r) => ({ ...r, identifiers: JSON.stringify(r.identifiers) })))
@@ -185,8 +191,8 @@ export async function saveClusters(
       await tx.updateTable('applicants').set({ merged_into: to }).where('merged_into', '=', from).execute();
       merged++;
     }
-    written.applicants = applicants.length + redirects.length;
-    written.records = records.length + goneRecords.length;
+    written.applicants = applicants.size + redirects.length;
+    written.records = records.size + goneRecords.length;
     written.identifiers = changedIdentifiers.length + goneIdentifiers.length;
   });
   return { applicants: clusters.length, merged, written };
@@ -231,7 +237,10 @@ function* chunks<T>(rows: readonly T[]): Generator<T[]> {
   for (let i = 0; i < rows.length; i += BATCH) yield rows.slice(i, i + BATCH);
 }
 
-function newApplicantId(cluster: Cluster): string {
-  const first = cluster.records.map((r) => `${r.department}:${r.localId}`).sort()[0]!;
-  return `ap_${createHash('sha256').update(first).digest('base64url').slice(0, 16)}`;
+/** An id derived from the cluster's first record (its next ones, then a counter, if that one is taken). */
+function newApplicantId(cluster: Cluster, used: ReadonlySet<string>): string {
+  const keys = cluster.records.map((r) => `${r.department}:${r.localId}`).sort();
+  const derive = (text: string) => `ap_${createHash('sha256').update(text).digest('base64url').slice(0, 16)}`;
+  for (const key of keys) if (!used.has(derive(key))) return derive(key);
+  for (let n = 1; ; n++) if (!used.has(derive(`${keys[0]}#${n}`))) return derive(`${keys[0]}#${n}`);
 }
