@@ -163,7 +163,8 @@ describe('huitong subgraph identity | catalogue: the hub database subgraphs as t
   });
 
   it('serves the catalogue over the hub database, its protocol and its federated view, to the gateway only', async () => {
-    const catalogue = await startSubgraphProcess('catalogue', dataDir);
+    // The hub database is this PGlite directory, whatever DATABASE_URL the test run has (CI sets one).
+    const catalogue = await startSubgraphProcess('catalogue', dataDir, { DATABASE_URL: '' });
     running.push(catalogue);
     const token = await createServiceTokenIssuer(openServiceKeyring(catalogue.serviceKeyFile)).token('catalogue');
     const post = async (url: string, query: string, authorization?: string) =>
@@ -185,7 +186,7 @@ describe('huitong subgraph identity | catalogue: the hub database subgraphs as t
     expect(await entities.json()).toEqual({ data: { _entities: [{ name: 'market bureau' }] } });
     await catalogue.stop();
     // The identity service takes the PGlite directory in turn (one owner at a time).
-    const identity = await startSubgraphProcess('identity', dataDir);
+    const identity = await startSubgraphProcess('identity', dataDir, { DATABASE_URL: '' });
     running.push(identity);
     const idToken = await createServiceTokenIssuer(openServiceKeyring(identity.serviceKeyFile)).token('identity');
     const sdl = await post(identity.url.replace(/\/graphql$/, '/federation'), '{ _service { sdl } }', `Bearer ${idToken}`);
