@@ -16,17 +16,18 @@ export const previousPage = (state: PageState): PageState => ({ after: state.his
  * Previous / next over a forward-only cursor list, with "page n of m" when the total is known.
  *
  * @example
- * <Pager state={page} onChange={setPage} hasNext={info.hasNextPage} endCursor={info.endCursor} total={count} pageSize={10} />
+ * <Pager state={page} onChange={setPage} pageInfo={connection.pageInfo} total={connection.totalCount} pageSize={10} />
  */
 export function Pager(props: {
   state: PageState;
   onChange(state: PageState): void;
-  hasNext: boolean;
-  endCursor: string | null | undefined;
+  /** The list's paging state as the API gives it (`pageInfo`, or a connection carrying the same fields). */
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
   total?: number;
   pageSize: number;
 }) {
   const { t } = useI18n();
+  const { hasNextPage, endCursor } = props.pageInfo;
   const page = props.state.history.length + 1;
   const pages = props.total === undefined ? undefined : Math.max(1, Math.ceil(props.total / props.pageSize));
   return (
@@ -39,11 +40,7 @@ export function Pager(props: {
           {t('pager.page', { page, pages })}
         </Text>
       )}
-      <Button
-        variant="default"
-        disabled={!props.hasNext || !props.endCursor}
-        onClick={() => props.endCursor && props.onChange(nextPage(props.state, props.endCursor))}
-      >
+      <Button variant="default" disabled={!hasNextPage || !endCursor} onClick={() => endCursor && props.onChange(nextPage(props.state, endCursor))}>
         {t('pager.next')}
       </Button>
     </Group>

@@ -179,16 +179,7 @@ export function ApplicantPage({ id, steward }: { id: string; steward: boolean })
             </Table>
           </Table.ScrollContainer>
         )}
-        {connection && (
-          <Pager
-            state={page}
-            onChange={setPage}
-            hasNext={connection.pageInfo.hasNextPage}
-            endCursor={connection.pageInfo.endCursor}
-            total={connection.totalCount}
-            pageSize={PAGE_SIZE}
-          />
-        )}
+        {connection && <Pager state={page} onChange={setPage} pageInfo={connection.pageInfo} total={connection.totalCount} pageSize={PAGE_SIZE} />}
       </section>
     </Stack>
   );

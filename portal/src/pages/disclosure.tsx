@@ -142,16 +142,7 @@ export function DisclosurePage() {
           </Spoiler>
         </Card>
       ))}
-      {connection && (
-        <Pager
-          state={page}
-          onChange={setPage}
-          hasNext={connection.pageInfo.hasNextPage}
-          endCursor={connection.pageInfo.endCursor}
-          total={connection.totalCount}
-          pageSize={PAGE_SIZE}
-        />
-      )}
+      {connection && <Pager state={page} onChange={setPage} pageInfo={connection.pageInfo} total={connection.totalCount} pageSize={PAGE_SIZE} />}
     </Stack>
   );
 }

@@ -53,16 +53,7 @@ function AccessRequests() {
       {connection?.nodes.map((r) => (
         <RequestCard key={r.id} request={r} />
       ))}
-      {connection && (
-        <Pager
-          state={page}
-          onChange={setPage}
-          hasNext={connection.pageInfo.hasNextPage}
-          endCursor={connection.pageInfo.endCursor}
-          total={connection.totalCount}
-          pageSize={PAGE_SIZE}
-        />
-      )}
+      {connection && <Pager state={page} onChange={setPage} pageInfo={connection.pageInfo} total={connection.totalCount} pageSize={PAGE_SIZE} />}
     </Stack>
   );
 }

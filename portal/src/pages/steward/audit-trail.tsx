@@ -119,7 +119,7 @@ function Trail({ applicantId }: { applicantId: string }) {
           </Table>
         </Table.ScrollContainer>
       )}
-      {events && <Pager state={page} onChange={setPage} hasNext={events.pageInfo.hasNextPage} endCursor={events.pageInfo.endCursor} pageSize={PAGE_SIZE} />}
+      {events && <Pager state={page} onChange={setPage} pageInfo={events.pageInfo} pageSize={PAGE_SIZE} />}
       <Title order={4} size="h5">
         {t('audit.actions')}
       </Title>

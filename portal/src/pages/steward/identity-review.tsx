@@ -36,16 +36,7 @@ function IdentityReview() {
       {connection?.nodes.map((c) => (
         <CandidateCard key={c.id} candidate={c} />
       ))}
-      {connection && (
-        <Pager
-          state={page}
-          onChange={setPage}
-          hasNext={connection.hasNextPage}
-          endCursor={connection.endCursor}
-          total={connection.totalCount}
-          pageSize={PAGE_SIZE}
-        />
-      )}
+      {connection && <Pager state={page} onChange={setPage} pageInfo={connection} total={connection.totalCount} pageSize={PAGE_SIZE} />}
     </Stack>
   );
 }
