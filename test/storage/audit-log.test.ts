@@ -1,7 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import { SelectQueryNode, sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -580,3 +581,62 @@ afterAll(async () => {
   for (const role of rolesToDrop) await admin.query(`drop role if exists ${role}`).catch(() => {});
   await admin.end();
 });
+
+for (const backend of backends) {
+  describe(`periodic checkpoints beside the appends, on ${backend.name}`, () => {
+    it('verifies the events a checkpoint signs outside the chain lock, a hundred per statement', async () => {
+      const database = await backend.open();
+      try {
+        await migrateToLatest(database.db);
+        // Which statements run inside a transaction (the chain lock is transaction-scoped), and their limits.
+        const inTransaction = new AsyncLocalStorage<true>();
+        const reads: Array<{ table: string; inTransaction: boolean; limit: unknown }> = [];
+        const watched = database.db.withPlugin({
+          transformQuery({ node }) {
+            if (SelectQueryNode.is(node)) {
+              const table = JSON.stringify(node.from).match(/"name":"(audit_[a-z_]+)"/)?.[1];
+              if (table)
+                reads.push({ table, inTransaction: inTransaction.getStore() === true, limit: (node.limit?.limit as { value?: unknown })?.value ?? null });
+            }
+            return node;
+          },
+          transformResult: async ({ result }) => result,
+        });
+        const transaction = watched.transaction.bind(watched);
+        Object.assign(watched, {
+          transaction: () => {
+            const builder = transaction();
+            return { execute: (fn: (trx: Kysely<any>) => Promise<unknown>) => builder.execute((trx) => inTransaction.run(true, () => fn(trx))) };
+          },
+        });
+        const audit = createAuditLog(watched, {
+          signer,
+          checkpointEvery: 100,
+          onCheckpointError: (e) => {
+            throw e;
+          },
+        });
+        await Promise.all(Array.from({ length: 250 }, (_, i) => audit.append(event(i))));
+        await audit.checkpoint();
+
+        const checkpoints = await (database.db as Kysely<any>).selectFrom('audit_checkpoints').select(['seq', 'kind']).orderBy('seq').execute();
+        expect(checkpoints).toEqual([
+          { seq: 100, kind: 'periodic' },
+          { seq: 200, kind: 'periodic' },
+          { seq: 250, kind: 'on-demand' },
+        ]);
+        expect(await verifyAuditChain(database.db, { publicKey })).toMatchObject({ ok: true, lastSeq: 250, lastCheckpointSeq: 250 });
+        // The walks read every event's record rows, never while holding the lock every append waits for…
+        const recordReads = reads.filter((r) => r.table === 'audit_event_records');
+        expect(recordReads.length).toBeGreaterThanOrEqual(3);
+        expect(recordReads.filter((r) => r.inTransaction)).toEqual([]);
+        // …and in statements of at most a hundred events each.
+        const eventPages = reads.filter((r) => r.table === 'audit_events' && r.limit !== null);
+        expect(eventPages.length).toBeGreaterThanOrEqual(3);
+        expect(eventPages.every((r) => Number(r.limit) <= 100)).toBe(true);
+      } finally {
+        await database.close();
+      }
+    });
+  });
+}

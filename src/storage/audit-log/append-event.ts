@@ -1,8 +1,8 @@
-import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { AuditAnchor } from './anchor-file.js';
 import type { AuditLogDatabase } from './audit-tables.js';
 import { lockChain, readChainHead } from './chain-head.js';
-import { checkpointAuditChain, signHead, type AuditCheckpoint } from './checkpoint.js';
+import { checkpointAuditChain, signCheckpointAt, type AuditCheckpoint } from './checkpoint.js';
 import { buildEventDocument, canonicalEventText, linkHash, searchIndexOf, type AuditEventInput } from './event-document.js';
 import { hashText, isAuditHashAlgorithm, type AuditHashAlgorithm } from './hash-algorithms.js';
 import type { AuditKeyInput, AuditSigner } from './signing-keys.js';
@@ -12,18 +12,6 @@ export interface AppendOptions {
   hash?: AuditHashAlgorithm;
   /** Run the append under this role (INSERT/SELECT only; see `ensureAuditWriterRole`). PostgreSQL only. */
   writerRole?: string;
-  /**
-   * Sign a periodic checkpoint in the same transaction when a new sequence number is a multiple of
-   * `every`, so checkpoints land at exactly N, 2N, … however many processes append. A failed checkpoint
-   * is rolled back to a savepoint and reported to `onError`: the event itself is still committed.
-   */
-  periodicCheckpoint?: {
-    signer: AuditSigner;
-    every: number;
-    previousPublicKeys?: readonly AuditKeyInput[];
-    anchor?: AuditAnchor;
-    onError(error: unknown): void;
-  };
 }
 
 export interface AppendedAuditEvent {
@@ -78,9 +66,7 @@ async function appendChecked(
   algorithm: AuditHashAlgorithm,
   options: AppendOptions,
 ): Promise<AppendedAuditEvent[]> {
-  const checkpointErrors: unknown[] = [];
-  const signed: AuditCheckpoint[] = [];
-  const appended = await (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
+  return (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
     await lockChain(trx, options.writerRole);
     const head = await readChainHead(trx);
     let seq = head.seq;
@@ -113,34 +99,8 @@ async function appendChecked(
         .insertInto('audit_event_records')
         .values(records.slice(i, i + 1000))
         .execute();
-    const periodic = options.periodicCheckpoint;
-    if (periodic && periodic.every > 0) {
-      for (const event of out) {
-        if (event.seq % periodic.every !== 0) continue;
-        await sql`savepoint audit_checkpoint`.execute(trx);
-        try {
-          signed.push(
-            await signHead(trx, { seq: event.seq, hash: event.hash, alg: algorithm }, 'periodic', periodic.signer, periodic.previousPublicKeys ?? []),
-          );
-          await sql`release savepoint audit_checkpoint`.execute(trx);
-        } catch (error) {
-          await sql`rollback to savepoint audit_checkpoint`.execute(trx);
-          checkpointErrors.push(error);
-        }
-      }
-    }
     return out;
   });
-  // Anchored only once committed: a checkpoint rolled back with its transaction would read as deleted.
-  for (const checkpoint of signed) {
-    try {
-      options.periodicCheckpoint!.anchor?.record(checkpoint);
-    } catch (error) {
-      checkpointErrors.push(error);
-    }
-  }
-  for (const error of checkpointErrors) options.periodicCheckpoint!.onError(error);
-  return appended;
 }
 
 /** The algorithm the options name (sha256 by default); throws on one the log does not know. */
@@ -153,12 +113,14 @@ function hashAlgorithmOf(options: { hash?: AuditHashAlgorithm }): AuditHashAlgor
 /** Throws what is wrong with an event, as an append would, without writing anything. */
 const checkAuditEvent = (event: AuditEventInput) => void buildEventDocument(event, 0, new Date(0));
 
-export interface AuditLogOptions extends Omit<AppendOptions, 'periodicCheckpoint'> {
+export interface AuditLogOptions extends AppendOptions {
   /** Signs checkpoints; without it the log is chain-protected only. */
   signer?: AuditSigner;
   /**
-   * Sign a periodic checkpoint at every N-th event (by sequence number), inside that event's append.
-   * It re-verifies the N events since the last checkpoint, so that one append takes longer. Default 1000; 0 turns it off.
+   * Sign a periodic checkpoint at every N-th event (by sequence number), so checkpoints land at exactly
+   * N, 2N, … however many processes append (the process that appended event N signs it). It is signed
+   * after that event's append commits, in the background: verifying the N events since the previous
+   * checkpoint must not hold up the appends (and requests) behind it. Default 1000; 0 turns it off.
    */
   checkpointEvery?: number;
   /** Earlier public keys, to extend checkpoints made before a key rotation. */
@@ -174,7 +136,10 @@ export interface AuditLogOptions extends Omit<AppendOptions, 'periodicCheckpoint
 
 export interface AuditLog {
   append(event: AuditEventInput): Promise<AppendedAuditEvent>;
-  /** Signs the head now (at shutdown, on a timer). Null on an empty log. Throws without a signer. */
+  /**
+   * Signs the head now (at shutdown, on a timer), after any periodic checkpoint under way. Null on an
+   * empty log. Throws without a signer.
+   */
   checkpoint(): Promise<AuditCheckpoint | null>;
 }
 
@@ -193,29 +158,25 @@ export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): 
   const report =
     options.onCheckpointError ??
     ((error: unknown) => process.emitWarning(`audit checkpoint failed: ${(error as Error).message ?? error}`, 'AuditCheckpointWarning'));
-  const checkpoint = async () => {
-    if (!options.signer) throw new Error('audit log: no signing key configured, cannot checkpoint');
-    return checkpointAuditChain(db, {
-      signer: options.signer,
-      ...(options.writerRole ? { writerRole: options.writerRole } : {}),
-      ...(options.previousPublicKeys ? { previousPublicKeys: options.previousPublicKeys } : {}),
-      ...(options.anchor ? { anchor: options.anchor } : {}),
-    });
+  const signing = (signer: AuditSigner) => ({
+    signer,
+    ...(options.writerRole ? { writerRole: options.writerRole } : {}),
+    ...(options.previousPublicKeys ? { previousPublicKeys: options.previousPublicKeys } : {}),
+    ...(options.anchor ? { anchor: options.anchor } : {}),
+  });
+  // Periodic checkpoints, one after another in seq order, off the appends' path.
+  let periodic: Promise<void> = Promise.resolve();
+  const signPeriodic = (appended: readonly AppendedAuditEvent[]) => {
+    if (!options.signer || every <= 0) return;
+    for (const event of appended) {
+      if (event.seq % every !== 0) continue;
+      const target = { seq: event.seq, hash: event.hash, alg: algorithm };
+      periodic = periodic.then(() => signCheckpointAt(db, target, { ...signing(options.signer!), kind: 'periodic' }).then(() => undefined, report));
+    }
   };
   const appendOptions: AppendOptions = {
     ...(options.hash ? { hash: options.hash } : {}),
     ...(options.writerRole ? { writerRole: options.writerRole } : {}),
-    ...(options.signer && every > 0
-      ? {
-          periodicCheckpoint: {
-            signer: options.signer,
-            every,
-            onError: report,
-            ...(options.previousPublicKeys ? { previousPublicKeys: options.previousPublicKeys } : {}),
-            ...(options.anchor ? { anchor: options.anchor } : {}),
-          },
-        }
-      : {}),
   };
   // Group commit: events appended while a transaction is under way wait for it to end, then go
   // together in the next one, so concurrent requests share the chain lock and the head read instead
@@ -233,6 +194,7 @@ export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): 
           appendOptions,
         );
         batch.forEach((b, i) => b.resolve(appended[i]!));
+        signPeriodic(appended);
       } catch (error) {
         for (const b of batch) b.reject(error);
       }
@@ -251,6 +213,10 @@ export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): 
           queueMicrotask(() => void write());
         }
       }),
-    checkpoint: () => checkpoint(),
+    checkpoint: async () => {
+      if (!options.signer) throw new Error('audit log: no signing key configured, cannot checkpoint');
+      await periodic;
+      return checkpointAuditChain(db, signing(options.signer));
+    },
   };
 }

@@ -29,6 +29,9 @@ export interface CheckpointOptions {
   anchor?: AuditAnchor;
 }
 
+/** Events per statement while a checkpoint verifies: each statement is short, so appends interleave with it. */
+const VERIFY_BATCH = 100;
+
 /**
  * Signs the current head of the chain. Before signing it re-verifies the events since the previous
  * checkpoint (and that checkpoint's signature), so a signature never launders an edit. Returns the
@@ -39,36 +42,46 @@ export interface CheckpointOptions {
  * const checkpoint = await checkpointAuditChain(db, { signer: createAuditSigner(privatePem) });
  */
 export async function checkpointAuditChain(db: Kysely<any>, options: CheckpointOptions): Promise<AuditCheckpoint | null> {
-  const checkpoint = await (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
+  const head = await (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
     await lockChain(trx, options.writerRole);
-    const head = await readChainHead(trx);
-    if (head.seq === 0) return null;
-    return signHead(trx, head, options.kind ?? 'on-demand', options.signer, options.previousPublicKeys ?? []);
+    return readChainHead(trx);
   });
-  // After the commit: an anchored checkpoint that was rolled back would read as a deleted one.
-  if (checkpoint) options.anchor?.record(checkpoint);
-  return checkpoint;
+  if (head.seq === 0) return null;
+  return signCheckpointAt(db, head, { ...options, kind: options.kind ?? 'on-demand' });
 }
 
-/** Inside the chain lock: verify the unsigned segment, then sign (seq, head) and store the checkpoint. */
-export async function signHead(
-  trx: Kysely<AuditLogDatabase>,
-  head: { seq: number; hash: string; alg: string },
-  kind: AuditCheckpointKind,
-  signer: AuditSigner,
-  previousPublicKeys: readonly AuditKeyInput[],
+/**
+ * Signs a checkpoint at one committed event. The events since the previous checkpoint are verified
+ * first *outside* the chain lock, a hundred per statement: under the lock every append would wait for
+ * the whole walk (and an embedded database has one connection, so every request would). Then, under
+ * the lock, the event must still carry the hash the walk ended in — that hash commits to every event
+ * before it, so nothing edited during the walk can be signed. Returns the existing checkpoint when
+ * that event is already signed; appends the new one to `options.anchor` once committed.
+ *
+ * @example
+ * await signCheckpointAt(db, { seq: 2000, hash, alg: 'sha256' }, { signer, kind: 'periodic' });
+ */
+export async function signCheckpointAt(
+  db: Kysely<any>,
+  target: { seq: number; hash: string; alg: string },
+  options: CheckpointOptions & { kind: AuditCheckpointKind },
 ): Promise<AuditCheckpoint> {
-  const previous = await trx.selectFrom('audit_checkpoints').selectAll().where('seq', '<=', head.seq).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  if (previous && previous.seq === head.seq) return toCheckpoint(previous.statement, previous.signature);
+  const adb = db as Kysely<AuditLogDatabase>;
+  const signedAlready = () => adb.selectFrom('audit_checkpoints').selectAll().where('seq', '=', target.seq).executeTakeFirst();
+  const existing = await signedAlready();
+  if (existing) return toCheckpoint(existing.statement, existing.signature);
+  const alg = target.alg;
+  if (!isAuditHashAlgorithm(alg)) throw new AuditChainError(`refusing to sign: unknown hash algorithm ${alg}`);
 
-  const keys = publicKeysById([signer.publicKey, ...previousPublicKeys]);
+  const keys = publicKeysById([options.signer.publicKey, ...(options.previousPublicKeys ?? [])]);
+  const previous = await adb.selectFrom('audit_checkpoints').selectAll().where('seq', '<', target.seq).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   let fromSeq = 1;
   let expectedPrev: string | null = GENESIS_HASH;
   const checkpoints = new Map<number, CheckedCheckpoint>();
   if (previous) {
     const checked = checkCheckpointRow(previous, keys);
     if (checked.error) throw new AuditChainError(`refusing to sign: the previous checkpoint (seq ${previous.seq}) ${checked.error}`);
-    const eventThere = await trx.selectFrom('audit_events').select('seq').where('seq', '=', previous.seq).executeTakeFirst();
+    const eventThere = await adb.selectFrom('audit_events').select('seq').where('seq', '=', previous.seq).executeTakeFirst();
     if (eventThere) {
       fromSeq = previous.seq;
       expectedPrev = null;
@@ -80,26 +93,36 @@ export async function signHead(
       throw new AuditChainError(`refusing to sign: event ${previous.seq} under the previous checkpoint is missing`);
     }
   }
-  const broken = await walkEvents(trx, { fromSeq, expectedPrev, checkpoints, batchSize: 1000, toSeq: head.seq });
+  const broken = await walkEvents(adb, { fromSeq, expectedPrev, checkpoints, batchSize: VERIFY_BATCH, toSeq: target.seq, expectEnd: target });
   if (broken) throw new AuditChainError(`refusing to sign: seq ${broken.seq} ${broken.problem}: ${broken.detail}`);
-  if (!isAuditHashAlgorithm(head.alg)) throw new AuditChainError(`refusing to sign: unknown hash algorithm ${head.alg}`);
 
-  const signedAt = await chainClock(trx);
-  const signed = signCheckpoint(signer, { seq: head.seq, alg: head.alg, head: head.hash, kind, signedAt: signedAt.toISOString() });
-  await trx
-    .insertInto('audit_checkpoints')
-    .values({
-      seq: head.seq,
-      kind,
-      hash_alg: head.alg,
-      head_hash: head.hash,
-      signed_at: signedAt,
-      key_id: signer.keyId,
-      statement: signed.statement,
-      signature: signed.signature,
-    })
-    .execute();
-  return toCheckpoint(signed.statement, signed.signature);
+  const checkpoint = await adb.transaction().execute(async (trx) => {
+    await lockChain(trx, options.writerRole);
+    const signed = await trx.selectFrom('audit_checkpoints').selectAll().where('seq', '=', target.seq).executeTakeFirst();
+    if (signed) return { checkpoint: toCheckpoint(signed.statement, signed.signature), fresh: false };
+    const event = await trx.selectFrom('audit_events').select(['hash', 'hash_alg']).where('seq', '=', target.seq).executeTakeFirst();
+    if (event?.hash !== target.hash || event.hash_alg !== target.alg)
+      throw new AuditChainError(`refusing to sign: event ${target.seq} changed or went while it was verified`);
+    const signedAt = await chainClock(trx);
+    const statement = signCheckpoint(options.signer, { seq: target.seq, alg, head: target.hash, kind: options.kind, signedAt: signedAt.toISOString() });
+    await trx
+      .insertInto('audit_checkpoints')
+      .values({
+        seq: target.seq,
+        kind: options.kind,
+        hash_alg: alg,
+        head_hash: target.hash,
+        signed_at: signedAt,
+        key_id: options.signer.keyId,
+        statement: statement.statement,
+        signature: statement.signature,
+      })
+      .execute();
+    return { checkpoint: toCheckpoint(statement.statement, statement.signature), fresh: true };
+  });
+  // After the commit: an anchored checkpoint that was rolled back would read as a deleted one.
+  if (checkpoint.fresh) options.anchor?.record(checkpoint.checkpoint);
+  return checkpoint.checkpoint;
 }
 
 export function toCheckpoint(statement: string, signature: string): AuditCheckpoint {

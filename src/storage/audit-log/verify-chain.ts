@@ -231,6 +231,8 @@ interface WalkOptions {
   batchSize: number;
   /** Stop after this sequence (inclusive). */
   toSeq?: number;
+  /** The walk must end at this event with this hash (what a checkpoint is about to sign). */
+  expectEnd?: { seq: number; hash: string };
 }
 
 /**
@@ -241,11 +243,18 @@ interface WalkOptions {
 export async function walkEvents(db: Kysely<AuditLogDatabase>, options: WalkOptions): Promise<AuditBrokenLink | null> {
   let expectedSeq = options.fromSeq;
   let expectedPrev = options.expectedPrev;
+  const end = (): AuditBrokenLink | null => {
+    const want = options.expectEnd;
+    if (!want || (expectedSeq - 1 === want.seq && expectedPrev === want.hash)) return null;
+    return expectedSeq - 1 < want.seq
+      ? { seq: expectedSeq, problem: 'missing-sequence', detail: `the events end at seq ${expectedSeq - 1}, before seq ${want.seq}` }
+      : { seq: want.seq, problem: 'checkpoint-mismatch', detail: `event ${want.seq} no longer hashes to ${want.hash.slice(0, 16)}…` };
+  };
   for (;;) {
     let query = db.selectFrom('audit_events').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(options.batchSize);
     if (options.toSeq !== undefined) query = query.where('seq', '<=', options.toSeq);
     const rows = await query.execute();
-    if (rows.length === 0) return null;
+    if (rows.length === 0) return end();
     const last = rows.at(-1)!.seq;
     const recordRows = await db
       .selectFrom('audit_event_records')
@@ -302,7 +311,7 @@ export async function walkEvents(db: Kysely<AuditLogDatabase>, options: WalkOpti
       expectedPrev = row.hash;
       expectedSeq = seq + 1;
     }
-    if (rows.length < options.batchSize) return null;
+    if (rows.length < options.batchSize) return end();
   }
 }
 
