@@ -150,6 +150,42 @@ for (const backend of backends) {
       expect(state.statements).toBe(1);
     });
 
+    it('keeps crosswalk rows between requests, and reads them again after any write to the crosswalk', async () => {
+      const { db, state } = counted(database.db);
+      const identity = createIdentitySubgraph(db);
+      const BY_RECORDS = parse(
+        `{ _applicantsByRecordKeys(keys: ["market:m1", "housing:h1", "market:none"]) { name identifiers { type value } records { localId phone } } }`,
+      );
+      const ask = async () => {
+        state.statements = 0;
+        const result: any = await execute({ schema: identity.schema, document: BY_RECORDS, contextValue: {} });
+        expect(result.errors).toBeUndefined();
+        return { applicants: result.data._applicantsByRecordKeys, statements: state.statements };
+      };
+      const first = await ask();
+      expect(first.applicants[0]).toMatchObject({ name: 'Org', identifiers: [{ type: 'USCC' }, { type: 'ORG_CODE' }], records: [{}, {}, {}] });
+      expect(first.applicants[1]).toEqual(first.applicants[0]);
+      expect(first.applicants[2]).toBeNull();
+      // The version, the record keys' applicants, their identifiers, their records.
+      expect(first.statements).toBe(4);
+      // Another request: only the version is read.
+      expect(await ask()).toEqual({ applicants: first.applicants, statements: 1 });
+      // Any write to a crosswalk table, through any connection (here not through the subgraph at all), is seen by the next request.
+      try {
+        await database.db.updateTable('applicants').set({ name: 'Org renamed' }).where('id', '=', 'ap_org').execute();
+        const renamed = await ask();
+        expect(renamed.statements).toBe(4);
+        expect(renamed.applicants[0].name).toBe('Org renamed');
+        await database.db.updateTable('applicant_records').set({ phone: 'phone changed' }).where('local_id', '=', 'm1').execute();
+        const rephoned = await ask();
+        expect(rephoned.statements).toBe(4);
+        expect(rephoned.applicants[0].records.map((r: any) => r.phone)).toContain('phone changed');
+      } finally {
+        await database.db.updateTable('applicants').set({ name: 'Org' }).where('id', '=', 'ap_org').execute();
+        await database.db.updateTable('applicant_records').set({ phone: 'phone m1' }).where('local_id', '=', 'm1').execute();
+      }
+    });
+
     it("shares one departments read per request between Department lookups and service items' departments", async () => {
       const { db, state } = counted(database.db);
       const catalogue = createCatalogueSubgraph(db);

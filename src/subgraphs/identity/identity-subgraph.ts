@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { CrosswalkCache, type CrosswalkSession } from './crosswalk-cache.js';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
@@ -49,10 +50,11 @@ interface ApplicantRow {
  * const identity = createIdentitySubgraph(hub.db);
  */
 export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
+  const cache = new CrosswalkCache(db);
   const perRequest = new WeakMap<object, ReturnType<typeof makeLoaders>>();
   const loaders = (context: object) => {
     let l = perRequest.get(context);
-    if (!l) perRequest.set(context, (l = makeLoaders(db)));
+    if (!l) perRequest.set(context, (l = makeLoaders(db, cache.session())));
     return l;
   };
 
@@ -311,21 +313,8 @@ export function createIdentitySubgraph(db: Kysely<HubDatabase>): Subgraph {
           }
           return organizations.find(args.text.trim(), first);
         },
-        _applicantsByRecordKeys: async (_: unknown, { keys }: { keys: string[] }) => {
-          const pairs = keys.map((k) => {
-            const colon = k.indexOf(':');
-            return [k.slice(0, colon), k.slice(colon + 1)] as const;
-          });
-          if (pairs.length === 0) return [];
-          const rows = await db
-            .selectFrom('applicant_records as r')
-            .innerJoin('applicants as a', 'a.id', 'r.applicant_id')
-            .select(['r.department_code', 'r.local_id', 'a.id', 'a.kind', 'a.name'])
-            .where((eb) => eb.or(groupByDepartment(pairs).map(([dept, ids]) => eb.and([eb('r.department_code', '=', dept), eb('r.local_id', 'in', ids)]))))
-            .execute();
-          const found = new Map(rows.map((r) => [`${r.department_code}:${r.local_id}`, { id: r.id, kind: r.kind, name: r.name }]));
-          return keys.map((k) => found.get(k) ?? null);
-        },
+        _applicantsByRecordKeys: async (_: unknown, { keys }: { keys: string[] }, context: object | undefined) =>
+          keys.length === 0 ? [] : loaders(context ?? {}).session.many('applicantByRecord', keys, (missing) => applicantsByRecordKeys(db, missing)),
       },
       Applicant: {
         id: (a: ApplicantRow) => encodeGlobalId('Applicant', a.id),
@@ -409,31 +398,49 @@ function withLists<QB extends { select: (selection: (eb: ExpressionBuilder<any, 
   return q;
 }
 
-function makeLoaders(db: Kysely<HubDatabase>) {
+/** The request's loaders; each batch asks the crosswalk cache first and the database for what it lacks. */
+function makeLoaders(db: Kysely<HubDatabase>, session: CrosswalkSession) {
   return {
-    identifiers: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await db
-        .selectFrom('applicant_identifiers')
-        .select(['applicant_id', 'type', 'value'])
-        .where('applicant_id', 'in', ids)
-        .orderBy('type', 'desc')
-        .orderBy('value')
-        .execute();
-      return ids.map((id) => rows.filter((r) => r.applicant_id === id).map((r) => ({ type: r.type, value: r.value })));
-    }),
-    records: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await db.selectFrom('applicant_records as r').select(RECORD_COLUMNS).where('r.applicant_id', 'in', ids).execute();
-      // Ordered here, not by the database: PGlite's sort of these rows costs several times the lookup.
-      rows.sort((x, y) => compareText(x.department_code, y.department_code) || compareText(x.local_id, y.local_id));
-      const grouped = new Map<string, StoredRecord[]>();
-      for (const r of rows) {
-        let list = grouped.get(r.applicant_id);
-        if (!list) grouped.set(r.applicant_id, (list = []));
-        list.push(toRecord(r));
-      }
-      return ids.map((id) => grouped.get(id) ?? []);
-    }),
+    session,
+    identifiers: new DataLoader((ids: readonly string[]) =>
+      session.many('identifiers', ids, async (missing) => {
+        const rows = await db
+          .selectFrom('applicant_identifiers')
+          .select(['applicant_id', 'type', 'value'])
+          .where('applicant_id', 'in', missing)
+          .orderBy('type', 'desc')
+          .orderBy('value')
+          .execute();
+        return new Map(missing.map((id) => [id, rows.filter((r) => r.applicant_id === id).map((r) => ({ type: r.type, value: r.value }))]));
+      }),
+    ),
+    records: new DataLoader((ids: readonly string[]) =>
+      session.many('records', ids, async (missing) => {
+        const rows = await db.selectFrom('applicant_records as r').select(RECORD_COLUMNS).where('r.applicant_id', 'in', missing).execute();
+        // Ordered here, not by the database: PGlite's sort of these rows costs several times the lookup.
+        rows.sort((x, y) => compareText(x.department_code, y.department_code) || compareText(x.local_id, y.local_id));
+        const grouped = new Map<string, StoredRecord[]>(missing.map((id) => [id, []]));
+        for (const r of rows) grouped.get(r.applicant_id)!.push(toRecord(r));
+        return grouped;
+      }),
+    ),
   };
+}
+
+/** The applicant each `department:localId` record key is linked to, null for an unlinked one. */
+async function applicantsByRecordKeys(db: Kysely<HubDatabase>, keys: string[]): Promise<Map<string, ApplicantRow | null>> {
+  const pairs = keys.map((k) => {
+    const colon = k.indexOf(':');
+    return [k.slice(0, colon), k.slice(colon + 1)] as const;
+  });
+  const rows = await db
+    .selectFrom('applicant_records as r')
+    .innerJoin('applicants as a', 'a.id', 'r.applicant_id')
+    .select(['r.department_code', 'r.local_id', 'a.id', 'a.kind', 'a.name'])
+    .where((eb) => eb.or(groupByDepartment(pairs).map(([dept, ids]) => eb.and([eb('r.department_code', '=', dept), eb('r.local_id', 'in', ids)]))))
+    .execute();
+  const found = new Map(rows.map((r) => [`${r.department_code}:${r.local_id}`, { id: r.id, kind: r.kind, name: r.name }]));
+  return new Map(keys.map((k) => [k, found.get(k) ?? null]));
 }
 
 /** Plain code order, as the "C" collations sort these ASCII codes and ids. */
