@@ -13,14 +13,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('version', 'bigint', (c) => c.notNull())
     .execute();
   await db.insertInto('crosswalk_version').values({ id: 1, version: 0 }).execute();
-  // Security definer: the counter moves whatever role writes the crosswalk.
+  // Once per transaction (a transaction-local flag), before the statement's first row: every transaction
+  // that writes the crosswalk takes the counter's row lock before any crosswalk row's, so two such
+  // transactions on PostgreSQL queue for it instead of deadlocking. Security definer: it moves whatever
+  // role writes the crosswalk.
   await sql`create function huitong_crosswalk_changed() returns trigger language plpgsql security definer set search_path = public as $$
     begin
-      update crosswalk_version set version = version + 1 where id = 1;
+      if current_setting('huitong.crosswalk_changed', true) is distinct from 'yes' then
+        update crosswalk_version set version = version + 1 where id = 1;
+        perform set_config('huitong.crosswalk_changed', 'yes', true);
+      end if;
       return null;
     end $$`.execute(db);
   for (const table of TABLES) {
-    await sql`create trigger ${sql.id(`${table}_changed`)} after insert or update or delete or truncate on ${sql.table(table)}
+    await sql`create trigger ${sql.id(`${table}_changed`)} before insert or update or delete or truncate on ${sql.table(table)}
       for each statement execute function huitong_crosswalk_changed()`.execute(db);
   }
 }
