@@ -13,6 +13,7 @@ import * as identityClassification from './migrations/2026-12-03T0900-identity-c
 import * as identityReviewEvidence from './migrations/2026-12-03T1200-identity-review-evidence.js';
 import * as disclosureFullText from './migrations/2026-12-03T1500-disclosure-full-text.js';
 import * as crosswalkVersion from './migrations/2026-12-03T1800-crosswalk-version.js';
+import * as auditRecordsLeanIndex from './migrations/2026-12-03T1830-audit-records-lean-index.js';
 
 // Listed statically (not read from disk) so the bundle knows them and the order is reviewed in a diff.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T1200-identity-review-evidence': identityReviewEvidence,
   '2026-12-03T1500-disclosure-full-text': disclosureFullText,
   '2026-12-03T1800-crosswalk-version': crosswalkVersion,
+  '2026-12-03T1830-audit-records-lean-index': auditRecordsLeanIndex,
 };
 
 /**
