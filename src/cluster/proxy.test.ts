@@ -146,6 +146,28 @@ describe('the round-robin proxy', () => {
     for (let i = 0; i < 6; i++) expect((await post(proxy.url, { query: '{ x }' })).body.data.from).toBe('b');
     // One refusal, then passed over: the other five went straight to b.
     expect(proxy.stats()).toMatchObject({ failures: { [dead]: 1 }, answered: { [b.url]: 6 }, retried: 1 });
+    // Once its down time is over it is tried again in its turn (and passed over again, as it still refuses).
+    const brief = await proxyOver([dead, b.url], { downForMs: 1 });
+    await post(brief.url, { query: '{ x }' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await post(brief.url, { query: '{ x }' });
+    await post(brief.url, { query: '{ x }' });
+    expect(brief.stats().failures[dead]).toBe(2);
+  });
+
+  it('sends a request again on a new connection when the replica closed the kept-alive one, without passing over it', async () => {
+    // A replica that drops any connection it has answered on before, as one whose idle timeout ran out.
+    const served = new WeakSet<object>();
+    const closing = await upstream('closing', (_seen, res) => {
+      if (served.has(res.socket!)) return void res.socket!.destroy();
+      served.add(res.socket!);
+      res.end(JSON.stringify({ data: { from: 'closing' } }));
+    });
+    const proxy = await proxyOver([closing.url]);
+    for (let i = 0; i < 3; i++) expect((await post(proxy.url, { query: '{ x }' })).body.data.from).toBe('closing');
+    // A mutation always gets a connection of its own: a closed kept-alive one cannot fail it for nothing.
+    expect((await post(proxy.url, { query: 'mutation { m }' })).body.data.from).toBe('closing');
+    expect(proxy.stats().failures).toEqual({ [closing.url]: 0 });
   });
 
   it('answers 502 NO_UPSTREAM when no replica can answer a query', async () => {

@@ -105,7 +105,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const candidates = order();
     for (const [attempt, upstream] of candidates.entries()) {
       if (attempt > 0) retried++;
-      const outcome = await forward(upstream, req, res, headers, read, retriable);
+      let outcome = await forward(upstream, req, res, headers, read, retriable);
+      // A kept-alive connection the replica closed while idle is not the replica failing: once more, on a new one.
+      if (outcome === 'stale') outcome = await forward(upstream, req, res, headers, read, retriable);
       if (outcome === 'answered') return;
       upstream.failures++;
       upstream.downUntil = Date.now() + downForMs;
@@ -120,7 +122,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     unavailable(res, 'NO_UPSTREAM', 'no gateway replica could answer');
   }
 
-  /** One attempt: 'answered' once the upstream's status line came back (then streamed), 'failed' before that. */
+  /**
+   * One attempt: 'answered' once the upstream's status line came back (then streamed), 'failed' before
+   * that, 'stale' when it failed on a reused kept-alive connection the upstream had closed.
+   */
   function forward(
     upstream: Upstream,
     req: http.IncomingMessage,
@@ -128,7 +133,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     headers: http.OutgoingHttpHeaders,
     read: { body: Buffer; complete: boolean },
     retriable: boolean,
-  ): Promise<'answered' | 'failed'> {
+  ): Promise<'answered' | 'failed' | 'stale'> {
     return new Promise((resolve) => {
       const outgoing = http.request({
         protocol: upstream.url.protocol,
@@ -149,7 +154,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         incoming.once('aborted', () => res.destroy());
         resolve('answered');
       });
-      outgoing.once('error', () => resolve('failed'));
+      outgoing.once('error', (error: Error & { code?: string }) =>
+        resolve(outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE') ? 'stale' : 'failed'),
+      );
       res.once('close', () => {
         if (!res.writableFinished) outgoing.destroy();
       });
