@@ -117,6 +117,12 @@ if (postgres) {
         const ready = (await (await fetch(`${processes.get(name)!.url}/readyz`)).json()) as any;
         expect(ready.identitySync, name).toMatchObject({ status: 'ok', lastSuccessAt: expect.any(String) });
       }
+      // And two more syncs at the same time from two processes, over what the first ones linked.
+      const syncs = await Promise.all([huitong(['sync'], env), huitong(['sync'], env)]);
+      expect(
+        syncs.map((r) => r.code),
+        syncs.map((r) => r.stderr.slice(-2000)).join('\n'),
+      ).toEqual([0, 0]);
       const duplicates = await count(
         `select count(*) as n from (select i->>'type', i->>'value' from applicant_records, jsonb_array_elements(identifiers) i
            group by 1, 2 having count(distinct applicant_id) > 1) d`,
@@ -159,7 +165,7 @@ if (postgres) {
         await reference.stop();
         rmSync(referenceDir, { recursive: true, force: true });
       }
-    }, 60_000);
+    }, 90_000);
 
     it('keeps one valid audit chain with the events of both replicas', async () => {
       const perReplica = 12;
