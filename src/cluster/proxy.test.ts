@@ -170,6 +170,28 @@ describe('the round-robin proxy', () => {
     expect(proxy.stats().failures).toEqual({ [closing.url]: 0 });
   });
 
+  it('does not count a client that hung up as the replica failing', async () => {
+    let reached!: () => void;
+    const arrived = new Promise<void>((resolve) => (reached = resolve));
+    const slow = await upstream('slow', (_seen, res) => {
+      reached();
+      setTimeout(() => res.end(JSON.stringify({ data: { from: 'slow' } })), 300);
+    });
+    const proxy = await proxyOver([slow.url]);
+    const gone = new AbortController();
+    const asked = fetch(`${proxy.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ x }' }),
+      signal: gone.signal,
+    }).catch((error: Error) => error.name);
+    await arrived;
+    gone.abort();
+    expect(await asked).toBe('AbortError');
+    expect((await post(proxy.url, { query: '{ y }' })).body.data.from).toBe('slow');
+    expect(proxy.stats().failures).toEqual({ [slow.url]: 0 });
+  });
+
   it('answers 502 NO_UPSTREAM when no replica can answer a query', async () => {
     const proxy = await proxyOver([await closedPort(), await closedPort()]);
     const answer = await post(proxy.url, { query: '{ x }' });

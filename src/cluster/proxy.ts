@@ -38,6 +38,7 @@ export interface RunningProxy {
   url: string;
   /** Requests each upstream answered (by base URL), and connection failures seen: what the tests and logs read. */
   stats(): { answered: Record<string, number>; failures: Record<string, number>; retried: number };
+  /** Stops accepting, lets the requests under way finish, then closes every connection (clients' kept-alive ones too). */
   stop(): Promise<void>;
 }
 
@@ -91,7 +92,14 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     return [...turn.filter((u) => u.downUntil <= now), ...turn.filter((u) => u.downUntil > now)];
   };
 
+  // Requests under way, so that stopping can let them finish before closing every connection.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   const server = http.createServer((req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      if (--inFlight === 0) drained?.();
+    });
     void handle(req, res).catch((error) => {
       logger.error({ err: { message: (error as Error).message } }, 'proxy: request failed');
       unavailable(res, 'NO_UPSTREAM', 'the proxy could not forward the request');
@@ -109,6 +117,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       // A kept-alive connection the replica closed while idle is not the replica failing: once more, on a new one.
       if (outcome === 'stale') outcome = await forward(upstream, req, res, headers, read, retriable);
       if (outcome === 'answered') return;
+      // The client went away (its request was dropped with it): nobody to answer, and not the replica's fault.
+      if (res.destroyed) return;
       upstream.failures++;
       upstream.downUntil = Date.now() + downForMs;
       logger.warn({ upstream: upstream.url.origin, retriable }, 'proxy: upstream failed before answering');
@@ -116,8 +126,6 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         unavailable(res, 'NOT_RETRIED', 'the gateway replica failed before answering; the request was not sent again, as it may have run');
         return;
       }
-      // The client went away meanwhile: nobody to answer.
-      if (res.destroyed) return;
     }
     unavailable(res, 'NO_UPSTREAM', 'no gateway replica could answer');
   }
@@ -181,10 +189,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       retried,
     }),
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      server.closeAllConnections();
+      await closed;
       agent.destroy();
     },
   };
