@@ -38,7 +38,8 @@ const ALLOWED: Record<string, string[]> = {
   subgraphs: ['subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage', 'logging'],
   gateway: ['gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage', 'logging'],
   demo: ['demo', 'gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage', 'logging'],
-  cli: ['cli', 'demo', 'gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage', 'logging'],
+  cluster: ['cluster', 'schema', 'logging'],
+  cli: ['cli', 'cluster', 'demo', 'gateway', 'subgraphs', 'identity-resolution', 'adapters', 'schema', 'storage', 'logging'],
 };
 
 describe('architecture', () => {

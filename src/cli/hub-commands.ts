@@ -59,7 +59,7 @@ async function auditSettings(config: HubConfig, logger: { warn(obj: object, msg?
  * A first run starts from what `npm install` built ahead (an initialised empty PGlite directory for
  * each new one, the demo district's legacy stores) instead of making it now; later runs find their own.
  */
-function fromStartTemplates(config: HubConfig, options: { demo: boolean }): void {
+export function fromStartTemplates(config: HubConfig, options: { demo: boolean }): void {
   const copied = useStartTemplates(config.dataDir, { demoScale: options.demo ? config.demoScale : null });
   if (copied.length) progress(`first start: the demo district's ${copied.join(' and ')} copied from the templates built at install`);
 }
@@ -194,13 +194,14 @@ async function serveHubSubgraph(config: HubConfig, code: 'identity' | 'catalogue
  * keys); otherwise the file must have been made with `huitong service-key rotate` — required by a
  * subgraph service, optional for a hub whose departments all run in its own process.
  */
-function openServiceKeys(config: HubConfig, options: { required: boolean }): ServiceKeyring | undefined {
+export function openServiceKeys(config: HubConfig, options: { required: boolean }): ServiceKeyring | undefined {
   if (config.demo && !existsSync(config.serviceKeyFile)) rotateServiceKeys(config.serviceKeyFile);
   if (!options.required && !existsSync(config.serviceKeyFile)) return undefined;
   return openServiceKeyring(config.serviceKeyFile);
 }
 
-function waitForSignal(): Promise<void> {
+/** Resolves on the first SIGTERM or SIGINT. */
+export function waitForSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());

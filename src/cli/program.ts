@@ -186,6 +186,21 @@ export function buildProgram(io: ProgramIo, done: (code: number) => void): Comma
       finish(await (await hub()).subgraphCommand(settings, code, options.host ?? settings.subgraphHost));
     });
 
+  program
+    .command('cluster')
+    .description(
+      'the hub as separate processes on one PostgreSQL database: every subgraph as its own service, gateway replicas, a round-robin proxy on the public port',
+    )
+    .option('--port <n>', 'where the proxy listens (default PORT or 4000)', wholeNumber('a port number, 0–65535', 0, 65_535))
+    .option('--host <address>', 'the address the proxy listens on (default HOST or 127.0.0.1)')
+    .option('--gateways <n>', 'how many gateway replicas (default 2)', wholeNumber('a whole number of replicas, 1–16', 1, 16))
+    .addHelpText('after', examples('DATABASE_URL=postgres://hub@127.0.0.1/huitong huitong cluster', 'npm run start:cluster -- --gateways 3'))
+    .action(async (options: { port?: number; host?: string; gateways?: number }) => {
+      const settings = await config({ ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) });
+      const { clusterCommand } = await import('./cluster.js');
+      finish(await clusterCommand(settings, { gateways: options.gateways ?? 2 }));
+    });
+
   const serviceKey = program.command('service-key').description('the gateway’s service-token key (HUITONG_SERVICE_KEY_FILE); no secret is printed');
   const serviceKeyRun = async (args: string[], flags: { graceSeconds?: string }) => {
     const settings = await config();

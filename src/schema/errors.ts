@@ -34,6 +34,11 @@ export const ErrorCode = {
   QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
   /** Trusted-documents mode: the operation is not in the hub's persisted-operations manifest (HTTP 403). */
   OPERATION_NOT_TRUSTED: 'OPERATION_NOT_TRUSTED',
+  /**
+   * The replicas' proxy (`huitong cluster`) found no gateway replica that could answer (HTTP 502);
+   * `extensions.reason` is `NO_UPSTREAM`, or `NOT_RETRIED` for a mutation whose replica failed, which may have run.
+   */
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -128,6 +128,23 @@ export async function setDepartmentEnabled(db: Kysely<HubDatabase>, code: string
   });
 }
 
+/**
+ * Points a department at its subgraph running as its own HTTP service (`huitong subgraph CODE` prints
+ * the URL), or back into the gateway's process with null. Every hub process following the registry
+ * swaps it in live.
+ *
+ * @example
+ * await setDepartmentUrl(db, 'market', 'http://127.0.0.1:4101/graphql');
+ */
+export async function setDepartmentUrl(db: Kysely<HubDatabase>, code: string, url: string | null): Promise<{ generation: number }> {
+  return db.transaction().execute(async (trx) => {
+    await lockRegistry(trx);
+    const result = await trx.updateTable('departments').set({ url, updated_at: sql`now()` }).where('code', '=', code).executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new RangeError(`no department ${code}`);
+    return { generation: await bumpGeneration(trx) };
+  });
+}
+
 /** Every stored version of a department's spec, newest first. */
 export async function specVersions(db: Kysely<HubDatabase>, code: string): Promise<SpecVersion[]> {
   const active = await db.selectFrom('departments').select('spec_version').where('code', '=', code).executeTakeFirst();
