@@ -584,7 +584,7 @@ afterAll(async () => {
 
 for (const backend of backends) {
   describe(`periodic checkpoints beside the appends, on ${backend.name}`, () => {
-    it('verifies the events a checkpoint signs outside the chain lock, a hundred per statement', async () => {
+    it('verifies the events a checkpoint signs outside the chain lock, twenty-five per statement', async () => {
       const database = await backend.open();
       try {
         await migrateToLatest(database.db);
@@ -630,10 +630,10 @@ for (const backend of backends) {
         const recordReads = reads.filter((r) => r.table === 'audit_event_records');
         expect(recordReads.length).toBeGreaterThanOrEqual(3);
         expect(recordReads.filter((r) => r.inTransaction)).toEqual([]);
-        // …and in statements of at most a hundred events each.
+        // …and in statements of at most twenty-five events each.
         const eventPages = reads.filter((r) => r.table === 'audit_events' && r.limit !== null);
         expect(eventPages.length).toBeGreaterThanOrEqual(3);
-        expect(eventPages.every((r) => Number(r.limit) <= 100)).toBe(true);
+        expect(eventPages.every((r) => Number(r.limit) <= 25)).toBe(true);
       } finally {
         await database.close();
       }

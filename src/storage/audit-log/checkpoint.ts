@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { AuditAnchor } from './anchor-file.js';
 import type { AuditCheckpointKind, AuditLogDatabase } from './audit-tables.js';
@@ -29,8 +30,12 @@ export interface CheckpointOptions {
   anchor?: AuditAnchor;
 }
 
-/** Events per statement while a checkpoint verifies: each statement is short, so appends interleave with it. */
-const VERIFY_BATCH = 100;
+/**
+ * Events per statement while a checkpoint verifies, and a pause after each batch as long as the batch
+ * took: the walk runs beside requests and takes at most half of the database's time while it lasts (on
+ * the embedded database, a request's statements queue behind each of the walk's).
+ */
+const VERIFY_BATCH = 25;
 
 /**
  * Signs the current head of the chain. Before signing it re-verifies the events since the previous
@@ -52,8 +57,9 @@ export async function checkpointAuditChain(db: Kysely<any>, options: CheckpointO
 
 /**
  * Signs a checkpoint at one committed event. The events since the previous checkpoint are verified
- * first *outside* the chain lock, a hundred per statement: under the lock every append would wait for
- * the whole walk (and an embedded database has one connection, so every request would). Then, under
+ * first *outside* the chain lock, twenty-five per statement, pausing as long as each batch took: under
+ * the lock every append would wait for the whole walk (and an embedded database has one connection, so
+ * every request would). Then, under
  * the lock, the event must still carry the hash the walk ended in — that hash commits to every event
  * before it, so nothing edited during the walk can be signed. Returns the existing checkpoint when
  * that event is already signed; appends the new one to `options.anchor` once committed.
@@ -93,7 +99,12 @@ export async function signCheckpointAt(
       throw new AuditChainError(`refusing to sign: event ${previous.seq} under the previous checkpoint is missing`);
     }
   }
-  const broken = await walkEvents(adb, { fromSeq, expectedPrev, checkpoints, batchSize: VERIFY_BATCH, toSeq: target.seq, expectEnd: target });
+  let batchStarted = performance.now();
+  const between = async () => {
+    await sleep(performance.now() - batchStarted);
+    batchStarted = performance.now();
+  };
+  const broken = await walkEvents(adb, { fromSeq, expectedPrev, checkpoints, batchSize: VERIFY_BATCH, toSeq: target.seq, expectEnd: target, between });
   if (broken) throw new AuditChainError(`refusing to sign: seq ${broken.seq} ${broken.problem}: ${broken.detail}`);
 
   const checkpoint = await adb.transaction().execute(async (trx) => {

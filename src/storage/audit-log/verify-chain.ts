@@ -233,6 +233,8 @@ interface WalkOptions {
   toSeq?: number;
   /** The walk must end at this event with this hash (what a checkpoint is about to sign). */
   expectEnd?: { seq: number; hash: string };
+  /** Awaited after each batch: a background walk gives the database back to other work here. */
+  between?: () => Promise<void>;
 }
 
 /**
@@ -312,6 +314,7 @@ export async function walkEvents(db: Kysely<AuditLogDatabase>, options: WalkOpti
       expectedSeq = seq + 1;
     }
     if (rows.length < options.batchSize) return end();
+    await options.between?.();
   }
 }
 
