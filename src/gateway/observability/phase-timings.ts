@@ -15,6 +15,11 @@ import type { HubContext } from '../hub-context.js';
 /** The consecutive phases of a request, in order. */
 export const PIPELINE_PHASES = ['parse', 'validate', 'operation', 'execution', 'response'] as const;
 
+/** In flight: some subgraph call outstanding, whichever (the union of their intervals). */
+export const ANY_SUBGRAPH = 'any subgraph';
+/** Of execution: the time no subgraph call was outstanding. */
+export const GATEWAY_ONLY = 'execution without a subgraph call';
+
 /** One request's timings, in milliseconds. */
 export interface RequestPhases {
   wallMs: number;
@@ -50,13 +55,21 @@ export function requestPhases(recorder: PhaseRecorder): RequestPhases {
     list.push(i);
   }
   const inFlight: Record<string, number> = {};
-  for (const [phase, list] of byPhase) if (!PIPELINE_PHASES.includes(phase as never)) inFlight[phase] = unionMs(list);
+  const subgraphCalls: Array<{ start: number; end: number }> = [];
+  for (const [phase, list] of byPhase) {
+    if (PIPELINE_PHASES.includes(phase as never)) continue;
+    inFlight[phase] = unionMs(list);
+    if (!phase.startsWith('backend:')) subgraphCalls.push(...list);
+  }
+  if (subgraphCalls.length) inFlight[ANY_SUBGRAPH] = unionMs(subgraphCalls);
   const phases: Record<string, number> = {};
   for (const phase of PIPELINE_PHASES) phases[phase] = unionMs(byPhase.get(phase) ?? []);
   // The response phase lasts until the last of its work (the audit append) has ended.
   const response = byPhase.get('response')?.[0];
   if (response) phases.response = recorder.end - response.start;
   for (const [phase, ms] of recorder.sums) phases[phase] = ms;
+  // What execution spent with no subgraph call outstanding: the gateway's own resolvers and merging.
+  phases[GATEWAY_ONLY] = Math.max(0, phases.execution! - (inFlight[ANY_SUBGRAPH] ?? 0));
   return { wallMs: recorder.end - recorder.start, phases, inFlight };
 }
 
