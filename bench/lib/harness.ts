@@ -108,6 +108,9 @@ export async function startTarget(
     HUITONG_MARKET_DB_URL: `file:${stores.market}`,
     HUITONG_HOUSING_API_URL: housingUrl,
     HUITONG_HEALTH_EXPORT_DIR: demoPaths(join(dir, 'base')).healthDir,
+    // Stores an adapter keeps (the health export's) in the target's own folder: a PGlite directory has one
+    // owner, and the monolith and hub-http's health subgraph would otherwise both open `.data` in the cwd.
+    HUITONG_DATA_DIR: join(dir, 'targets', name, 'data'),
   };
   const long = { logDir, readyTimeoutMs: 3 * 60 * 60 * 1000, env, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) };
   if (name === 'monolith') {
