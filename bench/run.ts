@@ -4,7 +4,7 @@
 // central), each target in its own processes, the load generator in another, alternating targets round
 // by round. Prints a table and writes bench/results/latest.json and latest.md (quick-latest.* with --quick).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunResult } from './load/autocannon-worker.js';
@@ -56,6 +56,8 @@ const deadlineMs = values['deadline-ms'] ?? (quick ? undefined : '60000');
 if (deadlineMs) process.env.HUITONG_DEPARTMENT_DEADLINE_MS = deadlineMs;
 const say = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const deadline = Date.now() + config.timeLimitMin * 60_000;
+// The machine is shared: its load (1, 5, 15 min averages) at the start and end of the run goes in the report.
+const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
 
 interface Sample extends RunResult {
   calls: Record<string, { calls: number; retries: number }>;
@@ -180,7 +182,14 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
     generatedAt: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
     config: { ...config, targets: targets.map((t) => t.name), dataDir: relative(process.cwd(), dir) },
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGb: round(totalmem() / 2 ** 30),
+      node: process.version,
+      loadAverageStart: loadAtStart,
+      loadAverageEnd: loadavg().map((x) => round(x, 2)),
+    },
     stoppedEarly,
     notes: [
       'hub-inprocess, hub-http: governance off (the bare gateway against the monolith); hub-governed: the in-process hub with governance on (sharing classes, grants, masking, audit trail), every request as the demo data steward (Authorization: Bearer demo-steward-key); its cost is the ratio hub-governed/hub-inprocess',
@@ -238,7 +247,7 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
   const lines: string[] = [];
   lines.push(`# Huitong benchmark — ${json.mode} run, ${json.generatedAt}`, '');
   lines.push(
-    `Scale ${config.scale} (${relative(process.cwd(), dir)}), ${config.rounds} round(s) × ${config.durationS} s per workload and target after a ${config.warmupS} s warm-up, ${config.connections} connections, load generator in its own process. Machine: ${json.machine.cpus} × ${json.machine.cpuModel}, ${json.machine.memoryGb} GB, Node ${json.machine.node}.${stoppedEarly ? ' **Stopped early at the time limit.**' : ''}`,
+    `Scale ${config.scale} (${relative(process.cwd(), dir)}), ${config.rounds} round(s) × ${config.durationS} s per workload and target after a ${config.warmupS} s warm-up, ${config.connections} connections, load generator in its own process. Machine: ${json.machine.cpus} × ${json.machine.cpuModel}, ${json.machine.memoryGb} GB, Node ${json.machine.node}; load average (1/5/15 min) ${json.machine.loadAverageStart.join(' / ')} at the start, ${json.machine.loadAverageEnd.join(' / ')} at the end.${stoppedEarly ? ' **Stopped early at the time limit.**' : ''}`,
     '',
   );
   lines.push('| workload | target | req/s | p50 ms | p99 ms | peak RSS MB | backend calls/req (market/housing/health) | vs monolith | vs central | failed |');
