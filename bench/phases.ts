@@ -41,7 +41,8 @@ const PHASE_LABELS: Array<[string, string]> = [
   ['execution without a subgraph call', '— of which execution with no subgraph call in flight (gateway resolvers, merging)'],
   ['planning', '— of which planning (delegation documents: prepared plans, page requests)'],
   ['merge', '— of which merge (result annotation, cross-department merge, connection)'],
-  ['governance', '— of which governance (setup, field checks and masking, audit append)'],
+  ['governance', '— of which governance: purpose and grants, field checks and masking'],
+  ['audit', '— of which governance: the audit event and its append'],
   ['serialise', '— of which serialisation (the response JSON)'],
 ];
 

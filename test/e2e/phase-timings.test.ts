@@ -33,7 +33,7 @@ describe('phase timings', () => {
     expect(requests).toHaveLength(1);
     const { wallMs, phases, inFlight } = requests[0]!;
 
-    for (const phase of [...PIPELINE_PHASES, 'planning', 'merge', 'governance', 'serialise']) {
+    for (const phase of [...PIPELINE_PHASES, 'planning', 'merge', 'governance', 'audit', 'serialise']) {
       expect(phases[phase], phase).toBeGreaterThan(0);
     }
     for (const code of ['market', 'housing', 'health']) {

@@ -64,14 +64,14 @@ export function governancePlugin(options: GovernancePluginOptions): ApolloServer
             contextValue.departmentErrors.length,
           );
           if (!event) {
-            if (phases) phases.add('governance', performance.now() - start);
+            if (phases) phases.add('audit', performance.now() - start);
             return;
           }
           try {
             await options.audit.append(event);
             // The append may end after the response was handed over: the request's wall time reaches it.
             if (phases) {
-              phases.add('governance', performance.now() - start);
+              phases.add('audit', performance.now() - start);
               phases.reach(performance.now());
             }
           } catch (error) {

@@ -8,7 +8,7 @@ import type { HubContext } from '../hub-context.js';
 // request's pipeline is cut into consecutive phases that never overlap — parse, validate, operation
 // (resolving it; governance's purpose and grants), execution, response (the audit append, serialising) —
 // so they add up to at most its wall time. Execution is broken down further: planning and merging the
-// delegations, governance's field checks (sums of synchronous work), and each subgraph call's wall time
+// delegations, governance's setup and field checks, the audit append (sums), and each subgraph call's wall time
 // with its department's backend time (intervals: calls to different subgraphs run at the same time, so
 // these overlap and are not added up).
 
