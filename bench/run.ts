@@ -1,10 +1,10 @@
 // `npm run bench [-- --quick] [--scale N] [--duration S] [--rounds N] [--connections N]
 //   [--targets a,b] [--workloads a,b] [--time-limit-min N]`
-// Benchmarks every workload against every target (hub-inprocess, hub-http, monolith), each target in
-// its own processes, the load generator in another, alternating targets round by round. Prints a
-// table and writes bench/results/latest.json and latest.md.
+// Benchmarks every workload against every target (hub-inprocess, hub-http, monolith, hub-governed,
+// central), each target in its own processes, the load generator in another, alternating targets round
+// by round. Prints a table and writes bench/results/latest.json and latest.md (quick-latest.* with --quick).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunResult } from './load/autocannon-worker.js';
@@ -56,6 +56,8 @@ const deadlineMs = values['deadline-ms'] ?? (quick ? undefined : '60000');
 if (deadlineMs) process.env.HUITONG_DEPARTMENT_DEADLINE_MS = deadlineMs;
 const say = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const deadline = Date.now() + config.timeLimitMin * 60_000;
+// The machine is shared: its load (1, 5, 15 min averages) at the start and end of the run goes in the report.
+const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
 
 interface Sample extends RunResult {
   calls: Record<string, { calls: number; retries: number }>;
@@ -160,8 +162,9 @@ async function main() {
 
     const report = buildReport(selected, targets, samples, dir, stoppedEarly);
     mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
-    const jsonPath = join(BENCH_DIR, 'results', 'latest.json');
-    const mdPath = join(BENCH_DIR, 'results', 'latest.md');
+    const stem = quick ? 'quick-latest' : 'latest';
+    const jsonPath = join(BENCH_DIR, 'results', `${stem}.json`);
+    const mdPath = join(BENCH_DIR, 'results', `${stem}.md`);
     writeFileSync(jsonPath, `${JSON.stringify(report.json, null, 2)}\n`);
     writeFileSync(mdPath, report.markdown);
     process.stdout.write(`${report.markdown}\n`);
@@ -179,13 +182,21 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
     generatedAt: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
     config: { ...config, targets: targets.map((t) => t.name), dataDir: relative(process.cwd(), dir) },
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGb: round(totalmem() / 2 ** 30),
+      node: process.version,
+      loadAverageStart: loadAtStart,
+      loadAverageEnd: loadavg().map((x) => round(x, 2)),
+    },
     stoppedEarly,
     notes: [
       'hub-inprocess, hub-http: governance off (the bare gateway against the monolith); hub-governed: the in-process hub with governance on (sharing classes, grants, masking, audit trail), every request as the demo data steward (Authorization: Bearer demo-steward-key); its cost is the ratio hub-governed/hub-inprocess',
       'rps: completed requests / duration, median over rounds; p50/p99: autocannon latency percentiles, median over rounds',
       'peakRssMb: kernel VmHWM of the target process(es) (hub-http: gateway + 3 subgraph processes), reset before each run; max over rounds',
       'backendCallsPerRequest: RuntimeAdapter calls (listPermits + getPermits + listApplicants) of all departments during the runs (counters read after in-flight requests drain) / requests sent; retries of failed attempts included',
+      "central: the central copy (bench/central/) — every department loaded once into one indexed database on the engine of the hub store (PGlite), served by plain resolvers; it reads no department system while serving. hub ÷ central is each hub target's req/s over its req/s",
       'retriesPerRequest: of those calls, retries of a failed attempt (a transient failure: connection refused or reset, a 5xx) / requests sent. The budget of ≤ 1 call per department per nesting level is about batching, so it is checked on calls less retries; retries are shown beside it',
     ],
     workloads: selected.map((w) => {
@@ -224,6 +235,8 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
       const mono = rows.find((r) => r.name === 'monolith');
       const ratios: Record<string, number> = {};
       for (const r of rows) if (mono && r !== mono && mono.rps > 0) ratios[`${r.name}/monolith`] = round(r.rps / mono.rps, 2);
+      const central = rows.find((r) => r.name === 'central');
+      for (const r of rows) if (central && r !== central && central.rps > 0) ratios[`${r.name}/central`] = round(r.rps / central.rps, 2);
       const bare = rows.find((r) => r.name === 'hub-inprocess');
       const governed = rows.find((r) => r.name === 'hub-governed');
       if (bare && governed && bare.rps > 0) ratios['hub-governed/hub-inprocess'] = round(governed.rps / bare.rps, 2);
@@ -234,18 +247,19 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
   const lines: string[] = [];
   lines.push(`# Huitong benchmark — ${json.mode} run, ${json.generatedAt}`, '');
   lines.push(
-    `Scale ${config.scale} (${relative(process.cwd(), dir)}), ${config.rounds} round(s) × ${config.durationS} s per workload and target after a ${config.warmupS} s warm-up, ${config.connections} connections, load generator in its own process. Machine: ${json.machine.cpus} × ${json.machine.cpuModel}, ${json.machine.memoryGb} GB, Node ${json.machine.node}.${stoppedEarly ? ' **Stopped early at the time limit.**' : ''}`,
+    `Scale ${config.scale} (${relative(process.cwd(), dir)}), ${config.rounds} round(s) × ${config.durationS} s per workload and target after a ${config.warmupS} s warm-up, ${config.connections} connections, load generator in its own process. Machine: ${json.machine.cpus} × ${json.machine.cpuModel}, ${json.machine.memoryGb} GB, Node ${json.machine.node}; load average (1/5/15 min) ${json.machine.loadAverageStart.join(' / ')} at the start, ${json.machine.loadAverageEnd.join(' / ')} at the end.${stoppedEarly ? ' **Stopped early at the time limit.**' : ''}`,
     '',
   );
-  lines.push('| workload | target | req/s | p50 ms | p99 ms | peak RSS MB | backend calls/req (market/housing/health) | vs monolith | failed |');
-  lines.push('|---|---|---:|---:|---:|---:|---|---:|---:|');
+  lines.push('| workload | target | req/s | p50 ms | p99 ms | peak RSS MB | backend calls/req (market/housing/health) | vs monolith | vs central | failed |');
+  lines.push('|---|---|---:|---:|---:|---:|---|---:|---:|---:|');
   for (const w of json.workloads) {
     for (const r of w.targets) {
       const d = r.backendCallsPerRequestByDepartment;
       const ratio = w.ratios[`${r.name}/monolith`];
+      const toCentral = w.ratios[`${r.name}/central`];
       const retried = r.retriesPerRequest ? `, ${r.retriesPerRequest} of them retries` : '';
       lines.push(
-        `| ${w.name} | ${r.name} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.peakRssMb} | ${r.backendCallsPerRequest} (${d.market}/${d.housing}/${d.health}${retried}) | ${r.name === 'monolith' ? '1.00' : (ratio?.toFixed(2) ?? '–')} | ${r.failed} |`,
+        `| ${w.name} | ${r.name} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.peakRssMb} | ${r.backendCallsPerRequest} (${d.market}/${d.housing}/${d.health}${retried}) | ${r.name === 'monolith' ? '1.00' : (ratio?.toFixed(2) ?? '–')} | ${r.name === 'central' ? '1.00' : (toCentral?.toFixed(2) ?? '–')} | ${r.failed} |`,
       );
     }
   }
@@ -257,6 +271,19 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
       : '_Governance: the hub targets run with governance off; the governed target (hub-governed) was not part of this run._',
     '',
   );
+  const hubs = ['hub-inprocess', 'hub-http', 'hub-governed'];
+  const againstCentral = json.workloads.filter((w) => hubs.some((h) => w.ratios[`${h}/central`] !== undefined));
+  if (againstCentral.length) {
+    lines.push(
+      `_Hub ÷ central copy (req/s): ${againstCentral
+        .map(
+          (w) =>
+            `${w.name} ${hubs.flatMap((h) => (w.ratios[`${h}/central`] !== undefined ? [`${h} ${w.ratios[`${h}/central`]!.toFixed(2)}×`] : [])).join(', ')}`,
+        )
+        .join('; ')}._`,
+      '',
+    );
+  }
   lines.push('Requests/s of each round (the table gives their median):', '');
   for (const w of json.workloads) lines.push(`- ${w.name}: ${w.targets.map((r) => `${r.name} ${r.rpsByRound.join(' / ')}`).join('; ')}`);
   lines.push('', '## Targets', '');
@@ -268,7 +295,13 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
       if (inproc !== undefined) checks.push(`in-process ≥ 0.8× monolith: ${inproc.toFixed(2)}× ${inproc >= 0.8 ? 'PASS' : 'FAIL'}`);
       if (http !== undefined) checks.push(`HTTP subgraphs ≥ 0.5× monolith: ${http.toFixed(2)}× ${http >= 0.5 ? 'PASS' : 'FAIL'}`);
     }
-    for (const r of w.targets.filter((t) => t.name !== 'monolith')) {
+    // Issue #16's targets against the central copy (set for scale 200 on PostgreSQL; shown at every scale).
+    const inprocCentral = w.ratios['hub-inprocess/central'];
+    const httpCentral = w.ratios['hub-http/central'];
+    if (inprocCentral !== undefined) checks.push(`in-process ≥ 0.5× central: ${inprocCentral.toFixed(2)}× ${inprocCentral >= 0.5 ? 'PASS' : 'FAIL'}`);
+    if (httpCentral !== undefined) checks.push(`HTTP subgraphs ≥ 0.35× central: ${httpCentral.toFixed(2)}× ${httpCentral >= 0.35 ? 'PASS' : 'FAIL'}`);
+    // The central copy reads no department system while serving: no call budget to check.
+    for (const r of w.targets.filter((t) => t.name !== 'monolith' && t.name !== 'central')) {
       const worst = Math.max(...DEPARTMENTS.map((code) => round(r.backendCallsPerRequestByDepartment[code]! - r.retriesPerRequestByDepartment[code]!, 3)));
       const budget = w.backendCallBudgetPerDepartment;
       const retried = r.retriesPerRequest ? ` (plus ${r.retriesPerRequest} retries/request)` : '';

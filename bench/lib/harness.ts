@@ -7,7 +7,7 @@ import { rotateServiceKeys } from '../../src/subgraphs/service-keys.js';
 import type { Fixtures } from './workloads.js';
 import { BENCH_DIR, startChild, type Child } from './proc.js';
 
-export const TARGET_NAMES = ['hub-inprocess', 'hub-http', 'monolith', 'hub-governed'] as const;
+export const TARGET_NAMES = ['hub-inprocess', 'hub-http', 'monolith', 'hub-governed', 'central'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 export const DEPARTMENTS = ['market', 'housing', 'health'] as const;
 /** The demo data steward's fixed key, seeded by the governed target (`demoCredentialsDir`). */
@@ -98,6 +98,7 @@ export async function startTarget(
   logDir: string,
   options: { housingSubgraphPort?: number; nodeArgs?: string[] } = {},
 ): Promise<Target> {
+  if (name === 'central') return startCentralTarget(dir, logDir, options.nodeArgs);
   const stores = copyStores(dir, name);
   const env = {
     // The gateway signs, and each subgraph service checks, service tokens with this key (hub-http).
@@ -107,6 +108,9 @@ export async function startTarget(
     HUITONG_MARKET_DB_URL: `file:${stores.market}`,
     HUITONG_HOUSING_API_URL: housingUrl,
     HUITONG_HEALTH_EXPORT_DIR: demoPaths(join(dir, 'base')).healthDir,
+    // Stores an adapter keeps (the health export's) in the target's own folder: a PGlite directory has one
+    // owner, and the monolith and hub-http's health subgraph would otherwise both open `.data` in the cwd.
+    HUITONG_DATA_DIR: join(dir, 'targets', name, 'data'),
   };
   const long = { logDir, readyTimeoutMs: 3 * 60 * 60 * 1000, env, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) };
   if (name === 'monolith') {
@@ -146,6 +150,28 @@ export async function startTarget(
     await Promise.all(subgraphs.map((s) => s.stop()));
     throw error;
   }
+}
+
+/** The central copy (bench/central/): a fresh copy of its prepared database, served by its own process. */
+async function startCentralTarget(dir: string, logDir: string, nodeArgs?: string[]): Promise<Target> {
+  const copy = join(dir, 'targets', 'central', 'central');
+  rmSync(join(dir, 'targets', 'central'), { recursive: true, force: true });
+  mkdirSync(copy, { recursive: true });
+  cpSync(join(dir, 'central-template'), copy, { recursive: true });
+  const child = await startChild<TargetReady>('central', entry('targets/central.ts'), ['--dir', copy], {
+    logDir,
+    readyTimeoutMs: 10 * 60 * 1000,
+    env: { NODE_ENV: 'production' },
+    ...(nodeArgs ? { nodeArgs } : {}),
+  });
+  return {
+    name: 'central',
+    url: child.ready.url,
+    processes: [child],
+    callsUrls: [child.ready.callsUrl],
+    headers: {},
+    info: { heapUsedMb: child.ready.heapUsedMb },
+  };
 }
 
 type Counters = { listPermits: number; getPermits: number; listApplicants: number };

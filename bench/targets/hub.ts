@@ -37,7 +37,10 @@ async function main() {
   onStop(() => hub.stop());
   const listening = performance.now();
   const sync = await ready;
-  const callsUrl = await serveCalls(() => hub.adapters);
+  const callsUrl = await serveCalls(
+    () => hub.adapters,
+    () => hub.phases,
+  );
   announce({
     url: `${hub.url}/graphql`,
     callsUrl,

@@ -7,6 +7,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Logger } from '../../src/logging/logger.js';
 import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js';
+import type { PhaseCollector } from '../../src/gateway/observability/phase-timings.js';
 
 export function announce(message: Record<string, unknown>): void {
   serveCpuProfiles();
@@ -78,9 +79,23 @@ export function benchLogger(onInfo: (msg: string, obj: object) => void = () => {
   return { info: (obj, msg) => onInfo(msg ?? '', obj), warn: write('warn'), error: write('error'), debug() {} };
 }
 
-/** Serves `GET /bench/calls` on a loopback port: each wrapped adapter's call and retry counters, by department. */
-export async function serveCalls(adapters: () => ReadonlyMap<string, RuntimeAdapter>): Promise<string> {
+/**
+ * Serves `GET /bench/calls` on a loopback port: each wrapped adapter's call and retry counters, by
+ * department; with `phases` (a hub under HUITONG_PHASE_TIMINGS=1), `GET /bench/phases` (the summary of
+ * the requests timed since) and `POST /bench/phases/reset` too (bench/phases.ts).
+ */
+export async function serveCalls(adapters: () => ReadonlyMap<string, RuntimeAdapter>, phases?: () => PhaseCollector | null): Promise<string> {
   const server = http.createServer((req, res) => {
+    const collector = phases?.();
+    if (collector && req.url === '/bench/phases') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(collector.summary()));
+      return;
+    }
+    if (collector && req.url === '/bench/phases/reset' && req.method === 'POST') {
+      collector.reset();
+      res.writeHead(204).end();
+      return;
+    }
     if (req.url !== '/bench/calls') {
       res.writeHead(404).end();
       return;

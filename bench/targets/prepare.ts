@@ -7,9 +7,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
+import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js';
+import { adapterKinds } from '../../src/adapters/kinds.js';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems } from '../../src/demo/demo-district.js';
+import { openRuntimeAdapter } from '../../src/gateway/departments/department-opener.js';
+import { listDepartments } from '../../src/gateway/departments/registry-store.js';
 import { startHub } from '../../src/gateway/hub.js';
 import { encodeGlobalId } from '../../src/schema/index.js';
+import { type HubDatabase, openDatabase } from '../../src/storage/index.js';
+import type { CentralDatabase } from '../central/central-database.js';
+import { loadCentralCopy } from '../central/load.js';
 import { startSyncedHub } from '../lib/synced-hub.js';
 import { announce, benchLogger, failed } from './ipc.js';
 
@@ -66,7 +73,8 @@ async function main() {
     renameSync(building, template);
   }
   syncS += await resyncIfIdentityChanged(base, template);
-  announce({ generatedS, syncS });
+  const centralS = await ensureCentralTemplate(base, template);
+  announce({ generatedS, syncS, centralS });
 }
 
 /** What decides how records link into applicants: the identity subgraph, identifier rules, adapters. */
@@ -107,6 +115,51 @@ async function resyncIfIdentityChanged(base: string, template: string): Promise<
   }
   rmSync(join(template, 'huitong.lock'), { force: true });
   writeFileSync(stampFile, stamp);
+  return (performance.now() - t) / 1000;
+}
+
+/**
+ * The central copy target's database (bench/central/), loaded once from the legacy stores and the hub
+ * template's crosswalk; loaded again when the template (its identities) or the loader changed.
+ */
+async function ensureCentralTemplate(base: string, hubTemplate: string): Promise<number> {
+  const target = join(dir, 'central-template');
+  const hash = createHash('sha256');
+  for (const name of ['.complete', '.identity-code']) hash.update(readFileSync(join(hubTemplate, name)));
+  const loaderDir = fileURLToPath(new URL('../central/', import.meta.url));
+  for (const f of ['central-database.ts', 'load.ts']) hash.update(f).update(readFileSync(join(loaderDir, f)));
+  const stamp = hash.digest('hex');
+  const stampFile = join(target, '.source');
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return 0;
+  say('loading the central copy (every department into one indexed database)…');
+  const t = performance.now();
+  const building = join(dir, 'central-template.building');
+  rmSync(building, { recursive: true, force: true });
+  const demo = await startDemoSystems(base, {});
+  const hub = await openDatabase<HubDatabase>({ dir: hubTemplate });
+  const central = await openDatabase<CentralDatabase>({ dir: building });
+  const adapters = new Map<string, RuntimeAdapter>();
+  try {
+    const logger = benchLogger();
+    for (const entry of await listDepartments(hub.db)) {
+      if (entry.adapterKind === 'catalogue' || !entry.enabled) continue;
+      // One read of everything per department: a deadline for a bulk export, not for a request.
+      const options = { kinds: adapterKinds, env: demo.env, dataDir: join(dir, 'central-load'), deadlineMs: 60 * 60_000, logger };
+      adapters.set(entry.code, await openRuntimeAdapter(entry, options, { strict: true }));
+    }
+    const report = await loadCentralCopy({ hub: hub.db, central: central.db, adapters, say });
+    say(`central copy loaded: ${JSON.stringify(report)}`);
+  } finally {
+    await Promise.all([...adapters.values()].map((a) => a.close()));
+    await central.close();
+    await hub.close();
+    await demo.stop();
+  }
+  rmSync(join(building, 'huitong.lock'), { force: true });
+  rmSync(join(hubTemplate, 'huitong.lock'), { force: true });
+  rmSync(target, { recursive: true, force: true });
+  writeFileSync(join(building, '.source'), stamp);
+  renameSync(building, target);
   return (performance.now() - t) / 1000;
 }
 

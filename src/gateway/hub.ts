@@ -33,6 +33,8 @@ import type { DepartmentSlot } from './departments/department-slot.js';
 import { composeHub, type HubComposition } from './departments/hub-composition.js';
 import { LiveGateway } from './departments/live-gateway.js';
 import { startTracing, tracingPlugin } from './observability/tracing.js';
+import { PhaseCollector, phaseTimingsPlugin } from './observability/phase-timings.js';
+import { setPhaseTimings } from '../subgraphs/phase-context.js';
 import { inProcessEndpoint } from './delegation/endpoints.js';
 import { startHttpServer, type AbuseOptions, type RunningHttpServer } from './http/http-server.js';
 import { findPortalBuild, portalTrustedDocuments } from './http/portal-site.js';
@@ -92,6 +94,8 @@ export interface HubOptions {
   abuse?: AbuseOptions | undefined;
   /** The web portal's build folder, served at /portal; default portal/dist of this checkout, null for none. */
   portalDir?: string | null;
+  /** Times every request by phase (`hub.phases`); default `HUITONG_PHASE_TIMINGS=1`. For profiling: off, nothing is timed. */
+  phaseTimings?: boolean;
   logger: Logger;
 }
 
@@ -106,6 +110,8 @@ export interface Hub {
   departments: DepartmentManager;
   /** Relinks identities now; `onProgress` hears the count of records read so far. */
   sync(options?: { onProgress?: (records: number) => void }): Promise<SyncReport>;
+  /** Every request's phase timings when `phaseTimings` is on; null otherwise. */
+  phases: PhaseCollector | null;
   stop(): Promise<void>;
 }
 
@@ -121,6 +127,9 @@ export interface Hub {
 export async function startHub(options: HubOptions): Promise<Hub> {
   const logger = options.logger;
   const env = options.env ?? process.env;
+  const phases = (options.phaseTimings ?? env.HUITONG_PHASE_TIMINGS === '1') ? new PhaseCollector() : null;
+  // Before anything is composed: timed subgraph calls and governed fields are chosen when a schema is built.
+  if (phases) setPhaseTimings(true);
   let ready = false;
   const database: Database<HubDatabase> = await openDatabase<HubDatabase>(
     options.databaseUrl ? { url: options.databaseUrl } : { dir: options.hubDataDir ?? '.data/hub' },
@@ -265,6 +274,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         ...(parts.governed
           ? [governancePlugin({ audit, grants: (consumerId, at) => liveGrants(db, consumerId, at), purposeExists: (code) => purposes.has(code), logger })]
           : []),
+        ...(phases ? [phaseTimingsPlugin(phases)] : []),
       ],
       departmentsHealth: () => served.current.health(),
       readinessDetail: async () => ({ identitySync: syncHealth.status(), ...(anchorWatch ? { audit: await anchorWatch.check() } : {}) }),
@@ -280,6 +290,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       audit,
       departments: manager,
       sync,
+      phases,
       async stop() {
         ready = false;
         await watch?.stop();
@@ -289,6 +300,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         // The tail written since the last checkpoint gets its signature before the hub goes away.
         if (signer) await audit.checkpoint().catch((error) => logger.error({ err: { message: (error as Error).message } }, 'audit checkpoint failed'));
         await served.current.close();
+        if (phases) setPhaseTimings(false);
         forgetSyncState(db);
         await database.close();
         await stopTracing();

@@ -1,3 +1,5 @@
+import { phaseTimingsOn } from '../../subgraphs/phase-context.js';
+import { timedExecutor } from '../observability/phase-timings.js';
 import { Subschema, type MergedTypeConfig } from '@graphql-tools/delegate';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import { filterSchema } from '@graphql-tools/utils';
@@ -108,7 +110,7 @@ export async function composeGateway(endpoints: readonly SubgraphEndpoint[], opt
     new Subschema({
       name: e.name,
       schema: schemaOf(e.sdl),
-      executor: e.executor,
+      executor: phaseTimingsOn() ? timedExecutor(e) : e.executor,
       batch: !e.local,
       ...(e.local && preparedDelegation ? { createProxyingResolver: preparedRootResolver } : {}),
       ...(merge ? { merge } : {}),

@@ -1,3 +1,4 @@
+import { phasesOf } from '../../subgraphs/phase-context.js';
 import { createHash } from 'node:crypto';
 import { getSubschema, getUnpathedErrors, resolveExternalValue, type Subschema } from '@graphql-tools/delegate';
 import {
@@ -206,7 +207,11 @@ export async function resolveCrossDepartmentList<Filter>(
     context,
     info,
   );
-  return connection(listed, answered, merged, request, selection, args.after, context, info, nodeType);
+  const phases = phasesOf(context);
+  const start = phases ? performance.now() : 0;
+  const result = connection(listed, answered, merged, request, selection, args.after, context, info, nodeType);
+  if (phases) phases.add('merge', performance.now() - start);
+  return result;
 }
 
 /** The page size, the checked filter and the positions `after` holds; BAD_USER_INPUT for a bad filter or cursor. */
@@ -303,11 +308,16 @@ async function mergePages(
   info: GraphQLResolveInfo,
 ): Promise<{ answered: DepartmentPage[]; merged: PageItem[] }> {
   let answered = pages;
-  const merge = () =>
-    answered
+  const phases = phasesOf(context);
+  const merge = () => {
+    const start = phases ? performance.now() : 0;
+    const items = answered
       .flatMap((p) => p.items)
       .sort(compareItems)
       .slice(0, first);
+    if (phases) phases.add('merge', performance.now() - start);
+    return items;
+  };
   let merged = merge();
   for (let round = 0; round <= answered.length; round++) {
     const failed = await fetchKeptItems(merged, pageRequests, selection, context, info);

@@ -1,3 +1,4 @@
+import { phasesOf } from '../../subgraphs/phase-context.js';
 import DataLoader from 'dataloader';
 import {
   createRequest,
@@ -149,6 +150,8 @@ export class PageRequests {
 
   async #fetch(subschema: Subschema, pageField: FieldNode, loads: readonly PageLoad[], context: object): Promise<unknown[]> {
     const info = loads[0]!.info;
+    const phases = phasesOf(context);
+    const planningStart = phases ? performance.now() : 0;
     const queries = loads.map((l) => l.query);
     const stitchingInfo = info.schema.extensions?.['stitchingInfo'] as StitchingInfo | undefined;
     const config = (stitchingInfo?.subschemaMap.get(subschema) ?? subschema) as Subschema;
@@ -206,10 +209,13 @@ export class PageRequests {
       request = transformer.transformRequest(raw);
       if (plan === undefined) plans.set(subschema, reusablePlan(request, transformer, delegationContext));
     }
+    if (phases) phases.add('planning', performance.now() - planningStart);
     let value: unknown;
     try {
       const result = (await config.executor!(request)) as ExecutionResult;
+      const mergeStart = phases ? performance.now() : 0;
       value = transformer.transformResult(result);
+      if (phases) phases.add('merge', performance.now() - mergeStart);
     } catch (error) {
       value = error;
     }

@@ -1,3 +1,4 @@
+import { phasesOf } from '../../subgraphs/phase-context.js';
 import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
 import DataLoader from 'dataloader';
 import {
@@ -101,6 +102,8 @@ export function delegate(options: DelegateOptions): unknown {
   const stitchingInfo = info.schema.extensions?.['stitchingInfo'] as StitchingInfo | undefined;
   const config = (stitchingInfo?.subschemaMap.get(schema) ?? schema) as Subschema;
   if (!preparedDelegation || !preparable(config) || (options.operation ?? OperationTypeNode.QUERY) !== OperationTypeNode.QUERY) return fallback(options);
+  const phases = phasesOf(context);
+  const planningStart = phases ? performance.now() : 0;
 
   const transformedSchema = schema.transformedSchema;
   const rootFields = transformedSchema.getQueryType()?.getFields();
@@ -184,7 +187,14 @@ export function delegate(options: DelegateOptions): unknown {
     }
   }
   const execute = config.executor!;
-  const handle = (result: ExecutionResult) => transformer.transformResult(result);
+  if (phases) phases.add('planning', performance.now() - planningStart);
+  const handle = (result: ExecutionResult) => {
+    if (!phases) return transformer.transformResult(result);
+    const start = performance.now();
+    const out = transformer.transformResult(result);
+    phases.add('merge', performance.now() - start);
+    return out;
+  };
   try {
     const result = execute(request) as ExecutionResult | PromiseLike<ExecutionResult>;
     return isThenable(result) ? Promise.resolve(result).then(handle, (error: unknown) => handle({ errors: [asGraphQLError(error)] })) : handle(result);

@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from '../../logging/logger.js';
 import { ErrorCode } from '../../schema/index.js';
 import type { AuditLog } from '../../storage/audit-log/index.js';
+import { phasesOf } from '../../subgraphs/phase-context.js';
 import type { HubContext } from '../hub-context.js';
 import type { Grant } from './access-decision.js';
 import { orderErrorsByField } from './error-order.js';
@@ -32,6 +33,8 @@ export function governancePlugin(options: GovernancePluginOptions): ApolloServer
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue }) {
+          const phases = phasesOf(contextValue);
+          const start = phases ? performance.now() : 0;
           const { consumer, purpose } = contextValue;
           if (purpose !== null && !(await options.purposeExists(purpose))) {
             throw new GraphQLError(`purpose ${purpose} is not in the purpose catalogue; list the codes with the purposes query`, {
@@ -41,10 +44,13 @@ export function governancePlugin(options: GovernancePluginOptions): ApolloServer
           // Grants only ever count for a declared purpose, and a steward needs none.
           const grants = consumer && consumer.kind !== 'STEWARD' && purpose ? await options.grants(consumer.id, new Date()) : [];
           contextValue.governance = new RequestGovernance({ consumer, purpose, grants });
+          if (phases) phases.add('governance', performance.now() - start);
         },
         async willSendResponse({ contextValue, response, source, operationName }) {
           const governance = contextValue.governance;
           if (!governance) return;
+          const phases = phasesOf(contextValue);
+          const start = phases ? performance.now() : 0;
           const result = response.body.kind === 'single' ? response.body.singleResult : null;
           if (result?.errors && result.errors.length > 1) result.errors = orderErrorsByField(result.errors, result.data);
           const event = governance.auditEvent(
@@ -57,9 +63,17 @@ export function governancePlugin(options: GovernancePluginOptions): ApolloServer
             contextValue.requestId,
             contextValue.departmentErrors.length,
           );
-          if (!event) return;
+          if (!event) {
+            if (phases) phases.add('audit', performance.now() - start);
+            return;
+          }
           try {
             await options.audit.append(event);
+            // The append may end after the response was handed over: the request's wall time reaches it.
+            if (phases) {
+              phases.add('audit', performance.now() - start);
+              phases.reach(performance.now());
+            }
           } catch (error) {
             options.logger.error({ requestId: contextValue.requestId, err: { message: (error as Error).message } }, 'audit write failed; response withheld');
             response.http.status = 503;

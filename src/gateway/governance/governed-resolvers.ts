@@ -2,6 +2,7 @@ import { defaultMergedResolver } from '@graphql-tools/delegate';
 import type { GraphQLFieldResolver } from 'graphql';
 import type { FieldPolicy } from './field-policy.js';
 import { GOVERNED_TYPES } from './governed-types.js';
+import { phasesOf, phaseTimingsOn } from '../../subgraphs/phase-context.js';
 import { maskValue } from './masking.js';
 import { RequestGovernance, type RowFacts } from './request-governance.js';
 
@@ -38,7 +39,7 @@ export function governResolvers(policies: ReadonlyMap<string, FieldPolicy>) {
       fields[fieldName] = {
         ...config,
         selectionSet: config.selectionSet ? `{ ${inner(config.selectionSet)} ${inner(type.selectionSet)} }` : type.selectionSet,
-        resolve: governed(policy, type.facts, config.resolve ?? defaultMergedResolver),
+        resolve: timedWhenOn(governed(policy, type.facts, config.resolve ?? defaultMergedResolver)),
       };
     }
     return out;
@@ -67,6 +68,21 @@ function governed(
     const value = resolve(source, args, context, info);
     if (access !== 'masked' || !personal) return value;
     return value instanceof Promise ? value.then((v) => maskValue(personal, v)) : maskValue(personal, value);
+  };
+}
+
+/** With phase timings on when the schema is built, each governed field's check and masking is timed as `governance`. */
+function timedWhenOn(resolve: GraphQLFieldResolver<unknown, GovernedContext>): GraphQLFieldResolver<unknown, GovernedContext> {
+  if (!phaseTimingsOn()) return resolve;
+  return (source, args, context, info) => {
+    const phases = phasesOf(context);
+    if (!phases) return resolve(source, args, context, info);
+    const start = performance.now();
+    try {
+      return resolve(source, args, context, info);
+    } finally {
+      phases.add('governance', performance.now() - start);
+    }
   };
 }
 

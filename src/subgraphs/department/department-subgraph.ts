@@ -7,6 +7,7 @@ import { decodeGlobalId, encodeGlobalId } from '../../schema/global-id.js';
 import { PERMIT_STATUSES, type PermitStatus, type UnifiedPermit } from '../../schema/model.js';
 import { badUserInput, decodePermitPosition, encodePermitPosition, INPUT_LIMITS, isIsoInstant, isPlainText, MAX_PAGE_SIZE } from '../../schema/index.js';
 import type { Subgraph } from '../subgraph.js';
+import { timedBackend } from '../phase-context.js';
 import { traced } from '../trace-context.js';
 import { departmentSdl } from './department-sdl.js';
 import { memoizedScalarResolvers } from './memoized-scalars.js';
@@ -60,7 +61,7 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
       seen.set(context, read);
       loader = new DataLoader(
         async (queries) => {
-          const pages = await guard(code, () => traced(context, () => adapter.listPermits(queries)));
+          const pages = await guard(code, () => timedBackend(context, code, () => traced(context, () => adapter.listPermits(queries))));
           for (const page of pages) for (const permit of page.permits) read.set(permit.localId, permit);
           return pages;
         },
@@ -140,14 +141,18 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
             return isPlainText(localId, INPUT_LIMITS.localId) ? localId : badUserInput('id is not a valid permit id', { argument: 'ids' });
           });
           const wanted = localIds.filter((id): id is string => typeof id === 'string');
-          const found = wanted.length ? await guard(code, () => traced(context, () => adapter.getPermits(wanted))) : new Map<string, UnifiedPermit>();
+          const found = wanted.length
+            ? await guard(code, () => timedBackend(context, code, () => traced(context, () => adapter.getPermits(wanted))))
+            : new Map<string, UnifiedPermit>();
           return localIds.map((id) => (typeof id === 'string' ? (found.get(id) ?? null) : id));
         },
         _permitItems: async (_root: unknown, { localIds }: { localIds: string[] }, context: object) => {
           const read = seen.get(context ?? {});
           const valid = (id: string) => isPlainText(id, INPUT_LIMITS.localId);
           const missing = localIds.filter((id) => valid(id) && !read?.has(id));
-          const found = missing.length ? await guard(code, () => traced(context, () => adapter.getPermits([...new Set(missing)]))) : null;
+          const found = missing.length
+            ? await guard(code, () => timedBackend(context, code, () => traced(context, () => adapter.getPermits([...new Set(missing)]))))
+            : null;
           return localIds.map((id) => {
             if (!valid(id)) return badUserInput('localIds holds a malformed id', { argument: 'localIds' });
             const permit = read?.get(id) ?? found?.get(id);

@@ -1,0 +1,45 @@
+// The central copy served: the same HTTP stack as the hub and the monolith (startHttpServer: Apollo
+// Server 5 on express 5) over the central database a loader filled (bench/central/load.ts).
+import { Registry } from 'prom-client';
+import { startHttpServer } from '../../src/gateway/http/http-server.js';
+import type { Logger } from '../../src/logging/logger.js';
+import { openDatabase } from '../../src/storage/index.js';
+import type { CentralDatabase } from './central-database.js';
+import { createCentralSchema } from './schema.js';
+
+export interface RunningCentral {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves the central copy in a PGlite directory (a copy of the prepared template: one owner process).
+ *
+ * @example
+ * const central = await startCentral({ dir: 'bench/.data-5/targets/central/central', logger });
+ */
+export async function startCentral(options: { dir: string; logger: Logger }): Promise<RunningCentral> {
+  const database = await openDatabase<CentralDatabase>({ dir: options.dir });
+  const departments = await database.db.selectFrom('departments').select('code').where('serves_permits', '=', true).orderBy('code').execute();
+  const http = await startHttpServer({
+    schema: createCentralSchema(
+      database.db,
+      departments.map((d) => d.code),
+    ),
+    logger: options.logger,
+    host: '127.0.0.1',
+    port: 0,
+    corsOrigins: [],
+    isReady: () => true,
+    // Like the monolith: no metrics, no traces.
+    metrics: new Registry(),
+    departmentsHealth: async () => ({}),
+  });
+  return {
+    url: `${http.url}/graphql`,
+    async stop() {
+      await http.stop();
+      await database.close();
+    },
+  };
+}
