@@ -626,14 +626,14 @@ for (const backend of backends) {
           { seq: 250, kind: 'on-demand' },
         ]);
         expect(await verifyAuditChain(database.db, { publicKey })).toMatchObject({ ok: true, lastSeq: 250, lastCheckpointSeq: 250 });
-        // The walks read every event's record rows, never while holding the lock every append waits for…
-        const recordReads = reads.filter((r) => r.table === 'audit_event_records');
-        expect(recordReads.length).toBeGreaterThanOrEqual(3);
-        expect(recordReads.filter((r) => r.inTransaction)).toEqual([]);
-        // …and in statements of at most twenty-five events each.
+        // The walks read every event since the previous checkpoint, never while holding the lock every
+        // append waits for, in statements of at most twenty-five events each…
         const eventPages = reads.filter((r) => r.table === 'audit_events' && r.limit !== null);
-        expect(eventPages.length).toBeGreaterThanOrEqual(3);
+        expect(eventPages.length).toBeGreaterThanOrEqual(10);
+        expect(eventPages.filter((r) => r.inTransaction)).toEqual([]);
         expect(eventPages.every((r) => Number(r.limit) <= 25)).toBe(true);
+        // …and leave the record index, which no signature covers, to verification.
+        expect(reads.filter((r) => r.table === 'audit_event_records')).toEqual([]);
       } finally {
         await database.close();
       }

@@ -57,11 +57,11 @@ export async function checkpointAuditChain(db: Kysely<any>, options: CheckpointO
 
 /**
  * Signs a checkpoint at one committed event. The events since the previous checkpoint are verified
- * first *outside* the chain lock, twenty-five per statement, pausing as long as each batch took: under
- * the lock every append would wait for the whole walk (and an embedded database has one connection, so
- * every request would). Then, under
- * the lock, the event must still carry the hash the walk ended in — that hash commits to every event
- * before it, so nothing edited during the walk can be signed. Returns the existing checkpoint when
+ * first (their text, content hashes and links; the record index is `verifyAuditChain`'s), *outside* the
+ * chain lock, twenty-five per statement, pausing as long as each batch took: under the lock every append
+ * would wait for the whole walk (and an embedded database has one connection, so every request would).
+ * Then, under the lock, the event must still carry the hash the walk ended in — that hash commits to
+ * every event before it, so nothing edited during the walk can be signed. Returns the existing checkpoint when
  * that event is already signed; appends the new one to `options.anchor` once committed.
  *
  * @example
@@ -104,7 +104,16 @@ export async function signCheckpointAt(
     await sleep(performance.now() - batchStarted);
     batchStarted = performance.now();
   };
-  const broken = await walkEvents(adb, { fromSeq, expectedPrev, checkpoints, batchSize: VERIFY_BATCH, toSeq: target.seq, expectEnd: target, between });
+  const broken = await walkEvents(adb, {
+    fromSeq,
+    expectedPrev,
+    checkpoints,
+    batchSize: VERIFY_BATCH,
+    toSeq: target.seq,
+    expectEnd: target,
+    between,
+    checkIndex: false,
+  });
   if (broken) throw new AuditChainError(`refusing to sign: seq ${broken.seq} ${broken.problem}: ${broken.detail}`);
 
   const checkpoint = await adb.transaction().execute(async (trx) => {
