@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import DataLoader from 'dataloader';
+import { applicantListLoaders } from '../lib/applicant-loaders.js';
 import type { GraphQLSchema } from 'graphql';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { PermitListArgs } from '../../src/gateway/delegation/permit-lists.js';
@@ -91,26 +92,7 @@ function makeLoaders(db: Db) {
       const rows = await db.selectFrom('applicants').select(['id', 'kind', 'name']).where('id', 'in', ids).execute();
       return new Map(rows.map((r) => [r.id, r]));
     }),
-    identifiers: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await db
-        .selectFrom('applicant_identifiers')
-        .select(['applicant_id', 'type', 'value'])
-        .where('applicant_id', 'in', ids)
-        .orderBy('type', 'desc')
-        .orderBy('value')
-        .execute();
-      return ids.map((id) => rows.filter((r) => r.applicant_id === id).map((r) => ({ type: r.type, value: r.value })));
-    }),
-    records: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await db
-        .selectFrom('applicant_records')
-        .select(['applicant_id', 'department_code', 'local_id', 'name'])
-        .where('applicant_id', 'in', ids)
-        .orderBy('department_code')
-        .orderBy('local_id')
-        .execute();
-      return ids.map((id) => rows.filter((r) => r.applicant_id === id).map((r) => ({ department: r.department_code, localId: r.local_id, name: r.name })));
-    }),
+    ...applicantListLoaders(db),
     /**
      * Every `Applicant.permits` of one level in one query: the first rows of each applicant's list by a
      * window over the (applicant_id, order) index, with each list's total beside them.

@@ -7,6 +7,7 @@
 import type { PermitListArgs } from '../../src/gateway/delegation/permit-lists.js';
 import { readFileSync } from 'node:fs';
 import DataLoader from 'dataloader';
+import { applicantListLoaders } from '../lib/applicant-loaders.js';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { Kysely } from 'kysely';
@@ -84,32 +85,7 @@ function makeLoaders(db: Kysely<HubDatabase>, adapters: ReadonlyMap<string, Runt
       const found = new Map(rows.map((r) => [`${r.department_code}:${r.local_id}`, { id: r.id, kind: r.kind, name: r.name }]));
       return keys.map((k) => found.get(k) ?? null);
     }),
-    identifiers: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await db
-        .selectFrom('applicant_identifiers')
-        .select(['applicant_id', 'type', 'value'])
-        .where('applicant_id', 'in', ids)
-        .orderBy('type', 'desc')
-        .orderBy('value')
-        .execute();
-      return ids.map((id) => rows.filter((r) => r.applicant_id === id).map((r) => ({ type: r.type, value: r.value })));
-    }),
-    records: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await db
-        .selectFrom('applicant_records')
-        .select(['applicant_id', 'department_code', 'local_id', 'name'])
-        .where('applicant_id', 'in', ids)
-        .orderBy('department_code')
-        .orderBy('local_id')
-        .execute();
-      const grouped = new Map<string, Array<{ department: string; localId: string; name: string }>>();
-      for (const r of rows) {
-        let list = grouped.get(r.applicant_id);
-        if (!list) grouped.set(r.applicant_id, (list = []));
-        list.push({ department: r.department_code, localId: r.local_id, name: r.name });
-      }
-      return ids.map((id) => grouped.get(id) ?? []);
-    }),
+    ...applicantListLoaders(db),
   };
 }
 
