@@ -172,6 +172,8 @@ export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): 
       if (event.seq % every !== 0) continue;
       const target = { seq: event.seq, hash: event.hash, alg: algorithm };
       periodic = periodic.then(() => signCheckpointAt(db, target, { ...signing(options.signer!), kind: 'periodic' }).then(() => undefined, report));
+      // An `onCheckpointError` that throws surfaces at the next `checkpoint()`, not as an unhandled rejection.
+      periodic.catch(() => {});
     }
   };
   const appendOptions: AppendOptions = {
