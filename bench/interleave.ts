@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { demoPaths } from '../src/demo/demo-district.js';
 import { copyStores, dataDirFor, startHousing } from './lib/harness.js';
 import { median } from './lib/median.js';
-import { BENCH_DIR, stopAll } from './lib/proc.js';
+import { BENCH_DIR, stopAll, runMain } from './lib/proc.js';
 import { startSyncedHub } from './lib/synced-hub.js';
 import { workloads, type Fixtures } from './lib/workloads.js';
 import { startMonolith } from './monolith/start.js';
@@ -106,11 +106,4 @@ async function main() {
   await stopAll();
 }
 
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    await stopAll();
-    process.exit(1);
-  },
-);
+runMain(main, (message) => process.stderr.write(`${message}\n`));

@@ -17,7 +17,7 @@ import { demoPaths, ensureDemoData } from '../src/demo/demo-district.js';
 import type { PhaseRequest, PhaseResult } from './load/overload-worker.js';
 import { summarize } from './lib/cpuprofile.js';
 import { DEMO_STEWARD_KEY, graphql } from './lib/harness.js';
-import { askChild, BENCH_DIR, memoryMb, sleep, startChild, stopAll, type Child } from './lib/proc.js';
+import { askChild, BENCH_DIR, memoryMb, sleep, startChild, type Child, runMain } from './lib/proc.js';
 import { PAGE_FILTERS } from './lib/workloads.js';
 
 const { values } = parseArgs({
@@ -340,11 +340,4 @@ async function main() {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  async (error: unknown) => {
-    say(`failed: ${(error as Error).stack ?? String(error)}`);
-    await stopAll();
-    process.exit(1);
-  },
-);
+runMain(main, say);

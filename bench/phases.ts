@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import type { PhaseSummary } from '../src/gateway/observability/phase-timings.js';
 import { graphql, prepareData, startHousing, startTarget, type Target, type TargetName } from './lib/harness.js';
 import { LoadGenerator } from './lib/load-generator.js';
-import { BENCH_DIR, stopAll } from './lib/proc.js';
+import { BENCH_DIR, stopAll, runMain } from './lib/proc.js';
 import { workloads as allWorkloads } from './lib/workloads.js';
 
 const { values } = parseArgs({
@@ -143,11 +143,4 @@ async function main() {
   process.stdout.write(markdown);
 }
 
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    say(`failed: ${(error as Error).stack ?? String(error)}`);
-    await stopAll();
-    process.exit(1);
-  },
-);
+runMain(main, say);

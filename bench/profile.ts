@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { graphql, prepareData, startHousing, startTarget, type TargetName } from './lib/harness.js';
 import { summarize } from './lib/cpuprofile.js';
-import { askChild, BENCH_DIR, stopAll, type Child } from './lib/proc.js';
+import { askChild, BENCH_DIR, stopAll, type Child, runMain } from './lib/proc.js';
 import { workloads } from './lib/workloads.js';
 
 const { values } = parseArgs({
@@ -100,11 +100,4 @@ function cpuMs(pid: number): [number, number] {
   return [Number(fields[11]) * 10, Number(fields[12]) * 10];
 }
 
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    say(`failed: ${(error as Error).stack ?? String(error)}`);
-    await stopAll();
-    process.exit(1);
-  },
-);
+runMain(main, say);

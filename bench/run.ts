@@ -22,7 +22,7 @@ import {
   type Target,
   type TargetName,
 } from './lib/harness.js';
-import { BENCH_DIR, memoryMb, resetPeak, stopAll, type Child } from './lib/proc.js';
+import { BENCH_DIR, memoryMb, resetPeak, stopAll, type Child, runMain } from './lib/proc.js';
 import { workloads as allWorkloads, type Workload } from './lib/workloads.js';
 
 const { values } = parseArgs({
@@ -324,11 +324,4 @@ const hardStop = setTimeout(
 );
 hardStop.unref();
 
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    say(`failed: ${(error as Error).stack ?? String(error)}`);
-    await stopAll();
-    process.exit(1);
-  },
-);
+runMain(main, say);

@@ -22,7 +22,7 @@ import {
   type Target,
   type TargetName,
 } from './lib/harness.js';
-import { askChild, BENCH_DIR, memoryMb, sleep, stopAll, type Child } from './lib/proc.js';
+import { askChild, BENCH_DIR, memoryMb, sleep, stopAll, type Child, runMain } from './lib/proc.js';
 import { workloads } from './lib/workloads.js';
 
 const { values } = parseArgs({
@@ -219,11 +219,4 @@ async function main() {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  async (error: unknown) => {
-    say(`failed: ${(error as Error).stack ?? String(error)}`);
-    await stopAll();
-    process.exit(1);
-  },
-);
+runMain(main, say);

@@ -1,9 +1,8 @@
 // The central copy served: the same HTTP stack as the hub and the monolith (startHttpServer: Apollo
 // Server 5 on express 5) over the central database a loader filled (bench/central/load.ts).
-import { Registry } from 'prom-client';
-import { startHttpServer } from '../../src/gateway/http/http-server.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { openDatabase } from '../../src/storage/index.js';
+import { startBaselineServer } from '../lib/baseline-server.js';
 import type { CentralDatabase } from './central-database.js';
 import { createCentralSchema } from './schema.js';
 
@@ -21,20 +20,13 @@ export interface RunningCentral {
 export async function startCentral(options: { dir: string; logger: Logger }): Promise<RunningCentral> {
   const database = await openDatabase<CentralDatabase>({ dir: options.dir });
   const departments = await database.db.selectFrom('departments').select('code').where('serves_permits', '=', true).orderBy('code').execute();
-  const http = await startHttpServer({
-    schema: createCentralSchema(
+  const http = await startBaselineServer(
+    createCentralSchema(
       database.db,
       departments.map((d) => d.code),
     ),
-    logger: options.logger,
-    host: '127.0.0.1',
-    port: 0,
-    corsOrigins: [],
-    isReady: () => true,
-    // Like the monolith: no metrics, no traces.
-    metrics: new Registry(),
-    departmentsHealth: async () => ({}),
-  });
+    options.logger,
+  );
   return {
     url: `${http.url}/graphql`,
     async stop() {

@@ -166,3 +166,21 @@ export function resetPeak(pid: number): boolean {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A bench script's entry point: exits with what `main` returns (0 for nothing); on an error, says it,
+ * stops every child process this script started, and exits 1.
+ *
+ * @example
+ * runMain(main, say);
+ */
+export function runMain(main: () => Promise<unknown>, say: (message: string) => void): void {
+  main().then(
+    (code) => process.exit(typeof code === 'number' ? code : 0),
+    async (error: unknown) => {
+      say(`failed: ${(error as Error).stack ?? String(error)}`);
+      await stopAll();
+      process.exit(1);
+    },
+  );
+}

@@ -1,14 +1,13 @@
 // The monolith baseline assembled and served: its own process (targets/monolith.ts) and the interleaved
 // comparison (interleave.ts) start it the same way.
 import { sql } from 'kysely';
-import { Registry } from 'prom-client';
 import type { Logger } from '../../src/logging/logger.js';
 import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js';
-import { startHttpServer } from '../../src/gateway/http/http-server.js';
 import { adapterKinds } from '../../src/adapters/kinds.js';
 import { openRuntimeAdapter } from '../../src/gateway/departments/department-opener.js';
 import { listDepartments } from '../../src/gateway/departments/registry-store.js';
 import { openDatabase, type HubDatabase } from '../../src/storage/index.js';
+import { startBaselineServer } from '../lib/baseline-server.js';
 import { createMonolithSchema } from './schema.js';
 
 export interface RunningMonolith {
@@ -35,17 +34,7 @@ export async function startMonolith(options: { hubDir: string; env: Record<strin
     if (entry.adapterKind === 'catalogue' || !entry.enabled) continue;
     adapters.set(entry.code, await openRuntimeAdapter(entry, { kinds: adapterKinds, env, dataDir: env.HUITONG_DATA_DIR ?? '.data', deadlineMs, logger }));
   }
-  const http = await startHttpServer({
-    schema: createMonolithSchema(database.db, adapters),
-    logger,
-    host: '127.0.0.1',
-    port: 0,
-    corsOrigins: [],
-    isReady: () => true,
-    // The baseline records no metrics and no traces (the hub's plugins are part of what it costs).
-    metrics: new Registry(),
-    departmentsHealth: async () => ({}),
-  });
+  const http = await startBaselineServer(createMonolithSchema(database.db, adapters), logger);
   return {
     url: `${http.url}/graphql`,
     adapters,
