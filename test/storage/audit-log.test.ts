@@ -432,6 +432,55 @@ for (const backend of backends) {
       }
     });
 
+    it('appends without a transaction or the chain lock: one read of the head and one statement per group, and two logs racing for the same seqs never fork the chain', async () => {
+      const database = await backend.open<any>();
+      try {
+        await migrateToLatest(database.db);
+        // Every statement, and whether it ran inside a transaction (which, on the embedded database, holds
+        // its one connection from every other request until the commit).
+        const inTransaction = new AsyncLocalStorage<true>();
+        const statements: Array<{ kind: string; inTransaction: boolean }> = [];
+        const watched = database.db.withPlugin({
+          transformQuery({ node }) {
+            statements.push({ kind: node.kind, inTransaction: inTransaction.getStore() === true });
+            return node;
+          },
+          transformResult: async ({ result }) => result,
+        });
+        const transaction = watched.transaction.bind(watched);
+        Object.assign(watched, {
+          transaction: () => {
+            const builder = transaction();
+            return { execute: (fn: (trx: Kysely<any>) => Promise<unknown>) => builder.execute((trx) => inTransaction.run(true, () => fn(trx))) };
+          },
+        });
+        const audit = createAuditLog(watched);
+        await Promise.all(Array.from({ length: 30 }, (_, i) => audit.append(event(i))));
+        expect(statements).toEqual([
+          { kind: 'RawNode', inTransaction: false },
+          { kind: 'InsertQueryNode', inTransaction: false },
+        ]);
+
+        // Two logs (two hub processes, say) read the same head; the primary key refuses the second
+        // group's seqs and it links to the new head instead.
+        statements.length = 0;
+        const [a, b] = [createAuditLog(watched), createAuditLog(watched)];
+        const appended = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).append(event(100 + i))));
+        expect(appended.map((x) => x.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => 31 + i));
+        expect(statements.filter((s) => s.kind === 'InsertQueryNode').length).toBeGreaterThanOrEqual(3);
+        expect(statements.filter((s) => s.inTransaction)).toEqual([]);
+        expect(await verifyAuditChain(database.db, { publicKey })).toMatchObject({ ok: true, events: 90, lastSeq: 90 });
+        const records = await database.db
+          .selectFrom('audit_event_records')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow();
+        // Each event indexes its two records and its applicant, once: the refused statement left nothing.
+        expect(Number(records.n)).toBe(90 * 3);
+      } finally {
+        await database.close();
+      }
+    });
+
     it('fails a malformed event alone when it is appended together with others, and batches past the per-transaction limit', async () => {
       const database = await backend.open<any>();
       try {

@@ -24,8 +24,9 @@ export interface AppendedAuditEvent {
  * Appends one event to the chain and returns once it is committed. Throws if it could not be written:
  * the caller must then not release the data it describes.
  *
- * Appends are serialised by a transaction-scoped advisory lock, so concurrent appenders (pool
- * connections, hub processes) never fork the chain: each reads the head and links to it under the lock.
+ * Concurrent appenders (pool connections, hub processes) never fork the chain: each links to the head
+ * it read, and the primary key on `seq` refuses a second event at the same place (the loser reads the
+ * new head and tries again; after a few tries, or as a writer role, it appends under the chain lock).
  *
  * @example
  * await appendAuditEvent(db, {
@@ -39,13 +40,14 @@ export async function appendAuditEvent(db: Kysely<any>, event: AuditEventInput, 
   return (await appendAuditEvents(db, [event], options))[0]!;
 }
 
-/** Most events one transaction appends: the statement's parameters stay in the thousands. */
+/** Most events one append writes: the statement's parameters stay in the thousands. */
 export const MAX_EVENTS_PER_APPEND = 100;
 
 /**
- * Appends several events, in order, in one transaction: one lock, one read of the head, one statement
- * for the events (with their first thousand records), then any periodic checkpoints they cross. All are
- * committed or none is. Any malformed event fails the whole call before the lock is taken.
+ * Appends several events, in order: one read of the head and one statement for the events and their
+ * records (under the chain lock, in a transaction, when they need more than one statement or run as a
+ * writer role). All are committed or none is. Any malformed event fails the whole call before anything
+ * is read.
  *
  * @example
  * const [first, second] = await appendAuditEvents(db, [eventA, eventB]);
@@ -56,51 +58,116 @@ export async function appendAuditEvents(db: Kysely<any>, events: readonly AuditE
   if (events.length > MAX_EVENTS_PER_APPEND) throw new RangeError(`at most ${MAX_EVENTS_PER_APPEND} events per append`);
   // Validate before taking the lock: a malformed event must not hold up everyone else's appends.
   for (const event of events) checkAuditEvent(event);
-  return appendChecked(db, events, algorithm, options);
+  return appendChecked(db, () => events, algorithm, options);
 }
 
-/** `appendAuditEvents` for events already checked. */
+/** Bind parameters one append statement may carry (the protocol's limit is 65,535). */
+const MAX_PARAMETERS_PER_STATEMENT = 30_000;
+/** Tries at a lock-free append before taking the chain lock, which always makes progress. */
+const UNLOCKED_ATTEMPTS = 5;
+
+/**
+ * `appendAuditEvents` for events already checked; `take` hands over the events once the head is known,
+ * so a group commit gathers whatever arrived while the head was being read.
+ *
+ * Without a writer role, and when the events fit one statement, the append takes no lock and opens no
+ * transaction: it reads the head, then inserts the events and their records in one statement. The
+ * primary key on `seq` is the arbiter: an appender that lost the race to the same `seq` fails with a
+ * unique violation and starts again from the new head, so the chain cannot fork. On the embedded
+ * database this matters most: its one connection is held for a whole transaction, so every other
+ * request's statements would wait through the append's five round trips between the threads.
+ */
 async function appendChecked(
   db: Kysely<any>,
-  events: readonly AuditEventInput[],
+  take: () => readonly AuditEventInput[],
+  algorithm: AuditHashAlgorithm,
+  options: AppendOptions,
+): Promise<AppendedAuditEvent[]> {
+  if (options.writerRole) return appendLocked(db, take, algorithm, options);
+  let events: readonly AuditEventInput[] | undefined;
+  for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS; attempt++) {
+    const head = await readChainHead(db as Kysely<AuditLogDatabase>);
+    events ??= take();
+    const chained = chainEvents(events, head, algorithm);
+    if (parameterCount(chained) > MAX_PARAMETERS_PER_STATEMENT) break;
+    try {
+      await insertChained(db as Kysely<AuditLogDatabase>, chained);
+      return chained.out;
+    } catch (error) {
+      // Another appender took this seq first: read the new head and link to it.
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    }
+  }
+  const taken = events;
+  return appendLocked(db, taken ? () => taken : take, algorithm, options);
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** The append under the chain lock, in one transaction (a writer role, or more than one statement's worth). */
+function appendLocked(
+  db: Kysely<any>,
+  take: () => readonly AuditEventInput[],
   algorithm: AuditHashAlgorithm,
   options: AppendOptions,
 ): Promise<AppendedAuditEvent[]> {
   return (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
     await lockChain(trx, options.writerRole);
-    const head = await readChainHead(trx);
-    let seq = head.seq;
-    let prev = head.hash;
-    const rows: Array<Insertable<AuditLogDatabase['audit_events']>> = [];
-    const records: Array<AuditLogDatabase['audit_event_records']> = [];
-    const out: AppendedAuditEvent[] = [];
-    for (const event of events) {
-      seq += 1;
-      const document = buildEventDocument(event, seq, head.now);
-      const canonical = canonicalEventText(document);
-      const contentHash = hashText(algorithm, canonical);
-      const hash = linkHash(algorithm, seq, prev, contentHash);
-      const index = searchIndexOf(document);
-      rows.push({ seq, occurred_at: head.now, ...index.columns, hash_alg: algorithm, prev_hash: prev, content_hash: contentHash, hash, canonical });
-      for (const r of index.records) records.push({ ...r, event_seq: seq });
-      out.push({ seq, hash, at: document.at });
-      prev = hash;
-    }
-    // The events and their first thousand records in one statement; any more records after it.
-    if (records.length === 0) await trx.insertInto('audit_events').values(rows).execute();
-    else
-      await trx
-        .with('event', (db) => db.insertInto('audit_events').values(rows).returning('seq'))
-        .insertInto('audit_event_records')
-        .values(records.slice(0, 1000))
-        .execute();
-    for (let i = 1000; i < records.length; i += 1000)
-      await trx
-        .insertInto('audit_event_records')
-        .values(records.slice(i, i + 1000))
-        .execute();
-    return out;
+    const chained = chainEvents(take(), await readChainHead(trx), algorithm);
+    await insertChained(trx, chained);
+    return chained.out;
   });
+}
+
+interface ChainedEvents {
+  rows: Array<Insertable<AuditLogDatabase['audit_events']>>;
+  records: Array<AuditLogDatabase['audit_event_records']>;
+  out: AppendedAuditEvent[];
+}
+
+/** The events' rows, numbered and linked from `head`, with their record index rows. */
+function chainEvents(events: readonly AuditEventInput[], head: { seq: number; hash: string; now: Date }, algorithm: AuditHashAlgorithm): ChainedEvents {
+  let seq = head.seq;
+  let prev = head.hash;
+  const chained: ChainedEvents = { rows: [], records: [], out: [] };
+  for (const event of events) {
+    seq += 1;
+    const document = buildEventDocument(event, seq, head.now);
+    const canonical = canonicalEventText(document);
+    const contentHash = hashText(algorithm, canonical);
+    const hash = linkHash(algorithm, seq, prev, contentHash);
+    const index = searchIndexOf(document);
+    chained.rows.push({ seq, occurred_at: head.now, ...index.columns, hash_alg: algorithm, prev_hash: prev, content_hash: contentHash, hash, canonical });
+    for (const r of index.records) chained.records.push({ ...r, event_seq: seq });
+    chained.out.push({ seq, hash, at: document.at });
+    prev = hash;
+  }
+  return chained;
+}
+
+const eventParameters = (rows: ChainedEvents['rows']) => rows.reduce((n, row) => n + Object.keys(row).length, 0);
+const RECORD_PARAMETERS = 4;
+const parameterCount = ({ rows, records }: ChainedEvents) => eventParameters(rows) + records.length * RECORD_PARAMETERS;
+
+/**
+ * The events and as many of their records as fit in one statement (all of them, for the lock-free
+ * append); any more records after it, which only the locked append — a transaction — may need.
+ */
+async function insertChained(db: Kysely<AuditLogDatabase>, { rows, records }: ChainedEvents): Promise<void> {
+  const perStatement = Math.floor(MAX_PARAMETERS_PER_STATEMENT / RECORD_PARAMETERS);
+  const first = records.slice(0, Math.max(0, Math.floor((MAX_PARAMETERS_PER_STATEMENT - eventParameters(rows)) / RECORD_PARAMETERS)));
+  if (first.length === 0) await db.insertInto('audit_events').values(rows).execute();
+  else
+    await db
+      .with('event', (db) => db.insertInto('audit_events').values(rows).returning('seq'))
+      .insertInto('audit_event_records')
+      .values(first)
+      .execute();
+  for (let i = first.length; i < records.length; i += perStatement)
+    await db
+      .insertInto('audit_event_records')
+      .values(records.slice(i, i + perStatement))
+      .execute();
 }
 
 /** The algorithm the options name (sha256 by default); throws on one the log does not know. */
@@ -180,25 +247,24 @@ export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): 
     ...(options.hash ? { hash: options.hash } : {}),
     ...(options.writerRole ? { writerRole: options.writerRole } : {}),
   };
-  // Group commit: events appended while a transaction is under way wait for it to end, then go
-  // together in the next one, so concurrent requests share the chain lock and the head read instead
-  // of queueing for them one by one. Each caller still learns of its own event's commit or failure.
-  const queue: Array<{ event: AuditEventInput; resolve(appended: AppendedAuditEvent): void; reject(error: unknown): void }> = [];
+  // Group commit: events appended while an append is under way wait for it to end, then go together in
+  // the next one, which takes them only once it has read the head (whatever arrived meanwhile joins), so
+  // concurrent requests share the head read and the statement instead of queueing for them one by one.
+  // Each caller still learns of its own event's commit or failure.
+  type Pending = { event: AuditEventInput; resolve(appended: AppendedAuditEvent): void; reject(error: unknown): void };
+  const queue: Pending[] = [];
   let writing = false;
   const write = async () => {
     while (queue.length > 0) {
-      const batch = queue.splice(0, MAX_EVENTS_PER_APPEND);
+      let batch: Pending[] | undefined;
+      const take = () => (batch = queue.splice(0, MAX_EVENTS_PER_APPEND)).map((b) => b.event);
       try {
-        const appended = await appendChecked(
-          db,
-          batch.map((b) => b.event),
-          algorithm,
-          appendOptions,
-        );
-        batch.forEach((b, i) => b.resolve(appended[i]!));
+        const appended = await appendChecked(db, take, algorithm, appendOptions);
+        batch!.forEach((b, i) => b.resolve(appended[i]!));
         signPeriodic(appended);
       } catch (error) {
-        for (const b of batch) b.reject(error);
+        // Failed before taking any (the head could not be read): the next ones in line fail with it.
+        for (const b of batch ?? queue.splice(0, MAX_EVENTS_PER_APPEND)) b.reject(error);
       }
     }
     writing = false;
