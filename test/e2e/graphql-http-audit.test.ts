@@ -24,5 +24,19 @@ for (const backend of backends) {
       );
       expect(failures.length, `failing audits:\n${report.join('\n')}`).toBe(0);
     });
+
+    it('tells browsers and proxies to keep no copy of any answer: data, errors and refusals alike', async () => {
+      const post = (body: string, headers: Record<string, string> = {}) =>
+        fetch(`${h.hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const answers = [
+        await post(JSON.stringify({ query: '{ departments { code } }' })),
+        await post(JSON.stringify({ query: '{ noSuchField }' })),
+        await post('{"query":', {}),
+        await post(JSON.stringify({ query: '{ departments { code } }' }), { authorization: 'Bearer no-such-key' }),
+        await fetch(`${h.hub.url}/graphql?query=${encodeURIComponent('{ departments { code } }')}`, { headers: { 'apollo-require-preflight': 'true' } }),
+      ];
+      expect(answers.map((r) => r.status)).toEqual([200, 400, 400, 401, 200]);
+      for (const response of answers) expect(response.headers.get('cache-control')).toBe('no-store');
+    });
   });
 }

@@ -28,6 +28,7 @@ import { useHealthChecks } from './plugins/use-health-checks.js';
 import { useJsonBody } from './plugins/use-json-body.js';
 import { usePortal } from './plugins/use-portal.js';
 import { useMetricsRoute } from './plugins/use-metrics-route.js';
+import { useNoStore } from './plugins/use-no-store.js';
 import { usePurposeHeader } from './plugins/use-purpose-header.js';
 import { callerLimit, useRateLimit } from './plugins/use-rate-limit.js';
 import { useRequestLog } from './plugins/use-request-log.js';
@@ -126,6 +127,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     useSchemaRoute(options.sdl ?? (() => fixedSdl)),
     usePortal(options.portal ?? null),
     useCors(options.corsOrigins),
+    useNoStore(),
     useGraphiql({ demo: options.demo ?? false }),
     ...(options.admission ? [useAdmissionControl(options.admission, { logger: options.logger, server, registry: options.metrics })] : []),
     useAuthentication(options.authenticate, limit, refuse),
