@@ -7,18 +7,18 @@
 // collection on `{ collect: true }`, CPU profiles).
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { readConfig } from '../../src/cli/config.js';
 import { readAuditEnv } from '../../src/cli/audit.js';
 import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems } from '../../src/demo/demo-district.js';
 import { startHub } from '../../src/gateway/hub.js';
+import { stderrLogger } from '../../src/logging/stderr-logger.js';
 import { createAuditSigner, ensureDemoAuditKeys } from '../../src/storage/audit-log/index.js';
 import { announce, failed, onStop } from './ipc.js';
 
 async function main() {
   const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, scale: { type: 'string', default: '1' } } });
   const config = readConfig({ ...process.env, HUITONG_DATA_DIR: values['data-dir']!, HUITONG_DEMO: '1' });
-  const logger = pino({ level: config.logLevel, base: undefined }, pino.destination(2));
+  const logger = stderrLogger({ level: config.logLevel });
   const scale = Number(values.scale);
   await ensureDemoData(config.dataDir, { scale });
   const demo = await startDemoSystems(config.dataDir);

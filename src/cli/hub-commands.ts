@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { startHub, type Hub } from '../gateway/hub.js';
+import { stderrLogger } from '../logging/stderr-logger.js';
 import { lockHolder, migrateToLatest, openDatabase, type HubDatabase } from '../storage/index.js';
 import { pgliteDir } from '../adapters/sql/sql-url.js';
 import { demoDataInfo, demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems, type DemoSystems } from '../demo/demo-district.js';
@@ -70,7 +70,7 @@ async function openHubDatabase(config: HubConfig) {
 }
 
 async function boot(config: HubConfig, overrides: { port?: number; quiet?: boolean } = {}): Promise<{ hub: Hub; demo: DemoSystems | null }> {
-  const logger = pino({ level: overrides.quiet ? 'warn' : config.logLevel, base: undefined }, pino.destination(2));
+  const logger = stderrLogger({ level: overrides.quiet ? 'warn' : config.logLevel });
   let demo: DemoSystems | null = null;
   fromStartTemplates(config, { demo: config.demo });
   if (config.demo) {
@@ -117,7 +117,7 @@ async function serveDepartment(config: HubConfig, code: string | undefined, host
   // Before anything starts: without the key the service could only refuse every request.
   const serviceKeys = openServiceKeys(config, { required: true })!;
   if (code === 'identity' || code === 'catalogue') return serveHubSubgraph(config, code, host, serviceKeys);
-  const logger = pino({ level: config.logLevel, base: { department: code } }, pino.destination(2));
+  const logger = stderrLogger({ level: config.logLevel, base: { department: code } });
   let demo: DemoSystems | null = null;
   let entries: RegistrySeed;
   if (config.demo) {
