@@ -44,9 +44,10 @@ export async function appendAuditEvent(db: Kysely<any>, event: AuditEventInput, 
 export const MAX_EVENTS_PER_APPEND = 100;
 
 /**
- * Appends several events, in order: one read of the head and one statement for the events (under the
- * chain lock, in a transaction, when they run as a writer role). All are committed or none is. Any
- * malformed event fails the whole call before anything is read.
+ * Appends several events, in order: one read of the head and one statement for the events and their
+ * records (under the chain lock, in a transaction, when they need more than one statement or run as a
+ * writer role). All are committed or none is. Any malformed event fails the whole call before anything
+ * is read.
  *
  * @example
  * const [first, second] = await appendAuditEvents(db, [eventA, eventB]);
@@ -60,20 +61,21 @@ export async function appendAuditEvents(db: Kysely<any>, events: readonly AuditE
   return appendChecked(db, () => events, algorithm, options);
 }
 
+/** Bind parameters one append statement may carry (the protocol's limit is 65,535). */
+const MAX_PARAMETERS_PER_STATEMENT = 30_000;
 /** Tries at a lock-free append before taking the chain lock, which always makes progress. */
 const UNLOCKED_ATTEMPTS = 5;
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * `appendAuditEvents` for events already checked; `take` hands over the events once the head is known,
  * so a group commit gathers whatever arrived while the head was being read.
  *
- * Without a writer role the append takes no lock and opens no transaction: it reads the head, then
- * inserts the events — each with its record index — in one statement. The primary key on `seq` is the
- * arbiter: an appender that lost the race to the same `seq` fails with a unique violation and starts
- * again from the new head, so the chain cannot fork. On the embedded database this matters most: its one
- * connection is held for a whole transaction, so every other request's statements would wait through
- * the append's five round trips between the threads.
+ * Without a writer role, and when the events fit one statement, the append takes no lock and opens no
+ * transaction: it reads the head, then inserts the events and their records in one statement. The
+ * primary key on `seq` is the arbiter: an appender that lost the race to the same `seq` fails with a
+ * unique violation and starts again from the new head, so the chain cannot fork. On the embedded
+ * database this matters most: its one connection is held for a whole transaction, so every other
+ * request's statements would wait through the append's five round trips between the threads.
  */
 async function appendChecked(
   db: Kysely<any>,
@@ -87,19 +89,22 @@ async function appendChecked(
     const head = await readChainHead(db as Kysely<AuditLogDatabase>);
     events ??= take();
     const chained = chainEvents(events, head, algorithm);
+    if (parameterCount(chained) > MAX_PARAMETERS_PER_STATEMENT) break;
     try {
-      await (db as Kysely<AuditLogDatabase>).insertInto('audit_events').values(chained.rows).execute();
+      await insertChained(db as Kysely<AuditLogDatabase>, chained);
       return chained.out;
     } catch (error) {
       // Another appender took this seq first: read the new head and link to it.
       if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     }
   }
-  const taken = events!;
-  return appendLocked(db, () => taken, algorithm, options);
+  const taken = events;
+  return appendLocked(db, taken ? () => taken : take, algorithm, options);
 }
 
-/** The append under the chain lock, in one transaction: a writer role (`SET LOCAL ROLE`), or too many lost races. */
+const UNIQUE_VIOLATION = '23505';
+
+/** The append under the chain lock, in one transaction (a writer role, or more than one statement's worth). */
 function appendLocked(
   db: Kysely<any>,
   take: () => readonly AuditEventInput[],
@@ -109,32 +114,60 @@ function appendLocked(
   return (db as Kysely<AuditLogDatabase>).transaction().execute(async (trx) => {
     await lockChain(trx, options.writerRole);
     const chained = chainEvents(take(), await readChainHead(trx), algorithm);
-    await trx.insertInto('audit_events').values(chained.rows).execute();
+    await insertChained(trx, chained);
     return chained.out;
   });
 }
 
-/** The events' rows, numbered and linked from `head`, each with its search columns and record index. */
-function chainEvents(
-  events: readonly AuditEventInput[],
-  head: { seq: number; hash: string; now: Date },
-  algorithm: AuditHashAlgorithm,
-): { rows: Array<Insertable<AuditLogDatabase['audit_events']>>; out: AppendedAuditEvent[] } {
+interface ChainedEvents {
+  rows: Array<Insertable<AuditLogDatabase['audit_events']>>;
+  records: Array<AuditLogDatabase['audit_event_records']>;
+  out: AppendedAuditEvent[];
+}
+
+/** The events' rows, numbered and linked from `head`, with their record index rows. */
+function chainEvents(events: readonly AuditEventInput[], head: { seq: number; hash: string; now: Date }, algorithm: AuditHashAlgorithm): ChainedEvents {
   let seq = head.seq;
   let prev = head.hash;
-  const rows: Array<Insertable<AuditLogDatabase['audit_events']>> = [];
-  const out: AppendedAuditEvent[] = [];
+  const chained: ChainedEvents = { rows: [], records: [], out: [] };
   for (const event of events) {
     seq += 1;
     const document = buildEventDocument(event, seq, head.now);
     const canonical = canonicalEventText(document);
     const contentHash = hashText(algorithm, canonical);
     const hash = linkHash(algorithm, seq, prev, contentHash);
-    rows.push({ seq, occurred_at: head.now, ...searchIndexOf(document), hash_alg: algorithm, prev_hash: prev, content_hash: contentHash, hash, canonical });
-    out.push({ seq, hash, at: document.at });
+    const index = searchIndexOf(document);
+    chained.rows.push({ seq, occurred_at: head.now, ...index.columns, hash_alg: algorithm, prev_hash: prev, content_hash: contentHash, hash, canonical });
+    for (const r of index.records) chained.records.push({ ...r, event_seq: seq });
+    chained.out.push({ seq, hash, at: document.at });
     prev = hash;
   }
-  return { rows, out };
+  return chained;
+}
+
+const eventParameters = (rows: ChainedEvents['rows']) => rows.reduce((n, row) => n + Object.keys(row).length, 0);
+const RECORD_PARAMETERS = 4;
+const parameterCount = ({ rows, records }: ChainedEvents) => eventParameters(rows) + records.length * RECORD_PARAMETERS;
+
+/**
+ * The events and as many of their records as fit in one statement (all of them, for the lock-free
+ * append); any more records after it, which only the locked append — a transaction — may need.
+ */
+async function insertChained(db: Kysely<AuditLogDatabase>, { rows, records }: ChainedEvents): Promise<void> {
+  const perStatement = Math.floor(MAX_PARAMETERS_PER_STATEMENT / RECORD_PARAMETERS);
+  const first = records.slice(0, Math.max(0, Math.floor((MAX_PARAMETERS_PER_STATEMENT - eventParameters(rows)) / RECORD_PARAMETERS)));
+  if (first.length === 0) await db.insertInto('audit_events').values(rows).execute();
+  else
+    await db
+      .with('event', (db) => db.insertInto('audit_events').values(rows).returning('seq'))
+      .insertInto('audit_event_records')
+      .values(first)
+      .execute();
+  for (let i = first.length; i < records.length; i += perStatement)
+    await db
+      .insertInto('audit_event_records')
+      .values(records.slice(i, i + perStatement))
+      .execute();
 }
 
 /** The algorithm the options name (sha256 by default); throws on one the log does not know. */

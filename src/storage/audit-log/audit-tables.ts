@@ -1,6 +1,6 @@
 import type { ColumnType } from 'kysely';
 
-/** Row types of the audit tables (migration 2026-11-26T1000-audit-log and later). */
+/** Row types of the audit tables (migration 2026-11-26T1000-audit-log). */
 export interface AuditLogDatabase {
   audit_events: {
     seq: ColumnType<number, number, never>;
@@ -16,9 +16,8 @@ export interface AuditLogDatabase {
     content_hash: string;
     hash: string;
     canonical: string;
-    /** The released records and applicants, for "who saw X" (`recordKeys`; migration 2026-12-03T2200-audit-record-keys). */
-    record_keys: ColumnType<string[], string[], never>;
   };
+  audit_event_records: { record_id: string; kind: 'record' | 'applicant'; department: string; event_seq: number };
   audit_checkpoints: {
     seq: number;
     kind: AuditCheckpointKind;

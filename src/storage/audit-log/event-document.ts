@@ -107,27 +107,21 @@ export function linkHash(algorithm: AuditHashAlgorithm, seq: number, prevHash: s
   return hashText(algorithm, `huitong-audit-link/v1\n${seq}\n${algorithm}\n${prevHash}\n${contentHash}`);
 }
 
-/** Keys of the record index (`audit_events.record_keys`), parts joined by U+001F, which no id or code holds. */
-export const recordKeys = {
-  /** A record in its department. */
-  record: (department: string, recordId: string) => `rd\u001f${department}\u001f${recordId}`,
-  /** A record id in any department. */
-  anyDepartment: (recordId: string) => `r\u001f${recordId}`,
-  applicant: (applicantId: string) => `a\u001f${applicantId}`,
-};
-
-/** The search columns an event implies (its record index among them); verification recomputes them from the text. */
+/** The search columns and side-table rows an event implies; verification recomputes them from the text. */
 export function searchIndexOf(document: AuditEventDocument) {
-  const keys = new Set<string>();
-  for (const r of document.released) for (const id of r.recordIds) keys.add(recordKeys.record(r.department, id)).add(recordKeys.anyDepartment(id));
-  for (const id of document.applicantIds) keys.add(recordKeys.applicant(id));
+  const records = new Map<string, { record_id: string; kind: 'record' | 'applicant'; department: string }>();
+  for (const r of document.released)
+    for (const id of r.recordIds) records.set(`record\u0000${r.department}\u0000${id}`, { record_id: id, kind: 'record', department: r.department });
+  for (const id of document.applicantIds) records.set(`applicant\u0000\u0000${id}`, { record_id: id, kind: 'applicant', department: '' });
   return {
-    consumer: document.consumer,
-    consumer_department: document.consumerDepartment,
-    operation_name: document.operation.name,
-    operation_hash: document.operation.hash,
-    departments: [...new Set(document.released.map((r) => r.department))].sort(),
-    outcome: document.outcome,
-    record_keys: [...keys].sort(),
+    columns: {
+      consumer: document.consumer,
+      consumer_department: document.consumerDepartment,
+      operation_name: document.operation.name,
+      operation_hash: document.operation.hash,
+      departments: [...new Set(document.released.map((r) => r.department))].sort(),
+      outcome: document.outcome,
+    },
+    records: [...records.values()],
   };
 }

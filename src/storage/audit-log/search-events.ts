@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AuditLogDatabase } from './audit-tables.js';
-import { recordKeys, type AuditEventDocument } from './event-document.js';
+import type { AuditEventDocument } from './event-document.js';
 
 export interface AuditSearchFilter {
   consumer?: string;
@@ -47,14 +47,32 @@ export async function searchAuditEvents(db: Kysely<any>, filter: AuditSearchFilt
   if (filter.from !== undefined) query = query.where('e.occurred_at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('e.occurred_at', '<', filter.to);
   if (filter.afterSeq !== undefined) query = query.where('e.seq', '>', filter.afterSeq);
-  // "Who saw record X" / "applicant Y": the GIN index over each event's record keys.
-  const keys = [
-    ...(filter.recordId === undefined
-      ? []
-      : [filter.department === undefined ? recordKeys.anyDepartment(filter.recordId) : recordKeys.record(filter.department, filter.recordId)]),
-    ...(filter.applicantId === undefined ? [] : [recordKeys.applicant(filter.applicantId)]),
-  ];
-  if (keys.length > 0) query = query.where(sql<boolean>`e.record_keys @> ${sql.val(keys)}::text[]`);
+  if (filter.recordId !== undefined) {
+    const recordId = filter.recordId;
+    const department = filter.department;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('audit_event_records as r')
+          .select('r.event_seq')
+          .whereRef('r.event_seq', '=', 'e.seq')
+          .where('r.record_id', '=', recordId)
+          .where('r.kind', '=', 'record')
+          .$if(department !== undefined, (q) => q.where('r.department', '=', department!)),
+      ),
+    );
+  }
+  if (filter.applicantId !== undefined) {
+    const applicantId = filter.applicantId;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('audit_event_records as r')
+          .select('r.event_seq')
+          .whereRef('r.event_seq', '=', 'e.seq')
+          .where('r.record_id', '=', applicantId)
+          .where('r.kind', '=', 'applicant'),
+      ),
+    );
+  }
   const rows = await query.orderBy('e.seq').limit(limit).execute();
   return rows.map((r) => ({ seq: r.seq, hash: r.hash, event: JSON.parse(r.canonical) as AuditEventDocument }));
 }
