@@ -19,7 +19,7 @@ export interface AdmissionSettings {
 }
 
 /** What `npm start` applies unless configured otherwise (`HUITONG_MAX_IN_FLIGHT` and the rest). */
-export const DEFAULT_ADMISSION: AdmissionSettings = { maxInFlight: 4, maxQueue: 100, maxQueueWaitMs: 2000, maxEventLoopDelayMs: 1000 };
+export const DEFAULT_ADMISSION: AdmissionSettings = { maxInFlight: 8, maxQueue: 100, maxQueueWaitMs: 2000, maxEventLoopDelayMs: 1000 };
 
 /** Why a request was refused. */
 export type ShedReason = 'QUEUE_FULL' | 'QUEUE_WAIT' | 'EVENT_LOOP_DELAY';
