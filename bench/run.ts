@@ -275,7 +275,8 @@ function buildReport(
     '',
   );
   const prepared = Object.entries(preparationS).filter(([, s]) => s > 0);
-  if (prepared.length) lines.push(`Data preparation in this run (s; steps not listed were reused): ${prepared.map(([step, s]) => `${step} ${s}`).join(', ')}.`, '');
+  if (prepared.length)
+    lines.push(`Data preparation in this run (s; steps not listed were reused): ${prepared.map(([step, s]) => `${step} ${s}`).join(', ')}.`, '');
   lines.push('| workload | target | req/s | p50 ms | p99 ms | peak RSS MB | backend calls/req (market/housing/health) | vs monolith | vs central | failed |');
   lines.push('|---|---|---:|---:|---:|---:|---|---:|---:|---:|');
   for (const w of json.workloads) {

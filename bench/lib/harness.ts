@@ -56,9 +56,9 @@ export async function prepareData(
   scale: number,
   logDir: string,
   say: (m: string) => void,
-  options: { postgres?: PgStores | undefined } = {},
+  options: { postgres?: PgStores | undefined /** Default: `bench/.data-<scale>`. */; dir?: string } = {},
 ): Promise<{ dir: string; fixtures: Fixtures; times: PreparationTimes }> {
-  const dir = dataDirFor(scale);
+  const dir = options.dir ?? dataDirFor(scale);
   mkdirSync(dir, { recursive: true });
   const pg = options.postgres;
   const fresh = !existsSync(join(dir, 'hub-template', '.complete'));
@@ -76,7 +76,8 @@ export async function prepareData(
     },
   );
   await child.stop();
-  const { ready: _r, heapUsedMb: _h, ...times } = child.ready as { ready: true; heapUsedMb?: number } & PreparationTimes;
+  const { ready: _r, heapUsedMb: _h, ...reported } = child.ready as { ready: true; heapUsedMb?: number } & PreparationTimes;
+  const times = Object.fromEntries(Object.entries(reported).map(([step, s]) => [step, Math.round(s * 10) / 10]));
   if (pg || fresh) say(`data ready in ${((performance.now() - started) / 1000).toFixed(0)} s ${JSON.stringify(times)}`);
   const fixtures = JSON.parse(readFileSync(join(dir, pg ? 'fixtures-pg.json' : 'fixtures.json'), 'utf8')) as Fixtures;
   return { dir, fixtures, times };
@@ -174,12 +175,7 @@ export async function startTarget(
     for (const code of DEPARTMENTS)
       subgraphs.push(await startSubgraph(code, env, logDir, code === 'housing' ? (options.housingSubgraphPort ?? 0) : 0, options.nodeArgs));
     const urls = subgraphs.map((s, i) => `${DEPARTMENTS[i]}=${s.ready.url}`).join(',');
-    const gateway = await startChild<TargetReady>(
-      'hub-http-gateway',
-      entry('targets/hub.ts'),
-      ['--mode', 'http', ...stores.hubArgs, '--urls', urls],
-      long,
-    );
+    const gateway = await startChild<TargetReady>('hub-http-gateway', entry('targets/hub.ts'), ['--mode', 'http', ...stores.hubArgs, '--urls', urls], long);
     const { ready: _r, url, callsUrl: _c, ...info } = gateway.ready;
     return {
       name,
