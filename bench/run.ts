@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [--scale N] [--duration S] [--rounds N] [--connections N]
-//   [--targets a,b] [--workloads a,b] [--time-limit-min N] [--postgres URL]`
+//   [--targets a,b] [--workloads a,b] [--time-limit-min N] [--postgres URL] [--prepare-only]`
 // Benchmarks every workload against every target (hub-inprocess, hub-http, monolith, hub-governed,
 // central), each target in its own processes, the load generator in another, alternating targets round
 // by round. Prints a table and writes bench/results/latest.json and latest.md (quick-latest.* with --quick).
@@ -44,6 +44,7 @@ const { values } = parseArgs({
     'deadline-ms': { type: 'string' },
     'time-limit-min': { type: 'string' },
     postgres: { type: 'string' },
+    'prepare-only': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick!;
@@ -116,6 +117,7 @@ async function main() {
   const database = postgres ? await serverVersion(postgres.adminUrl) : 'pglite';
   say(`database: ${database}`);
   const { dir, fixtures, times } = await prepareData(config.scale, logDir, say, { postgres });
+  if (values['prepare-only']) return;
   const selected = allWorkloads(fixtures).filter((w) => !values.workloads || values.workloads.split(',').includes(w.name));
 
   const load = new LoadGenerator();
