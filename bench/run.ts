@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [--scale N] [--duration S] [--rounds N] [--connections N]
-//   [--targets a,b] [--workloads a,b] [--time-limit-min N] [--postgres URL] [--prepare-only]`
+//   [--targets a,b] [--workloads a,b] [--time-limit-min N] [--postgres URL] [--prepare-only] [--check-only]`
 // Benchmarks every workload against every target (hub-inprocess, hub-http, monolith, hub-governed,
 // central), each target in its own processes, the load generator in another, alternating targets round
 // by round. Prints a table and writes bench/results/latest.json and latest.md (quick-latest.* with --quick).
@@ -45,6 +45,7 @@ const { values } = parseArgs({
     'time-limit-min': { type: 'string' },
     postgres: { type: 'string' },
     'prepare-only': { type: 'boolean', default: false },
+    'check-only': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick!;
@@ -117,7 +118,7 @@ async function main() {
   const database = postgres ? await serverVersion(postgres.adminUrl) : 'pglite';
   say(`database: ${database}`);
   const { dir, fixtures, times } = await prepareData(config.scale, logDir, say, { postgres });
-  if (values['prepare-only']) return;
+  if (values['prepare-only']) return 0;
   const selected = allWorkloads(fixtures).filter((w) => !values.workloads || values.workloads.split(',').includes(w.name));
 
   const load = new LoadGenerator();
@@ -148,6 +149,7 @@ async function main() {
     }
     if (mismatches.length) say(`WARNING, responses differ:\n  ${mismatches.join('\n  ')}`);
     else say(`responses checked: every target returns the same data for every workload`);
+    if (values['check-only']) return mismatches.length ? 1 : 0;
 
     for (const w of selected) for (const t of targets) await measure(t, w, load, config.warmupS);
     say('warm-up done');
@@ -182,6 +184,7 @@ async function main() {
     writeFileSync(mdPath, report.markdown);
     process.stdout.write(`${report.markdown}\n`);
     process.stdout.write(`JSON: ${jsonPath}\nMarkdown: ${mdPath}\n`);
+    return 0;
   } finally {
     load.stop();
     await Promise.all(targets.flatMap((t) => t.processes.map((p) => p.stop())));
@@ -221,7 +224,7 @@ function buildReport(
       'rps: completed requests / duration, median over rounds; p50/p99: autocannon latency percentiles, median over rounds',
       'peakRssMb: kernel VmHWM of the target process(es) (hub-http: gateway + 3 subgraph processes), reset before each run; max over rounds',
       'backendCallsPerRequest: RuntimeAdapter calls (listPermits + getPermits + listApplicants) of all departments during the runs (counters read after in-flight requests drain) / requests sent; retries of failed attempts included',
-      `database: the engine of the hub databases, the market legacy store and the central copy in this run (pglite: embedded, one copy per target; postgresql: a database per target copied from a prepared template, analysed before measuring); housing (a JSON API) and health (CSV files) are no SQL stores`,
+      `database: the engine of the hub databases, the market legacy store and the central copy in this run (pglite: embedded, one copy per target; postgresql: a database per target copied from a prepared template, analysed before measuring, the server's memory counted in no target's peak RSS); housing (a JSON API) and health (CSV files) are no SQL stores`,
       `central: the central copy (bench/central/) — every department loaded once into one indexed database on the engine of the hub store (${database}), served by plain resolvers; it reads no department system while serving. hub ÷ central is each hub target's req/s over its req/s`,
       'retriesPerRequest: of those calls, retries of a failed attempt (a transient failure: connection refused or reset, a 5xx) / requests sent. The budget of ≤ 1 call per department per nesting level is about batching, so it is checked on calls less retries; retries are shown beside it',
     ],
