@@ -56,7 +56,11 @@ export async function prepareData(
   scale: number,
   logDir: string,
   say: (m: string) => void,
-  options: { postgres?: PgStores | undefined /** Default: `bench/.data-<scale>`. */; dir?: string } = {},
+  options: {
+    postgres?: PgStores | undefined;
+    /** Default: `bench/.data-<scale>`. */
+    dir?: string;
+  } = {},
 ): Promise<{ dir: string; fixtures: Fixtures; times: PreparationTimes }> {
   const dir = options.dir ?? dataDirFor(scale);
   mkdirSync(dir, { recursive: true });

@@ -9,6 +9,8 @@ export type PgPart = 'market' | 'hub' | 'central';
 /** What a template's comment records: when it was completed, and the stamps that decide re-use. */
 export type PgMarker = Record<string, string>;
 
+const scalePrefix = (scale: number) => `huitong_bench_${String(scale).replace(/\W/g, '_')}`;
+
 /**
  * The template database of a scale's part: `huitong_bench_<scale>_<part>` (a fractional scale's dot as `_`).
  *
@@ -18,8 +20,6 @@ export type PgMarker = Record<string, string>;
 export function templateName(scale: number, part: PgPart): string {
   return `${scalePrefix(scale)}_${part}`;
 }
-
-const scalePrefix = (scale: number) => `huitong_bench_${String(scale).replace(/\W/g, '_')}`;
 
 /**
  * A target's own copy of a part: `huitong_bench_<scale>_t_<target>_<part>`.
