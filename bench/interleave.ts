@@ -50,7 +50,7 @@ async function main() {
   const sync = await ready;
   if (sync.startsWith('failed')) throw new Error(`identity sync ${sync}`);
   const monolithStores = copyStores(dir, 'interleave-monolith');
-  const monolith = await startMonolith({ hubDir: monolithStores.hub, env: envFor(monolithStores.market), logger: benchLogger() });
+  const monolith = await startMonolith({ hub: { dir: monolithStores.hub }, env: envFor(monolithStores.market), logger: benchLogger() });
 
   const cut = (body: string, selection: string) => {
     const parsed = JSON.parse(body) as { query: string };

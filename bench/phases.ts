@@ -1,11 +1,13 @@
 // `npx tsx bench/phases.ts [--scale 5] [--targets hub-inprocess,hub-governed] [--workloads a,b]
-//   [--duration 10] [--warmup 3] [--connections 1]`
+//   [--duration 10] [--warmup 3] [--connections 1] [--postgres URL]`
 // Where a hub request's time goes: each hub target started as the benchmark starts it (its own process,
 // the same stores) with HUITONG_PHASE_TIMINGS=1, each workload run for a warm-up and then `--duration`
 // seconds, and the phases of the requests of that window summarised (mean and median per phase) from the
 // target's /bench/phases route. One connection by default, so a request's phases are its own rather than
 // its share of ten interleaved ones. Prints the tables and writes bench/results/phases-latest.md and .json.
 // Timed runs pay for the timing: their req/s are not the benchmark's (`npm run bench` runs untimed).
+// With `--postgres URL` the stores are PostgreSQL databases as in `npm run bench -- --postgres` (writes
+// phases-pg-latest.*).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -14,6 +16,7 @@ import { parseArgs } from 'node:util';
 import type { PhaseSummary } from '../src/gateway/observability/phase-timings.js';
 import { graphql, prepareData, startHousing, startTarget, type Target, type TargetName } from './lib/harness.js';
 import { LoadGenerator } from './lib/load-generator.js';
+import { dropTargetCopies, serverVersion } from './lib/pg-databases.js';
 import { BENCH_DIR, stopAll, runMain } from './lib/proc.js';
 import { workloads as allWorkloads } from './lib/workloads.js';
 
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '1' },
+    postgres: { type: 'string' },
   },
 });
 const say = (m: string) => process.stderr.write(`[phases ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
@@ -76,7 +80,9 @@ async function main() {
   const logDir = join(BENCH_DIR, 'logs', `phases-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(logDir, { recursive: true });
   const scale = Number(values.scale);
-  const { dir, fixtures } = await prepareData(scale, logDir, say);
+  const postgres = values.postgres ? { adminUrl: values.postgres, scale } : undefined;
+  const database = postgres ? await serverVersion(postgres.adminUrl) : 'pglite';
+  const { dir, fixtures } = await prepareData(scale, logDir, say, { postgres });
   const selected = allWorkloads(fixtures).filter((w) => !values.workloads || values.workloads.split(',').includes(w.name));
   const load = new LoadGenerator();
   const housing = await startHousing(dir, logDir);
@@ -86,7 +92,7 @@ async function main() {
     await load.ready;
     for (const name of values.targets.split(',') as TargetName[]) {
       if (!name.startsWith('hub-')) throw new Error(`${name}: only the hub targets are timed by phase`);
-      targets.push(await startTarget(name, dir, housing.ready.url, logDir));
+      targets.push(await startTarget(name, dir, housing.ready.url, logDir, { postgres }));
       say(`${name} ready`);
     }
     for (const w of selected) {
@@ -114,13 +120,14 @@ async function main() {
     await Promise.all(targets.flatMap((t) => t.processes.map((p) => p.stop())));
     await housing.stop();
     await stopAll();
+    if (postgres) await dropTargetCopies(postgres.adminUrl, postgres.scale);
   }
 
   const uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
   const lines = [
-    `# Where a hub request's time goes — scale ${scale}, ${new Date().toISOString()}`,
+    `# Where a hub request's time goes — scale ${scale}, database: ${database}, ${new Date().toISOString()}`,
     '',
-    `\`npx tsx bench/phases.ts --scale ${scale} --targets ${values.targets} --duration ${values.duration} --connections ${values.connections}\` ` +
+    `\`npx tsx bench/phases.ts --scale ${scale} --targets ${values.targets} --duration ${values.duration} --connections ${values.connections}${postgres ? ' --postgres URL' : ''}\` ` +
       `(HUITONG_PHASE_TIMINGS=1). Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}, Node ${process.version}; load: \`${uptime}\`.`,
     '',
     'Mean and median over every request of the measured window. The first five rows are consecutive and add up to at most the wall time;',
@@ -135,10 +142,11 @@ async function main() {
   }
   const markdown = `${lines.join('\n')}\n`;
   mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
-  writeFileSync(join(BENCH_DIR, 'results', 'phases-latest.md'), markdown);
+  const stem = postgres ? 'phases-pg-latest' : 'phases-latest';
+  writeFileSync(join(BENCH_DIR, 'results', `${stem}.md`), markdown);
   writeFileSync(
-    join(BENCH_DIR, 'results', 'phases-latest.json'),
-    `${JSON.stringify({ generatedAt: new Date().toISOString(), scale, uptime, results }, null, 2)}\n`,
+    join(BENCH_DIR, 'results', `${stem}.json`),
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), scale, database, uptime, results }, null, 2)}\n`,
   );
   process.stdout.write(markdown);
 }

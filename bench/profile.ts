@@ -1,5 +1,5 @@
 // `npx tsx bench/profile.ts --target hub-inprocess --workload permit-page-200 [--duration 10]
-//   [--connections 10] [--prof] [--scale 5] [--after heavy-nested [--after-duration 30]]`
+//   [--connections 10] [--prof] [--scale 5] [--after heavy-nested [--after-duration 30]] [--postgres URL]`
 // A profiling driver for one target and one workload: starts the target as the benchmark does (its own
 // process(es), same stores), loads it with autocannon from this process for a warm-up and then
 // `--duration` seconds, prints req/s and latency, and with `--prof` runs the target's processes under
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { graphql, prepareData, startHousing, startTarget, type TargetName } from './lib/harness.js';
 import { summarize } from './lib/cpuprofile.js';
+import { dropTargetCopies } from './lib/pg-databases.js';
 import { askChild, BENCH_DIR, stopAll, type Child, runMain } from './lib/proc.js';
 import { workloads } from './lib/workloads.js';
 
@@ -27,15 +28,18 @@ const { values } = parseArgs({
     top: { type: 'string', default: '45' },
     after: { type: 'string' },
     'after-duration': { type: 'string', default: '30' },
+    postgres: { type: 'string' },
   },
 });
+// The stores on PostgreSQL as `npm run bench -- --postgres URL` puts them (the server's CPU is in no profile).
+const postgres = values.postgres ? { adminUrl: values.postgres, scale: Number(values.scale) } : undefined;
 const say = (m: string) => process.stderr.write(`[profile] ${m}\n`);
 
 async function main() {
   const logDir = join(BENCH_DIR, 'logs', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const profDir = join(logDir, 'cpuprofiles');
   mkdirSync(profDir, { recursive: true });
-  const { dir, fixtures } = await prepareData(Number(values.scale), logDir, say);
+  const { dir, fixtures } = await prepareData(Number(values.scale), logDir, say, { postgres });
   const byName = (name: string) => {
     const found = workloads(fixtures).find((w) => w.name === name);
     if (!found) throw new Error(`no workload ${name}`);
@@ -43,7 +47,7 @@ async function main() {
   };
   const workload = byName(values.workload);
   const housing = await startHousing(dir, logDir);
-  const target = await startTarget(values.target as TargetName, dir, housing.ready.url, logDir);
+  const target = await startTarget(values.target as TargetName, dir, housing.ready.url, logDir, { postgres });
   say(`${target.name} ready at ${target.url} ${JSON.stringify(target.info)}`);
   // A workload that answers with errors measures the error path: stop, as `npm run bench` does.
   const probe = await graphql(target.url, workload.bodies[0]!, target.headers);
@@ -89,6 +93,7 @@ async function main() {
   for (const p of target.processes) await p.stop();
   await housing.stop();
   await stopAll();
+  if (postgres) await dropTargetCopies(postgres.adminUrl, postgres.scale);
   if (values.prof) {
     for (const f of readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'))) process.stdout.write(`${summarize(join(profDir, f), Number(values.top))}\n`);
   } else rmSync(profDir, { recursive: true, force: true });

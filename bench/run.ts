@@ -1,8 +1,11 @@
 // `npm run bench [-- --quick] [--scale N] [--duration S] [--rounds N] [--connections N]
-//   [--targets a,b] [--workloads a,b] [--time-limit-min N]`
+//   [--targets a,b] [--workloads a,b] [--time-limit-min N] [--postgres URL] [--prepare-only] [--check-only]`
 // Benchmarks every workload against every target (hub-inprocess, hub-http, monolith, hub-governed,
 // central), each target in its own processes, the load generator in another, alternating targets round
 // by round. Prints a table and writes bench/results/latest.json and latest.md (quick-latest.* with --quick).
+// With `--postgres URL` (a server the bench may create databases on) the hub databases, the market legacy
+// store and the central copy are PostgreSQL databases there, as a district deploys them; the reports are
+// then latest-pg.* / quick-pg-latest.*.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
@@ -14,6 +17,8 @@ import {
   callDelta,
   DEPARTMENTS,
   graphql,
+  type PgStores,
+  type PreparationTimes,
   prepareData,
   readCalls,
   startHousing,
@@ -22,6 +27,7 @@ import {
   type Target,
   type TargetName,
 } from './lib/harness.js';
+import { dropTargetCopies, serverVersion } from './lib/pg-databases.js';
 import { BENCH_DIR, memoryMb, resetPeak, stopAll, type Child, runMain } from './lib/proc.js';
 import { workloads as allWorkloads, type Workload } from './lib/workloads.js';
 
@@ -37,6 +43,9 @@ const { values } = parseArgs({
     workloads: { type: 'string' },
     'deadline-ms': { type: 'string' },
     'time-limit-min': { type: 'string' },
+    postgres: { type: 'string' },
+    'prepare-only': { type: 'boolean', default: false },
+    'check-only': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick!;
@@ -49,6 +58,7 @@ const config = {
   timeLimitMin: Number(values['time-limit-min'] ?? (quick ? 10 : 120)),
 };
 const targetNames = (values.targets?.split(',') ?? [...TARGET_NAMES]) as TargetName[];
+const postgres: PgStores | undefined = values.postgres ? { adminUrl: values.postgres, scale: config.scale } : undefined;
 const logDir = join(BENCH_DIR, 'logs', new Date().toISOString().replace(/[:.]/g, '-'));
 // Every target process (and data preparation) reads its department deadline from here.
 // At ≥ 1M permits a sync page can take longer than an interactive request's default 5 s.
@@ -104,7 +114,11 @@ async function main() {
   say(
     `mode ${quick ? 'quick' : 'full'}: scale ${config.scale}, ${config.rounds} round(s) × ${config.durationS} s per workload and target, warm-up ${config.warmupS} s, ${config.connections} connections; logs in ${relative(process.cwd(), logDir)}`,
   );
-  const { dir, fixtures } = await prepareData(config.scale, logDir, say);
+  // The engine of the run's SQL stores (the hub databases, the market legacy store, the central copy).
+  const database = postgres ? await serverVersion(postgres.adminUrl) : 'pglite';
+  say(`database: ${database}`);
+  const { dir, fixtures, times } = await prepareData(config.scale, logDir, say, { postgres });
+  if (values['prepare-only']) return 0;
   const selected = allWorkloads(fixtures).filter((w) => !values.workloads || values.workloads.split(',').includes(w.name));
 
   const load = new LoadGenerator();
@@ -115,7 +129,7 @@ async function main() {
     housing = await startHousing(dir, logDir);
     for (const name of targetNames) {
       const t = performance.now();
-      targets.push(await startTarget(name, dir, housing.ready.url, logDir));
+      targets.push(await startTarget(name, dir, housing.ready.url, logDir, { postgres }));
       const info = targets.at(-1)!.info;
       say(`${name} ready in ${((performance.now() - t) / 1000).toFixed(1)} s${Object.keys(info).length ? ` ${JSON.stringify(info)}` : ''}`);
     }
@@ -135,6 +149,7 @@ async function main() {
     }
     if (mismatches.length) say(`WARNING, responses differ:\n  ${mismatches.join('\n  ')}`);
     else say(`responses checked: every target returns the same data for every workload`);
+    if (values['check-only']) return mismatches.length ? 1 : 0;
 
     for (const w of selected) for (const t of targets) await measure(t, w, load, config.warmupS);
     say('warm-up done');
@@ -160,27 +175,40 @@ async function main() {
     }
     if (stoppedEarly) say(`time limit of ${config.timeLimitMin} min reached: stopped early, figures are from the rounds completed`);
 
-    const report = buildReport(selected, targets, samples, dir, stoppedEarly);
+    const report = buildReport(selected, targets, samples, dir, stoppedEarly, database, times);
     mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
-    const stem = quick ? 'quick-latest' : 'latest';
+    const stem = postgres ? (quick ? 'quick-pg-latest' : 'latest-pg') : quick ? 'quick-latest' : 'latest';
     const jsonPath = join(BENCH_DIR, 'results', `${stem}.json`);
     const mdPath = join(BENCH_DIR, 'results', `${stem}.md`);
     writeFileSync(jsonPath, `${JSON.stringify(report.json, null, 2)}\n`);
     writeFileSync(mdPath, report.markdown);
     process.stdout.write(`${report.markdown}\n`);
     process.stdout.write(`JSON: ${jsonPath}\nMarkdown: ${mdPath}\n`);
+    return 0;
   } finally {
     load.stop();
     await Promise.all(targets.flatMap((t) => t.processes.map((p) => p.stop())));
     await housing?.stop();
     await stopAll();
+    // The targets' copies (gigabytes at scale 200); the templates stay for the next run.
+    if (postgres) await dropTargetCopies(postgres.adminUrl, postgres.scale);
   }
 }
 
-function buildReport(selected: Workload[], targets: Target[], samples: Map<string, Sample[]>, dir: string, stoppedEarly: boolean) {
+function buildReport(
+  selected: Workload[],
+  targets: Target[],
+  samples: Map<string, Sample[]>,
+  dir: string,
+  stoppedEarly: boolean,
+  database: string,
+  preparationS: PreparationTimes,
+) {
   const json = {
     generatedAt: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
+    database,
+    preparationS,
     config: { ...config, targets: targets.map((t) => t.name), dataDir: relative(process.cwd(), dir) },
     machine: {
       cpus: cpus().length,
@@ -196,7 +224,8 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
       'rps: completed requests / duration, median over rounds; p50/p99: autocannon latency percentiles, median over rounds',
       'peakRssMb: kernel VmHWM of the target process(es) (hub-http: gateway + 3 subgraph processes), reset before each run; max over rounds',
       'backendCallsPerRequest: RuntimeAdapter calls (listPermits + getPermits + listApplicants) of all departments during the runs (counters read after in-flight requests drain) / requests sent; retries of failed attempts included',
-      "central: the central copy (bench/central/) — every department loaded once into one indexed database on the engine of the hub store (PGlite), served by plain resolvers; it reads no department system while serving. hub ÷ central is each hub target's req/s over its req/s",
+      `database: the engine of the hub databases, the market legacy store and the central copy in this run (pglite: embedded, one copy per target; postgresql: a database per target copied from a prepared template, analysed before measuring, the server's memory counted in no target's peak RSS); housing (a JSON API) and health (CSV files) are no SQL stores`,
+      `central: the central copy (bench/central/) — every department loaded once into one indexed database on the engine of the hub store (${database}), served by plain resolvers; it reads no department system while serving. hub ÷ central is each hub target's req/s over its req/s`,
       'retriesPerRequest: of those calls, retries of a failed attempt (a transient failure: connection refused or reset, a 5xx) / requests sent. The budget of ≤ 1 call per department per nesting level is about batching, so it is checked on calls less retries; retries are shown beside it',
     ],
     workloads: selected.map((w) => {
@@ -245,11 +274,14 @@ function buildReport(selected: Workload[], targets: Target[], samples: Map<strin
   };
 
   const lines: string[] = [];
-  lines.push(`# Huitong benchmark — ${json.mode} run, ${json.generatedAt}`, '');
+  lines.push(`# Huitong benchmark — ${json.mode} run, database: ${database}, ${json.generatedAt}`, '');
   lines.push(
     `Scale ${config.scale} (${relative(process.cwd(), dir)}), ${config.rounds} round(s) × ${config.durationS} s per workload and target after a ${config.warmupS} s warm-up, ${config.connections} connections, load generator in its own process. Machine: ${json.machine.cpus} × ${json.machine.cpuModel}, ${json.machine.memoryGb} GB, Node ${json.machine.node}; load average (1/5/15 min) ${json.machine.loadAverageStart.join(' / ')} at the start, ${json.machine.loadAverageEnd.join(' / ')} at the end.${stoppedEarly ? ' **Stopped early at the time limit.**' : ''}`,
     '',
   );
+  const prepared = Object.entries(preparationS).filter(([, s]) => s > 0);
+  if (prepared.length)
+    lines.push(`Data preparation in this run (s; steps not listed were reused): ${prepared.map(([step, s]) => `${step} ${s}`).join(', ')}.`, '');
   lines.push('| workload | target | req/s | p50 ms | p99 ms | peak RSS MB | backend calls/req (market/housing/health) | vs monolith | vs central | failed |');
   lines.push('|---|---|---:|---:|---:|---:|---|---:|---:|---:|');
   for (const w of json.workloads) {

@@ -12,13 +12,14 @@ export interface RunningCentral {
 }
 
 /**
- * Serves the central copy in a PGlite directory (a copy of the prepared template: one owner process).
+ * Serves the central copy: a copy of the prepared template in a PGlite directory (one owner process) or
+ * a PostgreSQL database.
  *
  * @example
- * const central = await startCentral({ dir: 'bench/.data-5/targets/central/central', logger });
+ * const central = await startCentral({ database: { dir: 'bench/.data-5/targets/central/central' }, logger });
  */
-export async function startCentral(options: { dir: string; logger: Logger }): Promise<RunningCentral> {
-  const database = await openDatabase<CentralDatabase>({ dir: options.dir });
+export async function startCentral(options: { database: { dir: string } | { url: string }; logger: Logger }): Promise<RunningCentral> {
+  const database = await openDatabase<CentralDatabase>(options.database);
   const departments = await database.db.selectFrom('departments').select('code').where('serves_permits', '=', true).orderBy('code').execute();
   const http = await startBaselineServer(
     createCentralSchema(

@@ -5,6 +5,7 @@ import { demoPaths } from '../../src/demo/demo-district.js';
 import { DEMO_CREDENTIALS } from '../../src/gateway/auth/demo-credentials.js';
 import { rotateServiceKeys } from '../../src/subgraphs/service-keys.js';
 import type { Fixtures } from './workloads.js';
+import { copyForTarget, type PgPart } from './pg-databases.js';
 import { BENCH_DIR, startChild, type Child } from './proc.js';
 
 export const TARGET_NAMES = ['hub-inprocess', 'hub-http', 'monolith', 'hub-governed', 'central'] as const;
@@ -35,22 +36,55 @@ export function dataDirFor(scale: number): string {
 /** What a target process announces when ready (bench/targets/ipc.ts). */
 type TargetReady = { ready: true; url: string; callsUrl: string; heapUsedMb?: number };
 
-/** Generates (once) the legacy stores, the hub database template and fixtures for a scale. */
-export async function prepareData(scale: number, logDir: string, say: (m: string) => void): Promise<{ dir: string; fixtures: Fixtures }> {
-  const dir = dataDirFor(scale);
+/**
+ * A run's stores on a PostgreSQL server (`--postgres URL`): `adminUrl` may create databases; the scale's
+ * prepared template databases are copied per target (bench/lib/pg-databases.ts).
+ */
+export interface PgStores {
+  adminUrl: string;
+  scale: number;
+}
+
+/** What data preparation took, in seconds (0: reused): each step of the PostgreSQL templates, or the PGlite ones. */
+export type PreparationTimes = Record<string, number>;
+
+/**
+ * Generates (once) the legacy stores, the hub database template and fixtures for a scale; with
+ * `postgres`, the market store, hub database and central copy as template databases on that server.
+ */
+export async function prepareData(
+  scale: number,
+  logDir: string,
+  say: (m: string) => void,
+  options: {
+    postgres?: PgStores | undefined;
+    /** Default: `bench/.data-<scale>`. */
+    dir?: string;
+  } = {},
+): Promise<{ dir: string; fixtures: Fixtures; times: PreparationTimes }> {
+  const dir = options.dir ?? dataDirFor(scale);
   mkdirSync(dir, { recursive: true });
+  const pg = options.postgres;
   const fresh = !existsSync(join(dir, 'hub-template', '.complete'));
-  if (fresh) say(`preparing data at scale ${scale} in ${dir} (generation and identity sync; cached for later runs)…`);
+  if (pg) say(`preparing data at scale ${scale} in ${dir} and PostgreSQL template databases (each made once, then reused)…`);
+  else if (fresh) say(`preparing data at scale ${scale} in ${dir} (generation and identity sync; cached for later runs)…`);
   const started = performance.now();
-  const child = await startChild('prepare', entry('targets/prepare.ts'), ['--scale', String(scale), '--dir', dir], {
-    logDir,
-    readyTimeoutMs: 3 * 60 * 60 * 1000,
-    nodeArgs: ['--max-old-space-size=12000'],
-  });
+  const child = await startChild<{ ready: true } & PreparationTimes>(
+    'prepare',
+    entry('targets/prepare.ts'),
+    ['--scale', String(scale), '--dir', dir, ...(pg ? ['--postgres', pg.adminUrl] : [])],
+    {
+      logDir,
+      readyTimeoutMs: 3 * 60 * 60 * 1000,
+      nodeArgs: ['--max-old-space-size=12000'],
+    },
+  );
   await child.stop();
-  if (fresh) say(`data ready in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  const fixtures = JSON.parse(readFileSync(join(dir, 'fixtures.json'), 'utf8')) as Fixtures;
-  return { dir, fixtures };
+  const { ready: _r, heapUsedMb: _h, ...reported } = child.ready as { ready: true; heapUsedMb?: number } & PreparationTimes;
+  const times = Object.fromEntries(Object.entries(reported).map(([step, s]) => [step, Math.round(s * 10) / 10]));
+  if (pg || fresh) say(`data ready in ${((performance.now() - started) / 1000).toFixed(0)} s ${JSON.stringify(times)}`);
+  const fixtures = JSON.parse(readFileSync(join(dir, pg ? 'fixtures-pg.json' : 'fixtures.json'), 'utf8')) as Fixtures;
+  return { dir, fixtures, times };
 }
 
 /** A fresh copy of the market PGlite store and the hub database for one target (PGlite: one owner). */
@@ -91,21 +125,36 @@ export function startSubgraph(code: string, env: Record<string, string>, logDir:
   });
 }
 
+/**
+ * Where a target's stores are: the hub database (`--hub-dir DIR` or `--hub-url URL` of its entry script)
+ * and the market legacy store's URL; fresh copies, made here.
+ */
+async function targetStores(dir: string, name: string, postgres: PgStores | undefined): Promise<{ hubArgs: string[]; marketUrl: string }> {
+  if (!postgres) {
+    const stores = copyStores(dir, name);
+    return { hubArgs: ['--hub-dir', stores.hub], marketUrl: `file:${stores.market}` };
+  }
+  const copy = (part: PgPart) => copyForTarget(postgres.adminUrl, postgres.scale, name, part);
+  rmSync(join(dir, 'targets', name), { recursive: true, force: true });
+  mkdirSync(join(dir, 'targets', name), { recursive: true });
+  return { hubArgs: ['--hub-url', await copy('hub'), '--data-dir', join(dir, 'targets', name)], marketUrl: await copy('market') };
+}
+
 export async function startTarget(
   name: TargetName,
   dir: string,
   housingUrl: string,
   logDir: string,
-  options: { housingSubgraphPort?: number; nodeArgs?: string[] } = {},
+  options: { housingSubgraphPort?: number; nodeArgs?: string[]; postgres?: PgStores | undefined } = {},
 ): Promise<Target> {
-  if (name === 'central') return startCentralTarget(dir, logDir, options.nodeArgs);
-  const stores = copyStores(dir, name);
+  if (name === 'central') return startCentralTarget(dir, logDir, options.nodeArgs, options.postgres);
+  const stores = await targetStores(dir, name, options.postgres);
   const env = {
     // The gateway signs, and each subgraph service checks, service tokens with this key (hub-http).
     ...benchServiceKeyEnv(dir),
     // Every target as it would be deployed: graphql-js skips its development-only checks (all alike).
     NODE_ENV: 'production',
-    HUITONG_MARKET_DB_URL: `file:${stores.market}`,
+    HUITONG_MARKET_DB_URL: stores.marketUrl,
     HUITONG_HOUSING_API_URL: housingUrl,
     HUITONG_HEALTH_EXPORT_DIR: demoPaths(join(dir, 'base')).healthDir,
     // Stores an adapter keeps (the health export's) in the target's own folder: a PGlite directory has one
@@ -114,12 +163,12 @@ export async function startTarget(
   };
   const long = { logDir, readyTimeoutMs: 3 * 60 * 60 * 1000, env, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) };
   if (name === 'monolith') {
-    const child = await startChild<TargetReady>('monolith', entry('targets/monolith.ts'), ['--hub-dir', stores.hub], long);
+    const child = await startChild<TargetReady>('monolith', entry('targets/monolith.ts'), stores.hubArgs, long);
     return { name, url: child.ready.url, processes: [child], callsUrls: [child.ready.callsUrl], headers: {}, info: { heapUsedMb: child.ready.heapUsedMb } };
   }
   if (name === 'hub-inprocess' || name === 'hub-governed') {
     const governed = name === 'hub-governed';
-    const args = ['--mode', 'inprocess', '--hub-dir', stores.hub, '--governance', governed ? 'on' : 'off'];
+    const args = ['--mode', 'inprocess', ...stores.hubArgs, '--governance', governed ? 'on' : 'off'];
     const child = await startChild<TargetReady>(name, entry('targets/hub.ts'), args, long);
     const { ready: _r, url, callsUrl, ...info } = child.ready;
     // The demo data steward: every governed field in clear, every release audited.
@@ -130,12 +179,7 @@ export async function startTarget(
     for (const code of DEPARTMENTS)
       subgraphs.push(await startSubgraph(code, env, logDir, code === 'housing' ? (options.housingSubgraphPort ?? 0) : 0, options.nodeArgs));
     const urls = subgraphs.map((s, i) => `${DEPARTMENTS[i]}=${s.ready.url}`).join(',');
-    const gateway = await startChild<TargetReady>(
-      'hub-http-gateway',
-      entry('targets/hub.ts'),
-      ['--mode', 'http', '--hub-dir', stores.hub, '--urls', urls],
-      long,
-    );
+    const gateway = await startChild<TargetReady>('hub-http-gateway', entry('targets/hub.ts'), ['--mode', 'http', ...stores.hubArgs, '--urls', urls], long);
     const { ready: _r, url, callsUrl: _c, ...info } = gateway.ready;
     return {
       name,
@@ -153,12 +197,17 @@ export async function startTarget(
 }
 
 /** The central copy (bench/central/): a fresh copy of its prepared database, served by its own process. */
-async function startCentralTarget(dir: string, logDir: string, nodeArgs?: string[]): Promise<Target> {
-  const copy = join(dir, 'targets', 'central', 'central');
-  rmSync(join(dir, 'targets', 'central'), { recursive: true, force: true });
-  mkdirSync(copy, { recursive: true });
-  cpSync(join(dir, 'central-template'), copy, { recursive: true });
-  const child = await startChild<TargetReady>('central', entry('targets/central.ts'), ['--dir', copy], {
+async function startCentralTarget(dir: string, logDir: string, nodeArgs?: string[], postgres?: PgStores): Promise<Target> {
+  let args: string[];
+  if (postgres) args = ['--url', await copyForTarget(postgres.adminUrl, postgres.scale, 'central', 'central')];
+  else {
+    const copy = join(dir, 'targets', 'central', 'central');
+    rmSync(join(dir, 'targets', 'central'), { recursive: true, force: true });
+    mkdirSync(copy, { recursive: true });
+    cpSync(join(dir, 'central-template'), copy, { recursive: true });
+    args = ['--dir', copy];
+  }
+  const child = await startChild<TargetReady>('central', entry('targets/central.ts'), args, {
     logDir,
     readyTimeoutMs: 10 * 60 * 1000,
     env: { NODE_ENV: 'production' },

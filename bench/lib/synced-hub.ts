@@ -7,7 +7,11 @@ import { startHub, type Hub } from '../../src/gateway/hub.js';
 import { openServiceKeyring } from '../../src/subgraphs/service-keys.js';
 
 export interface SyncedHubOptions {
-  hubDir: string;
+  /** The hub database: a PGlite directory, or (`databaseUrl`) a PostgreSQL database. */
+  hubDir?: string;
+  databaseUrl?: string;
+  /** Where adapters keep stores they own (default: the hub directory's parent). */
+  dataDir?: string;
   env: Record<string, string | undefined>;
   governance: boolean;
   /** With governance: where the demo consumers' keys are written. */
@@ -19,7 +23,8 @@ export interface SyncedHubOptions {
 
 /**
  * `startHub` with no sync schedule. `ready` settles once the start-up identity sync has finished (its
- * report as JSON, or `failed …`) and the hub database is vacuumed, so no measurement runs during either.
+ * report as JSON, or `failed …`) and the hub database is vacuumed (PGlite) or analysed (PostgreSQL), so no
+ * measurement runs during either.
  *
  * @example
  * const { hub, ready } = await startSyncedHub({ hubDir, env: process.env, governance: false, logger });
@@ -40,7 +45,8 @@ export async function startSyncedHub(options: SyncedHubOptions): Promise<{ hub: 
     },
   };
   const hub = await startHub({
-    hubDataDir: options.hubDir,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { hubDataDir: options.hubDir }),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     port: 0,
     registrySeed: demoRegistrySeed,
     env: options.env,
@@ -55,7 +61,8 @@ export async function startSyncedHub(options: SyncedHubOptions): Promise<{ hub: 
   const ready = synced.then(async (sync) => {
     // The start-up sync rewrote the crosswalk tables, and embedded PGlite has no autovacuum: clean up
     // their dead rows as the monolith's copy is cleaned (bench/monolith/start.ts), so both read alike.
-    await sql`vacuum analyze`.execute(hub.db);
+    // PostgreSQL has autovacuum (as deployed): fresh statistics only, as every target's copy gets.
+    await (options.databaseUrl ? sql`analyze` : sql`vacuum analyze`).execute(hub.db);
     return sync;
   });
   return { hub, ready };

@@ -18,16 +18,22 @@ export interface RunningMonolith {
 
 /**
  * The same HTTP stack as the hub (startHttpServer: Apollo Server 5 on express 5, same plugins and error
- * formatting) serving the monolith schema over a copy of the hub database and the adapters the hub opens.
+ * formatting) serving the monolith schema over a copy of the hub database (a PGlite directory or a
+ * PostgreSQL database) and the adapters the hub opens.
  *
  * @example
- * const monolith = await startMonolith({ hubDir, env: process.env, logger });
+ * const monolith = await startMonolith({ hub: { dir: hubDir }, env: process.env, logger });
  */
-export async function startMonolith(options: { hubDir: string; env: Record<string, string | undefined>; logger: Logger }): Promise<RunningMonolith> {
+export async function startMonolith(options: {
+  hub: { dir: string } | { url: string };
+  env: Record<string, string | undefined>;
+  logger: Logger;
+}): Promise<RunningMonolith> {
   const { logger, env } = options;
-  const database = await openDatabase<HubDatabase>({ dir: options.hubDir });
-  // As the hub targets after their start-up sync: no dead rows left from building the template.
-  await sql`vacuum analyze`.execute(database.db);
+  const database = await openDatabase<HubDatabase>(options.hub);
+  // As the hub targets after their start-up sync: no dead rows left from building the template (PGlite
+  // has no autovacuum); on PostgreSQL, as the hubs there, fresh statistics only.
+  await ('url' in options.hub ? sql`analyze` : sql`vacuum analyze`).execute(database.db);
   const adapters = new Map<string, RuntimeAdapter>();
   const deadlineMs = Number(env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000);
   for (const entry of await listDepartments(database.db)) {
