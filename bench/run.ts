@@ -30,6 +30,7 @@ import {
 import { dropTargetCopies, serverVersion } from './lib/pg-databases.js';
 import { BENCH_DIR, memoryMb, resetPeak, stopAll, type Child, runMain } from './lib/proc.js';
 import { workloads as allWorkloads, type Workload } from './lib/workloads.js';
+import { comparable } from './lib/comparable.js';
 
 const { values } = parseArgs({
   options: {
@@ -75,19 +76,6 @@ interface Sample extends RunResult {
 }
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-/** Strips cursors (each implementation encodes its own) before comparing two responses. */
-function comparable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(comparable);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([k]) => !/cursor$/i.test(k))
-        .map(([k, v]) => [k, comparable(v)]),
-    );
-  }
-  return value;
-}
 
 async function measure(target: Target, workload: Workload, load: LoadGenerator, durationS: number): Promise<Sample> {
   for (const p of target.processes) if (p.proc.exitCode !== null || p.proc.signalCode !== null) throw new Error(`${p.name} has exited (log: ${p.logFile})`);

@@ -8,24 +8,13 @@ import { graphql, prepareData, startHousing, startTarget, type Target, type Targ
 import { dropTargetCopies } from '../lib/pg-databases.js';
 import { BENCH_DIR, stopAll } from '../lib/proc.js';
 import { workloads } from '../lib/workloads.js';
+import { comparable } from '../lib/comparable.js';
 
 const { values } = parseArgs({
   options: { scale: { type: 'string', default: '5' }, targets: { type: 'string', default: 'monolith,central' }, postgres: { type: 'string' } },
 });
 const postgres = values.postgres ? { adminUrl: values.postgres, scale: Number(values.scale) } : undefined;
 const say = (m: string) => process.stderr.write(`[compare] ${m}\n`);
-
-/** Cursors aside (each implementation encodes its own). */
-function comparable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(comparable);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([k]) => !/cursor$/i.test(k))
-        .map(([k, v]) => [k, comparable(v)]),
-    );
-  return value;
-}
 
 async function main() {
   const logDir = join(BENCH_DIR, 'logs', `compare-${new Date().toISOString().replace(/[:.]/g, '-')}`);

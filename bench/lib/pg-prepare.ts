@@ -9,14 +9,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
-import { demoPaths, demoRegistrySeed, seedDemoCatalogue, startDemoSystems } from '../../src/demo/demo-district.js';
+import { demoPaths, startDemoSystems } from '../../src/demo/demo-district.js';
 import { MARKET_INDEXES_DDL, MARKET_TABLES_DDL } from '../../src/demo/legacy/market-ddl.js';
-import { startHub } from '../../src/gateway/hub.js';
 import { type HubDatabase, openDatabase } from '../../src/storage/index.js';
 import type { CentralDatabase } from '../central/central-database.js';
 import { benchLogger } from '../targets/ipc.js';
 import { createDatabase, databaseUrl, readMarker, templateName, writeMarker } from './pg-databases.js';
-import { buildFixtures, centralStamp, identityCodeStamp, loadCentralFrom } from './prepare-steps.js';
+import { buildFixtures, buildHubTemplate, centralStamp, identityCodeStamp, loadCentralFrom } from './prepare-steps.js';
 import { startSyncedHub } from './synced-hub.js';
 
 /** The market legacy tables in creation order, each with the key its rows are read in order of. */
@@ -125,33 +124,7 @@ async function ensureHubTemplate(step: HubStep): Promise<number> {
   say(`building the hub database template in PostgreSQL (${name}: catalogue + identity sync)…`);
   const t = performance.now();
   const url = await createDatabase(adminUrl, name);
-  const demo = await startDemoSystems(base, step.env);
-  try {
-    const hub = await startHub({
-      databaseUrl: url,
-      dataDir: join(dir, 'pg-prepare'),
-      port: 0,
-      registrySeed: demoRegistrySeed,
-      env: demo.env,
-      syncIntervalMs: 0,
-      deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
-      logger: benchLogger((msg, obj) => say(`${msg} ${JSON.stringify(obj)}`)),
-    });
-    try {
-      await seedDemoCatalogue(hub.db, base);
-      // The start-up sync's log names failed departments only: re-sync to see why, and to recover.
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const synced = await hub.db.selectFrom('applicant_records').select('department_code').distinct().execute();
-        if (synced.length >= 3) break;
-        const report = await hub.sync();
-        say(`re-sync: ${report.records} records; failed ${JSON.stringify(report.failed)}`);
-      }
-    } finally {
-      await hub.stop();
-    }
-  } finally {
-    await demo.stop();
-  }
+  await buildHubTemplate({ databaseUrl: url, dataDir: join(dir, 'pg-prepare') }, base, say, { env: step.env });
   await writeMarker(adminUrl, name, { complete: new Date().toISOString(), identityCode: identityCodeStamp() });
   return seconds(t);
 }

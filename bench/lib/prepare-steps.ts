@@ -9,6 +9,8 @@ import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js'
 import { adapterKinds } from '../../src/adapters/kinds.js';
 import { openRuntimeAdapter } from '../../src/gateway/departments/department-opener.js';
 import { listDepartments } from '../../src/gateway/departments/registry-store.js';
+import { demoRegistrySeed, seedDemoCatalogue, startDemoSystems } from '../../src/demo/demo-district.js';
+import { type Hub, startHub } from '../../src/gateway/hub.js';
 import { encodeGlobalId } from '../../src/schema/index.js';
 import type { HubDatabase } from '../../src/storage/index.js';
 import type { CentralDatabase } from '../central/central-database.js';
@@ -112,4 +114,49 @@ export async function buildFixtures(db: Kysely<HubDatabase>): Promise<Fixtures &
     n: number;
   }>`select department_code, count(*)::int as n from applicant_records group by 1 order by 1`.execute(db);
   return { applicants, searchTerms, applicantRecords: counts.rows };
+}
+
+/**
+ * Builds a scale's hub database template, in PGlite (`{ hubDataDir }`) or PostgreSQL (`{ databaseUrl,
+ * dataDir }`): the hub over the demo district's legacy stores in `base`, the catalogue seeded and every
+ * department's identities synced (re-synced up to twice when the start-up sync missed a department, to
+ * see why and to recover); `env` points the demo systems at other stores (the market database on
+ * PostgreSQL); `withHub` runs on the hub before it stops (fixtures).
+ *
+ * @example
+ * await buildHubTemplate({ hubDataDir: 'bench/.data-5/hub-template.building' }, base, say, { withHub: async (hub) => {} });
+ */
+export async function buildHubTemplate(
+  location: { hubDataDir: string } | { databaseUrl: string; dataDir: string },
+  base: string,
+  say: (m: string) => void,
+  options: { env?: Record<string, string>; withHub?: (hub: Hub) => Promise<void> } = {},
+): Promise<void> {
+  const demo = await startDemoSystems(base, options.env ?? {});
+  try {
+    const hub = await startHub({
+      ...location,
+      port: 0,
+      registrySeed: demoRegistrySeed,
+      env: demo.env,
+      syncIntervalMs: 0,
+      deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
+      logger: benchLogger((msg, obj) => say(`${msg} ${JSON.stringify(obj)}`)),
+    });
+    try {
+      await seedDemoCatalogue(hub.db, base);
+      // The start-up sync's log names failed departments only: re-sync to see why, and to recover.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const synced = await hub.db.selectFrom('applicant_records').select('department_code').distinct().execute();
+        if (synced.length >= 3) break;
+        const report = await hub.sync();
+        say(`re-sync: ${report.records} records; failed ${JSON.stringify(report.failed)}`);
+      }
+      await options.withHub?.(hub);
+    } finally {
+      await hub.stop();
+    }
+  } finally {
+    await demo.stop();
+  }
 }

@@ -4,12 +4,11 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { demoRegistrySeed, ensureDemoData, seedDemoCatalogue, startDemoSystems } from '../../src/demo/demo-district.js';
-import { startHub } from '../../src/gateway/hub.js';
+import { ensureDemoData, startDemoSystems } from '../../src/demo/demo-district.js';
 import { type HubDatabase, openDatabase } from '../../src/storage/index.js';
 import type { CentralDatabase } from '../central/central-database.js';
 import { preparePostgres } from '../lib/pg-prepare.js';
-import { buildFixtures, centralStamp, identityCodeStamp, loadCentralFrom } from '../lib/prepare-steps.js';
+import { buildFixtures, buildHubTemplate, centralStamp, identityCodeStamp, loadCentralFrom } from '../lib/prepare-steps.js';
 import { startSyncedHub } from '../lib/synced-hub.js';
 import { announce, benchLogger, failed } from './ipc.js';
 
@@ -33,37 +32,15 @@ async function main() {
   if (!existsSync(join(template, '.complete'))) {
     const building = join(dir, 'hub-template.building');
     rmSync(building, { recursive: true, force: true });
-    const demo = await startDemoSystems(base, {});
     const t = performance.now();
-    try {
-      say('building the hub database template (catalogue + identity sync)…');
-      const hub = await startHub({
-        hubDataDir: building,
-        port: 0,
-        registrySeed: demoRegistrySeed,
-        env: demo.env,
-        syncIntervalMs: 0,
-        deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),
-        logger: benchLogger((msg, obj) => say(`${msg} ${JSON.stringify(obj)}`)),
-      });
-      try {
-        await seedDemoCatalogue(hub.db, base);
-        // The start-up sync's log names failed departments only: re-sync to see why, and to recover.
-        for (let attempt = 0; attempt < 2; attempt++) {
-          const synced = await hub.db.selectFrom('applicant_records').select('department_code').distinct().execute();
-          if (synced.length >= 3) break;
-          const report = await hub.sync();
-          say(`re-sync: ${report.records} records; failed ${JSON.stringify(report.failed)}`);
-        }
+    say('building the hub database template (catalogue + identity sync)…');
+    await buildHubTemplate({ hubDataDir: building }, base, say, {
+      withHub: async (hub) => {
         syncS = (performance.now() - t) / 1000;
         const fixtures = await buildFixtures(hub.db);
         writeFileSync(join(dir, 'fixtures.json'), JSON.stringify(fixtures, null, 2));
-      } finally {
-        await hub.stop();
-      }
-    } finally {
-      await demo.stop();
-    }
+      },
+    });
     writeFileSync(join(building, '.complete'), new Date().toISOString());
     writeFileSync(join(building, '.identity-code'), identityCodeStamp());
     renameSync(building, template);

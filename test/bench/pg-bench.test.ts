@@ -8,6 +8,7 @@ import { copyName, dropDatabase, readMarker, templateName } from '../../bench/li
 import { type Child, stopAll } from '../../bench/lib/proc.js';
 import type { Fixtures } from '../../bench/lib/workloads.js';
 import { workloads } from '../../bench/lib/workloads.js';
+import { comparable } from '../../bench/lib/comparable.js';
 
 // The benchmark's PostgreSQL mode (`npm run bench -- --postgres URL`) at a tiny scale: preparation makes
 // the market, hub and central template databases once (a marker in each one's comment; a second
@@ -15,18 +16,6 @@ import { workloads } from '../../bench/lib/workloads.js';
 // workload with the same data.
 const adminUrl = process.env.DATABASE_URL;
 const SCALE = 0.05;
-
-/** Cursors aside (each implementation encodes its own), as the bench compares targets. */
-function comparable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(comparable);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([k]) => !/cursor$/i.test(k))
-        .map(([k, v]) => [k, comparable(v)]),
-    );
-  return value;
-}
 
 async function databases(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
