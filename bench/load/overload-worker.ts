@@ -15,6 +15,8 @@ export interface PhaseRequest {
   timeoutS: number;
   bodies: string[];
   headers: Record<string, string>;
+  /** Width of the windows of `okRpsByWindow`, seconds. */
+  windowS: number;
 }
 
 export interface PhaseResult {
@@ -41,6 +43,8 @@ export interface PhaseResult {
   other: Record<string, { count: number; sample: string }>;
   /** Retry-After values seen on sheds (seconds), by value. */
   retryAfter: Record<string, number>;
+  /** 200 answers per second in each whole window of `windowS` seconds, in order: shows a rate that drifts. */
+  okRpsByWindow: number[];
 }
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
@@ -65,8 +69,11 @@ async function phase(request: PhaseRequest): Promise<PhaseResult> {
     statusCounts: {},
     other: {},
     retryAfter: {},
+    okRpsByWindow: [],
   };
   const all: number[] = [];
+  const okAt: number[] = [];
+  const startedAt = performance.now();
   const okLatencies: number[] = [];
   const classify = (status: number, body: string, headers: Record<string, string | string[]>) => {
     out.statusCounts[status] = (out.statusCounts[status] ?? 0) + 1;
@@ -118,7 +125,7 @@ async function phase(request: PhaseRequest): Promise<PhaseResult> {
   // synchronously, so the class onResponse just gave is this latency's.
   (instance as unknown as EventEmitter).on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
     all.push(responseTime);
-    if (lastOk) okLatencies.push(responseTime);
+    if (lastOk) okLatencies.push(responseTime), okAt.push(performance.now() - startedAt);
   });
   const result = await done;
   out.durationS = result.duration;
@@ -136,6 +143,12 @@ async function phase(request: PhaseRequest): Promise<PhaseResult> {
   out.p99Ms = Math.round(pct(all, 99));
   out.maxMs = Math.round(all.at(-1) ?? 0);
   out.okP99Ms = Math.round(pct(okLatencies, 99));
+  const counts = new Array<number>(Math.floor(out.durationS / request.windowS)).fill(0);
+  for (const at of okAt) {
+    const window = Math.floor(at / 1000 / request.windowS);
+    if (window < counts.length) counts[window]!++;
+  }
+  out.okRpsByWindow = counts.map((n) => Math.round((n / request.windowS) * 10) / 10);
   return out;
 }
 

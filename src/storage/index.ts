@@ -4,3 +4,4 @@ export { acquireDirLock, DataDirLockedError, lockHolder } from './lock-file.js';
 export { PGliteDialect } from './pglite-dialect.js';
 export { openPglite, pgliteThread, type PgliteClient, type PgliteThread } from './pglite-client.js';
 export type { HubDatabase } from './hub-database.js';
+export { freshReads } from './fresh-reads.js';

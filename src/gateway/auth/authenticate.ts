@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../schema/index.js';
 import type { Kysely } from 'kysely';
-import type { HubDatabase } from '../../storage/index.js';
+import { freshReads, type HubDatabase } from '../../storage/index.js';
 import { consumerById, consumerByKey } from './api-keys.js';
 import type { Consumer } from './consumer.js';
 import { createJwtVerifier, type JwtSettings } from './jwt.js';
@@ -17,6 +17,10 @@ import { createJwtVerifier, type JwtSettings } from './jwt.js';
  */
 export function createAuthenticator(db: Kysely<HubDatabase>, options: { jwt?: JwtSettings | undefined }) {
   const verifyJwt = options.jwt ? createJwtVerifier(options.jwt) : null;
+  // Concurrent requests with one credential share a lookup that began after each arrived: a key revoked
+  // before a request arrives is refused, and under load one statement serves a wave of requests.
+  const consumerOfKey = freshReads((key: string) => consumerByKey(db, key));
+  const consumerOfSubject = freshReads((subject: string) => consumerById(db, subject));
   return async (authorization: string | undefined): Promise<Consumer | null> => {
     if (authorization === undefined || authorization === '') return null;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
@@ -31,11 +35,11 @@ export function createAuthenticator(db: Kysely<HubDatabase>, options: { jwt?: Jw
       } catch {
         throw unauthenticated('the token is invalid or expired');
       }
-      const consumer = await consumerById(db, subject);
+      const consumer = await consumerOfSubject(subject);
       if (!consumer) throw unauthenticated('the token names no registered consumer');
       return consumer;
     }
-    const consumer = await consumerByKey(db, credential);
+    const consumer = await consumerOfKey(credential);
     if (!consumer) throw unauthenticated('unknown or revoked API key');
     return consumer;
   };

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import type { HubDatabase } from '../../storage/index.js';
+import { freshReads, type HubDatabase } from '../../storage/index.js';
 
 /** What the cache holds under one kind of key. */
 export type CrosswalkCacheKind = 'applicantByRecord' | 'identifiers' | 'records';
@@ -11,7 +11,8 @@ export type CrosswalkCacheKind = 'applicantByRecord' | 'identifiers' | 'records'
  * from any process or tool, moves `crosswalk_version` (triggers); a request reads that version once
  * (`session`) and everything cached under another version is dropped first, so a request never sees
  * rows older than the last write committed before it began. One small read per request instead of one
- * read per list.
+ * read per list, shared by concurrent requests (`freshReads`: each shares only a read that began after
+ * it asked).
  *
  * @example
  * const cache = new CrosswalkCache(db);
@@ -22,6 +23,10 @@ export class CrosswalkCache {
   readonly #db: Kysely<HubDatabase>;
   readonly #entries: LRUCache<string, { value: unknown }>;
   #version: number | null = null;
+  readonly #readVersion = freshReads(async (_: 'version') => {
+    const row = await this.#db.selectFrom('crosswalk_version').select('version').where('id', '=', 1).executeTakeFirst();
+    return row ? Number(row.version) : null;
+  });
 
   constructor(db: Kysely<HubDatabase>, options: { maxEntries?: number } = {}) {
     this.#db = db;
@@ -58,8 +63,7 @@ export class CrosswalkCache {
   }
 
   async #check(): Promise<void> {
-    const row = await this.#db.selectFrom('crosswalk_version').select('version').where('id', '=', 1).executeTakeFirst();
-    const version = row ? Number(row.version) : null;
+    const version = await this.#readVersion('version');
     if (version !== this.#version || version === null) {
       this.#entries.clear();
       this.#version = version;
