@@ -1,11 +1,12 @@
 // `npm run bench:load [-- --requests 20000] [--concurrency 50] [--baseline-requests 5000]
-//   [--baseline-concurrency 10] [--baseline-after-requests 5000] [--warmup 500] [--timeout-s 10] [--scale 1] [--env NAME=VALUE …]
-//   [--label TEXT] [--time-limit-min 120] [--prof]`
+//   [--baseline-concurrency 10] [--baseline-after-requests 5000] [--warmup 500] [--timeout-s 10] [--scale 1]
+//   [--env NAME=VALUE …] [--label TEXT] [--time-limit-min 120] [--prof]`
 // The overload test: the demo district as `npm start` runs it (scale 1, embedded PGlite, settings from the
 // environment; bench/targets/demo-hub.ts) in its own process on 127.0.0.1, asked for a 20-permit page as
 // the demo data steward — at the baseline concurrency, then at the high one, then at the baseline again
-// (the machine is shared: its speed drifts over minutes, so the baseline brackets the high phase and the
-// throughput target compares against the mean of both) — with a 10 s client timeout. Reports req/s, latency, timeouts, every status, the deliberate sheds (503 + Retry-After +
+// (the machine's speed drifts over minutes, so the baseline brackets the high phase and the throughput
+// target compares against the mean of both) — with a 10 s client timeout. Reports req/s (also per 30 s
+// window), latency, timeouts, every status, the deliberate sheds (503 + Retry-After +
 // SERVICE_OVERLOADED), /healthz while loaded, and RSS before and after (each right after a full
 // collection), with PASS/FAIL per target. Exit code 1 when a target fails. `--env` passes settings to the
 // hub (e.g. `--env HUITONG_MAX_IN_FLIGHT=0` for the hub without admission control).

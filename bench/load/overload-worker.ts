@@ -125,7 +125,10 @@ async function phase(request: PhaseRequest): Promise<PhaseResult> {
   // synchronously, so the class onResponse just gave is this latency's.
   (instance as unknown as EventEmitter).on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
     all.push(responseTime);
-    if (lastOk) okLatencies.push(responseTime), okAt.push(performance.now() - startedAt);
+    if (lastOk) {
+      okLatencies.push(responseTime);
+      okAt.push(performance.now() - startedAt);
+    }
   });
   const result = await done;
   out.durationS = result.duration;
