@@ -9,6 +9,7 @@ import { defineAdapterConformanceSuite } from '../../src/adapters/core/conforman
 import type { PermitPosition } from '../../src/adapters/core/contract.js';
 import { claimedTypeFromText } from '../../src/adapters/core/mapping-helpers.js';
 import { specMapper } from '../../src/adapters/core/spec-mapper.js';
+import { COUNT_BUCKET_MS, countBucketOf } from '../../src/adapters/csv/csv-store.js';
 import { csvKind, openCsvConnector, type CsvConnector, type CsvConnectorOptions, type CsvSpec } from '../../src/adapters/csv/index.js';
 import { parseSpec, parseSpecText } from '../../src/adapters/spec/parse-spec.js';
 import { resolveValue } from '../../src/adapters/spec/secrets.js';
@@ -200,6 +201,19 @@ describe('csv kind: the demo health department as a spec', { timeout: 180_000 },
     }
     const byId = (a: { localId: string }, b: { localId: string }) => (a.localId < b.localId ? -1 : 1);
     expect([...permits].sort(byId)).toEqual(expectedPermits(district).sort(byId));
+
+    // Totals of dated lists come from time buckets: bounds on a bucket's first millisecond and either side of it.
+    const times = permits.filter((p) => p.appliedAt !== null).map((p) => Date.parse(p.appliedAt!));
+    const edge = countBucketOf(times[Math.floor(times.length / 2)]!) * COUNT_BUCKET_MS;
+    for (const t of [edge - 1, edge, edge + 1]) {
+      for (const [bound, keep] of [
+        ['appliedTo', (x: number) => x <= t],
+        ['appliedFrom', (x: number) => x >= t],
+      ] as const) {
+        const [page] = await connector.listPermits([{ limit: 1, [bound]: new Date(t).toISOString() }], signal());
+        expect(page!.total, `${bound} ${t}`).toBe(times.filter(keep).length);
+      }
+    }
 
     const applicants: ApplicantRecord[] = [];
     let next: string | null = null;

@@ -77,6 +77,40 @@ export function defineAdapterConformanceSuite(name: string, setup: () => Promise
       expect(inRange.permits.every((p) => Date.parse(p.appliedAt!) >= Date.parse(from) && Date.parse(p.appliedAt!) <= Date.parse(to))).toBe(true);
     });
 
+    it('counts the total of any application-time range exactly, alone or with a status or service item', async () => {
+      const dated = all.filter((p) => p.appliedAt !== null);
+      const ms = (p: UnifiedPermit) => Date.parse(p.appliedAt!);
+      // Cut-offs at records' own instants (inclusive bounds), a millisecond either side, midnight UTC and
+      // far outside the data: ranges within a day, across months and unbounded on either side.
+      const instants = [0.05, 0.3, 0.31, 0.6, 0.95].flatMap((f) => {
+        const t = ms(dated[Math.floor(dated.length * f)]!);
+        return [t, t - 1, t + 1, Math.floor(t / 86_400_000) * 86_400_000];
+      });
+      const iso = (t: number) => new Date(t).toISOString();
+      const bounds: Array<[number | undefined, number | undefined]> = [
+        ...instants.map((t): [undefined, number] => [undefined, t]),
+        ...instants.map((t): [number, undefined] => [t, undefined]),
+        [instants[4]!, instants[0]!],
+        [instants[17]!, instants[16]!],
+        [instants[16]!, instants[16]!],
+        [instants[0]!, instants[4]!],
+        [Date.UTC(1990, 0, 1), Date.UTC(2100, 0, 1)],
+      ];
+      const item = all[0]!.serviceItemCode!;
+      const narrowing: Array<[PermitQuery, (p: UnifiedPermit) => boolean]> = [
+        [{ limit: 1 }, () => true],
+        [{ limit: 1, ...rawStatusFilter(['APPROVED'], subject.adapter.mapper.statusCodes) }, (p) => p.status === 'APPROVED'],
+        [{ limit: 1, serviceItemCodes: [item] }, (p) => p.serviceItemCode === item],
+      ];
+      for (const [from, to] of bounds) {
+        for (const [base, keep] of narrowing) {
+          const query = { ...base, ...(from === undefined ? {} : { appliedFrom: iso(from) }), ...(to === undefined ? {} : { appliedTo: iso(to) }) };
+          const expected = dated.filter((p) => keep(p) && (from === undefined || ms(p) >= from) && (to === undefined || ms(p) <= to)).length;
+          expect((await list(query)).total, JSON.stringify(query)).toBe(expected);
+        }
+      }
+    });
+
     it('answers a batch of queries in one round trip, each page as if asked alone', async () => {
       const applicants = [...new Set(all.map((p) => p.applicantLocalId).filter((a): a is string => a !== null))].slice(0, 50);
       const runtime = new RuntimeAdapter('conformance', subject.adapter);

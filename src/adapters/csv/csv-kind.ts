@@ -10,7 +10,7 @@ import { loadPlan } from './load-export.js';
 import { openStoreDatabase, storeLocation } from './store-database.js';
 
 /** Bumped when the store's tables change shape, so stores written by an older version load again. */
-const STORE_FORMAT = 1;
+const STORE_FORMAT = 2;
 
 /**
  * The `csv` kind: departments that drop nightly CSV exports into a folder. The newest complete export is

@@ -47,6 +47,14 @@ export interface LoadSummary {
 }
 
 const PERMIT_COLUMNS = 'key, applicant, status, item, applied_ms, ord, line, raw';
+/**
+ * Width of the time buckets `permit_counts` keeps totals in (32 days, ms): a dated list's total is a sum
+ * over the whole buckets inside its range and a count of the rows in its one or two edge buckets, so it
+ * costs about one bucket's rows however much of the export the range covers.
+ */
+export const COUNT_BUCKET_MS = 32 * 86_400_000;
+/** The bucket of an application time, the same arithmetic as the SQL (`floor` of a double: exact here). */
+export const countBucketOf = (appliedMs: number): number => Math.floor(appliedMs / COUNT_BUCKET_MS);
 /** The tables one load fills and swaps in together. */
 const TABLES = ['permits', 'permit_counts', 'applicants', 'rejected_rows'] as const;
 
@@ -113,7 +121,7 @@ export class CsvStore {
     await this.run(sql`create unlogged table ${this.table(`permits_${token}`)} (
       key text collate "C" not null, applicant text collate "C", status text, item text,
       applied_ms bigint, ord bigint not null, line integer not null, raw text not null)`);
-    await this.run(sql`create unlogged table ${this.table(`permit_counts_${token}`)} (status text, item text, n bigint not null)`);
+    await this.run(sql`create unlogged table ${this.table(`permit_counts_${token}`)} (status text, item text, bucket bigint, n bigint not null)`);
     await this.run(sql`create unlogged table ${this.table(`applicants_${token}`)} (key text collate "C" not null, line integer not null, raw text not null)`);
     await this.run(
       sql`create unlogged table ${this.table(`rejected_rows_${token}`)} (entity text not null, file text not null, line integer not null, key text, reason text not null)`,
@@ -205,10 +213,7 @@ export class CsvStore {
         : sql``;
       branches.push(
         sql`(select ${i}::int as q, key, applied_ms, raw, null::bigint as total from ${permits} where ${where}${after} order by ord, key limit ${limitOf(q)})`,
-        // Without applicant or date filters, the total is a sum over the (status, item) counts.
-        q.applicantLocalIds || q.appliedFrom !== undefined || q.appliedTo !== undefined
-          ? sql`(select ${i}::int, null, null, null, count(*) from ${permits} where ${where})`
-          : sql`(select ${i}::int, null, null, null, coalesce(sum(n), 0)::bigint from ${this.table('permit_counts')} where ${where})`,
+        sql`(select ${i}::int, null, null, null, ${this.#total(q, where)})`,
       );
     });
     const rows = await this.run<{ q: number; key: string | null; applied_ms: number | null; raw: string | null; total: number | null }>(
@@ -223,6 +228,32 @@ export class CsvStore {
     // UNION ALL does not promise to keep each branch's order: put each page back in list order (`collate "C"` is code-point order).
     for (const page of pages) page.rows.sort((a, b) => ordOf(a.applied_ms) - ordOf(b.applied_ms) || compareCodePoints(a.key, b.key));
     return pages;
+  }
+
+  /**
+   * A query's total as a scalar expression. An applicant's list is counted (it is short); any other is
+   * summed from `permit_counts` (status, item, time bucket), counting rows only in the edge buckets a
+   * date range cuts through.
+   */
+  #total(q: PermitQuery, where: RawBuilder<unknown>): RawBuilder<unknown> {
+    const permits = this.table('permits');
+    const count = (extra: RawBuilder<unknown>) => sql`(select count(*) from ${permits} where ${where}${extra})`;
+    const from = q.appliedFrom === undefined ? null : countBucketOf(isoMs(q.appliedFrom));
+    const to = q.appliedTo === undefined ? null : countBucketOf(isoMs(q.appliedTo));
+    if (q.applicantLocalIds || (from !== null && to !== null && from >= to)) return count(sql``);
+    const summed = [...filtersOf({ ...q, appliedFrom: undefined, appliedTo: undefined })];
+    const parts: RawBuilder<unknown>[] = [];
+    if (from !== null) {
+      summed.push(sql`bucket > ${from}::bigint`);
+      // The rows of the first bucket at or after appliedFrom: ord above the next bucket's start.
+      parts.push(count(sql` and ord > ${-(from + 1) * COUNT_BUCKET_MS}::bigint`));
+    }
+    if (to !== null) {
+      summed.push(sql`bucket < ${to}::bigint`);
+      parts.push(count(sql` and ord <= ${-to * COUNT_BUCKET_MS}::bigint`));
+    }
+    parts.unshift(sql`(select coalesce(sum(n), 0) from ${this.table('permit_counts')} where ${sql.join(summed, sql` and `)})`);
+    return sql`(${sql.join(parts, sql` + `)})::bigint`;
   }
 
   async getPermits(keys: readonly string[]): Promise<Array<{ key: string; raw: string }>> {
@@ -300,9 +331,12 @@ export class StoreLoad {
     // A page of one status or item is an ordered walk of its own index, however rare it is.
     await this.store.run(sql`create index ${index('permits_status')} on ${permits} (status, ord, key)`);
     await this.store.run(sql`create index ${index('permits_item')} on ${permits} (item, ord, key)`);
-    // Totals of the lists a hub asks most (whole, by status, by item) from a few rows instead of a count
-    // over the export.
-    await this.store.run(sql`insert into ${this.store.table(`permit_counts_${t}`)} select status, item, count(*) from ${permits} group by status, item`);
+    // Totals of the lists a hub asks (whole, by status, by item, by application time) from a few rows
+    // instead of a count over the export.
+    await this.store.run(
+      sql`insert into ${this.store.table(`permit_counts_${t}`)}
+        select status, item, floor(applied_ms / ${COUNT_BUCKET_MS}::float8)::bigint, count(*) from ${permits} group by 1, 2, 3`,
+    );
     await this.store.run(sql`alter table ${this.store.table(`applicants_${t}`)} add constraint ${index('applicants_pk')} primary key (key)`);
     // Statistics for the planner, and the visibility map that lets counts read the indexes alone.
     await this.store.run(sql`vacuum (analyze) ${permits}, ${this.store.table(`applicants_${t}`)}`);
