@@ -107,6 +107,9 @@ export async function createCentralIndexes(db: Kysely<CentralDatabase>): Promise
     sql`create index service_items_department on service_items (department_code, code)`,
     sql`create index disclosure_items_published on disclosure_items (published_at desc, id)`,
     sql`create index disclosure_items_search on disclosure_items using gin (search_vector)`,
+    // The hub's search reads a one-word total from here (the hub keeps it by triggers; this copy is read-only).
+    sql`create table disclosure_word_counts (word text primary key, n integer not null)`,
+    sql`insert into disclosure_word_counts select w, count(*) from disclosure_items, unnest(tsvector_to_array(search_vector)) w group by w`,
   ];
   for (const statement of statements) await statement.execute(db);
   await sql`vacuum analyze`.execute(db);

@@ -87,6 +87,8 @@ export interface HubDatabase {
   applicant_identifiers: { type: string; value: string; applicant_id: string };
   /** Moved by every write to applicants, applicant_records and applicant_identifiers (triggers): what crosswalk caches check. */
   crosswalk_version: { id: number; version: number };
+  /** How many disclosure items hold each word of the search index (kept by triggers). */
+  disclosure_word_counts: { word: string; n: number };
   working_days: { day: string; working: boolean; note: string | null };
   consumers: { id: string; name: string; kind: string; department_code: string | null; created_at: Generated<Date> };
   identity_review_candidates: {

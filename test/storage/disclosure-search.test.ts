@@ -1,4 +1,5 @@
 import { execute, parse, type ExecutionResult } from 'graphql';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, type Database, type HubDatabase } from '../../src/storage/index.js';
 import { importCatalogue } from '../../src/subgraphs/catalogue/catalogue-import.js';
@@ -126,6 +127,55 @@ for (const backend of backends) {
       expect(d1.highlight.snippet.some((s: { matched: boolean }) => s.matched)).toBe(true);
       const plain = await run({ first: 1 });
       expect(plain.data.disclosureItems.nodes[0].highlight).toBeNull();
+    });
+
+    // Last: it changes the items.
+    it('keeps one-word totals exact through re-imports, concurrent imports, deletes and a truncate', async () => {
+      const db = database.db;
+      const item = (id: string, title: string, body: string) => ({
+        id,
+        title,
+        body,
+        category: '公告',
+        publisherCode: 'plan',
+        publishedAt: '2026-05-01T09:00:00+08:00',
+        mode: 'PROACTIVE' as const,
+      });
+      /** The kept counts, and what a count over the items says. */
+      const kept = async () => {
+        const rows = await db.selectFrom('disclosure_word_counts').select(['word', 'n']).where('n', '>', 0).orderBy('word').execute();
+        return Object.fromEntries(rows.map((r) => [r.word, Number(r.n)]));
+      };
+      const counted = async () => {
+        const rows = await sql<{
+          word: string;
+          n: string;
+        }>`select w as word, count(*) as n from disclosure_items, unnest(tsvector_to_array(search_vector)) w group by w order by w`.execute(db);
+        return Object.fromEntries(rows.rows.map((r) => [r.word, Number(r.n)]));
+      };
+      const total = async (search: string) => (await run({ search })).data.disclosureItems.totalCount;
+      expect(await kept()).toEqual(await counted());
+      expect(await total('规划')).toBe(3);
+
+      // d1 imported again without 规划 (an update), and two imports at once sharing words.
+      await importCatalogue(db, { serviceItems: [], disclosureItems: [item('d1', '关于食品经营许可事项的公告', '现将许可结果公示如下。')] });
+      await Promise.all([
+        importCatalogue(db, { serviceItems: [], disclosureItems: [item('d6', '规划公告', '城乡规划')] }),
+        importCatalogue(db, { serviceItems: [], disclosureItems: [item('d7', '规划通知', '规划许可')] }),
+      ]);
+      expect(await kept()).toEqual(await counted());
+      expect(await total('规划')).toBe(4); // d2, d4, d6, d7
+      expect(await total('许可')).toBe(3); // d1, d3, d7
+
+      await db.deleteFrom('disclosure_items').where('id', 'in', ['d2', 'd6']).execute();
+      expect(await kept()).toEqual(await counted());
+      expect(await total('规划')).toBe(2);
+      // Several words, or another filter: counted over the matches, and the same answer.
+      expect(await total('规划 许可')).toBe(1);
+
+      await sql`truncate disclosure_items`.execute(db);
+      expect(await kept()).toEqual({});
+      expect(await total('规划')).toBe(0);
     });
   });
 }

@@ -1,7 +1,7 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { badUserInput, decodeCursor, encodeCursor, INPUT_LIMITS, pageSize, toConnection } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
-import { highlightSpans, indexPendingDisclosureItems, matchesSearch, queryTokens, relevance, snippetSpans } from './full-text.js';
+import { highlightSpans, indexPendingDisclosureItems, matchesSearch, queryTokens, relevance, searchTotal, snippetSpans } from './full-text.js';
 
 export interface DisclosureFilter {
   search?: string | null;
@@ -95,13 +95,19 @@ export function createDisclosureList(db: Kysely<HubDatabase>) {
         return eb.or([eb(score, '<', s as number), eb.and([eb(score, '=', s as number), afterTime])]);
       });
     }
+    const { search: _, ...others } = args.filter ?? {};
+    const searchOnly = words !== null && Object.values(others).every((v) => v === null || v === undefined || v === '');
     const [rows, count] = await Promise.all([
       page.execute() as Promise<Array<Omit<DisclosureRow, '_searched'> & { score?: number | string }>>,
-      filtered(
-        db.selectFrom('disclosure_items').select((eb) => eb.fn.countAll<number>().as('n')),
-        args.filter,
-        words,
-      ).executeTakeFirstOrThrow(),
+      searchOnly
+        ? searchTotal(words)
+            .execute(db)
+            .then((r) => r.rows[0]!)
+        : filtered(
+            db.selectFrom('disclosure_items').select((eb) => eb.fn.countAll<number>().as('n')),
+            args.filter,
+            words,
+          ).executeTakeFirstOrThrow(),
     ]);
     return toConnection(
       rows.map((r) => ({ ...r, _searched: words })),

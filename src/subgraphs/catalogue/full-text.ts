@@ -57,6 +57,20 @@ export function queryTokens(term: string): string[] {
 /** The `tsquery` of a term's words; `plainto_tsquery` quotes them, so no input is query syntax. */
 export const tsQuery = (tokens: readonly string[]): RawBuilder<unknown> => sql`plainto_tsquery('simple', ${tokens.join(' ')})`;
 
+/**
+ * The total of a search with no other filter, as one statement: a term that is one word of the index
+ * reads its count from `disclosure_word_counts` (kept by triggers); any other is counted over its matches.
+ * The words are the ones `plainto_tsquery` makes of the same text, so both sides agree on what "one word" is.
+ *
+ * @example
+ * const { n } = await searchTotal(['规划']).execute(db).then((r) => r.rows[0]!);
+ */
+export const searchTotal = (tokens: readonly string[]): RawBuilder<{ n: number | string }> =>
+  sql<{ n: number | string }>`select case when cardinality(l.words) = 1
+      then coalesce((select c.n from disclosure_word_counts c where c.word = l.words[1]), 0)
+      else (select count(*) from disclosure_items where ${matchesSearch(tokens)}) end as n
+    from (select tsvector_to_array(to_tsvector('simple', ${tokens.join(' ')})) as words) l`;
+
 /** The condition a searched disclosure list adds: every word of the term is in the title or body. */
 export const matchesSearch = (tokens: readonly string[]): RawBuilder<boolean> => sql<boolean>`search_vector @@ ${tsQuery(tokens)}`;
 
