@@ -1,4 +1,5 @@
 // Data preparation and target start-up shared by `bench/run.ts` and `bench/soak.ts`.
+import { HEALTH_STORE_ENV } from './bench-registry.js';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoPaths } from '../../src/demo/demo-district.js';
@@ -129,7 +130,11 @@ export function startSubgraph(code: string, env: Record<string, string>, logDir:
  * Where a target's stores are: the hub database (`--hub-dir DIR` or `--hub-url URL` of its entry script)
  * and the market legacy store's URL; fresh copies, made here.
  */
-async function targetStores(dir: string, name: string, postgres: PgStores | undefined): Promise<{ hubArgs: string[]; marketUrl: string }> {
+async function targetStores(
+  dir: string,
+  name: string,
+  postgres: PgStores | undefined,
+): Promise<{ hubArgs: string[]; marketUrl: string; env?: Record<string, string> }> {
   if (!postgres) {
     const stores = copyStores(dir, name);
     return { hubArgs: ['--hub-dir', stores.hub], marketUrl: `file:${stores.market}` };
@@ -137,7 +142,9 @@ async function targetStores(dir: string, name: string, postgres: PgStores | unde
   const copy = (part: PgPart) => copyForTarget(postgres.adminUrl, postgres.scale, name, part);
   rmSync(join(dir, 'targets', name), { recursive: true, force: true });
   mkdirSync(join(dir, 'targets', name), { recursive: true });
-  return { hubArgs: ['--hub-url', await copy('hub'), '--data-dir', join(dir, 'targets', name)], marketUrl: await copy('market') };
+  const hubUrl = await copy('hub');
+  // Health's store is in the hub database (bench-registry.ts): each target reads its own copy's.
+  return { hubArgs: ['--hub-url', hubUrl, '--data-dir', join(dir, 'targets', name)], marketUrl: await copy('market'), env: { [HEALTH_STORE_ENV]: hubUrl } };
 }
 
 export async function startTarget(
@@ -160,6 +167,7 @@ export async function startTarget(
     // Stores an adapter keeps (the health export's) in the target's own folder: a PGlite directory has one
     // owner, and the monolith and hub-http's health subgraph would otherwise both open `.data` in the cwd.
     HUITONG_DATA_DIR: join(dir, 'targets', name, 'data'),
+    ...stores.env,
   };
   const long = { logDir, readyTimeoutMs: 3 * 60 * 60 * 1000, env, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) };
   if (name === 'monolith') {

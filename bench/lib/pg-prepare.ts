@@ -16,6 +16,7 @@ import type { CentralDatabase } from '../central/central-database.js';
 import { benchLogger } from '../targets/ipc.js';
 import { createDatabase, databaseUrl, readMarker, templateName, writeMarker } from './pg-databases.js';
 import { buildFixtures, buildHubTemplate, centralStamp, identityCodeStamp, loadCentralFrom } from './prepare-steps.js';
+import { HEALTH_STORE_ENV } from './bench-registry.js';
 import { startSyncedHub } from './synced-hub.js';
 
 /** The market legacy tables in creation order, each with the key its rows are read in order of. */
@@ -51,8 +52,9 @@ export async function preparePostgres(options: {
 }): Promise<PgPreparation> {
   const { adminUrl, scale, dir, base, say } = options;
   const marketS = await ensureMarketTemplate(adminUrl, templateName(scale, 'market'), base, say);
-  const env = { HUITONG_MARKET_DB_URL: databaseUrl(adminUrl, templateName(scale, 'market')) };
   const hub = templateName(scale, 'hub');
+  // Health's store lives in the hub template (bench-registry.ts): the sync loads it, the central copy reads it.
+  const env = { HUITONG_MARKET_DB_URL: databaseUrl(adminUrl, templateName(scale, 'market')), [HEALTH_STORE_ENV]: databaseUrl(adminUrl, hub) };
   let syncS = await ensureHubTemplate({ adminUrl, hub, base, env, dir, say });
   syncS += await resyncIfIdentityChanged({ adminUrl, hub, base, env, dir, say });
   // Read from the hub template every time (a few queries): the variables always match what targets copy.
@@ -117,15 +119,24 @@ interface HubStep {
   say: (message: string) => void;
 }
 
-/** The hub database template as `prepare.ts` builds it in PGlite: `startHub({ databaseUrl })`, catalogue, identity sync. */
+/** What a hub template's marker says of the health store: in the hub database itself (`benchRegistrySeed`). */
+const HUB_HEALTH_STORE = 'hub-database';
+
+/**
+ * The hub database template as `prepare.ts` builds it in PGlite: `startHub({ databaseUrl })`, catalogue,
+ * identity sync; health's indexed copy of its exports loaded into the same database (schema csv_health),
+ * so every target's copy of the template has it.
+ */
 async function ensureHubTemplate(step: HubStep): Promise<number> {
   const { adminUrl, hub: name, base, dir, say } = step;
-  if ((await readMarker(adminUrl, name))?.complete) return 0;
-  say(`building the hub database template in PostgreSQL (${name}: catalogue + identity sync)…`);
+  const marker = await readMarker(adminUrl, name);
+  // A template from before the health store moved into it is made again.
+  if (marker?.complete && marker.healthStore === HUB_HEALTH_STORE) return 0;
+  say(`building the hub database template in PostgreSQL (${name}: catalogue + identity sync, health's store)…`);
   const t = performance.now();
   const url = await createDatabase(adminUrl, name);
   await buildHubTemplate({ databaseUrl: url, dataDir: join(dir, 'pg-prepare') }, base, say, { env: step.env });
-  await writeMarker(adminUrl, name, { complete: new Date().toISOString(), identityCode: identityCodeStamp() });
+  await writeMarker(adminUrl, name, { complete: new Date().toISOString(), identityCode: identityCodeStamp(), healthStore: HUB_HEALTH_STORE });
   return seconds(t);
 }
 

@@ -9,7 +9,8 @@ import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js'
 import { adapterKinds } from '../../src/adapters/kinds.js';
 import { openRuntimeAdapter } from '../../src/gateway/departments/department-opener.js';
 import { listDepartments } from '../../src/gateway/departments/registry-store.js';
-import { demoRegistrySeed, seedDemoCatalogue, startDemoSystems } from '../../src/demo/demo-district.js';
+import { seedDemoCatalogue, startDemoSystems } from '../../src/demo/demo-district.js';
+import { benchRegistrySeed } from './bench-registry.js';
 import { type Hub, startHub } from '../../src/gateway/hub.js';
 import { encodeGlobalId } from '../../src/schema/index.js';
 import type { HubDatabase } from '../../src/storage/index.js';
@@ -137,7 +138,7 @@ export async function buildHubTemplate(
     const hub = await startHub({
       ...location,
       port: 0,
-      registrySeed: demoRegistrySeed,
+      registrySeed: benchRegistrySeed(demo.env),
       env: demo.env,
       syncIntervalMs: 0,
       deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),

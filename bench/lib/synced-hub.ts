@@ -2,8 +2,8 @@
 // interleaved comparison (interleave.ts) start it the same way.
 import { sql } from 'kysely';
 import type { Logger } from '../../src/logging/logger.js';
-import { demoRegistrySeed } from '../../src/demo/demo-district.js';
 import { startHub, type Hub } from '../../src/gateway/hub.js';
+import { benchRegistrySeed } from './bench-registry.js';
 import { openServiceKeyring } from '../../src/subgraphs/service-keys.js';
 
 export interface SyncedHubOptions {
@@ -48,7 +48,7 @@ export async function startSyncedHub(options: SyncedHubOptions): Promise<{ hub: 
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { hubDataDir: options.hubDir }),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     port: 0,
-    registrySeed: demoRegistrySeed,
+    registrySeed: benchRegistrySeed(options.env),
     env: options.env,
     // Every benchmark process reads its department deadline from here (bench/run.ts sets it for 1M permits).
     deadlineMs: Number(process.env.HUITONG_DEPARTMENT_DEADLINE_MS ?? 5000),

@@ -3,7 +3,7 @@
 // Connections come from HUITONG_MARKET_DB_URL / HUITONG_HOUSING_API_URL / HUITONG_HEALTH_EXPORT_DIR, the
 // service-token key from HUITONG_SERVICE_KEY_FILE;
 // PORT fixes the port (the soak restarts the housing subgraph at the same URL).
-import { demoRegistrySeed } from '../../src/demo/demo-district.js';
+import { benchRegistrySeed } from '../lib/bench-registry.js';
 import { adapterKinds } from '../../src/adapters/kinds.js';
 import { openRuntimeAdapter } from '../../src/gateway/departments/department-opener.js';
 import { createDepartmentSubgraph } from '../../src/subgraphs/department/department-subgraph.js';
@@ -13,7 +13,7 @@ import { announce, benchLogger, failed, onStop, serveCalls } from './ipc.js';
 
 async function main() {
   const code = process.argv[2];
-  const entry = demoRegistrySeed.find((e) => e.code === code && e.adapterKind !== 'catalogue');
+  const entry = benchRegistrySeed(process.env).find((e) => e.code === code && e.adapterKind !== 'catalogue');
   if (!entry) throw new Error(`no department ${code}`);
   const adapter = await openRuntimeAdapter(entry, {
     kinds: adapterKinds,

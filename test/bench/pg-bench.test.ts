@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -75,6 +75,16 @@ if (adminUrl) {
       const again = await prepareData(SCALE, logDir, say, { postgres, dir });
       expect(again.times).toMatchObject({ marketS: 0, syncS: 0, centralS: 0 });
       expect(again.fixtures).toEqual(fixtures);
+      // Health's indexed copy of its exports is in the hub template, so every target's copy has it loaded.
+      const hubUrl = new URL(adminUrl);
+      hubUrl.pathname = `/${templateName(SCALE, 'hub')}`;
+      const client = new pg.Client({ connectionString: hubUrl.toString() });
+      await client.connect();
+      try {
+        expect(Number((await client.query('select count(*) as n from csv_health.permits')).rows[0].n)).toBeGreaterThan(0);
+      } finally {
+        await client.end();
+      }
     });
 
     it('serves every workload from copies of the templates: the hub and the central copy answer the same data', async () => {
@@ -85,6 +95,9 @@ if (adminUrl) {
       expect(Object.keys(hub)).toEqual(['applicant-360', 'permit-page-200', 'heavy-nested', 'disclosure-search']);
       expect((hub['permit-page-200'] as any).permits.nodes.length).toBeGreaterThan(0);
       expect(hub).toEqual(central);
+      // The hub target read health from its database's copy of the store: no embedded store was made.
+      const healthDir = join(dir, 'targets', 'hub-inprocess', 'departments', 'health');
+      expect([existsSync(healthDir), existsSync(join(healthDir, 'store'))]).toEqual([true, false]);
     });
   });
 } else {
