@@ -16,7 +16,7 @@ import type { CentralDatabase } from '../central/central-database.js';
 import { benchLogger } from '../targets/ipc.js';
 import { createDatabase, databaseUrl, readMarker, templateName, writeMarker } from './pg-databases.js';
 import { buildFixtures, buildHubTemplate, centralStamp, identityCodeStamp, loadCentralFrom } from './prepare-steps.js';
-import { HEALTH_STORE_ENV } from './bench-registry.js';
+import { HEALTH_STORE_ENV, registryStamp } from './bench-registry.js';
 import { startSyncedHub } from './synced-hub.js';
 
 /** The market legacy tables in creation order, each with the key its rows are read in order of. */
@@ -119,24 +119,21 @@ interface HubStep {
   say: (message: string) => void;
 }
 
-/** What a hub template's marker says of the health store: in the hub database itself (`benchRegistrySeed`). */
-const HUB_HEALTH_STORE = 'hub-database';
-
 /**
  * The hub database template as `prepare.ts` builds it in PGlite: `startHub({ databaseUrl })`, catalogue,
  * identity sync; health's indexed copy of its exports loaded into the same database (schema csv_health),
- * so every target's copy of the template has it.
+ * so every target's copy of the template has it. Made again when the registry it was seeded from changed.
  */
 async function ensureHubTemplate(step: HubStep): Promise<number> {
   const { adminUrl, hub: name, base, dir, say } = step;
   const marker = await readMarker(adminUrl, name);
-  // A template from before the health store moved into it is made again.
-  if (marker?.complete && marker.healthStore === HUB_HEALTH_STORE) return 0;
+  const registry = registryStamp(step.env);
+  if (marker?.complete && marker.registry === registry) return 0;
   say(`building the hub database template in PostgreSQL (${name}: catalogue + identity sync, health's store)…`);
   const t = performance.now();
   const url = await createDatabase(adminUrl, name);
   await buildHubTemplate({ databaseUrl: url, dataDir: join(dir, 'pg-prepare') }, base, say, { env: step.env });
-  await writeMarker(adminUrl, name, { complete: new Date().toISOString(), identityCode: identityCodeStamp(), healthStore: HUB_HEALTH_STORE });
+  await writeMarker(adminUrl, name, { complete: new Date().toISOString(), identityCode: identityCodeStamp(), registry });
   return seconds(t);
 }
 

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { ensureDemoData, startDemoSystems } from '../../src/demo/demo-district.js';
 import { type HubDatabase, openDatabase } from '../../src/storage/index.js';
 import type { CentralDatabase } from '../central/central-database.js';
+import { registryStamp } from '../lib/bench-registry.js';
 import { preparePostgres } from '../lib/pg-prepare.js';
 import { buildFixtures, buildHubTemplate, centralStamp, identityCodeStamp, loadCentralFrom } from '../lib/prepare-steps.js';
 import { startSyncedHub } from '../lib/synced-hub.js';
@@ -29,7 +30,11 @@ async function main() {
   }
   const template = join(dir, 'hub-template');
   let syncS = 0;
-  if (!existsSync(join(template, '.complete'))) {
+  // The registry is seeded once: a template seeded from other specs is made again.
+  const registry = registryStamp(process.env);
+  const registryFile = join(template, '.registry');
+  if (!existsSync(join(template, '.complete')) || !existsSync(registryFile) || readFileSync(registryFile, 'utf8') !== registry) {
+    rmSync(template, { recursive: true, force: true });
     const building = join(dir, 'hub-template.building');
     rmSync(building, { recursive: true, force: true });
     const t = performance.now();
@@ -43,6 +48,7 @@ async function main() {
     });
     writeFileSync(join(building, '.complete'), new Date().toISOString());
     writeFileSync(join(building, '.identity-code'), identityCodeStamp());
+    writeFileSync(join(building, '.registry'), registry);
     renameSync(building, template);
   }
   syncS += await resyncIfIdentityChanged(base, template);

@@ -20,7 +20,9 @@ import { inspectSql, openSqlConnector, openSqlDatabase, type SqlSpec } from '../
 import { generateDemoDistrict, writeMarket, type DemoDistrict } from '../../src/demo/generate/index.js';
 import type { ApplicantRecord, UnifiedPermit } from '../../src/schema/model.js';
 import { loadMarketIntoMariadb, MARIADB_MARKET_SPEC } from '../support/market-mariadb.js';
-import { legacyBackends, mariadbUrl, type LegacyBackend, type LegacyDatabase } from '../support/sql-databases.js';
+import { legacyBackends, mariadbKysely, mariadbUrl, type LegacyBackend, type LegacyDatabase } from '../support/sql-databases.js';
+import { openRuntimeAdapter } from '../../src/gateway/departments/department-opener.js';
+import { openDatabase } from '../../src/storage/index.js';
 
 const district = generateDemoDistrict({ seed: 11, scale: 0.2 });
 const MARKET_YAML = readFileSync(resolve(import.meta.dirname, '../../src/demo/specs/market.yaml'), 'utf8');
@@ -31,6 +33,8 @@ const contextWith = (env: Record<string, string>): KindContext => ({ resolve: (v
 /** The demo market department on a backend: the demo's own tables on PostgreSQL/PGlite, another vendor's layout on MariaDB. */
 interface MarketOn {
   spec: SqlSpec;
+  /** The variables its spec's `{ env }` references resolve from. */
+  env: Record<string, string>;
   context: KindContext;
   database: LegacyDatabase;
 }
@@ -40,11 +44,13 @@ async function marketOn(backend: LegacyBackend): Promise<MarketOn> {
   if (backend.name === 'mariadb') {
     await loadMarketIntoMariadb(database.db, district);
     await database.release();
-    return { spec: parseSpecText(MARIADB_MARKET_SPEC, adapterKinds) as SqlSpec, context: contextWith({ MARKET_MARIADB_URL: database.url }), database };
+    const env = { MARKET_MARIADB_URL: database.url };
+    return { spec: parseSpecText(MARIADB_MARKET_SPEC, adapterKinds) as SqlSpec, env, context: contextWith(env), database };
   }
   await writeMarket(database.db, district);
   await database.release();
-  return { spec: parseSpecText(MARKET_YAML, adapterKinds) as SqlSpec, context: contextWith({ HUITONG_MARKET_DB_URL: database.url }), database };
+  const env = { HUITONG_MARKET_DB_URL: database.url };
+  return { spec: parseSpecText(MARKET_YAML, adapterKinds) as SqlSpec, env, context: contextWith(env), database };
 }
 
 if (!mariadbUrl) {
@@ -80,6 +86,21 @@ for (const backend of legacyBackends) {
     afterAll(async () => {
       await connector?.close?.();
       await market?.database.drop();
+    });
+
+    it('leaves the count out of a query whose total the caller already holds, and reads the same rows', async () => {
+      const before = statements;
+      const approved = specMapper(market.spec).statusCodes.APPROVED!;
+      const [counted, uncounted] = await connector.listPermits(
+        [
+          { limit: 7, rawStatusIn: approved },
+          { limit: 7, rawStatusIn: approved, total: false },
+        ],
+        signal(),
+      );
+      expect(statements - before).toBe(1);
+      expect(counted!.total).toBeGreaterThan(7);
+      expect(uncounted).toEqual({ total: 0, rows: counted!.rows });
     });
 
     it('yields the demo generator’s permits and applicants, mapped as the unified schema says', async () => {
@@ -501,4 +522,46 @@ function byListOrder(a: UnifiedPermit, b: UnifiedPermit): number {
     return Date.parse(b.appliedAt) - Date.parse(a.appliedAt) || compareCodePoints(a.localId, b.localId);
   }
   return compareCodePoints(a.localId, b.localId);
+}
+
+// A system written by someone else while the hub reads it: a database server (a PGlite directory has one owner).
+for (const backend of legacyBackends.filter((b) => b.name !== 'pglite')) {
+  describe(`sql kind on ${backend.name}: totals within a declared freshness bound`, () => {
+    it('shows a removed permit at once in the pages, and in the total once the bound has passed', async () => {
+      const market = await marketOn(backend);
+      let clock = 0;
+      const spec = { ...market.spec, totals: { maxAgeSeconds: 1 } };
+      const runtime = await openRuntimeAdapter(
+        { code: spec.code, spec },
+        { kinds: adapterKinds, env: market.env, dataDir: tmpdir(), logger: silentLogger, deadlineMs: 10_000, now: () => clock },
+        { strict: true },
+      );
+      const writer = backend.name === 'mariadb' ? mariadbKysely(market.database.url) : (await openDatabase<any>({ url: market.database.url })).db;
+      try {
+        const [first] = await runtime.listPermits([{ first: 3 }]);
+        const gone = first!.permits[0]!.localId;
+        const key = spec.permits.fields.key;
+        await writer
+          .deleteFrom(spec.permits.table)
+          .where(typeof key === 'string' ? key : key.from, '=', gone)
+          .execute();
+        clock = 1000;
+        const [within] = await runtime.listPermits([{ first: 3 }]);
+        expect(within!.permits.map((p) => p.localId)).toEqual(
+          first!.permits
+            .slice(1)
+            .map((p) => p.localId)
+            .concat(within!.permits[2]!.localId),
+        );
+        expect(within!.total).toBe(first!.total);
+        clock = 1001;
+        const [after] = await runtime.listPermits([{ first: 3 }]);
+        expect(after!.total).toBe(first!.total - 1);
+      } finally {
+        await writer.destroy();
+        await runtime.close();
+        await market.database.drop();
+      }
+    });
+  });
 }

@@ -27,6 +27,11 @@ export interface PermitQuery {
   after?: PermitPosition;
   /** How many rows to return at most, in order. */
   limit: number;
+  /**
+   * `false` when the caller already holds a fresh total (a department's declared freshness bound): a
+   * connector whose count costs may skip it and answer 0. Absent: count.
+   */
+  total?: boolean;
 }
 
 export interface RawPage<Raw> {

@@ -190,4 +190,48 @@ describe('RuntimeAdapter', () => {
     await runtime.listApplicants(null, 1);
     expect(runtime.health().circuit).toBe('CLOSED');
   });
+
+  describe('totals within a declared freshness bound', () => {
+    /** A system of `rows` permits whose count is observed: what each call was asked, and a clock to move. */
+    function countedSystem(maxAgeMs?: number) {
+      const state = { rows: 5, asked: [] as Array<boolean | undefined>, clock: 0 };
+      const connector: Connector<unknown, unknown> = {
+        listPermits: async (queries) =>
+          queries.map((q) => {
+            state.asked.push(q.total);
+            return { total: q.total === false ? 0 : state.rows, rows: [] };
+          }),
+        getPermits: async () => [],
+        listApplicants: async () => ({ rows: [], next: null }),
+      };
+      const adapter: Adapter<unknown, unknown> = { connector, mapper: adapterWith(async () => ({ rows: [], next: null })).mapper };
+      const runtime = new RuntimeAdapter('d', adapter, { ...(maxAgeMs ? { totalsMaxAgeMs: maxAgeMs } : {}), now: () => state.clock });
+      const total = async (q: Parameters<RuntimeAdapter['listPermits']>[0][number]) => (await runtime.listPermits([q]))[0]!.total;
+      return { state, total };
+    }
+
+    it('counts a list once per bound, shows a change in the system once the bound has passed, and always counts an applicant’s list', async () => {
+      const { state, total } = countedSystem(30_000);
+      expect(await total({ first: 10 })).toBe(5);
+      state.rows = 6;
+      state.clock = 30_000;
+      // Within the bound: the next page (any position, any size) reuses the total; the system is not asked to count.
+      expect(await total({ first: 20, after: { appliedAt: null, localId: 'x' } })).toBe(5);
+      // Other filters are other totals.
+      expect(await total({ first: 10, appliedTo: '2026-01-01T00:00:00+08:00' })).toBe(6);
+      state.clock = 30_001;
+      expect(await total({ first: 10 })).toBe(6);
+      expect(await total({ first: 10, applicantLocalIds: ['a'] })).toBe(6);
+      expect(await total({ first: 10, applicantLocalIds: ['a'] })).toBe(6);
+      expect(state.asked).toEqual([undefined, false, undefined, undefined, undefined, undefined]);
+    });
+
+    it('counts every list every time when the spec declares no bound', async () => {
+      const { state, total } = countedSystem();
+      expect(await total({ first: 10 })).toBe(5);
+      state.rows = 6;
+      expect(await total({ first: 10 })).toBe(6);
+      expect(state.asked).toEqual([undefined, undefined]);
+    });
+  });
 });

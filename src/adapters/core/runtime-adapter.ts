@@ -8,6 +8,7 @@ import { eventLoopTurn } from './event-loop-turn.js';
 import type { Adapter, CallContext, Mapped, PermitPosition, PermitQuery } from './contract.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import { sampleSpec, type SampleReport } from './sample-spec.js';
+import { TotalsCache } from './totals-cache.js';
 
 /** A page request in unified terms, as the department subgraph receives it. */
 export interface UnifiedPermitQuery {
@@ -60,6 +61,10 @@ export interface RuntimeOptions {
   observer?: AdapterObserver;
   /** Most ids or queries sent to the system in one call; larger batches are split. ≥ the max page size. */
   maxBatch?: number;
+  /** How long a list's total may be reused instead of counted again, ms (the spec's `totals.maxAgeSeconds`); unset or 0: always counted. */
+  totalsMaxAgeMs?: number;
+  /** The clock the totals' ages are read on (tests move it). */
+  now?: () => number;
   logger?: Logger;
 }
 
@@ -88,6 +93,7 @@ export class RuntimeAdapter {
   readonly #retryBaseMs: number;
   readonly #observer: AdapterObserver | undefined;
   readonly #circuit: CircuitBreaker;
+  readonly #totals: TotalsCache | null;
   #lastError: DepartmentHealth['lastError'] = null;
   #lastSuccessAt: Date | null = null;
   /** Requests sent to the legacy system, by method, retries included; tests assert on it to prove batching. */
@@ -108,6 +114,7 @@ export class RuntimeAdapter {
     this.#retryBaseMs = options.retryBaseMs ?? 50;
     this.#observer = options.observer;
     this.#circuit = new CircuitBreaker(options.circuit);
+    this.#totals = options.totalsMaxAgeMs ? new TotalsCache(options.totalsMaxAgeMs, options.now) : null;
     this.#circuit.onChange = (state) => {
       this.#logger.warn({ department, circuit: state }, 'department circuit changed');
       this.#observer?.circuit?.(department, state);
@@ -120,6 +127,15 @@ export class RuntimeAdapter {
 
   async listPermits(queries: readonly UnifiedPermitQuery[]): Promise<UnifiedPermitPage[]> {
     const legacy = queries.map((q) => this.#toLegacyQuery(q));
+    // Totals counted within the department's freshness bound are not counted again.
+    const totals = this.#totals;
+    const startedAt = totals?.now() ?? 0;
+    const kept = legacy.map((q) => {
+      const key = totals ? TotalsCache.keyOf(q) : null;
+      const total = key === null ? undefined : totals!.fresh(key);
+      if (total !== undefined) q.total = false;
+      return { key, total };
+    });
     const pages = [];
     for (const chunk of chunks(legacy, this.maxBatch)) {
       pages.push(...(await this.#call('listPermits', chunk.length, (ctx) => this.adapter.connector.listPermits(chunk, ctx))));
@@ -130,8 +146,10 @@ export class RuntimeAdapter {
       const rows = page.rows.slice(0, limit);
       const permits = this.#mapAll(rows, (raw) => this.adapter.mapper.permit(raw));
       const last = permits.at(-1);
+      const { key, total } = kept[i]!;
+      if (key !== null && total === undefined) totals!.remember(key, page.total, startedAt);
       return {
-        total: page.total,
+        total: total ?? page.total,
         permits,
         hasMore: page.rows.length > limit,
         end: last ? { appliedAt: last.appliedAt, localId: last.localId } : null,

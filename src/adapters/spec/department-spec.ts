@@ -102,6 +102,20 @@ export const specBase = {
     .record(z.string(), z.enum(SETTLED_STATUSES))
     .describe('The system’s status codes → unified statuses; any other code is UNKNOWN (and kept as rawStatus).'),
   serviceItems: z.record(z.string(), z.string().min(1)).optional().describe('The system’s permit types → catalogue service item codes, where they differ.'),
+  totals: z
+    .object({
+      maxAgeSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(3600)
+        .describe('The longest a total may be reused, in seconds: the freshness bound of this department’s totals.'),
+    })
+    .strict()
+    .optional()
+    .describe(
+      'For a system whose counts scan its table: the total of a list not narrowed to applicants is counted at most once per `maxAgeSeconds` and reused meanwhile (its pages are always read live). Unset: counted with every page.',
+    ),
 };
 
 /** What every kind's spec parses to; `connection` and the entities' locations are the kind's own. */
@@ -113,6 +127,7 @@ export interface DepartmentSpec<Connection = unknown, PermitsAt = unknown, Appli
   timeZone: string;
   statuses: Record<string, Exclude<PermitStatus, 'UNKNOWN'>>;
   serviceItems?: Record<string, string> | undefined;
+  totals?: { maxAgeSeconds: number } | undefined;
   connection: Connection;
   permits: PermitsAt & { fields: PermitFields };
   applicants: ApplicantsAt & { fields: ApplicantFields };

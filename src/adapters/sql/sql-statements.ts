@@ -45,7 +45,9 @@ export class SqlStatements {
       const page = q.after ? [...where, this.#after(q.after)] : where;
       const index = sql.lit(i);
       return [
-        sql`(select ${index} as ${sql.id('_q')}, count(*) as ${sql.id('_total')}, ${sql.join(nulls)} from ${table} where ${and(where)})`,
+        ...(q.total === false
+          ? []
+          : [sql`(select ${index} as ${sql.id('_q')}, count(*) as ${sql.id('_total')}, ${sql.join(nulls)} from ${table} where ${and(where)})`]),
         sql`(select ${index} as ${sql.id('_q')}, null as ${sql.id('_total')}, ${this.#columns(p)} from ${table} where ${and(page)}
           order by ${this.#order((c) => sql.id('p', c.name))} limit ${sql.lit(limitOf(q.limit))})`,
       ];

@@ -67,7 +67,8 @@ export async function openRuntimeAdapter(
   try {
     // A department registered before specs existed has none until a steward gives it one (departments update).
     if (!entry.spec) throw new Error(`department ${entry.code} has no spec: register one with huitong departments update`);
-    return new RuntimeAdapter(entry.code, (await openSpecAdapter(entry.spec, options)).adapter, options);
+    const { spec, adapter } = await openSpecAdapter(entry.spec, options);
+    return new RuntimeAdapter(entry.code, adapter, { ...options, ...(spec.totals ? { totalsMaxAgeMs: spec.totals.maxAgeSeconds * 1000 } : {}) });
   } catch (error) {
     if (strict) throw error;
     options.logger.error(
