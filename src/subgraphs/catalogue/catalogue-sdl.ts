@@ -18,6 +18,8 @@ export const catalogueSdl = /* GraphQL */ `
     name: String!
     "When the hub last read the department's applicant records. 最近同步时间"
     lastSyncedAt: DateTime
+    "The freshness bound of this department's permit totals, in seconds: a list's totalCount (not one narrowed to applicants) may be up to this old; its pages are always read live. Null: counted with every page. 总数时效(秒)"
+    totalsMaxAgeSeconds: Int
   }
 
   "A catalogued government service with its legal limits. 政务服务事项"

@@ -1,6 +1,6 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import DataLoader from 'dataloader';
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { badUserInput, decodeCursor, encodeCursor, encodeGlobalId, pageSize, scalarResolvers, toConnection } from '../../schema/index.js';
 import type { HubDatabase } from '../../storage/index.js';
 import type { Subgraph } from '../subgraph.js';
@@ -28,8 +28,13 @@ const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}
  * const catalogue = createCatalogueSubgraph(hub.db);
  */
 export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
-  const departmentFields = ['code', 'name', 'last_synced_at'] as const;
-  const departments = new CodeCache(async (codes) => db.selectFrom('departments').select(departmentFields).where('code', 'in', codes).execute());
+  // The freshness bound of a department's totals is its active spec's (null: counted with every page).
+  const departmentRows = () =>
+    db
+      .selectFrom('departments as d')
+      .leftJoin('department_specs as s', (join) => join.onRef('s.code', '=', 'd.code').onRef('s.version', '=', 'd.spec_version'))
+      .select(['d.code', 'd.name', 'd.last_synced_at', sql<number | null>`(s.spec -> 'totals' ->> 'maxAgeSeconds')::int`.as('totals_max_age_seconds')]);
+  const departments = new CodeCache(async (codes) => departmentRows().where('d.code', 'in', codes).execute());
   const departmentsByCodes = (codes: readonly string[]) => departments.byCodes(codes);
   const serviceItems = new CodeCache(async (codes) => db.selectFrom('service_items').selectAll().where('code', 'in', codes).execute());
   // One query per response for every item's department, however many items it lists.
@@ -60,7 +65,7 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
     resolvers: {
       ...scalarResolvers,
       Query: {
-        departments: () => db.selectFrom('departments').select(departmentFields).orderBy('code').execute(),
+        departments: () => departmentRows().orderBy('d.code').execute(),
         // Through the request's loader: the gateway's Department lookups and ServiceItem.department share one read.
         _departmentsByCodes: (_: unknown, { codes }: { codes: string[] }, context: object) => departmentLoader(context ?? {}).loadMany(codes),
         _serviceItemsByCodes: (_: unknown, { codes }: { codes: string[] }) => serviceItems.byCodes(codes),
@@ -94,6 +99,7 @@ export function createCatalogueSubgraph(db: Kysely<HubDatabase>): Subgraph {
       },
       Department: {
         lastSyncedAt: (d: { last_synced_at: Date | null }) => d.last_synced_at,
+        totalsMaxAgeSeconds: (d: { totals_max_age_seconds: number | null }) => d.totals_max_age_seconds,
       },
       ServiceItem: {
         id: (s: ServiceItemRow) => encodeGlobalId('ServiceItem', s.code),
