@@ -2,6 +2,7 @@
 // DBA would give the four workloads (keyset order per filter column, the applicant's permits, identifier
 // lookup, the disclosure items' inverted index). The same engine as the hub's store: PGlite here.
 import { type Kysely, sql } from 'kysely';
+import { wordCountsOfItems } from '../../src/subgraphs/catalogue/full-text.js';
 
 /** Row types of the central copy (what `bench/central/load.ts` writes and `schema.ts` reads). */
 export interface CentralDatabase {
@@ -109,7 +110,7 @@ export async function createCentralIndexes(db: Kysely<CentralDatabase>): Promise
     sql`create index disclosure_items_search on disclosure_items using gin (search_vector)`,
     // The hub's search reads a one-word total from here (the hub keeps it by triggers; this copy is read-only).
     sql`create table disclosure_word_counts (word text primary key, n integer not null)`,
-    sql`insert into disclosure_word_counts select w, count(*) from disclosure_items, unnest(tsvector_to_array(search_vector)) w group by w`,
+    sql`insert into disclosure_word_counts ${wordCountsOfItems}`,
   ];
   for (const statement of statements) await statement.execute(db);
   await sql`vacuum analyze`.execute(db);

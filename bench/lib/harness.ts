@@ -1,5 +1,4 @@
 // Data preparation and target start-up shared by `bench/run.ts` and `bench/soak.ts`.
-import { HEALTH_STORE_ENV } from './bench-registry.js';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoPaths } from '../../src/demo/demo-district.js';
@@ -8,6 +7,7 @@ import { rotateServiceKeys } from '../../src/subgraphs/service-keys.js';
 import type { Fixtures } from './workloads.js';
 import { copyForTarget, type PgPart } from './pg-databases.js';
 import { BENCH_DIR, startChild, type Child } from './proc.js';
+import { HEALTH_STORE_ENV } from './bench-registry.js';
 
 export const TARGET_NAMES = ['hub-inprocess', 'hub-http', 'monolith', 'hub-governed', 'central'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, type Database, type HubDatabase } from '../../src/storage/index.js';
 import { importCatalogue } from '../../src/subgraphs/catalogue/catalogue-import.js';
+import { wordCountsOfItems } from '../../src/subgraphs/catalogue/full-text.js';
 import { createCatalogueSubgraph } from '../../src/subgraphs/catalogue/catalogue-subgraph.js';
 import { backends } from '../support/databases.js';
 
@@ -147,10 +148,7 @@ for (const backend of backends) {
         return Object.fromEntries(rows.map((r) => [r.word, Number(r.n)]));
       };
       const counted = async () => {
-        const rows = await sql<{
-          word: string;
-          n: string;
-        }>`select w as word, count(*) as n from disclosure_items, unnest(tsvector_to_array(search_vector)) w group by w order by w`.execute(db);
+        const rows = await sql<{ word: string; n: string }>`${wordCountsOfItems} order by w`.execute(db);
         return Object.fromEntries(rows.rows.map((r) => [r.word, Number(r.n)]));
       };
       const total = async (search: string) => (await run({ search })).data.disclosureItems.totalCount;

@@ -58,6 +58,16 @@ export function queryTokens(term: string): string[] {
 export const tsQuery = (tokens: readonly string[]): RawBuilder<unknown> => sql`plainto_tsquery('simple', ${tokens.join(' ')})`;
 
 /**
+ * How many items hold each word of the index, counted over the items: what `disclosure_word_counts` keeps
+ * (its migration fills it the same way, frozen in its own words).
+ *
+ * @example
+ * await sql`insert into disclosure_word_counts ${wordCountsOfItems}`.execute(db);
+ */
+export const wordCountsOfItems: RawBuilder<{ word: string; n: number | string }> = sql`select w as word, count(*) as n
+  from disclosure_items, unnest(tsvector_to_array(search_vector)) w group by w`;
+
+/**
  * The total of a search with no other filter, as one statement: a term that is one word of the index
  * reads its count from `disclosure_word_counts` (kept by triggers); any other is counted over its matches.
  * The words are the ones `plainto_tsquery` makes of the same text, so both sides agree on what "one word" is.
