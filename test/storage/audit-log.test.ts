@@ -405,11 +405,11 @@ for (const backend of backends) {
 
 for (const backend of backends) {
   describe(`audit log, batched appends and large events, on ${backend.name}`, () => {
-    it('indexes every record, past the first statement’s thousand, and keeps the chain verifiable', async () => {
+    it('indexes every record of an event that releases twenty thousand, and keeps the chain verifiable', async () => {
       const database = await backend.open<any>();
       try {
         await migrateToLatest(database.db);
-        const recordIds = Array.from({ length: 2500 }, (_, i) => `rec_bulk_${i}`);
+        const recordIds = Array.from({ length: 20_000 }, (_, i) => `rec_bulk_${i}`);
         const bulk = event(1, { released: [{ department: 'market', clearFields: ['status'], maskedFields: [], recordIds }] });
         const appended = await appendAuditEvent(database.db, bulk);
         await appendAuditEvent(database.db, event(2));
@@ -419,8 +419,8 @@ for (const backend of backends) {
           .where('event_seq', '=', appended.seq)
           .where('kind', '=', 'record')
           .executeTakeFirstOrThrow();
-        expect(Number(indexed.n)).toBe(2500);
-        for (const id of ['rec_bulk_0', 'rec_bulk_999', 'rec_bulk_1000', 'rec_bulk_2499']) {
+        expect(Number(indexed.n)).toBe(20_000);
+        for (const id of ['rec_bulk_0', 'rec_bulk_999', 'rec_bulk_7500', 'rec_bulk_19999']) {
           expect(
             (await searchAuditEvents(database.db, { recordId: id })).map((e) => e.seq),
             id,
