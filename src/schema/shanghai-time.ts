@@ -11,8 +11,40 @@ const OFFSET_MS = 8 * 60 * 60 * 1000;
  * toShanghaiIso(new Date('2023-04-12T02:30:00Z')); // '2023-04-12T10:30:00+08:00'
  */
 export function toShanghaiIso(instant: Date): string {
-  const local = new Date(instant.getTime() + OFFSET_MS).toISOString();
-  return `${local.slice(0, 19)}+08:00`;
+  return shanghaiIsoOfEpochMs(instant.getTime());
+}
+
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+/** Epoch days of 0001-01-01 and 9999-12-31: the years ISO 8601 writes with four digits. */
+const FIRST_DAY = -719_162;
+const LAST_DAY = 2_932_896;
+
+/**
+ * `toShanghaiIso` of epoch milliseconds, without a `Date`: a page of permits formats thousands of
+ * instants, and `Date#toISOString` was most of mapping one. Outside years 1–9999 (and for NaN) it
+ * answers as the `Date` would (an expanded year, or a RangeError).
+ *
+ * @example
+ * shanghaiIsoOfEpochMs(Date.parse('2023-04-12T02:30:00Z')); // '2023-04-12T10:30:00+08:00'
+ */
+export function shanghaiIsoOfEpochMs(epochMs: number): string {
+  const local = epochMs + OFFSET_MS;
+  const days = Math.floor(local / DAY_MS);
+  if (!(days >= FIRST_DAY && days <= LAST_DAY)) return `${new Date(local).toISOString().slice(0, -5)}+08:00`;
+  const seconds = Math.floor((local - days * DAY_MS) / 1000);
+  // Civil date of a day count (H. Hinnant, "chrono-compatible low-level date algorithms").
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const yyyy = year >= 1000 ? String(year) : String(year).padStart(4, '0');
+  return `${yyyy}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}+08:00`;
 }
 
 /**

@@ -112,9 +112,11 @@ export function compileDateLayout(layout: string): DateLayout {
 /** Whether a wall-clock reading names a real calendar date and time (no 30 February, no hour 24). */
 export function isRealClock(c: WallClock): boolean {
   if (c.month < 1 || c.month > 12 || c.day < 1 || c.hour > 23 || c.minute > 59 || c.second > 59) return false;
-  const date = new Date(Date.UTC(c.year, c.month - 1, c.day));
-  return date.getUTCDate() === c.day && date.getUTCMonth() === c.month - 1;
+  return c.day <= (c.month === 2 && isLeapYear(c.year) ? 29 : DAYS_IN_MONTH[c.month - 1]!);
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 
 /** Reads the common layouts (`YYYY-MM-DD`, `YYYY/M/D`, `YYYYMMDD`, with an optional ` HH:mm[:ss]`) when a spec declares none. */
 export function readCommonLayouts(text: string): WallClock | null {

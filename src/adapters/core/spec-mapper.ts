@@ -1,7 +1,7 @@
 import type { IdentifierType } from '../../schema/identifiers/index.js';
 import type { ApplicantKind, ApplicantRecord, PermitStatus, UnifiedPermit } from '../../schema/model.js';
-import { toShanghaiIso } from '../../schema/shanghai-time.js';
-import type { DepartmentSpec } from '../spec/department-spec.js';
+import { shanghaiIsoOfEpochMs } from '../../schema/shanghai-time.js';
+import type { DepartmentSpec, FieldSource } from '../spec/department-spec.js';
 import type { RawRecord } from '../spec/fields.js';
 import type { Mapped, Mapper } from './contract.js';
 import { claimedTypeFromText } from './mapping-helpers.js';
@@ -65,15 +65,19 @@ export function specMapper(spec: Pick<DepartmentSpec, 'statuses' | 'serviceItems
     permit(raw): Mapped<UnifiedPermit> {
       const localId = readText(raw.key);
       if (localId === null) return { ok: false, localId: 'unknown', reason: `blank key (${describe(p.key)})` };
-      const bad = (field: keyof typeof p, reason: string): Mapped<UnifiedPermit> => ({ ok: false, localId, reason: `${describe(p[field]!)} ${reason}` });
+      // Field by field, no closures or loops: a page maps thousands of permits.
       const applied = appliedAt(raw.appliedAt);
-      if (!applied.ok) return bad('appliedAt', applied.reason);
+      if (!applied.ok) return rejected(localId, p.appliedAt, applied.reason);
       const decided = decidedAt(raw.decidedAt);
-      if (!decided.ok) return bad('decidedAt', decided.reason);
+      if (!decided.ok) return rejected(localId, p.decidedAt, decided.reason);
       const valid = validUntil(raw.validUntil);
-      if (!valid.ok) return bad('validUntil', valid.reason);
-      const days = { statutoryDays: readInteger(raw.statutoryDays), committedDays: readInteger(raw.committedDays), actualDays: readInteger(raw.actualDays) };
-      for (const [field, read] of Object.entries(days)) if (!read.ok) return bad(field as keyof typeof p, read.reason);
+      if (!valid.ok) return rejected(localId, p.validUntil, valid.reason);
+      const statutoryDays = readInteger(raw.statutoryDays);
+      if (!statutoryDays.ok) return rejected(localId, p.statutoryDays, statutoryDays.reason);
+      const committedDays = readInteger(raw.committedDays);
+      if (!committedDays.ok) return rejected(localId, p.committedDays, committedDays.reason);
+      const actualDays = readInteger(raw.actualDays);
+      if (!actualDays.ok) return rejected(localId, p.actualDays, actualDays.reason);
       const rawStatus = readText(raw.status);
       const item = readText(raw.serviceItem);
       return {
@@ -85,12 +89,12 @@ export function specMapper(spec: Pick<DepartmentSpec, 'statuses' | 'serviceItems
           title: readText(raw.title) ?? '',
           status: (rawStatus !== null && statusByCode.get(rawStatus)) || 'UNKNOWN',
           rawStatus,
-          appliedAt: applied.value === null ? null : toShanghaiIso(new Date(applied.value)),
-          decidedAt: decided.value === null ? null : toShanghaiIso(new Date(decided.value)),
+          appliedAt: applied.value === null ? null : shanghaiIsoOfEpochMs(applied.value),
+          decidedAt: decided.value === null ? null : shanghaiIsoOfEpochMs(decided.value),
           validUntil: valid.value === null ? null : isoDate(valid.value),
-          statutoryDays: (days.statutoryDays as { value: number | null }).value,
-          committedDays: (days.committedDays as { value: number | null }).value,
-          actualDays: (days.actualDays as { value: number | null }).value,
+          statutoryDays: statutoryDays.value,
+          committedDays: committedDays.value,
+          actualDays: actualDays.value,
         },
       };
     },
@@ -122,6 +126,12 @@ function claimedType(text: string | null, map: Readonly<Record<string, string>> 
 
 /** A map's own entry only: a cell reading `constructor` must not find Object's prototype. */
 const own = (map: Readonly<Record<string, string>> | undefined, key: string) => (map && Object.hasOwn(map, key) ? map[key] : undefined);
+/** A permit refused for one field, named as the legacy system names it. */
+const rejected = (localId: string, field: FieldSource | undefined, reason: string): Mapped<UnifiedPermit> => ({
+  ok: false,
+  localId,
+  reason: `${describe(field!)} ${reason}`,
+});
 const describe = (field: string | { from: string }) => (typeof field === 'string' ? field : field.from);
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const isoDate = (c: { year: number; month: number; day: number }) => `${pad(c.year, 4)}-${pad(c.month)}-${pad(c.day)}`;
