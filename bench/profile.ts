@@ -1,10 +1,11 @@
 // `npx tsx bench/profile.ts --target hub-inprocess --workload permit-page-200 [--duration 10]
-//   [--connections 10] [--prof] [--scale 5] [--after heavy-nested [--after-duration 30]] [--postgres URL]`
+//   [--connections 10] [--prof | --heap] [--scale 5] [--after heavy-nested [--after-duration 30]] [--postgres URL]`
 // A profiling driver for one target and one workload: starts the target as the benchmark does (its own
 // process(es), same stores), loads it with autocannon from this process for a warm-up and then
 // `--duration` seconds, prints req/s and latency, and with `--prof` runs the target's processes under
 // the inspector's CPU profiler over exactly the measured window (bench/targets/ipc.ts) and prints the
-// top self-time functions and packages of each process's profile. `--after W` first loads the target with
+// top self-time functions and packages of each process's profile; `--heap` samples allocations
+// instead (bytes allocated per function, garbage included: what the collector's time is spent on). `--after W` first loads the target with
 // workload W, as the full benchmark's rounds leave it (each workload runs after the others).
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     scale: { type: 'string', default: '5' },
     prof: { type: 'boolean', default: false },
+    heap: { type: 'boolean', default: false },
     top: { type: 'string', default: '45' },
     after: { type: 'string' },
     'after-duration': { type: 'string', default: '30' },
@@ -75,12 +77,14 @@ async function main() {
   }
   await load(Number(values.warmup));
   const ask = (p: Child, message: object, answer: string) => askChild<{ cpuProfile?: string }>(p, message, (m) => m.cpuProfile === answer);
-  if (values.prof) await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'start' }, 'started')));
+  const profiling = values.prof || values.heap;
+  const extension = values.heap ? 'heapprofile' : 'cpuprofile';
+  if (profiling) await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'start', heap: values.heap }, 'started')));
   const cpuBefore = target.processes.map((p) => cpuMs(p.pid));
   const result = await load(Number(values.duration));
   const cpuUsed = target.processes.map((p, i) => cpuMs(p.pid).map((ms, k) => ms - cpuBefore[i]![k]!));
-  if (values.prof) {
-    await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'stop', file: join(profDir, `${p.name}.cpuprofile`) }, 'written')));
+  if (profiling) {
+    await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'stop', file: join(profDir, `${p.name}.${extension}`) }, 'written')));
   }
   say(
     `${target.name} ${workload.name}: ${(result.requests.total / result.duration).toFixed(1)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non2xx ${result.non2xx}, errors ${result.errors}`,
@@ -94,8 +98,8 @@ async function main() {
   await housing.stop();
   await stopAll();
   if (postgres) await dropTargetCopies(postgres.adminUrl, postgres.scale);
-  if (values.prof) {
-    for (const f of readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'))) process.stdout.write(`${summarize(join(profDir, f), Number(values.top))}\n`);
+  if (profiling) {
+    for (const f of readdirSync(profDir).filter((f) => f.endsWith(`.${extension}`))) process.stdout.write(`${summarize(join(profDir, f), Number(values.top))}\n`);
   } else rmSync(profDir, { recursive: true, force: true });
 }
 

@@ -27,22 +27,30 @@ function liveHeapMb(): number {
 
 /**
  * `{ cpuProfile: 'start' }` / `{ cpuProfile: 'stop', file }` over IPC (bench/profile.ts): a CPU profile
- * of this process over exactly the window the driver loads it, written as a .cpuprofile.
+ * of this process over exactly the window the driver loads it, written as a .cpuprofile. With
+ * `heap: true` it samples allocations instead (every one, collected or not: where the garbage comes
+ * from), written as a .heapprofile.
  */
 function serveCpuProfiles(): void {
   let session: Session | undefined;
+  let heap = false;
   const post = (method: string, params?: object) =>
     new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
-  process.on('message', (message: { cpuProfile?: 'start' | 'stop'; file?: string }) => {
+  process.on('message', (message: { cpuProfile?: 'start' | 'stop'; file?: string; heap?: boolean }) => {
     if (message?.cpuProfile === 'start') {
       session = new Session();
       session.connect();
-      void post('Profiler.enable')
-        .then(() => post('Profiler.setSamplingInterval', { interval: 200 }))
-        .then(() => post('Profiler.start'))
-        .then(() => process.send?.({ cpuProfile: 'started' }));
+      heap = message.heap === true;
+      const started = heap
+        ? post('HeapProfiler.enable').then(() =>
+            post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }),
+          )
+        : post('Profiler.enable')
+            .then(() => post('Profiler.setSamplingInterval', { interval: 200 }))
+            .then(() => post('Profiler.start'));
+      void started.then(() => process.send?.({ cpuProfile: 'started' }));
     } else if (message?.cpuProfile === 'stop' && session) {
-      void post('Profiler.stop').then(({ profile }) => {
+      void post(heap ? 'HeapProfiler.stopSampling' : 'Profiler.stop').then(({ profile }) => {
         writeFileSync(message.file!, JSON.stringify(profile));
         session!.disconnect();
         session = undefined;

@@ -1,10 +1,9 @@
-import { execute, type DocumentNode } from 'graphql';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import { errorChain } from '../../adapters/core/adapter-error.js';
 import { eventLoopTurn } from '../../adapters/core/event-loop-turn.js';
 import type { Subgraph } from '../../subgraphs/subgraph.js';
 import { traceHeaders } from '../observability/tracing.js';
+import { compiledRunner } from '../compiled-queries.js';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 
 /** A subgraph as the gateway sees it: its shipped SDL and how to send it a request. */
@@ -27,25 +26,13 @@ export interface SubgraphEndpoint {
  */
 export function inProcessEndpoint(subgraph: Subgraph, role: SubgraphEndpoint['role']): SubgraphEndpoint {
   const schema = subgraph.schema;
-  // The gateway plans each subgraph document once and sends it again on every request with that
-  // selection: a document seen a second time is compiled (graphql-jit) and run compiled from then on.
-  // A one-off document (a fallback delegation) runs in graphql-js, not worth a compilation.
-  const seen = new WeakMap<DocumentNode, Map<string | undefined, CompiledQuery | 'once' | 'never'>>();
+  const run = compiledRunner();
   const executor = (async (request: ExecutionRequest) => {
     // In process, a subgraph call is no I/O: without a turn of the event loop here, a request's
     // subgraph calls and the gateway's work on their results would run as one long task, and a health
     // check arriving meanwhile would wait for all of it. Calls made together resume together.
     await eventLoopTurn();
-    let byOperation = seen.get(request.document);
-    if (!byOperation) seen.set(request.document, (byOperation = new Map()));
-    let state = byOperation.get(request.operationName);
-    if (state === 'once') {
-      const result = compileQuery(schema, request.document, request.operationName, { disablingCapturingStackErrors: true });
-      state = isCompiledQuery(result) ? result : 'never';
-      byOperation.set(request.operationName, state);
-    } else if (state === undefined) byOperation.set(request.operationName, 'once');
-    if (typeof state === 'object') return state.query(request.rootValue, request.context, request.variables ?? {});
-    return execute({
+    return run({
       schema,
       document: request.document,
       variableValues: request.variables,

@@ -1,6 +1,7 @@
 import type { GatewayExecutor, GatewayInterface, GatewayLoadResult, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { execute, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import { compiledRunner } from '../compiled-queries.js';
 
 /** What the live gateway serves at one time: a schema and the resources behind it, released after draining. */
 export interface Served {
@@ -39,9 +40,11 @@ export class LiveGateway<T extends Served = Served> implements GatewayInterface 
   }
 
   async load(): Promise<GatewayLoadResult> {
-    // Apollo hands each request the schema it parsed and validated against: execute on that one.
+    // Apollo hands each request the schema it parsed and validated against: execute on that one. Apollo
+    // parses a query text once (its document cache), so an operation that comes back runs compiled.
+    const run = compiledRunner();
     const executor: GatewayExecutor = async (request) =>
-      execute({
+      run({
         schema: request.schema,
         document: request.document,
         contextValue: request.context,
