@@ -99,7 +99,8 @@ async function main() {
   await stopAll();
   if (postgres) await dropTargetCopies(postgres.adminUrl, postgres.scale);
   if (profiling) {
-    for (const f of readdirSync(profDir).filter((f) => f.endsWith(`.${extension}`))) process.stdout.write(`${summarize(join(profDir, f), Number(values.top))}\n`);
+    for (const f of readdirSync(profDir).filter((f) => f.endsWith(`.${extension}`)))
+      process.stdout.write(`${summarize(join(profDir, f), Number(values.top))}\n`);
   } else rmSync(profDir, { recursive: true, force: true });
 }
 
