@@ -21,9 +21,9 @@ const FIRST_DAY = -719_162;
 const LAST_DAY = 2_932_896;
 
 /**
- * `toShanghaiIso` of epoch milliseconds, without a `Date`: a page of permits formats thousands of
- * instants, and `Date#toISOString` was most of mapping one. Outside years 1–9999 (and for NaN) it
- * answers as the `Date` would (an expanded year, or a RangeError).
+ * `toShanghaiIso` of epoch milliseconds, by arithmetic rather than through a `Date` and its ISO text: a
+ * page of permits formats thousands of instants. Outside years 1–9999 (and for NaN) it answers as the
+ * `Date` would (an expanded year, or a RangeError).
  *
  * @example
  * shanghaiIsoOfEpochMs(Date.parse('2023-04-12T02:30:00Z')); // '2023-04-12T10:30:00+08:00'
@@ -33,7 +33,19 @@ export function shanghaiIsoOfEpochMs(epochMs: number): string {
   const days = Math.floor(local / DAY_MS);
   if (!(days >= FIRST_DAY && days <= LAST_DAY)) return `${new Date(local).toISOString().slice(0, -5)}+08:00`;
   const seconds = Math.floor((local - days * DAY_MS) / 1000);
-  // Civil date of a day count (H. Hinnant, "chrono-compatible low-level date algorithms").
+  const { year, month, day } = civilDateOfEpochDay(days);
+  const yyyy = year >= 1000 ? String(year) : String(year).padStart(4, '0');
+  return `${yyyy}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}+08:00`;
+}
+
+/**
+ * The civil (proleptic Gregorian) date of a day count since 1970-01-01, without a `Date` (H. Hinnant,
+ * "chrono-compatible low-level date algorithms").
+ *
+ * @example
+ * civilDateOfEpochDay(19_459); // { year: 2023, month: 4, day: 12 }
+ */
+export function civilDateOfEpochDay(days: number): { year: number; month: number; day: number } {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -42,9 +54,7 @@ export function shanghaiIsoOfEpochMs(epochMs: number): string {
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const yyyy = year >= 1000 ? String(year) : String(year).padStart(4, '0');
-  return `${yyyy}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}+08:00`;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
 /**

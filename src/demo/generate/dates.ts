@@ -1,23 +1,14 @@
 // Dates as whole days since 1970-01-01 (UTC-based civil dates): cheap integers, so a million permits
 // do not allocate a million Date objects. All dates are Chinese local dates; there is no time zone.
+import { civilDateOfEpochDay } from '../../schema/shanghai-time.js';
 
 /** Day number of a civil date. */
 export function dayOf(year: number, month: number, day: number): number {
   return Date.UTC(year, month - 1, day) / 86_400_000;
 }
 
-/** Civil date of a day number (Howard Hinnant's algorithm, no Date allocation). */
-export function civilOf(days: number): { year: number; month: number; day: number } {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
-}
+/** Civil date of a day number (no Date allocation). */
+export const civilOf = civilDateOfEpochDay;
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
