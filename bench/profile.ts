@@ -5,8 +5,9 @@
 // `--duration` seconds, prints req/s and latency, and with `--prof` runs the target's processes under
 // the inspector's CPU profiler over exactly the measured window (bench/targets/ipc.ts) and prints the
 // top self-time functions and packages of each process's profile; `--heap` samples allocations
-// instead (bytes allocated per function, garbage included: what the collector's time is spent on). `--after W` first loads the target with
-// workload W, as the full benchmark's rounds leave it (each workload runs after the others).
+// instead (bytes allocated per function, garbage included: what the collector's time is spent on).
+// `--after W` first loads the target with workload W, as the full benchmark's rounds leave it (each
+// workload runs after the others).
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
