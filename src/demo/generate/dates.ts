@@ -7,26 +7,23 @@ export function dayOf(year: number, month: number, day: number): number {
   return Date.UTC(year, month - 1, day) / 86_400_000;
 }
 
-/** Civil date of a day number (no Date allocation). */
-export const civilOf = civilDateOfEpochDay;
-
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /** 'YYYY-MM-DD' */
 export function isoDate(days: number): string {
-  const { year, month, day } = civilOf(days);
+  const { year, month, day } = civilDateOfEpochDay(days);
   return `${year}-${pad2(month)}-${pad2(day)}`;
 }
 
 /** 'YYYYMMDD' */
 export function compactDate(days: number): string {
-  const { year, month, day } = civilOf(days);
+  const { year, month, day } = civilDateOfEpochDay(days);
   return `${year}${pad2(month)}${pad2(day)}`;
 }
 
 /** 'YYYY/M/D', as some hand-edited spreadsheets write it. */
 export function slashDate(days: number): string {
-  const { year, month, day } = civilOf(days);
+  const { year, month, day } = civilDateOfEpochDay(days);
   return `${year}/${month}/${day}`;
 }
 
@@ -61,7 +58,7 @@ export function addWorkingDays(days: number, n: number): number {
 
 /** The same calendar date `years` later, minus one day (how licence validity is written). */
 export function addYearsMinusOneDay(days: number, years: number): number {
-  const { year, month, day } = civilOf(days);
+  const { year, month, day } = civilDateOfEpochDay(days);
   // 29 Feb + n years falls on 1 Mar via Date.UTC overflow, which is what registries do.
   return dayOf(year + years, month, day) - 1;
 }

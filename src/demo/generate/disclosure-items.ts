@@ -1,7 +1,8 @@
 // Published government information items (政府信息公开) of the demo district. Titles and bodies
 // are templates in the style of the district's disclosure column; none holds personal data.
 
-import { civilOf, dayOf, isoDate } from './dates.js';
+import { civilDateOfEpochDay } from '../../schema/shanghai-time.js';
+import { dayOf, isoDate } from './dates.js';
 import { DEMO_TODAY } from './permit-drafts.js';
 import type { Random } from './random.js';
 import type { CatalogueDepartmentCode, DisclosureItem } from './types.js';
@@ -124,7 +125,7 @@ export function generateDisclosureItems(r: Random, count: number): DisclosureIte
   for (let i = 0; i < count; i++) {
     const publisherCode = r.weighted<CatalogueDepartmentCode>({ bureau: 35, market: 25, housing: 20, health: 20 });
     const day = r.int(FIRST_DAY, DEMO_TODAY);
-    const year = civilOf(day).year;
+    const year = civilDateOfEpochDay(day).year;
     const onRequest = r.chance(0.1);
     const t = onRequest ? ON_REQUEST : r.pick(TEMPLATES);
     const vars: Vars = {

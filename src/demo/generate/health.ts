@@ -1,6 +1,7 @@
 // 区卫生健康局: the rows of its nightly CSV export (applicant columns repeated on every permit row).
 
-import { civilOf, isoDate, slashDate } from './dates.js';
+import { civilDateOfEpochDay } from '../../schema/shanghai-time.js';
+import { isoDate, slashDate } from './dates.js';
 import type { EntityDraft } from './entities.js';
 import { presentOrgId, presentPersonId } from './identifier-forms.js';
 import { localApplicants } from './local-applicants.js';
@@ -127,7 +128,7 @@ export function generateHealth(r: Random, entities: readonly EntityDraft[], perm
   for (let i = 0; i < locals.length; i++) {
     for (let k = 0; k < counts[i]!; k++) drafts.push({ draft: draftPermit(r, locals[i]!, items), applicantNo: applicants[i]!.applicantNo });
   }
-  const permits = numberByYear(drafts, 'WS', (day) => civilOf(day).year).map((p) => permitRow(r, p.no, p.applicantNo, p.draft));
+  const permits = numberByYear(drafts, 'WS', (day) => civilDateOfEpochDay(day).year).map((p) => permitRow(r, p.no, p.applicantNo, p.draft));
   spoil(permits, badRows);
   return { applicants, permits, truth };
 }

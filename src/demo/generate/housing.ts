@@ -1,6 +1,7 @@
 // 区住房和城乡建设局: the records behind its JSON-over-HTTP API (units and permits).
 
-import { civilOf, compactDate } from './dates.js';
+import { civilDateOfEpochDay } from '../../schema/shanghai-time.js';
+import { compactDate } from './dates.js';
 import type { EntityDraft } from './entities.js';
 import { presentOrgId, presentPersonId } from './identifier-forms.js';
 import { localApplicants } from './local-applicants.js';
@@ -108,6 +109,6 @@ export function generateHousing(r: Random, entities: readonly EntityDraft[], per
   for (let i = 0; i < locals.length; i++) {
     for (let k = 0; k < counts[i]!; k++) drafts.push({ draft: draftPermit(r, locals[i]!, items), unitId: units[i]!.unitId });
   }
-  const permits = numberByYear(drafts, 'JZ', (day) => civilOf(day).year).map((p) => permitRow(r, p.no, p.unitId, p.draft));
+  const permits = numberByYear(drafts, 'JZ', (day) => civilDateOfEpochDay(day).year).map((p) => permitRow(r, p.no, p.unitId, p.draft));
   return { units, permits, truth };
 }

@@ -1,6 +1,7 @@
 // 区市场监督管理局: the records of its relational system (tables sqr, xksq, zt_dm).
 
-import { isoDate, localTimestamp, civilOf } from './dates.js';
+import { civilDateOfEpochDay } from '../../schema/shanghai-time.js';
+import { isoDate, localTimestamp } from './dates.js';
 import type { EntityDraft } from './entities.js';
 import { presentOrgId, presentPersonId } from './identifier-forms.js';
 import { localApplicants } from './local-applicants.js';
@@ -120,6 +121,6 @@ export function generateMarket(r: Random, entities: readonly EntityDraft[], perm
     const e = locals[i]!;
     for (let k = 0; k < counts[i]!; k++) drafts.push({ draft: draftPermit(r, e, items), sqrid: applicants[i]!.sqrid });
   }
-  const permits = numberByYear(drafts, 'SJ', (day) => civilOf(day).year).map((p) => permitRow(r, p.no, p.sqrid, p.draft));
+  const permits = numberByYear(drafts, 'SJ', (day) => civilDateOfEpochDay(day).year).map((p) => permitRow(r, p.no, p.sqrid, p.draft));
   return { statusCodes: [...MARKET_STATUS_CODES], applicants, permits, truth };
 }
