@@ -432,6 +432,45 @@ for (const backend of backends) {
       }
     });
 
+    it('indexes each record once as the stored text names it: repeated ids, one department twice, characters JSON escapes', async () => {
+      const database = await backend.open<any>();
+      try {
+        await migrateToLatest(database.db);
+        const odd = ['rec "quoted"', 'rec\\back', '许可/第1号', 'rec\ttab', 'rec_😀'];
+        const appended = await appendAuditEvent(
+          database.db,
+          event(1, {
+            released: [
+              { department: 'market', clearFields: ['status'], maskedFields: [], recordIds: [...odd, 'rec_a', 'rec_a'] },
+              { department: 'market', clearFields: [], maskedFields: ['phone'], recordIds: ['rec_a', 'rec_b'] },
+              { department: 'housing', clearFields: ['status'], maskedFields: [], recordIds: ['rec_a'] },
+            ],
+            applicantIds: ['ap_1', 'ap_1', 'rec_a'],
+          }),
+        );
+        const rows = await database.db
+          .selectFrom('audit_event_records')
+          .select(['record_id', 'kind', 'department'])
+          .where('event_seq', '=', appended.seq)
+          .orderBy('kind')
+          .orderBy('department')
+          .orderBy('record_id')
+          .execute();
+        const want = [
+          ...['ap_1', 'rec_a'].map((id) => ({ record_id: id, kind: 'applicant', department: '' })),
+          { record_id: 'rec_a', kind: 'record', department: 'housing' },
+          ...[...odd, 'rec_a', 'rec_b'].map((id) => ({ record_id: id, kind: 'record', department: 'market' })),
+        ];
+        const order = (a: (typeof want)[number], b: (typeof want)[number]) =>
+          a.kind.localeCompare(b.kind) || a.department.localeCompare(b.department) || (a.record_id < b.record_id ? -1 : a.record_id > b.record_id ? 1 : 0);
+        expect([...rows].sort(order)).toEqual(want.sort(order));
+        for (const id of odd) expect((await searchAuditEvents(database.db, { recordId: id })).map((e) => e.seq)).toEqual([appended.seq]);
+        expect(await verifyAuditChain(database.db, { publicKey })).toMatchObject({ ok: true, events: 1 });
+      } finally {
+        await database.close();
+      }
+    });
+
     it('appends without a transaction or the chain lock: one read of the head and one statement per group, and two logs racing for the same seqs never fork the chain', async () => {
       const database = await backend.open<any>();
       try {

@@ -107,21 +107,26 @@ export function linkHash(algorithm: AuditHashAlgorithm, seq: number, prevHash: s
   return hashText(algorithm, `huitong-audit-link/v1\n${seq}\n${algorithm}\n${prevHash}\n${contentHash}`);
 }
 
-/** The search columns and side-table rows an event implies; verification recomputes them from the text. */
+/** The search columns of an event's row. */
+export function searchColumnsOf(document: AuditEventDocument) {
+  return {
+    consumer: document.consumer,
+    consumer_department: document.consumerDepartment,
+    operation_name: document.operation.name,
+    operation_hash: document.operation.hash,
+    departments: [...new Set(document.released.map((r) => r.department))].sort(),
+    outcome: document.outcome,
+  };
+}
+
+/**
+ * The search columns and side-table rows an event implies: what an append writes (the database reads
+ * the rows out of the stored text the same way), and what verification recomputes from the text.
+ */
 export function searchIndexOf(document: AuditEventDocument) {
   const records = new Map<string, { record_id: string; kind: 'record' | 'applicant'; department: string }>();
   for (const r of document.released)
     for (const id of r.recordIds) records.set(`record\u0000${r.department}\u0000${id}`, { record_id: id, kind: 'record', department: r.department });
   for (const id of document.applicantIds) records.set(`applicant\u0000\u0000${id}`, { record_id: id, kind: 'applicant', department: '' });
-  return {
-    columns: {
-      consumer: document.consumer,
-      consumer_department: document.consumerDepartment,
-      operation_name: document.operation.name,
-      operation_hash: document.operation.hash,
-      departments: [...new Set(document.released.map((r) => r.department))].sort(),
-      outcome: document.outcome,
-    },
-    records: [...records.values()],
-  };
+  return { columns: searchColumnsOf(document), records: [...records.values()] };
 }

@@ -1,0 +1,73 @@
+// `npx tsx bench/audit-append.ts [--events 600] [--rounds 3] [--postgres URL]`: the audit log's group
+// commit as the governed gateway drives it — ten requests at a time, each appending the event of a
+// 200-permit page (three departments, 400 record ids, 180 applicants) — on the embedded database, or on
+// a fresh database of the given PostgreSQL server. Prints wall and this process's CPU per event (the
+// gateway's thread pays the latter), median of the rounds. Nothing is asserted.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createAuditLog, type AuditEventInput } from '../src/storage/audit-log/index.js';
+import { migrateToLatest, openDatabase } from '../src/storage/index.js';
+import { median } from './lib/median.js';
+import { runMain } from './lib/proc.js';
+
+const { values } = parseArgs({ options: { events: { type: 'string', default: '600' }, rounds: { type: 'string', default: '3' }, postgres: { type: 'string' } } });
+const EVENTS = Number(values.events);
+const CONCURRENCY = 10;
+const DATABASE = 'huitong_bench_audit_append';
+
+// Generated ids only: the shape of a 200-permit page's event, no personal data.
+const pageEvent = (n: number): AuditEventInput => ({
+  consumer: 'c_bench_steward',
+  consumerDepartment: null,
+  purpose: 'none',
+  operation: { name: 'PermitPage', hash: `sha256:${'0'.repeat(64)}` },
+  released: ['market', 'health', 'housing'].map((department) => ({
+    department,
+    clearFields: ['Applicant.id', 'Applicant.kind', 'Applicant.name', 'Permit.appliedAt', 'Permit.id', 'Permit.status', 'Permit.title'],
+    maskedFields: [],
+    recordIds: Array.from({ length: 133 }, (_, i) => `${department}:bench_${n}_${i}`),
+  })),
+  applicantIds: Array.from({ length: 180 }, (_, i) => `ap_bench_${n}_${i}`),
+  outcome: 'released',
+  requestId: `req_bench_${n}`,
+});
+
+async function round(): Promise<{ wallMs: number; cpuMs: number }> {
+  let dir: string | undefined;
+  if (values.postgres) {
+    const admin = new pg.Client({ connectionString: values.postgres });
+    await admin.connect();
+    await admin.query(`drop database if exists ${DATABASE}`);
+    await admin.query(`create database ${DATABASE}`);
+    await admin.end();
+  } else dir = mkdtempSync(join(tmpdir(), 'huitong-bench-audit-'));
+  const url = values.postgres ? Object.assign(new URL(values.postgres), { pathname: `/${DATABASE}` }).href : undefined;
+  const { db, close } = await openDatabase<any>(url ? { url } : { dir: dir! });
+  try {
+    await migrateToLatest(db);
+    const log = createAuditLog(db, { checkpointEvery: 0 });
+    for (let i = 0; i < 50; i++) await log.append(pageEvent(i)); // warm-up
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    for (let n = 0; n < EVENTS; n += CONCURRENCY) await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => log.append(pageEvent(1000 + n + i))));
+    const wallMs = (performance.now() - start) / EVENTS;
+    const used = process.cpuUsage(cpu);
+    return { wallMs, cpuMs: (used.user + used.system) / 1000 / EVENTS };
+  } finally {
+    await close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+runMain(async () => {
+  const rounds: Array<{ wallMs: number; cpuMs: number }> = [];
+  for (let r = 0; r < Number(values.rounds); r++) rounds.push(await round());
+  const engine = values.postgres ? 'PostgreSQL' : 'PGlite';
+  const wall = median(rounds.map((r) => r.wallMs));
+  const cpu = median(rounds.map((r) => r.cpuMs));
+  console.log(`${engine}: ${wall.toFixed(2)} ms wall, ${cpu.toFixed(2)} ms CPU of this process per event (${EVENTS} events × ${rounds.length} rounds, ${CONCURRENCY} at a time)`);
+}, (message) => console.error(message));
