@@ -14,7 +14,9 @@ import { migrateToLatest, openDatabase } from '../src/storage/index.js';
 import { median } from './lib/median.js';
 import { runMain } from './lib/proc.js';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '600' }, rounds: { type: 'string', default: '3' }, postgres: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { events: { type: 'string', default: '600' }, rounds: { type: 'string', default: '3' }, postgres: { type: 'string' } },
+});
 const EVENTS = Number(values.events);
 const CONCURRENCY = 10;
 const DATABASE = 'huitong_bench_audit_append';
@@ -63,11 +65,16 @@ async function round(): Promise<{ wallMs: number; cpuMs: number }> {
   }
 }
 
-runMain(async () => {
-  const rounds: Array<{ wallMs: number; cpuMs: number }> = [];
-  for (let r = 0; r < Number(values.rounds); r++) rounds.push(await round());
-  const engine = values.postgres ? 'PostgreSQL' : 'PGlite';
-  const wall = median(rounds.map((r) => r.wallMs));
-  const cpu = median(rounds.map((r) => r.cpuMs));
-  console.log(`${engine}: ${wall.toFixed(2)} ms wall, ${cpu.toFixed(2)} ms CPU of this process per event (${EVENTS} events × ${rounds.length} rounds, ${CONCURRENCY} at a time)`);
-}, (message) => console.error(message));
+runMain(
+  async () => {
+    const rounds: Array<{ wallMs: number; cpuMs: number }> = [];
+    for (let r = 0; r < Number(values.rounds); r++) rounds.push(await round());
+    const engine = values.postgres ? 'PostgreSQL' : 'PGlite';
+    const wall = median(rounds.map((r) => r.wallMs));
+    const cpu = median(rounds.map((r) => r.cpuMs));
+    console.log(
+      `${engine}: ${wall.toFixed(2)} ms wall, ${cpu.toFixed(2)} ms CPU of this process per event (${EVENTS} events × ${rounds.length} rounds, ${CONCURRENCY} at a time)`,
+    );
+  },
+  (message) => console.error(message),
+);

@@ -132,7 +132,16 @@ function chainEvents(events: readonly AuditEventInput[], head: { seq: number; ha
     const canonical = canonicalEventText(document);
     const contentHash = hashText(algorithm, canonical);
     const hash = linkHash(algorithm, seq, prev, contentHash);
-    chained.rows.push({ seq, occurred_at: head.now, ...searchColumnsOf(document), hash_alg: algorithm, prev_hash: prev, content_hash: contentHash, hash, canonical });
+    chained.rows.push({
+      seq,
+      occurred_at: head.now,
+      ...searchColumnsOf(document),
+      hash_alg: algorithm,
+      prev_hash: prev,
+      content_hash: contentHash,
+      hash,
+      canonical,
+    });
     chained.out.push({ seq, hash, at: document.at });
     prev = hash;
   }
