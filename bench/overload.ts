@@ -19,6 +19,7 @@ import { demoPaths, ensureDemoData } from '../src/demo/demo-district.js';
 import type { PhaseRequest, PhaseResult } from './load/overload-worker.js';
 import { summarize } from './lib/cpuprofile.js';
 import { DEMO_STEWARD_KEY, graphql } from './lib/harness.js';
+import { SERVER_NODE_FLAGS } from '../src/cli/server-node-flags.js';
 import { askChild, BENCH_DIR, memoryMb, sleep, startChild, type Child, runMain } from './lib/proc.js';
 import { PAGE_FILTERS } from './lib/workloads.js';
 
@@ -181,6 +182,7 @@ async function main() {
       logDir,
       readyTimeoutMs: 10 * 60_000,
       env: hubEnv,
+      nodeArgs: [...SERVER_NODE_FLAGS], // as `npm start` runs it
     },
   );
   const { url, healthUrl } = hub.ready;

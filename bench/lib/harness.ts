@@ -8,6 +8,7 @@ import type { Fixtures } from './workloads.js';
 import { copyForTarget, type PgPart } from './pg-databases.js';
 import { BENCH_DIR, startChild, type Child } from './proc.js';
 import { HEALTH_STORE_ENV } from './bench-registry.js';
+import { SERVER_NODE_FLAGS } from '../../src/cli/server-node-flags.js';
 
 export const TARGET_NAMES = ['hub-inprocess', 'hub-http', 'monolith', 'hub-governed', 'central'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -154,7 +155,9 @@ export async function startTarget(
   logDir: string,
   options: { housingSubgraphPort?: number; nodeArgs?: string[]; postgres?: PgStores | undefined } = {},
 ): Promise<Target> {
-  if (name === 'central') return startCentralTarget(dir, logDir, options.nodeArgs, options.postgres);
+  // Every target with the Node flags the hub's servers are deployed with (all alike).
+  const nodeArgs = options.nodeArgs ?? [...SERVER_NODE_FLAGS];
+  if (name === 'central') return startCentralTarget(dir, logDir, nodeArgs, options.postgres);
   const stores = await targetStores(dir, name, options.postgres);
   const env = {
     // The gateway signs, and each subgraph service checks, service tokens with this key (hub-http).
@@ -169,7 +172,7 @@ export async function startTarget(
     HUITONG_DATA_DIR: join(dir, 'targets', name, 'data'),
     ...stores.env,
   };
-  const long = { logDir, readyTimeoutMs: 3 * 60 * 60 * 1000, env, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) };
+  const long = { logDir, readyTimeoutMs: 3 * 60 * 60 * 1000, env, nodeArgs };
   if (name === 'monolith') {
     const child = await startChild<TargetReady>('monolith', entry('targets/monolith.ts'), stores.hubArgs, long);
     return { name, url: child.ready.url, processes: [child], callsUrls: [child.ready.callsUrl], headers: {}, info: { heapUsedMb: child.ready.heapUsedMb } };
@@ -185,7 +188,7 @@ export async function startTarget(
   const subgraphs: Child<TargetReady>[] = [];
   try {
     for (const code of DEPARTMENTS)
-      subgraphs.push(await startSubgraph(code, env, logDir, code === 'housing' ? (options.housingSubgraphPort ?? 0) : 0, options.nodeArgs));
+      subgraphs.push(await startSubgraph(code, env, logDir, code === 'housing' ? (options.housingSubgraphPort ?? 0) : 0, nodeArgs));
     const urls = subgraphs.map((s, i) => `${DEPARTMENTS[i]}=${s.ready.url}`).join(',');
     const gateway = await startChild<TargetReady>('hub-http-gateway', entry('targets/hub.ts'), ['--mode', 'http', ...stores.hubArgs, '--urls', urls], long);
     const { ready: _r, url, callsUrl: _c, ...info } = gateway.ready;
@@ -205,7 +208,7 @@ export async function startTarget(
 }
 
 /** The central copy (bench/central/): a fresh copy of its prepared database, served by its own process. */
-async function startCentralTarget(dir: string, logDir: string, nodeArgs?: string[], postgres?: PgStores): Promise<Target> {
+async function startCentralTarget(dir: string, logDir: string, nodeArgs: string[], postgres?: PgStores): Promise<Target> {
   let args: string[];
   if (postgres) args = ['--url', await copyForTarget(postgres.adminUrl, postgres.scale, 'central', 'central')];
   else {
@@ -219,7 +222,7 @@ async function startCentralTarget(dir: string, logDir: string, nodeArgs?: string
     logDir,
     readyTimeoutMs: 10 * 60 * 1000,
     env: { NODE_ENV: 'production' },
-    ...(nodeArgs ? { nodeArgs } : {}),
+    nodeArgs,
   });
   return {
     name: 'central',

@@ -11,6 +11,7 @@ import { seedBuiltInCalendars } from '../subgraphs/catalogue/working-day-calenda
 import { reclassifyStoredApplicants } from '../subgraphs/identity/reclassify.js';
 import { migrateToLatest, openDatabase, type HubDatabase } from '../storage/index.js';
 import type { HubConfig } from './config.js';
+import { SERVER_NODE_FLAGS } from './server-node-flags.js';
 import { auditCommandEnv, fromStartTemplates, openServiceKeys, waitForSignal } from './hub-commands.js';
 import { ConfigError } from './settings.js';
 
@@ -54,7 +55,7 @@ export async function clusterCommand(config: HubConfig, options: { gateways: num
     const service = await startChildService({
       name,
       command: process.execPath,
-      args: [BIN, ...args],
+      args: [...SERVER_NODE_FLAGS, BIN, ...args],
       env: { ...process.env, ...env },
       ready: readyOn === 'stdout' ? /^(https?:\/\/\S+)$/m : /huitong ready at (http:\/\/\S+)\/graphql/,
       stream: readyOn,
