@@ -55,4 +55,24 @@ describe('RequestGovernance', () => {
     expect(event?.applicantIds).toEqual(['ap_1']);
     expect(event?.released.flatMap((r) => r.recordIds).sort()).toEqual(['health:W1', 'market:7']);
   });
+
+  it('records every field released of a row, and its records once, under each owner but the caller’s own department', () => {
+    const tax: Consumer = { id: 't', name: 'tax window', kind: 'DEPARTMENT', departmentCode: 'tax' };
+    const governance = new RequestGovernance({ consumer: tax, purpose: null, grants: [] });
+    // Refused first (no grant for the phone), then released: the release still records the row's records.
+    const row: RowFacts = { owners: ['health', 'market'], person: true, recordKeys: ['health:W1', 'market:7', 'healthcare:9'], applicantId: 'ap_1' };
+    expect(() => governance.access(policy('ApplicantRecord.phone'), row)).toThrow(/ApplicantRecord.phone/);
+    governance.access(policy('Applicant.id'), row);
+    governance.access(policy('Applicant.records'), row);
+    governance.access(policy('Applicant.id'), { owners: ['tax'], person: true, recordKeys: ['tax:1'], applicantId: 'ap_3' }); // its own: nothing released
+    expect(governance.auditEvent({ name: null, hash: 'h' }, 'r', 0)).toMatchObject({
+      released: [
+        { department: 'health', clearFields: ['Applicant.id', 'Applicant.records'], maskedFields: [], recordIds: ['health:W1'] },
+        { department: 'market', clearFields: ['Applicant.id', 'Applicant.records'], maskedFields: [], recordIds: ['market:7'] },
+      ],
+      applicantIds: ['ap_1'],
+      denied: ['ApplicantRecord.phone@health+market'],
+      outcome: 'partial',
+    });
+  });
 });

@@ -36,6 +36,7 @@ export class RequestGovernance {
   private readonly released = new Map<string, Released>();
   private readonly applicants = new Set<string>();
   private readonly denials = new Set<string>();
+  private readonly recordedRows = new WeakSet<RowFacts>();
 
   constructor(readonly caller: Caller) {}
 
@@ -114,13 +115,18 @@ export class RequestGovernance {
   /** Records what a decision released: per owning department other than the caller's, the field and the records. */
   private release(coordinate: string, access: Exclude<Access, 'denied'>, row: RowFacts): void {
     const own = this.caller.consumer?.departmentCode ?? null;
+    // A row's records and applicant are the same whichever of its fields is released: recorded once.
+    const first = !this.recordedRows.has(row);
+    if (first) this.recordedRows.add(row);
+    let others = false;
     for (const owner of row.owners) {
       if (owner === own) continue;
+      others = true;
       const entry = this.entry(owner);
       (access === 'masked' ? entry.masked : entry.clear).add(coordinate);
-      for (const key of row.recordKeys) if (key.startsWith(`${owner}:`)) entry.records.add(key);
+      if (first) for (const key of row.recordKeys) if (isRecordOf(key, owner)) entry.records.add(key);
     }
-    if (row.applicantId && row.owners.some((o) => o !== own)) this.applicants.add(row.applicantId);
+    if (first && others && row.applicantId) this.applicants.add(row.applicantId);
   }
 
   /** Records a refusal, with the applicant it was about: who tried to read a person is part of the trail. */
@@ -135,6 +141,9 @@ export class RequestGovernance {
     return entry;
   }
 }
+
+/** Whether `department:localId` is a record of `department`. */
+const isRecordOf = (key: string, department: string) => key.charCodeAt(department.length) === 58 /* : */ && key.startsWith(department);
 
 /**
  * The FORBIDDEN error of one field of one row. It names the field and its class; the owning departments
