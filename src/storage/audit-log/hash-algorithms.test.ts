@@ -33,6 +33,11 @@ describe('audit hash algorithms', () => {
 describe('canonical JSON', () => {
   it('sorts keys at every depth, drops undefined, keeps array order', () => {
     expect(canonicalJson({ b: 1, a: { d: [3, 1], c: undefined, b: '部门' } })).toBe('{"a":{"b":"部门","d":[3,1]},"b":1}');
+    // Lists of strings take a shorter path; the text is the same as element by element.
+    const strings = ['', 'a"b', 'c\\d', '\u0000\u001f\u2028', '许可', '😀', '\ud800'];
+    expect(canonicalJson({ s: strings, m: [...strings, 1] })).toBe(
+      `{"m":[${strings.map((x) => JSON.stringify(x)).join(',')},1],"s":[${strings.map((x) => JSON.stringify(x)).join(',')}]}`,
+    );
   });
   it('refuses values JSON cannot carry faithfully', () => {
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(TypeError);

@@ -2,6 +2,8 @@
 // state between syncs, so that state — hundreds of MB at half a million records — lives in this
 // isolate's heap, not in the one serving requests, and resolving never blocks the request loop.
 import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import {
   resolveIdentities,
@@ -56,6 +58,7 @@ port.on('message', (message: ThreadRequest) => {
       const next = tentative.get(message.memory);
       tentative.delete(message.memory);
       if (next) kept.set(message.memory, next);
+      collectGarbage();
       return;
     }
     case 'forget':
@@ -65,6 +68,21 @@ port.on('message', (message: ThreadRequest) => {
       return;
   }
 });
+
+let gc: (() => void) | undefined;
+/**
+ * A full collection once a sync is saved. The resolve leaves garbage as large as the state it keeps,
+ * and this thread then idles until the next sync: nothing would make V8 collect it, and the process
+ * would hold that memory all along. `gc` is V8's own, reached from a
+ * fresh context once the flag that exposes it is set (no process-wide flag needed at start).
+ */
+function collectGarbage(): void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
+}
 
 /** The result's typed arrays move to the main thread rather than being copied. */
 const transferables = (r: ThreadResolution): ArrayBuffer[] => [r.members, r.offsets, ...(r.changed ? [r.changed] : [])].map((a) => a.buffer as ArrayBuffer);
