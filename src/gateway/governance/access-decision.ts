@@ -43,18 +43,26 @@ export interface AccessDecision {
  * // { access: 'denied', level: 'CONDITIONAL' }
  */
 export function decideAccess(policy: FieldPolicy, row: RowOwners, caller: Caller): AccessDecision {
-  const level = row.person ? policy.person : policy.level;
-  const consumer = caller.consumer;
-  if (consumer?.kind === 'STEWARD') return { access: 'clear', level };
-  if (consumer?.departmentCode && row.owners.includes(consumer.departmentCode)) return { access: 'clear', level };
-  const masks = row.person && policy.personal !== null;
-  if (level === 'NONE') return { access: 'denied', level };
-  if (level === 'OPEN' && !masks) return { access: 'clear', level };
-  if (!consumer) return { access: level === 'OPEN' ? 'masked' : 'denied', level };
-  const grant = findGrant(policy, row, caller);
-  if (level === 'CONDITIONAL' && !grant) return { access: 'denied', level };
-  return { access: masks && !grant?.clearText ? 'masked' : 'clear', level };
+  return { access: accessTo(policy, row, caller), level: levelFor(policy, row) };
 }
+
+/** `decideAccess`'s access alone, allocating nothing: the gateway asks it for each governed field of each row. */
+export function accessTo(policy: FieldPolicy, row: RowOwners, caller: Caller): Access {
+  const level = levelFor(policy, row);
+  const consumer = caller.consumer;
+  if (consumer?.kind === 'STEWARD') return 'clear';
+  if (consumer?.departmentCode && row.owners.includes(consumer.departmentCode)) return 'clear';
+  const masks = row.person && policy.personal !== null;
+  if (level === 'NONE') return 'denied';
+  if (level === 'OPEN' && !masks) return 'clear';
+  if (!consumer) return level === 'OPEN' ? 'masked' : 'denied';
+  const grant = findGrant(policy, row, caller);
+  if (level === 'CONDITIONAL' && !grant) return 'denied';
+  return masks && !grant?.clearText ? 'masked' : 'clear';
+}
+
+/** The class that applies to a row: the person class for a natural person's. */
+export const levelFor = (policy: FieldPolicy, row: RowOwners): ShareLevel => (row.person ? policy.person : policy.level);
 
 /** The grant, if any, that covers this field of this row for the declared purpose (clear text preferred). */
 export function findGrant(policy: Pick<FieldPolicy, 'coordinate' | 'typeName'>, row: RowOwners, caller: Caller): Grant | undefined {

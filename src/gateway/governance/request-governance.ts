@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { AuditEventInput, AuditReleasedData } from '../../storage/audit-log/index.js';
 import { ErrorCode } from '../../schema/index.js';
-import { decideAccess, type Access, type Caller } from './access-decision.js';
+import { accessTo, levelFor, type Access, type Caller } from './access-decision.js';
 import type { FieldPolicy } from './field-policy.js';
 
 /** A row's owners, its record ids per department, and the applicant it is about, for the audit trail. */
@@ -45,10 +45,10 @@ export class RequestGovernance {
    * with that error; the rest of the query answers) when the caller may not see it.
    */
   access(policy: FieldPolicy, row: RowFacts): Exclude<Access, 'denied'> {
-    const { access, level } = decideAccess(policy, row, this.caller);
+    const access = accessTo(policy, row, this.caller);
     if (access === 'denied') {
       this.refused(policy.coordinate, row);
-      throw forbidden(policy.coordinate, level, row, this.caller);
+      throw forbidden(policy.coordinate, levelFor(policy, row), row, this.caller);
     }
     this.release(policy.coordinate, access, row);
     return access;
@@ -68,7 +68,7 @@ export class RequestGovernance {
    */
   lookUp(policy: FieldPolicy, found: RowFacts | null, options: { label: string; clear?: boolean; recordAllowed?: boolean; refusal: () => GraphQLError }): void {
     const row = found ?? UNKNOWN_PERSON;
-    const { access } = decideAccess(policy, row, this.caller);
+    const access = accessTo(policy, row, this.caller);
     const allowed = options.clear ? access === 'clear' : access !== 'denied';
     if (!allowed) {
       // The label alone: the applicant recorded with it says whose records the lookup was after.
@@ -86,7 +86,7 @@ export class RequestGovernance {
    * UNCONDITIONAL. Such a caller may know whether someone exists, so its lookups need not hide it.
    */
   mayKnowNobody(policy: FieldPolicy, clear = false): boolean {
-    const { access } = decideAccess(policy, UNKNOWN_PERSON, this.caller);
+    const access = accessTo(policy, UNKNOWN_PERSON, this.caller);
     return clear ? access === 'clear' : access !== 'denied';
   }
 

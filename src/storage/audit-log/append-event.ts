@@ -3,7 +3,15 @@ import type { AuditAnchor } from './anchor-file.js';
 import type { AuditLogDatabase } from './audit-tables.js';
 import { lockChain, readChainHead } from './chain-head.js';
 import { checkpointAuditChain, signCheckpointAt, type AuditCheckpoint } from './checkpoint.js';
-import { buildEventDocument, canonicalEventText, linkHash, searchColumnsOf, type AuditEventInput } from './event-document.js';
+import {
+  canonicalEventText,
+  checkAuditEvent,
+  linkHash,
+  placeAuditEvent,
+  searchColumnsOf,
+  type AuditEventInput,
+  type CheckedAuditEvent,
+} from './event-document.js';
 import { hashText, isAuditHashAlgorithm, type AuditHashAlgorithm } from './hash-algorithms.js';
 import type { AuditKeyInput, AuditSigner } from './signing-keys.js';
 
@@ -57,8 +65,8 @@ export async function appendAuditEvents(db: Kysely<any>, events: readonly AuditE
   if (events.length === 0) return [];
   if (events.length > MAX_EVENTS_PER_APPEND) throw new RangeError(`at most ${MAX_EVENTS_PER_APPEND} events per append`);
   // Validate before taking the lock: a malformed event must not hold up everyone else's appends.
-  for (const event of events) checkAuditEvent(event);
-  return appendChecked(db, () => events, algorithm, options);
+  const checked = events.map(checkAuditEvent);
+  return appendChecked(db, () => checked, algorithm, options);
 }
 
 /** Tries at a lock-free append before taking the chain lock, which always makes progress. */
@@ -77,12 +85,12 @@ const UNLOCKED_ATTEMPTS = 5;
  */
 async function appendChecked(
   db: Kysely<any>,
-  take: () => readonly AuditEventInput[],
+  take: () => readonly CheckedAuditEvent[],
   algorithm: AuditHashAlgorithm,
   options: AppendOptions,
 ): Promise<AppendedAuditEvent[]> {
   if (options.writerRole) return appendLocked(db, take, algorithm, options);
-  let events: readonly AuditEventInput[] | undefined;
+  let events: readonly CheckedAuditEvent[] | undefined;
   for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS; attempt++) {
     const head = await readChainHead(db as Kysely<AuditLogDatabase>);
     events ??= take();
@@ -104,7 +112,7 @@ const UNIQUE_VIOLATION = '23505';
 /** The append under the chain lock, in one transaction (a writer role, or after losing the race too often). */
 function appendLocked(
   db: Kysely<any>,
-  take: () => readonly AuditEventInput[],
+  take: () => readonly CheckedAuditEvent[],
   algorithm: AuditHashAlgorithm,
   options: AppendOptions,
 ): Promise<AppendedAuditEvent[]> {
@@ -122,13 +130,13 @@ interface ChainedEvents {
 }
 
 /** The events' rows, numbered and linked from `head`. */
-function chainEvents(events: readonly AuditEventInput[], head: { seq: number; hash: string; now: Date }, algorithm: AuditHashAlgorithm): ChainedEvents {
+function chainEvents(events: readonly CheckedAuditEvent[], head: { seq: number; hash: string; now: Date }, algorithm: AuditHashAlgorithm): ChainedEvents {
   let seq = head.seq;
   let prev = head.hash;
   const chained: ChainedEvents = { rows: [], out: [] };
   for (const event of events) {
     seq += 1;
-    const document = buildEventDocument(event, seq, head.now);
+    const document = placeAuditEvent(event, seq, head.now);
     const canonical = canonicalEventText(document);
     const contentHash = hashText(algorithm, canonical);
     const hash = linkHash(algorithm, seq, prev, contentHash);
@@ -178,9 +186,6 @@ function hashAlgorithmOf(options: { hash?: AuditHashAlgorithm }): AuditHashAlgor
   if (!isAuditHashAlgorithm(algorithm)) throw new TypeError(`unknown audit hash algorithm ${String(algorithm)}`);
   return algorithm;
 }
-
-/** Throws what is wrong with an event, as an append would, without writing anything. */
-const checkAuditEvent = (event: AuditEventInput) => void buildEventDocument(event, 0, new Date(0));
 
 export interface AuditLogOptions extends AppendOptions {
   /** Signs checkpoints; without it the log is chain-protected only. */
@@ -253,7 +258,7 @@ export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): 
   // the next one, which takes them only once it has read the head (whatever arrived meanwhile joins), so
   // concurrent requests share the head read and the statement instead of queueing for them one by one.
   // Each caller still learns of its own event's commit or failure.
-  type Pending = { event: AuditEventInput; resolve(appended: AppendedAuditEvent): void; reject(error: unknown): void };
+  type Pending = { event: CheckedAuditEvent; resolve(appended: AppendedAuditEvent): void; reject(error: unknown): void };
   const queue: Pending[] = [];
   let writing = false;
   const write = async () => {
@@ -275,8 +280,7 @@ export function createAuditLog(db: Kysely<any>, options: AuditLogOptions = {}): 
     append: (event) =>
       new Promise<AppendedAuditEvent>((resolve, reject) => {
         // A malformed event fails alone, before it can join a batch.
-        checkAuditEvent(event);
-        queue.push({ event, resolve, reject });
+        queue.push({ event: checkAuditEvent(event), resolve, reject });
         // Start on the next microtask, so the appends of one tick go out together.
         if (!writing) {
           writing = true;

@@ -57,20 +57,21 @@ const texts = (value: unknown, what: string, max: number): string[] => {
   return value.map((v, i) => text(v, `${what}[${i}]`, max));
 };
 
+/** An event validated and copied, before it has its place in the chain. */
+export type CheckedAuditEvent = Omit<AuditEventDocument, 'v' | 'seq' | 'at'>;
+
 /**
- * Validates an event and fixes its place and time. Throws a TypeError naming the bad field: the
- * caller must not release data described by an event that cannot be written.
+ * Validates an event and copies what will be stored of it. Throws a TypeError naming the bad field:
+ * the caller must not release data described by an event that cannot be written.
  *
  * @example
- * const doc = buildEventDocument(event, 42, new Date());
+ * const checked = checkAuditEvent(event); // before the event queues for the chain
+ * const doc = placeAuditEvent(checked, 42, new Date());
  */
-export function buildEventDocument(event: AuditEventInput, seq: number, at: Date): AuditEventDocument {
+export function checkAuditEvent(event: AuditEventInput): CheckedAuditEvent {
   if (!OUTCOMES.includes(event.outcome)) throw new TypeError(`audit event: outcome must be one of ${OUTCOMES.join(', ')}`);
   if (!Array.isArray(event.released)) throw new TypeError('audit event: released must be an array');
-  const document: AuditEventDocument = {
-    v: 1,
-    seq,
-    at: at.toISOString(),
+  return {
     consumer: text(event.consumer, 'consumer', 200),
     consumerDepartment: event.consumerDepartment === null ? null : text(event.consumerDepartment, 'consumerDepartment', 32),
     purpose: text(event.purpose, 'purpose', 1000),
@@ -90,7 +91,11 @@ export function buildEventDocument(event: AuditEventInput, seq: number, at: Date
     ...(event.denied?.length ? { denied: texts(event.denied, 'denied', 300) } : {}),
     ...(event.requestId !== undefined ? { requestId: text(event.requestId, 'requestId', 200) } : {}),
   };
-  return document;
+}
+
+/** A checked event at its place and time in the chain. */
+export function placeAuditEvent(checked: CheckedAuditEvent, seq: number, at: Date): AuditEventDocument {
+  return { v: 1, seq, at: at.toISOString(), ...checked };
 }
 
 /** The stored text of an event: canonical JSON, hashed exactly as stored. */
