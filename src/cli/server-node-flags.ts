@@ -4,9 +4,9 @@
  * and the benchmarks to every target alike. A test keeps the three spellings equal.
  *
  * `--max-semi-space-size=32` doubles V8's young generation (16 MB semi-spaces by default): a gateway
- * request allocates megabytes of objects that live only until its response is written (a 200-permit
- * page about ten), and with the default size a scavenge comes every few requests and promotes what is
- * in flight to the old generation, which then has to be collected again.
+ * request allocates megabytes of objects that live only until its response is written, and with the
+ * default size a scavenge comes every few requests and promotes what is in flight to the old
+ * generation, which then has to be collected again.
  *
  * @example
  * spawn(process.execPath, [...SERVER_NODE_FLAGS, 'bin/huitong.js', 'subgraph', 'market']);
