@@ -73,8 +73,8 @@ let gc: (() => void) | undefined;
 /**
  * A full collection once a sync is saved. The resolve leaves garbage as large as the state it keeps,
  * and this thread then idles until the next sync: nothing would make V8 collect it, and the process
- * would hold that memory all along. `gc` is V8's own, reached from a
- * fresh context once the flag that exposes it is set (no process-wide flag needed at start).
+ * would hold that memory all along. `gc` is V8's own, reached from a fresh context once the flag that
+ * exposes it is set (so the process needs no flag at start). It runs in this thread, off the request loop.
  */
 function collectGarbage(): void {
   if (!gc) {
