@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createAuditLog, type AuditEventInput } from '../src/storage/audit-log/index.js';
 import { migrateToLatest, openDatabase } from '../src/storage/index.js';
 import { median } from './lib/median.js';
+import { createDatabase, dropDatabase } from './lib/pg-databases.js';
 import { runMain } from './lib/proc.js';
 
 const { values } = parseArgs({
@@ -39,16 +39,8 @@ const pageEvent = (n: number): AuditEventInput => ({
 });
 
 async function round(): Promise<{ wallMs: number; cpuMs: number }> {
-  let dir: string | undefined;
-  if (values.postgres) {
-    const admin = new pg.Client({ connectionString: values.postgres });
-    await admin.connect();
-    await admin.query(`drop database if exists ${DATABASE}`);
-    await admin.query(`create database ${DATABASE}`);
-    await admin.end();
-  } else dir = mkdtempSync(join(tmpdir(), 'huitong-bench-audit-'));
-  const url = values.postgres ? Object.assign(new URL(values.postgres), { pathname: `/${DATABASE}` }).href : undefined;
-  const { db, close } = await openDatabase<any>(url ? { url } : { dir: dir! });
+  const dir = values.postgres ? undefined : mkdtempSync(join(tmpdir(), 'huitong-bench-audit-'));
+  const { db, close } = await openDatabase<any>(dir ? { dir } : { url: await createDatabase(values.postgres!, DATABASE) });
   try {
     await migrateToLatest(db);
     const log = createAuditLog(db, { checkpointEvery: 0 });
@@ -62,6 +54,7 @@ async function round(): Promise<{ wallMs: number; cpuMs: number }> {
   } finally {
     await close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+    else await dropDatabase(values.postgres!, DATABASE);
   }
 }
 
