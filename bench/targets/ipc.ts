@@ -3,9 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { Session } from 'node:inspector';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
 import type { Logger } from '../../src/logging/logger.js';
+import { collectAllGarbage } from '../../src/subgraphs/identity/full-collection.js';
 import type { RuntimeAdapter } from '../../src/adapters/core/runtime-adapter.js';
 import type { PhaseCollector } from '../../src/gateway/observability/phase-timings.js';
 
@@ -20,8 +20,7 @@ export function announce(message: Record<string, unknown>): void {
 
 /** The live heap after a full collection: what the process keeps in memory besides its stores. */
 function liveHeapMb(): number {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+  collectAllGarbage();
   return Math.round(getHeapStatistics().used_heap_size / 2 ** 20);
 }
 

@@ -2,8 +2,6 @@
 // state between syncs, so that state — hundreds of MB at half a million records — lives in this
 // isolate's heap, not in the one serving requests, and resolving never blocks the request loop.
 import { createHash } from 'node:crypto';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import {
   resolveIdentities,
@@ -13,6 +11,7 @@ import {
   type ResolutionResult,
   type ResolutionState,
 } from '../../identity-resolution/index.js';
+import { collectAllGarbage } from './full-collection.js';
 import type { ThreadRecord, ThreadReply, ThreadRequest, ThreadResolution } from './resolver-protocol.js';
 
 interface Memory {
@@ -58,7 +57,9 @@ port.on('message', (message: ThreadRequest) => {
       const next = tentative.get(message.memory);
       tentative.delete(message.memory);
       if (next) kept.set(message.memory, next);
-      collectGarbage();
+      // The resolve leaves garbage as large as the state it keeps, and this thread then idles until the
+      // next sync: nothing would make V8 collect it, and the process would hold that memory all along.
+      collectAllGarbage();
       return;
     }
     case 'forget':
@@ -68,21 +69,6 @@ port.on('message', (message: ThreadRequest) => {
       return;
   }
 });
-
-let gc: (() => void) | undefined;
-/**
- * A full collection once a sync is saved. The resolve leaves garbage as large as the state it keeps,
- * and this thread then idles until the next sync: nothing would make V8 collect it, and the process
- * would hold that memory all along. `gc` is V8's own, reached from a fresh context once the flag that
- * exposes it is set (so the process needs no flag at start). It runs in this thread, off the request loop.
- */
-function collectGarbage(): void {
-  if (!gc) {
-    setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc') as () => void;
-  }
-  gc();
-}
 
 /** The result's typed arrays move to the main thread rather than being copied. */
 const transferables = (r: ThreadResolution): ArrayBuffer[] => [r.members, r.offsets, ...(r.changed ? [r.changed] : [])].map((a) => a.buffer as ArrayBuffer);
