@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { graphql, prepareData, startHousing, startTarget, type TargetName } from './lib/harness.js';
 import { summarize } from './lib/cpuprofile.js';
+import { machineCpuMs } from './lib/machine-cpu.js';
 import { dropTargetCopies } from './lib/pg-databases.js';
 import { askChild, BENCH_DIR, stopAll, type Child, runMain } from './lib/proc.js';
 import { workloads } from './lib/workloads.js';
@@ -82,8 +83,12 @@ async function main() {
   const extension = values.heap ? 'heapprofile' : 'cpuprofile';
   if (profiling) await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'start', heap: values.heap }, 'started')));
   const cpuBefore = target.processes.map((p) => cpuMs(p.pid));
+  const machineBefore = machineCpuMs();
+  const selfBefore = process.cpuUsage();
   const result = await load(Number(values.duration));
   const cpuUsed = target.processes.map((p, i) => cpuMs(p.pid).map((ms, k) => ms - cpuBefore[i]![k]!));
+  const machineUsed = machineCpuMs() - machineBefore;
+  const selfUsed = process.cpuUsage(selfBefore);
   if (profiling) {
     await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'stop', file: join(profDir, `${p.name}.${extension}`) }, 'written')));
   }
@@ -95,6 +100,10 @@ async function main() {
   say(
     `CPU ms per request: ${target.processes.map((p, i) => `${p.name} ${perRequest(cpuUsed[i]![0]! + cpuUsed[i]![1]!)} (system ${perRequest(cpuUsed[i]![1]!)})`).join(', ')}`,
   );
+  // The rest of the machine: the database server's share shows here (the load generator's is its own line).
+  const targetUsed = cpuUsed.reduce((sum, [user, system]) => sum + user! + system!, 0);
+  const loader = (selfUsed.user + selfUsed.system) / 1000;
+  say(`CPU ms per request elsewhere: load generator ${perRequest(loader)}, everything else on the machine ${perRequest(machineUsed - targetUsed - loader)}`);
   for (const p of target.processes) await p.stop();
   await housing.stop();
   await stopAll();

@@ -48,23 +48,15 @@ export function governResolvers(policies: ReadonlyMap<string, FieldPolicy>) {
 
 const inner = (selectionSet: string) => selectionSet.trim().replace(/^\{|\}$/g, '');
 
-// A row's facts are read once however many of its fields are selected (a 200-permit page has thousands).
-const factsBySource = new WeakMap<object, RowFacts>();
-
 function governed(
   policy: FieldPolicy,
   facts: (source: unknown) => RowFacts,
   resolve: GraphQLFieldResolver<unknown, unknown>,
 ): GraphQLFieldResolver<unknown, GovernedContext> {
   const personal = policy.personal;
-  const factsOf = (source: unknown): RowFacts => {
-    if (typeof source !== 'object' || source === null) return facts(source);
-    let known = factsBySource.get(source);
-    if (!known) factsBySource.set(source, (known = facts(source)));
-    return known;
-  };
   return (source, args, context, info) => {
-    const access = governanceOf(context).access(policy, factsOf(source));
+    const governance = governanceOf(context);
+    const access = governance.access(policy, governance.factsOf(source, facts));
     const value = resolve(source, args, context, info);
     if (access !== 'masked' || !personal) return value;
     return value instanceof Promise ? value.then((v) => maskValue(personal, v)) : maskValue(personal, value);
