@@ -118,12 +118,64 @@ export function isRealClock(c: WallClock): boolean {
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 
-/** Reads the common layouts (`YYYY-MM-DD`, `YYYY/M/D`, `YYYYMMDD`, with an optional ` HH:mm[:ss]`) when a spec declares none. */
+/**
+ * Reads the common layouts (`YYYY-MM-DD`, `YYYY/M/D`, `YYYY.M.D`, `YYYYMMDD`, with an optional
+ * ` HH:mm[:ss[.fff]]` or `T…`) when a spec declares none. Scanned by character rather than with a
+ * regular expression: it runs for every date of every row a department without a declared layout sends.
+ *
+ * @example
+ * readCommonLayouts('2023/4/2 9:05'); // { year: 2023, month: 4, day: 2, hour: 9, minute: 5, second: 0 }
+ * readCommonLayouts('2023-02-30');    // null
+ */
 export function readCommonLayouts(text: string): WallClock | null {
-  const m = /^(\d{4})([-/.]?)(\d{1,2})\2(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/.exec(text.trim());
-  if (!m) return null;
-  // Compact YYYYMMDD needs two-digit parts; separated forms may be one digit.
-  if (m[2] === '' && (m[3]!.length !== 2 || m[4]!.length !== 2)) return null;
-  const clock = { year: +m[1]!, month: +m[3]!, day: +m[4]!, hour: +(m[5] ?? 0), minute: +(m[6] ?? 0), second: +(m[7] ?? 0) };
+  const s = text.trim();
+  const scan = { s, i: 0 };
+  const year = digits(scan, 4, 4);
+  if (year < 0) return null;
+  const sep = s.charCodeAt(4);
+  let month: number;
+  let day: number;
+  if (sep === 45 /* - */ || sep === 47 /* / */ || sep === 46 /* . */) {
+    scan.i = 5;
+    month = digits(scan, 1, 2);
+    if (month < 0 || s.charCodeAt(scan.i) !== sep) return null;
+    scan.i++;
+    day = digits(scan, 1, 2);
+  } else {
+    // Compact YYYYMMDD needs two-digit parts; separated forms may be one digit.
+    month = digits(scan, 2, 2);
+    day = digits(scan, 2, 2);
+  }
+  if (month < 0 || day < 0) return null;
+  const clock: WallClock = { year, month, day, hour: 0, minute: 0, second: 0 };
+  if (scan.i < s.length) {
+    const t = s.charCodeAt(scan.i++);
+    if (t !== 32 /* space */ && t !== 84 /* T */) return null;
+    clock.hour = digits(scan, 1, 2);
+    if (clock.hour < 0 || s.charCodeAt(scan.i++) !== 58 /* : */) return null;
+    clock.minute = digits(scan, 2, 2);
+    if (clock.minute < 0) return null;
+    if (scan.i < s.length) {
+      if (s.charCodeAt(scan.i++) !== 58) return null;
+      clock.second = digits(scan, 2, 2);
+      if (clock.second < 0) return null;
+      if (scan.i < s.length) {
+        if (s.charCodeAt(scan.i++) !== 46 /* . */ || digits(scan, 1, Number.POSITIVE_INFINITY) < 0) return null;
+      }
+    }
+    if (scan.i !== s.length) return null;
+  }
   return isRealClock(clock) ? clock : null;
+}
+
+/** Reads `min`..`max` ASCII digits at the scan's position (as many as there are, up to `max`) and moves past them; -1 when fewer than `min`. */
+function digits(scan: { s: string; i: number }, min: number, max: number): number {
+  let value = 0;
+  let count = 0;
+  for (let c = scan.s.charCodeAt(scan.i); count < max && c >= 48 && c <= 57; c = scan.s.charCodeAt(scan.i)) {
+    value = value * 10 + (c - 48);
+    count++;
+    scan.i++;
+  }
+  return count < min ? -1 : value;
 }
