@@ -14,7 +14,6 @@ import * as identityReviewEvidence from './migrations/2026-12-03T1200-identity-r
 import * as disclosureFullText from './migrations/2026-12-03T1500-disclosure-full-text.js';
 import * as crosswalkVersion from './migrations/2026-12-03T1800-crosswalk-version.js';
 import * as auditRecordsLeanIndex from './migrations/2026-12-03T1830-audit-records-lean-index.js';
-import * as auditRecordsBrin from './migrations/2026-12-05T0200-audit-records-brin.js';
 import * as disclosureWordCounts from './migrations/2026-12-04T1700-disclosure-word-counts.js';
 
 // Listed statically (not read from disk) so the bundle knows them and the order is reviewed in a diff.
@@ -35,7 +34,6 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T1800-crosswalk-version': crosswalkVersion,
   '2026-12-03T1830-audit-records-lean-index': auditRecordsLeanIndex,
   '2026-12-04T1700-disclosure-word-counts': disclosureWordCounts,
-  '2026-12-05T0200-audit-records-brin': auditRecordsBrin,
 };
 
 /**
