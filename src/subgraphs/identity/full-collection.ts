@@ -6,7 +6,8 @@ let gc: (() => void) | undefined;
 /**
  * A full garbage collection of the calling thread's heap, now. `gc` is V8's own, reached from a fresh
  * context once the flag that exposes it is set, so the process needs no flag at start. The resolver
- * thread runs one after each saved sync; the benchmarks before reading the live heap.
+ * thread runs one after each saved sync, the thread that ran the sync after it ends; the benchmarks
+ * before reading the live heap.
  *
  * @example
  * collectAllGarbage();

@@ -8,6 +8,7 @@ import { recordFingerprint, saveReviewCandidates } from './review-candidates-sto
 import type { ThreadRecord } from './resolver-protocol.js';
 import { ResolverMemory } from './resolver-thread.js';
 import { saveKindReviews } from './kind-reviews.js';
+import { collectAllGarbage } from './full-collection.js';
 import { applyStewardDecisions, loadStewardDecisions } from './steward-decisions.js';
 import { withSyncLock } from './sync-lock.js';
 
@@ -81,7 +82,13 @@ export async function syncIdentity(db: Kysely<HubDatabase>, sources: readonly Ap
           return syncOnce(db, sources, options);
         })
     : () => syncOnce(db, sources, options);
-  const run = previous.catch(() => {}).then(once);
+  // A sync reads every department's records into this thread: gigabytes of garbage once it ends, which V8
+  // gives back only slowly while requests keep it busy. One full collection returns it now, for one pause
+  // per sync, short beside the sync itself.
+  const run = previous
+    .catch(() => {})
+    .then(once)
+    .finally(collectAllGarbage);
   running.set(db, run);
   return run;
 }
