@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAuditLog, type AuditEventInput } from '../src/storage/audit-log/index.js';
 import { migrateToLatest, openDatabase } from '../src/storage/index.js';
-import { machineCpuMs } from './lib/machine-cpu.js';
+import { machineCpuMs } from './lib/cpu-time.js';
 import { median } from './lib/median.js';
 import { createDatabase, dropDatabase } from './lib/pg-databases.js';
 import { runMain } from './lib/proc.js';
@@ -47,13 +47,13 @@ async function round(): Promise<{ wallMs: number; cpuMs: number; otherMs: number
     const log = createAuditLog(db, { checkpointEvery: 0 });
     for (let i = 0; i < 50; i++) await log.append(pageEvent(i)); // warm-up
     const cpu = process.cpuUsage();
-    const machine = machineCpuMs();
+    const machine = machineCpuMs().busy;
     const start = performance.now();
     for (let n = 0; n < EVENTS; n += CONCURRENCY) await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => log.append(pageEvent(1000 + n + i))));
     const wallMs = (performance.now() - start) / EVENTS;
     const used = process.cpuUsage(cpu);
     const cpuMs = (used.user + used.system) / 1000 / EVENTS;
-    return { wallMs, cpuMs, otherMs: (machineCpuMs() - machine) / EVENTS - cpuMs };
+    return { wallMs, cpuMs, otherMs: (machineCpuMs().busy - machine) / EVENTS - cpuMs };
   } finally {
     await close();
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -11,13 +11,14 @@
 // collection), with PASS/FAIL per target. Exit code 1 when a target fails. `--env` passes settings to the
 // hub (e.g. `--env HUITONG_MAX_IN_FLIGHT=0` for the hub without admission control).
 import { execFileSync, fork } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoPaths, ensureDemoData } from '../src/demo/demo-district.js';
 import type { PhaseRequest, PhaseResult } from './load/overload-worker.js';
 import { summarize } from './lib/cpuprofile.js';
+import { machineCpuMs, processCpuMs } from './lib/cpu-time.js';
 import { DEMO_STEWARD_KEY, graphql } from './lib/harness.js';
 import { SERVER_NODE_FLAGS } from '../src/cli/server-node-flags.js';
 import { askChild, BENCH_DIR, memoryMb, sleep, startChild, type Child, runMain } from './lib/proc.js';
@@ -124,21 +125,9 @@ function gitCommit(): string | null {
   }
 }
 
-/** User + system CPU time of a process so far, ms (from /proc; clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** The machine's CPU time so far, in clock ticks, from /proc/stat: idle (with I/O wait), stolen by the hypervisor, and all. */
-function machineTicks(): { idle: number; steal: number; total: number } {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  return { idle: fields[3]! + fields[4]!, steal: fields[7]!, total: fields.reduce((s, n) => s + n, 0) };
-}
-
 /** Share of the machine's CPU time since `before` that was idle and that the hypervisor took (steal), in %. */
-function machineShares(before: ReturnType<typeof machineTicks>) {
-  const now = machineTicks();
+function machineShares(before: ReturnType<typeof machineCpuMs>) {
+  const now = machineCpuMs();
   const total = now.total - before.total || 1;
   const pct = (n: number) => Math.round((n / total) * 1000) / 10;
   return { idlePct: pct(now.idle - before.idle), stealPct: pct(now.steal - before.steal) };
@@ -242,10 +231,10 @@ async function main() {
       const profiled = values.prof && role === 'high';
       const ask = (message: object, answer: string) => askChild<{ cpuProfile?: string }>(hub, message, (m) => m.cpuProfile === answer);
       if (profiled) await ask({ cpuProfile: 'start' }, 'started');
-      const cpuBefore = cpuMs(hub.pid);
-      const machineBefore = machineTicks();
+      const cpuBefore = processCpuMs(hub.pid).total;
+      const machineBefore = machineCpuMs();
       const result = await Promise.race([runPhase(connections, amount), deadline]);
-      const hubCpuMsPerRequest = Math.round(((cpuMs(hub.pid) - cpuBefore) / result.sent) * 10) / 10;
+      const hubCpuMsPerRequest = Math.round(((processCpuMs(hub.pid).total - cpuBefore) / result.sent) * 10) / 10;
       const machine = machineShares(machineBefore);
       const health = await stopWatch();
       if (profiled) {

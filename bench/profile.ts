@@ -8,13 +8,13 @@
 // instead (bytes allocated per function, garbage included: what the collector's time is spent on).
 // `--after W` first loads the target with workload W, as the full benchmark's rounds leave it (each
 // workload runs after the others).
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { graphql, prepareData, startHousing, startTarget, type TargetName } from './lib/harness.js';
 import { summarize } from './lib/cpuprofile.js';
-import { machineCpuMs } from './lib/machine-cpu.js';
+import { machineCpuMs, processCpuMs } from './lib/cpu-time.js';
 import { dropTargetCopies } from './lib/pg-databases.js';
 import { askChild, BENCH_DIR, stopAll, type Child, runMain } from './lib/proc.js';
 import { workloads } from './lib/workloads.js';
@@ -82,12 +82,15 @@ async function main() {
   const profiling = values.prof || values.heap;
   const extension = values.heap ? 'heapprofile' : 'cpuprofile';
   if (profiling) await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'start', heap: values.heap }, 'started')));
-  const cpuBefore = target.processes.map((p) => cpuMs(p.pid));
+  const cpuBefore = target.processes.map((p) => processCpuMs(p.pid));
   const machineBefore = machineCpuMs();
   const selfBefore = process.cpuUsage();
   const result = await load(Number(values.duration));
-  const cpuUsed = target.processes.map((p, i) => cpuMs(p.pid).map((ms, k) => ms - cpuBefore[i]![k]!));
-  const machineUsed = machineCpuMs() - machineBefore;
+  const cpuUsed = target.processes.map((p, i) => {
+    const now = processCpuMs(p.pid);
+    return { user: now.user - cpuBefore[i]!.user, system: now.system - cpuBefore[i]!.system };
+  });
+  const machineUsed = machineCpuMs().busy - machineBefore.busy;
   const selfUsed = process.cpuUsage(selfBefore);
   if (profiling) {
     await Promise.all(target.processes.map((p) => ask(p, { cpuProfile: 'stop', file: join(profDir, `${p.name}.${extension}`) }, 'written')));
@@ -98,10 +101,10 @@ async function main() {
   // CPU time per request is steadier than req/s when other work shares the machine.
   const perRequest = (ms: number) => (ms / result.requests.total).toFixed(2);
   say(
-    `CPU ms per request: ${target.processes.map((p, i) => `${p.name} ${perRequest(cpuUsed[i]![0]! + cpuUsed[i]![1]!)} (system ${perRequest(cpuUsed[i]![1]!)})`).join(', ')}`,
+    `CPU ms per request: ${target.processes.map((p, i) => `${p.name} ${perRequest(cpuUsed[i]!.user + cpuUsed[i]!.system)} (system ${perRequest(cpuUsed[i]!.system)})`).join(', ')}`,
   );
   // The rest of the machine: the database server's share shows here (the load generator's is its own line).
-  const targetUsed = cpuUsed.reduce((sum, [user, system]) => sum + user! + system!, 0);
+  const targetUsed = cpuUsed.reduce((sum, used) => sum + used.user + used.system, 0);
   const loader = (selfUsed.user + selfUsed.system) / 1000;
   say(`CPU ms per request elsewhere: load generator ${perRequest(loader)}, everything else on the machine ${perRequest(machineUsed - targetUsed - loader)}`);
   for (const p of target.processes) await p.stop();
@@ -112,12 +115,6 @@ async function main() {
     for (const f of readdirSync(profDir).filter((f) => f.endsWith(`.${extension}`)))
       process.stdout.write(`${summarize(join(profDir, f), Number(values.top))}\n`);
   } else rmSync(profDir, { recursive: true, force: true });
-}
-
-/** User and system CPU time of a process so far, ms (from /proc; clock ticks of 10 ms). */
-function cpuMs(pid: number): [number, number] {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return [Number(fields[11]) * 10, Number(fields[12]) * 10];
 }
 
 runMain(main, say);

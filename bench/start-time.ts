@@ -3,27 +3,18 @@
 // directory: the first `npm start` of a clone) and warm (the same directory again). The demo district at
 // its default scale, embedded PGlite, a free port. Prints a table and writes bench/results/NAME.{json,md}.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { processCpuMs } from './lib/cpu-time.js';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '3' }, bin: { type: 'string' }, out: { type: 'string', default: 'start-time-latest' } },
 });
 const bin = values.bin ?? fileURLToPath(new URL('../bin/huitong.js', import.meta.url));
 const runs = Number(values.runs);
-
-/**
- * CPU time (user + system, every thread) a process has used, ms, from /proc: on a machine shared with
- * other work the wall time waits for a core, this does not.
- */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 interface StartRun {
   /** Spawn to the "ready at" line, ms. */
@@ -60,7 +51,7 @@ async function startOnce(dataDir: string): Promise<StartRun> {
     });
     child.once('exit', (code) => reject(new Error(`exited ${code} before ready:\n${lines.map((l) => l.line).join('\n')}`)));
   });
-  const cpu = cpuMs(child.pid!);
+  const cpu = processCpuMs(child.pid!).total;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
