@@ -71,7 +71,7 @@ const deadline = Date.now() + config.timeLimitMin * 60_000;
 const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
 
 interface Sample extends RunResult {
-  calls: Record<string, { calls: number; retries: number }>;
+  calls: Record<string, { calls: number; retries: number; sharedCounts: number }>;
   peakRssMb: number;
 }
 
@@ -214,6 +214,7 @@ function buildReport(
       'rps: completed requests / duration, median over rounds; p50/p99: autocannon latency percentiles, median over rounds',
       'peakRssMb: kernel VmHWM of the target process(es) (hub-http: gateway + 3 subgraph processes), reset before each run; max over rounds',
       'backendCallsPerRequest: RuntimeAdapter calls (listPermits + getPermits + listApplicants) of all departments during the runs (counters read after in-flight requests drain) / requests sent; retries of failed attempts included',
+      'sharedCountsPerRequest: count calls (countPermits: the totals several requests missed, counted in one call; a department declaring a freshness bound) / requests sent — apart from the budget, which is about batching a request’s own reads',
       `database: the engine of the hub databases, the market legacy store and the central copy in this run (pglite: embedded, one copy per target; postgresql: a database per target copied from a prepared template, analysed before measuring, the server's memory counted in no target's peak RSS); housing (a JSON API) and health (CSV files) are no SQL stores`,
       `central: the central copy (bench/central/) — every department loaded once into one indexed database on the engine of the hub store (${database}), served by plain resolvers; it reads no department system while serving. hub ÷ central is each hub target's req/s over its req/s`,
       'retriesPerRequest: of those calls, retries of a failed attempt (a transient failure: connection refused or reset, a 5xx) / requests sent. The budget of ≤ 1 call per department per nesting level is about batching, so it is checked on calls less retries; retries are shown beside it',
@@ -245,6 +246,7 @@ function buildReport(
             3,
           ),
           retriesPerRequestByDepartment: retriesPerDept,
+          sharedCountsPerRequest: sent ? round(s.reduce((n, x) => n + Object.values(x.calls).reduce((m, c) => m + c.sharedCounts, 0), 0) / sent, 3) : 0,
           rpsByRound: s.map((x) => round(x.rps)),
           requests,
           failed: s.reduce((n, x) => n + x.graphqlErrors + x.non2xx + x.errors, 0),
@@ -280,7 +282,7 @@ function buildReport(
       const d = r.backendCallsPerRequestByDepartment;
       const ratio = w.ratios[`${r.name}/monolith`];
       const toCentral = w.ratios[`${r.name}/central`];
-      const retried = r.retriesPerRequest ? `, ${r.retriesPerRequest} of them retries` : '';
+      const retried = `${r.retriesPerRequest ? `, ${r.retriesPerRequest} of them retries` : ''}${r.sharedCountsPerRequest ? `; + ${r.sharedCountsPerRequest} shared counts` : ''}`;
       lines.push(
         `| ${w.name} | ${r.name} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.peakRssMb} | ${r.backendCallsPerRequest} (${d.market}/${d.housing}/${d.health}${retried}) | ${r.name === 'monolith' ? '1.00' : (ratio?.toFixed(2) ?? '–')} | ${r.name === 'central' ? '1.00' : (toCentral?.toFixed(2) ?? '–')} | ${r.failed} |`,
       );

@@ -234,7 +234,7 @@ async function startCentralTarget(dir: string, logDir: string, nodeArgs: string[
   };
 }
 
-type Counters = { listPermits: number; getPermits: number; listApplicants: number };
+type Counters = { listPermits: number; getPermits: number; listApplicants: number; countPermits?: number };
 export type Calls = Record<string, Counters & { retries?: Counters }>;
 
 /** Sums every process's adapter call counters (the housing subgraph's may be missing while it is down). */
@@ -253,11 +253,15 @@ export async function readCalls(target: Target): Promise<Calls> {
 
 const total = (c: Counters | undefined) => (c ? c.listPermits + c.getPermits + c.listApplicants : 0);
 
-/** Calls (retries included) and, of them, retries of a failed attempt, by department, between two readings. */
-export function callDelta(before: Calls, after: Calls): Record<string, { calls: number; retries: number }> {
-  const out: Record<string, { calls: number; retries: number }> = {};
+/**
+ * Calls (retries included) and, of them, retries of a failed attempt, by department, between two
+ * readings; apart from them, the group counts of missed totals (`countPermits`), which several requests share.
+ */
+export function callDelta(before: Calls, after: Calls): Record<string, { calls: number; retries: number; sharedCounts: number }> {
+  const out: Record<string, { calls: number; retries: number; sharedCounts: number }> = {};
   for (const [code, c] of Object.entries(after)) {
-    out[code] = { calls: total(c) - total(before[code]), retries: total(c.retries) - total(before[code]?.retries) };
+    const counts = (c.countPermits ?? 0) - (before[code]?.countPermits ?? 0);
+    out[code] = { calls: total(c) - total(before[code]), retries: total(c.retries) - total(before[code]?.retries), sharedCounts: counts };
   }
   return out;
 }

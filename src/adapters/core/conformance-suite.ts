@@ -102,12 +102,28 @@ export function defineAdapterConformanceSuite(name: string, setup: () => Promise
         [{ limit: 1, ...rawStatusFilter(['APPROVED'], subject.adapter.mapper.statusCodes) }, (p) => p.status === 'APPROVED'],
         [{ limit: 1, serviceItemCodes: [item] }, (p) => p.serviceItemCode === item],
       ];
+      const cases: Array<[PermitQuery, number]> = [];
       for (const [from, to] of bounds) {
         for (const [base, keep] of narrowing) {
           const query = { ...base, ...(from === undefined ? {} : { appliedFrom: iso(from) }), ...(to === undefined ? {} : { appliedTo: iso(to) }) };
           const expected = dated.filter((p) => keep(p) && (from === undefined || ms(p) >= from) && (to === undefined || ms(p) <= to)).length;
           expect((await list(query)).total, JSON.stringify(query)).toBe(expected);
+          cases.push([query, expected]);
         }
+      }
+      // A connector that counts in groups gives every one of these totals from one round trip.
+      const { countPermits } = subject.adapter.connector;
+      if (countPermits) {
+        const unknown = rawStatusFilter(['UNKNOWN'], subject.adapter.mapper.statusCodes);
+        cases.push([{ limit: 1, ...unknown }, all.filter((p) => p.status === 'UNKNOWN').length], [{ limit: 1, serviceItemCodes: ['no such item'] }, 0]);
+        const before = subject.backendCalls?.();
+        const totals = await countPermits.call(
+          subject.adapter.connector,
+          cases.map(([q]) => q),
+          signal(),
+        );
+        if (before !== undefined) expect(subject.backendCalls!() - before).toBe(1);
+        expect(totals).toEqual(cases.map(([, expected]) => expected));
       }
     });
 

@@ -56,6 +56,13 @@ export interface Connector<RawPermit, RawApplicant> {
   getPermits(localIds: readonly string[], ctx: CallContext): Promise<RawPermit[]>;
   /** Applicant records for the identity sync, in a stable order; `after` is the connector's own token. */
   listApplicants(after: string | null, limit: number, ctx: CallContext): Promise<{ rows: RawApplicant[]; next: string | null }>;
+  /**
+   * Optional, for a system whose counts scan a table: the totals of several lists in one round trip —
+   * one scan for all of them — in the order asked (each query's filters; `after`, `limit` and `total`
+   * ignored). With a declared freshness bound, the runtime counts together the totals that concurrent
+   * requests miss instead of one scan each.
+   */
+  countPermits?(queries: readonly PermitQuery[], ctx: CallContext): Promise<number[]>;
   close?(): Promise<void>;
 }
 

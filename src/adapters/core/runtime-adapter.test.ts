@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AdapterError, AdapterInputError, InvalidQueryError, isCallerFault } from './adapter-error.js';
-import type { Adapter, Connector } from './contract.js';
+import type { Adapter, Connector, PermitQuery } from './contract.js';
 import { HttpStatusError } from './http-json.js';
-import { RuntimeAdapter } from './runtime-adapter.js';
+import { RuntimeAdapter, type RuntimeOptions } from './runtime-adapter.js';
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
 
@@ -224,6 +224,97 @@ describe('RuntimeAdapter', () => {
       expect(await total({ first: 10, applicantLocalIds: ['a'] })).toBe(6);
       expect(await total({ first: 10, applicantLocalIds: ['a'] })).toBe(6);
       expect(state.asked).toEqual([undefined, false, undefined, undefined, undefined, undefined]);
+    });
+
+    /**
+     * A system that counts in groups (`countPermits`), each count held until the test lets it go: the
+     * totals of a list are its filter's `appliedTo` year, so every answer shows which list it counted.
+     */
+    function groupCountingSystem(options: RuntimeOptions = {}) {
+      const state = { pageAsked: [] as Array<boolean | undefined>, groups: [] as string[][], clock: 0, fail: false };
+      const held: Array<() => void> = [];
+      const totalOf = (q: PermitQuery) => Number(q.appliedTo?.slice(0, 4) ?? 0);
+      const connector: Connector<unknown, unknown> = {
+        listPermits: async (queries) =>
+          queries.map((q) => {
+            state.pageAsked.push(q.total);
+            return { total: q.total === false ? 0 : totalOf(q), rows: [] };
+          }),
+        countPermits: async (queries) => {
+          state.groups.push(queries.map((q) => q.appliedTo ?? ''));
+          await new Promise<void>((release) => held.push(release));
+          if (state.fail) throw new Error('count failed');
+          return queries.map(totalOf);
+        },
+        getPermits: async () => [],
+        listApplicants: async () => ({ rows: [], next: null }),
+      };
+      const adapter: Adapter<unknown, unknown> = { connector, mapper: adapterWith(async () => ({ rows: [], next: null })).mapper };
+      const runtime = new RuntimeAdapter('d', adapter, { totalsMaxAgeMs: 30_000, now: () => state.clock, maxRetries: 0, ...options });
+      const total = async (year: number) => (await runtime.listPermits([{ first: 10, appliedTo: `${year}-01-01T00:00:00+08:00` }]))[0]!.total;
+      /** Lets the count calls made so far finish, once they have been made. */
+      const release = async () => {
+        await vi.waitFor(() => expect(held.length).toBeGreaterThan(0));
+        for (const go of held.splice(0)) go();
+      };
+      return { state, runtime, total, release };
+    }
+
+    it('counts the totals requests miss meanwhile in one call, shares a list already being counted, and keeps them for the bound', async () => {
+      const { state, runtime, total, release } = groupCountingSystem();
+      const first = total(2021);
+      await vi.waitFor(() => expect(state.groups).toHaveLength(1));
+      // While the first count runs, three requests miss two other lists and the one being counted.
+      const later = [total(2022), total(2023), total(2022), total(2021)];
+      await release();
+      await release();
+      expect(await first).toBe(2021);
+      expect(await Promise.all(later)).toEqual([2022, 2023, 2022, 2021]);
+      expect(state.groups.map((g) => g.map((to) => to.slice(0, 4)))).toEqual([['2021'], ['2022', '2023']]);
+      expect(runtime.calls.countPermits).toBe(2);
+      // Pages never count when a group does.
+      expect(state.pageAsked.every((asked) => asked === false)).toBe(true);
+      expect(runtime.calls.listPermits).toBe(5);
+      // Counted totals are kept for the bound, dated from their count's start.
+      state.clock = 30_000;
+      expect(await total(2023)).toBe(2023);
+      expect(runtime.calls.countPermits).toBe(2);
+      state.clock = 30_001;
+      const recount = total(2023);
+      await release();
+      expect(await recount).toBe(2023);
+      expect(runtime.calls.countPermits).toBe(3);
+    });
+
+    it('fails every request waiting on a count that failed, and counts again on the next', async () => {
+      const { state, runtime, total, release } = groupCountingSystem();
+      state.fail = true;
+      const waiting = [total(2021), total(2021)];
+      await release();
+      for (const outcome of await Promise.allSettled(waiting)) {
+        expect(outcome.status).toBe('rejected');
+        expect((outcome as PromiseRejectedResult).reason).toMatchObject({ department: 'd', reason: 'ERROR' });
+      }
+      expect(runtime.calls.countPermits).toBe(1);
+      state.fail = false;
+      const again = total(2021);
+      await release();
+      expect(await again).toBe(2021);
+      expect(runtime.calls.countPermits).toBe(2);
+    });
+
+    it('ends a request waiting on other requests’ counts within its own deadline', async () => {
+      const counted: string[] = [];
+      const observer = { call: (e: { operation: string; outcome: string }) => void (e.operation === 'countPermits' && counted.push(e.outcome)) };
+      const { total, release } = groupCountingSystem({ deadlineMs: 200, observer });
+      const first = total(2021);
+      await new Promise((r) => setTimeout(r, 100));
+      // Gathered behind a count that will time out at 200 ms; its own count would have until ~400 ms.
+      const second = total(2022);
+      await expect(first).rejects.toMatchObject({ reason: 'TIMEOUT' });
+      await expect(second).rejects.toMatchObject({ reason: 'TIMEOUT' });
+      expect(counted).toEqual(['TIMEOUT']); // the second request's count was still running when it ended
+      await release();
     });
 
     it('counts every list every time when the spec declares no bound', async () => {

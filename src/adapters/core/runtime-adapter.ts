@@ -8,6 +8,7 @@ import { eventLoopTurn } from './event-loop-turn.js';
 import type { Adapter, CallContext, Mapped, PermitPosition, PermitQuery } from './contract.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import { sampleSpec, type SampleReport } from './sample-spec.js';
+import { GroupedCounts } from './grouped-counts.js';
 import { TotalsCache } from './totals-cache.js';
 
 /** A page request in unified terms, as the department subgraph receives it. */
@@ -94,12 +95,13 @@ export class RuntimeAdapter {
   readonly #observer: AdapterObserver | undefined;
   readonly #circuit: CircuitBreaker;
   readonly #totals: TotalsCache | null;
+  readonly #counts: GroupedCounts | null;
   #lastError: DepartmentHealth['lastError'] = null;
   #lastSuccessAt: Date | null = null;
   /** Requests sent to the legacy system, by method, retries included; tests assert on it to prove batching. */
-  readonly calls = { listPermits: 0, getPermits: 0, listApplicants: 0 };
+  readonly calls = { listPermits: 0, getPermits: 0, listApplicants: 0, countPermits: 0 };
   /** Of `calls`, the retries of a failed attempt: a batching budget counts `calls` less these. */
-  readonly retries = { listPermits: 0, getPermits: 0, listApplicants: 0 };
+  readonly retries = { listPermits: 0, getPermits: 0, listApplicants: 0, countPermits: 0 };
   badRecords = 0;
 
   constructor(
@@ -115,6 +117,7 @@ export class RuntimeAdapter {
     this.#observer = options.observer;
     this.#circuit = new CircuitBreaker(options.circuit);
     this.#totals = options.totalsMaxAgeMs ? new TotalsCache(options.totalsMaxAgeMs, options.now) : null;
+    this.#counts = this.#totals && adapter.connector.countPermits ? new GroupedCounts((queries) => this.#countAll(queries), this.maxBatch) : null;
     this.#circuit.onChange = (state) => {
       this.#logger.warn({ department, circuit: state }, 'department circuit changed');
       this.#observer?.circuit?.(department, state);
@@ -126,21 +129,26 @@ export class RuntimeAdapter {
   }
 
   async listPermits(queries: readonly UnifiedPermitQuery[]): Promise<UnifiedPermitPage[]> {
+    const started = performance.now();
     const legacy = queries.map((q) => this.#toLegacyQuery(q));
-    // Totals counted within the department's freshness bound are not counted again.
+    // Totals counted within the department's freshness bound are not counted again; one missed is
+    // counted beside the page, together with other requests' misses, when the system can count in groups.
     const totals = this.#totals;
     const startedAt = totals?.now() ?? 0;
     const kept = legacy.map((q) => {
       const key = totals ? TotalsCache.keyOf(q) : null;
-      const total = key === null ? undefined : totals!.fresh(key);
+      const total = key === null ? undefined : (totals!.fresh(key) ?? this.#counts?.count(key, q));
       if (total !== undefined) q.total = false;
       return { key, total };
     });
+    const shared = kept.some((k) => k.total instanceof Promise) ? Promise.all(kept.map((k) => k.total)) : null;
+    shared?.catch(() => {}); // awaited below, unless the page fails first
     const pages = [];
     for (const chunk of chunks(legacy, this.maxBatch)) {
       pages.push(...(await this.#call('listPermits', chunk.length, (ctx) => this.adapter.connector.listPermits(chunk, ctx))));
     }
     if (pages.length !== queries.length) throw new AdapterError(this.department, 'BAD_DATA');
+    const counts = shared ? await this.#withinDeadline(shared, started) : kept.map((k) => k.total as number | undefined);
     return pages.map((page, i) => {
       const limit = queries[i]!.first;
       const rows = page.rows.slice(0, limit);
@@ -149,7 +157,7 @@ export class RuntimeAdapter {
       const { key, total } = kept[i]!;
       if (key !== null && total === undefined) totals!.remember(key, page.total, startedAt);
       return {
-        total: total ?? page.total,
+        total: counts[i] ?? page.total,
         permits,
         hasMore: page.rows.length > limit,
         end: last ? { appliedAt: last.appliedAt, localId: last.localId } : null,
@@ -169,6 +177,28 @@ export class RuntimeAdapter {
   async listApplicants(after: string | null, limit: number): Promise<{ records: ApplicantRecord[]; next: string | null }> {
     const page = await this.#call('listApplicants', 1, (ctx) => this.adapter.connector.listApplicants(after, Math.min(limit, this.maxBatch), ctx));
     return { records: this.#mapAll(page.rows, (raw) => this.adapter.mapper.applicant(raw)), next: page.next };
+  }
+
+  /** One count call for a group of missed totals, each kept for the bound from the call's start. */
+  async #countAll(queries: PermitQuery[]): Promise<number[]> {
+    const startedAt = this.#totals!.now();
+    const totals = await this.#call('countPermits', queries.length, (ctx) => this.adapter.connector.countPermits!(queries, ctx));
+    if (totals.length !== queries.length || !totals.every((t) => Number.isSafeInteger(t) && t >= 0)) throw new AdapterError(this.department, 'BAD_DATA');
+    for (const [i, q] of queries.entries()) this.#totals!.remember(TotalsCache.keyOf(q)!, totals[i]!, startedAt);
+    return totals;
+  }
+
+  /** A wait on work shared with other requests (a group count), bounded by what is left of this call's deadline. */
+  async #withinDeadline<T>(work: Promise<T>, started: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AdapterError(this.department, 'TIMEOUT')), Math.max(0, this.deadlineMs - (performance.now() - started)));
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A bounded read mapped field by field, for checks before a spec goes live (no breaker, no retries). */

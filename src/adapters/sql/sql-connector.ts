@@ -50,6 +50,12 @@ export class SqlConnector implements Connector<RawRecord, RawRecord> {
     return pages;
   }
 
+  async countPermits(queries: readonly PermitQuery[], _ctx: CallContext): Promise<number[]> {
+    if (queries.length === 0) return [];
+    const [row] = (await (await this.ready()).countPermits(queries).execute(this.database.db)).rows;
+    return queries.map((_, i) => Number(row![`c${i}`]));
+  }
+
   async getPermits(localIds: readonly string[], _ctx: CallContext): Promise<RawRecord[]> {
     if (localIds.length === 0) return [];
     const statement = (await this.ready()).getPermits(localIds);

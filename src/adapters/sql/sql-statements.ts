@@ -58,6 +58,19 @@ export class SqlStatements {
       order by ${sql.id('u', '_q')}, ${this.#order((c) => sql.id('u', byAlias.get(c)!))}`;
   }
 
+  /**
+   * The totals of several queries in one statement and one pass over the table: a conditional count per
+   * query (`count(case when … then 1 end)`, as `where` treats NULL), over the rows any of them keeps.
+   */
+  countPermits(queries: readonly PermitQuery[]): RawBuilder<Record<string, number | string>> {
+    const filters = queries.map((q) => and(this.#filters(q)));
+    const counts = filters.map((f, i) => sql`count(case when ${f} then 1 end) as ${sql.id(`c${i}`)}`);
+    return sql`select ${sql.join(counts)} from ${tableOf(this.#plan.permits)} where ${sql.join(
+      filters.map((f) => sql`(${f})`),
+      sql` or `,
+    )}`;
+  }
+
   /** Permits by local id, or null when no id can be a value of the key column (then nothing matches). */
   getPermits(localIds: readonly string[]): RawBuilder<Record<string, unknown>> | null {
     const p = this.#plan.permits;
