@@ -27,6 +27,7 @@ beforeAll(async () => {
       const body = JSON.parse(text) as { query: string; operationName?: string };
       bodies.push(body);
       if (body.operationName === 'Hang') return;
+      if (body.operationName === 'HangBody') return void res.writeHead(200, { 'content-type': 'application/json' }).write('{"data":');
       if (body.operationName === 'Flaky' && seen > 1) return void req.socket.destroy();
       if (body.operationName === 'Html') return void res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
       if (body.operationName === 'Invalid')
@@ -83,6 +84,9 @@ describe('httpEndpoint', () => {
     const slow = httpEndpoint({ name: 'market', role: 'department', sdl: '', url, timeoutMs: 200 });
     const hung: any = await slow.executor({ document: parse('query Hang { x }'), operationName: 'Hang' });
     expect(reasonOf(hung)).toBe('TIMEOUT');
+    // The deadline covers the body too: headers sent, the rest never.
+    const halfSent: any = await slow.executor({ document: parse('query HangBody { x }'), operationName: 'HangBody' });
+    expect(reasonOf(halfSent)).toBe('TIMEOUT');
     const gone = httpEndpoint({ name: 'market', role: 'department', sdl: '', url: 'http://127.0.0.1:9/graphql' });
     const refused: any = await gone.executor({ document: parse('{ x }') });
     expect(reasonOf(refused)).toBe('UNREACHABLE');

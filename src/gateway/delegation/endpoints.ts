@@ -1,4 +1,5 @@
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
+import { fetch } from '@whatwg-node/fetch';
 import { errorChain } from '../../adapters/core/adapter-error.js';
 import { eventLoopTurn } from '../../adapters/core/event-loop-turn.js';
 import type { Subgraph } from '../../subgraphs/subgraph.js';
@@ -61,12 +62,30 @@ export function httpEndpoint(options: {
   serviceToken?: () => Promise<string>;
 }): SubgraphEndpoint {
   // The request's trace goes along (traceparent), so the service's department calls join it.
-  const http = buildHTTPExecutor({ endpoint: options.url, timeout: options.timeoutMs ?? 10_000, headers: (request) => traceHeaders(request?.context) });
+  const http = buildHTTPExecutor({
+    endpoint: options.url,
+    fetch: fetchWithin(options.timeoutMs ?? 10_000),
+    headers: (request) => traceHeaders(request?.context),
+  });
   return {
     name: options.name,
     role: options.role,
     sdl: options.sdl,
     executor: resendOnLostConnection(options.serviceToken ? withServiceToken(http, options.serviceToken) : http),
+  };
+}
+
+/**
+ * The executor's fetch (the same client it uses by default) under a deadline over the whole exchange, body
+ * included: the deadline's signal replaces the executor's own. Given a `timeout`, the executor would join
+ * its deadline with a signal it keeps for its lifetime (aborted only when it is disposed, which the gateway
+ * never does), adding a listener to that one signal per request and removing it only once the joined
+ * signal is garbage-collected — a list each request scanned, growing between collections.
+ */
+function fetchWithin(timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    if (init?.signal?.aborted) return Promise.reject(init.signal.reason);
+    return fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   };
 }
 
