@@ -14,8 +14,8 @@ interface Waiting {
  * already gathered or being counted is shared, not counted twice.
  *
  * @example
- * const counts = new GroupedCounts((queries) => connector.countPermits(queries, ctx), 500);
- * const total = await counts.count(TotalsCache.keyOf(query)!, query);
+ * const counts = new GroupedCounts((queries) => connector.countPermits!(queries, { signal }), 500);
+ * const total = await counts.count(TotalsCache.keyOf(query)!, query); // shared with concurrent misses
  */
 export class GroupedCounts {
   readonly #waiting = new Map<string, Waiting>();
