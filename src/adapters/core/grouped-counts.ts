@@ -14,7 +14,7 @@ interface Waiting {
  * already gathered or being counted is shared, not counted twice.
  *
  * @example
- * const counts = new GroupedCounts((queries) => connector.countPermits!(queries, { signal }), 500);
+ * const counts = new GroupedCounts((group) => connector.countPermits!(group.map((g) => g.query), { signal }), 500);
  * const total = await counts.count(TotalsCache.keyOf(query)!, query); // shared with concurrent misses
  */
 export class GroupedCounts {
@@ -24,7 +24,8 @@ export class GroupedCounts {
   #draining = false;
 
   constructor(
-    private readonly countAll: (queries: PermitQuery[]) => Promise<number[]>,
+    /** Counts a group in one call, totals in the group's order. */
+    private readonly countAll: (group: ReadonlyArray<{ key: string; query: PermitQuery }>) => Promise<number[]>,
     private readonly maxGroup: number,
   ) {}
 
@@ -49,7 +50,7 @@ export class GroupedCounts {
         const group = [...this.#waiting].slice(0, this.maxGroup);
         for (const [key] of group) this.#waiting.delete(key);
         try {
-          const totals = await this.countAll(group.map(([, w]) => w.query));
+          const totals = await this.countAll(group.map(([key, w]) => ({ key, query: w.query })));
           for (const [i, [, w]] of group.entries()) w.resolve(totals[i]!);
         } catch (error) {
           for (const [, w] of group) w.reject(error);

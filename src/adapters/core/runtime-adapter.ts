@@ -117,7 +117,7 @@ export class RuntimeAdapter {
     this.#observer = options.observer;
     this.#circuit = new CircuitBreaker(options.circuit);
     this.#totals = options.totalsMaxAgeMs ? new TotalsCache(options.totalsMaxAgeMs, options.now) : null;
-    this.#counts = this.#totals && adapter.connector.countPermits ? new GroupedCounts((queries) => this.#countAll(queries), this.maxBatch) : null;
+    this.#counts = this.#totals && adapter.connector.countPermits ? new GroupedCounts((group) => this.#countAll(group), this.maxBatch) : null;
     this.#circuit.onChange = (state) => {
       this.#logger.warn({ department, circuit: state }, 'department circuit changed');
       this.#observer?.circuit?.(department, state);
@@ -180,11 +180,12 @@ export class RuntimeAdapter {
   }
 
   /** One count call for a group of missed totals, each kept for the bound from the call's start. */
-  async #countAll(queries: PermitQuery[]): Promise<number[]> {
+  async #countAll(group: ReadonlyArray<{ key: string; query: PermitQuery }>): Promise<number[]> {
     const startedAt = this.#totals!.now();
+    const queries = group.map((g) => g.query);
     const totals = await this.#call('countPermits', queries.length, (ctx) => this.adapter.connector.countPermits!(queries, ctx));
     if (totals.length !== queries.length || !totals.every((t) => Number.isSafeInteger(t) && t >= 0)) throw new AdapterError(this.department, 'BAD_DATA');
-    for (const [i, q] of queries.entries()) this.#totals!.remember(TotalsCache.keyOf(q)!, totals[i]!, startedAt);
+    for (const [i, { key }] of group.entries()) this.#totals!.remember(key, totals[i]!, startedAt);
     return totals;
   }
 
