@@ -25,8 +25,10 @@ type ResolverMap = Record<string, Record<string, GraphQLFieldResolver<unknown, o
  * selection asks for what only the catalogue has (a name, a category), the field asks the catalogue
  * directly: one batched lookup per selection, as stitching's type merge batches it, but without its
  * per-object merge (a plan lookup, a merge job and a merge into the stub for each of a page's objects;
- * bench/results/history.md has what that was measured to cost). Anything else takes stitching's own path: a selection the stub answers, a stub that is not there (its error or
- * null), and a code the catalogue does not know, so those keep their stitched behaviour exactly.
+ * bench/results/history.md has what that was measured to cost). A selection of the code alone is
+ * answered by the stub as it is. Anything else takes stitching's own path: another selection the stub
+ * answers, a stub that is not there (its error or null), and a code the catalogue does not know, so
+ * those keep their stitched behaviour exactly.
  *
  * @example
  * stitchSchemas({ subschemas, resolvers: { ...catalogueStubResolvers([market, identity], catalogue), ... } });
@@ -59,7 +61,12 @@ function stubResolver(catalogue: Subschema, lookup: string, catalogueOnly: Reado
   return (parent, args, context, info) => {
     const stub = (parent as Record<string, unknown> | null)?.[info.path.key as string] as { [KEY]?: unknown } | null | undefined;
     const code = stub?.[KEY];
-    if (typeof code !== 'string' || !selects(info, catalogueOnly)) return merged(parent, args, context, info);
+    if (typeof code !== 'string') return merged(parent, args, context, info);
+    // Only the code (a permit page's `department { code }`): the stub is the answer as it is. Stitching's
+    // wrapper finds nothing missing and the field resolvers read it as a plain object, so the per-object
+    // annotation and merge plan of its own path are skipped.
+    if (keyOnly(info)) return stub;
+    if (!selects(info, catalogueOnly)) return merged(parent, args, context, info);
     const found = batchDelegate({
       schema: catalogue,
       fieldName: lookup,
@@ -72,6 +79,28 @@ function stubResolver(catalogue: Subschema, lookup: string, catalogueOnly: Reado
     return found?.then((value) => value ?? merged(parent, args, context, info));
   };
 }
+
+const keyOnlyNodes = new WeakMap<FieldNode, boolean>();
+
+/**
+ * Whether the field's nodes select nothing but the key, through fragments too (kept per document node).
+ * Not `__typename`: stitching's wrapper counts it missing from a stub that does not carry it and merges.
+ */
+function keyOnly(info: GraphQLResolveInfo): boolean {
+  for (const node of info.fieldNodes) {
+    let only = keyOnlyNodes.get(node);
+    if (only === undefined) keyOnlyNodes.set(node, (only = onlyKey(node.selectionSet, info.fragments)));
+    if (!only) return false;
+  }
+  return true;
+}
+
+const onlyKey = (set: SelectionSetNode | undefined, fragments: GraphQLResolveInfo['fragments']): boolean =>
+  !!set?.selections.every((s) => {
+    if (s.kind === Kind.FIELD) return !s.selectionSet && s.name.value === KEY;
+    const fragment = s.kind === Kind.INLINE_FRAGMENT ? s : fragments[s.name.value];
+    return !!fragment && onlyKey(fragment.selectionSet, fragments);
+  });
 
 const selecting = new WeakMap<FieldNode, boolean>();
 

@@ -133,6 +133,21 @@ describe('catalogue stubs', () => {
     expect(lookups).toEqual([]);
   });
 
+  it('answers a selection of the code alone from the stub, under aliases and fragments (and `__typename` by stitching)', async () => {
+    const query = `{
+      p0: permit(id: "${id('market:1')}") { department { c: code ...K ... on Department { code } } s: serviceItem { code } }
+      p1: permit(id: "${id('housing:3')}") { department { code: __typename } serviceItem { code } }
+    }
+    fragment K on Department { code }`;
+    const result = await run(query);
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      p0: { department: { c: 'market', code: 'market' }, s: { code: 'MK-01' } },
+      p1: { department: { code: 'Department' }, serviceItem: { code: 'BROKEN' } },
+    });
+    expect(lookups).toEqual([]);
+  });
+
   it('answers aliases, fragments, repeated fields and deeper catalogue fields as the selection asks', async () => {
     const query = `{
       p0: permit(id: "${id('market:1')}") {
