@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { localToShanghaiIso, toShanghaiIso } from './shanghai-time.js';
+import { isCanonicalDate, isCanonicalShanghaiIso, localToShanghaiIso, toShanghaiIso } from './shanghai-time.js';
 import { ErrorCode } from './errors.js';
 
 const invalid = (message: string) => new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
@@ -30,6 +30,7 @@ function parseDateTime(value: unknown): string {
   if (typeof value !== 'string') throw invalid('DateTime must be an ISO 8601 string');
   // Every form the scalar takes is short: a long string is refused before any pattern runs over it.
   if (value.length > 40) throw invalid('DateTime is not a valid ISO 8601 date-time');
+  if (isCanonicalShanghaiIso(value)) return value;
   if (isIsoInstant(value)) return toShanghaiIso(new Date(value));
   // A bare date or local time is read as Shanghai wall-clock time, the zone every department works in.
   const local = localToShanghaiIso(value);
@@ -50,6 +51,7 @@ export const DateTimeScalar = new GraphQLScalarType({
 });
 
 function parseDate(value: unknown): string {
+  if (typeof value === 'string' && isCanonicalDate(value)) return value;
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw invalid('Date must be YYYY-MM-DD');
   const d = new Date(`${value}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) throw invalid('Date is not a calendar date');

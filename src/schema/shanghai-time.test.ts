@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shanghaiIsoOfEpochMs, toShanghaiIso } from './shanghai-time.js';
+import { isCanonicalDate, isCanonicalShanghaiIso, shanghaiIsoOfEpochMs, toShanghaiIso } from './shanghai-time.js';
 
 // What the formatter replaced: the Date's own ISO text, moved eight hours.
 const viaDate = (ms: number) => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, -5)}+08:00`;
@@ -39,5 +39,47 @@ describe('shanghaiIsoOfEpochMs', () => {
     expect(shanghaiIsoOfEpochMs(beyond)).toBe('+010000-01-01T00:00:00+08:00');
     expect(shanghaiIsoOfEpochMs(Date.parse('0001-01-01T00:00:00+08:00') - 1000)).toBe('0000-12-31T23:59:59+08:00');
     expect(() => shanghaiIsoOfEpochMs(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('isCanonicalShanghaiIso and isCanonicalDate', () => {
+  it('accept exactly what the formatter writes for years 1000–9999, and the scalars then give it back unchanged', () => {
+    const first = Date.parse('1000-01-01T00:00:00+08:00');
+    const last = Date.parse('9999-12-31T23:59:59.999+08:00');
+    let seed = 20_261_205;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 50_000; i++) {
+      const text = shanghaiIsoOfEpochMs(first + Math.floor(next() * (last - first)));
+      expect(isCanonicalShanghaiIso(text), text).toBe(true);
+      expect(isCanonicalDate(text.slice(0, 10)), text).toBe(true);
+      // What the scalars did before the check: parsed and written again, the same text.
+      expect(toShanghaiIso(new Date(text)), text).toBe(text);
+    }
+  });
+
+  it('refuse what is not a real day and time written the hub’s way, leaving it to the full parse', () => {
+    for (const text of [
+      '2023-02-29T10:00:00+08:00', // no leap day in 2023
+      '1900-02-29T10:00:00+08:00', // nor in a century year
+      '2023-04-31T10:00:00+08:00',
+      '2023-13-01T10:00:00+08:00',
+      '2023-00-10T10:00:00+08:00',
+      '2023-04-00T10:00:00+08:00',
+      '2023-04-12T24:00:00+08:00',
+      '2023-04-12T10:60:00+08:00',
+      '2023-04-12T10:30:60+08:00',
+      '2023-04-12T10:30:00+09:00',
+      '2023-04-12T02:30:00Z',
+      '2023-04-12T10:30:00.000+08:00',
+      '2023-04-12 10:30:00+08:00',
+      '0999-04-12T10:30:00+08:00',
+      '２023-04-12T10:30:00+08:00',
+      '2023-4-12T10:30:00+08:00 ',
+    ])
+      expect(isCanonicalShanghaiIso(text), text).toBe(false);
+    expect(isCanonicalShanghaiIso('2024-02-29T23:59:59+08:00')).toBe(true);
+    expect(isCanonicalShanghaiIso('2000-02-29T00:00:00+08:00')).toBe(true);
+    for (const text of ['2023-02-29', '2023-4-12', '2023-04-12T', '0999-01-01', '2023/04/12', '2023-04-1x']) expect(isCanonicalDate(text), text).toBe(false);
+    expect(isCanonicalDate('2024-02-29')).toBe(true);
   });
 });

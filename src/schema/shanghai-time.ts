@@ -20,6 +20,59 @@ const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '
 const FIRST_DAY = -719_162;
 const LAST_DAY = 2_932_896;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number written by `n` digits of `s` from `at`; -1 when one of them is not a digit. */
+function digitsAt(s: string, at: number, n: number): number {
+  let value = 0;
+  for (let i = at; i < at + n; i++) {
+    const digit = s.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** Whether `s` starts with a real calendar day written `YYYY-MM-DD`, year 1000–9999. */
+function startsWithCalendarDay(s: string): boolean {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 2);
+  const day = digitsAt(s, 8, 2);
+  if (year < 1000 || month < 1 || month > 12 || day < 1) return false;
+  const leapDay = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
+  return day <= DAYS_IN_MONTH[month - 1]! + leapDay;
+}
+
+/**
+ * Whether `s` is already a calendar date exactly as the hub writes one (`YYYY-MM-DD`, a real day, year
+ * 1000–9999): reading it back would give it unchanged. Checked character by character — every permit
+ * on a page passes its dates through the scalars more than once.
+ *
+ * @example
+ * isCanonicalDate('2028-05-01'); // true
+ * isCanonicalDate('2023-02-29'); // false
+ */
+export function isCanonicalDate(s: string): boolean {
+  return s.length === 10 && startsWithCalendarDay(s);
+}
+
+/**
+ * Whether `s` is already an instant exactly as `shanghaiIsoOfEpochMs` writes it
+ * (`YYYY-MM-DDTHH:mm:ss+08:00`, a real day and time, year 1000–9999): reading it back would give it unchanged.
+ *
+ * @example
+ * isCanonicalShanghaiIso('2023-04-12T10:30:00+08:00'); // true
+ * isCanonicalShanghaiIso('2023-04-12T02:30:00Z');      // false: an instant, but not written the hub's way
+ */
+export function isCanonicalShanghaiIso(s: string): boolean {
+  if (s.length !== 25 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || !s.endsWith('+08:00')) return false;
+  const hour = digitsAt(s, 11, 2);
+  const minute = digitsAt(s, 14, 2);
+  const second = digitsAt(s, 17, 2);
+  return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && startsWithCalendarDay(s);
+}
+
 /**
  * `toShanghaiIso` of epoch milliseconds, by arithmetic rather than through a `Date` and its ISO text: a
  * page of permits formats thousands of instants. Outside years 1–9999 (and for NaN) it answers as the

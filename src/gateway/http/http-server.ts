@@ -112,6 +112,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   if (!options.schema === !options.gateway) throw new TypeError('startHttpServer needs a schema or a gateway, not both');
   const app = express();
   app.disable('x-powered-by');
+  // No ETags: GraphQL answers are no-store, and express would hash every response body for one.
+  app.set('etag', false);
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   const server = http.createServer(app);
   const fixedSdl = options.schema ? printSchema(options.schema) : '';
