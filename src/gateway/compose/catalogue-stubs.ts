@@ -71,7 +71,7 @@ function stubResolver(catalogue: Subschema, lookup: string, catalogueOnly: Reado
       schema: catalogue,
       fieldName: lookup,
       key: code,
-      argsFromKeys: (codes) => ({ codes }),
+      argsFromKeys: codesArgs,
       returnType: info.returnType,
       context,
       info,
@@ -101,6 +101,9 @@ const onlyKey = (set: SelectionSetNode | undefined, fragments: GraphQLResolveInf
     const fragment = s.kind === Kind.INLINE_FRAGMENT ? s : fragments[s.name.value];
     return !!fragment && onlyKey(fragment.selectionSet, fragments);
   });
+
+/** The lookup's arguments, made once rather than for each stub. */
+const codesArgs = (codes: readonly string[]) => ({ codes });
 
 const selecting = new WeakMap<FieldNode, boolean>();
 

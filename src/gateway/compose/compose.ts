@@ -88,6 +88,10 @@ const schemaOf = (sdl: string): GraphQLSchema => {
   return schema;
 };
 
+// The lookups' arguments, made once: resolvers run per object of a page.
+const idsArgs = (ids: readonly string[]) => ({ ids });
+const keysArgs = (keys: readonly string[]) => ({ keys });
+
 const FILTERED_APPLICANT = parse('query ($id: ID!) { applicant(id: $id) { id kind _recordKeys } }');
 
 /**
@@ -197,7 +201,7 @@ export async function composeGateway(endpoints: readonly SubgraphEndpoint[], opt
               schema: department,
               fieldName: '_permitsByIds',
               key: id,
-              argsFromKeys: (ids) => ({ ids }),
+              argsFromKeys: idsArgs,
               returnType: info.returnType,
               context,
               info,
@@ -223,7 +227,7 @@ export async function composeGateway(endpoints: readonly SubgraphEndpoint[], opt
                     schema: identitySchema,
                     fieldName: '_applicantsByRecordKeys',
                     key: permit._applicantKey,
-                    argsFromKeys: (keys) => ({ keys }),
+                    argsFromKeys: keysArgs,
                     returnType: info.returnType,
                     context,
                     info,

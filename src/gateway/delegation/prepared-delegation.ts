@@ -328,17 +328,7 @@ export function batchDelegate<K>(options: BatchDelegateOptions<K>): Promise<unkn
       ...(options.skipTypeMerging !== undefined ? { skipTypeMerging: options.skipTypeMerging } : {}),
     }) as Promise<unknown>;
   }
-  let cacheKey = `${options.fieldName}@${named.name}`;
-  // Every node of the field: one asked twice under a response key (`applicant { id } applicant { name }`)
-  // must not share a lookup that sends only the first node's selection.
-  if (options.selectionSet) cacheKey += printOnce(options.selectionSet);
-  else for (const node of info.fieldNodes) if (node.selectionSet) cacheKey += printOnce(node.selectionSet);
-  // As graphql-tools: the field's own arguments that the lookup also takes tell loads apart.
-  const fieldArguments = info.fieldNodes[0]?.arguments;
-  if (fieldArguments?.length) {
-    const args = options.argsFromKeys([key]);
-    for (const argument of fieldArguments) if (argument.name.value in args) cacheKey += printOnce(argument);
-  }
+  const cacheKey = loaderKey(options, named);
   const bySchema = nested(loaders, options.context ?? NO_CONTEXT, () => new WeakMap());
   const byKey = nested(bySchema, options.schema, () => new Map());
   let loader = byKey.get(cacheKey) as DataLoader<K, unknown, unknown> | undefined;
@@ -372,6 +362,35 @@ export function batchDelegate<K>(options: BatchDelegateOptions<K>): Promise<unkn
   }
   return loader.load(key).catch((error: unknown) => (info.path && error instanceof GraphQLError ? relocatedError(error, pathToArray(info.path)) : error));
 }
+
+/**
+ * What tells one batched lookup from another: the root field, the result type, every node's selection —
+ * a field asked twice under a response key (`applicant { id } applicant { name }`) must not share a
+ * lookup that sends only the first node's selection — and, as graphql-tools, the field's own arguments
+ * that the lookup also takes. Without such arguments it is the same for every object under the same
+ * field nodes: kept with them, not built and hashed again for each object of a page.
+ */
+function loaderKey<K>(options: BatchDelegateOptions<K>, named: GraphQLNamedType): string {
+  const { fieldNodes } = options.info;
+  const fieldArguments = fieldNodes[0]?.arguments;
+  const reusable = !fieldArguments?.length;
+  if (reusable) {
+    const kept = loaderKeys.get(fieldNodes);
+    if (kept && kept.fieldName === options.fieldName && kept.named === named && kept.selectionSet === options.selectionSet) return kept.key;
+  }
+  let key = `${options.fieldName}@${named.name}`;
+  if (options.selectionSet) key += printOnce(options.selectionSet);
+  else for (const node of fieldNodes) if (node.selectionSet) key += printOnce(node.selectionSet);
+  if (!reusable) {
+    const args = options.argsFromKeys([options.key]);
+    for (const argument of fieldArguments!) if (argument.name.value in args) key += printOnce(argument);
+    return key;
+  }
+  loaderKeys.set(fieldNodes, { fieldName: options.fieldName, named, selectionSet: options.selectionSet, key });
+  return key;
+}
+
+const loaderKeys = new WeakMap<readonly FieldNode[], { fieldName: string; named: GraphQLNamedType; selectionSet: SelectionSetNode | undefined; key: string }>();
 
 /** A batched result's error located under `fieldName.N.…` belongs at `fieldName.…` for one key. */
 function relocate(error: GraphQLError, fieldName: string): GraphQLError {
