@@ -155,6 +155,7 @@ export async function composeGateway(endpoints: readonly SubgraphEndpoint[], opt
   const pageRequests = new PageRequests(
     () => stitched.getType('_PermitPage') as GraphQLObjectType,
     () => stitched.getType('_PermitItem') as GraphQLObjectType,
+    () => stitched.getType('Permit') as GraphQLObjectType,
     (s) => local.has(s),
   );
 

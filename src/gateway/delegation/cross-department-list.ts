@@ -74,6 +74,8 @@ interface PageItem {
   n: unknown;
   /** Two steps: the external `_PermitItem` the second step brought (its subschema and errors wrap e and n). */
   fetched?: object;
+  /** Two steps, one place read: the second step brought the listed object itself, already external. */
+  direct?: boolean;
 }
 
 interface DepartmentPage {
@@ -99,6 +101,8 @@ interface ListSelection {
   /** For two steps: the page without the listed objects' selections, and the item selection of the second step. */
   keysPageField: FieldNode;
   itemSelection: SelectionSetNode | null;
+  /** For two steps when the client reads the listed objects under edges or under nodes, not both: that selection. */
+  directSelection: { key: 'e' | 'n'; selection: SelectionSetNode } | null;
 }
 
 /**
@@ -154,6 +158,12 @@ function listSelection(listed: ListedItems<unknown>, info: GraphQLResolveInfo): 
     pageField: page(true),
     keysPageField: page(false),
     itemSelection: found.fromEdges || found.fromNodes ? fields(...permitFields) : null,
+    directSelection:
+      found.fromEdges && !found.fromNodes
+        ? { key: 'e', selection: found.fromEdges }
+        : found.fromNodes && !found.fromEdges
+          ? { key: 'n', selection: found.fromNodes }
+          : null,
   };
   // A handful of @skip/@include combinations at most; the bound only guards against the pathological.
   if (seen.length < 16) seen.push(selection);
@@ -403,26 +413,29 @@ async function fetchKeptItems(
   if (!selection.itemSelection) return failed;
   const wanted = new Map<DepartmentPage, PageItem[]>();
   for (const item of merged) {
-    if (!item.page.twoSteps || item.fetched) continue;
+    if (!item.page.twoSteps || item.fetched || item.direct) continue;
     let list = wanted.get(item.page);
     if (!list) wanted.set(item.page, (list = []));
     list.push(item);
   }
+  const direct = selection.directSelection;
   await Promise.all(
     [...wanted].map(async ([page, items]) => {
-      const fetched = await pageRequests.items(
-        page.subschema,
-        selection.itemSelection!,
-        items.map((i) => i.localId),
-        context,
-        info,
-      );
+      const localIds = items.map((i) => i.localId);
+      const fetched = direct
+        ? await pageRequests.items(page.subschema, direct.selection, localIds, context, info, true)
+        : await pageRequests.items(page.subschema, selection.itemSelection!, localIds, context, info);
       const failure = fetched.find((f) => f instanceof Error || f === null);
       if (failure !== undefined) {
         failed.set(page.department, failure ?? new Error(`${page.department}: a permit of its page is gone`));
         return;
       }
       items.forEach((item, i) => {
+        if (direct) {
+          item[direct.key] = fetched[i];
+          item.direct = true;
+          return;
+        }
         const external = fetched[i] as { e?: unknown; n?: unknown };
         item.fetched = external;
         item.e = external.e;
@@ -436,6 +449,7 @@ async function fetchKeptItems(
 /** An item's listed object (`e` for edges, `n` for nodes) as the external value the gateway's resolvers read. */
 function wrapItem(item: PageItem, key: 'e' | 'n', context: HubContext, info: GraphQLResolveInfo, nodeType: GraphQLObjectType): unknown {
   const value = item[key];
+  if (item.direct) return value;
   if (!item.fetched) return item.page.wrap(value);
   if (value === undefined) return undefined;
   const external = item.fetched as Parameters<typeof getSubschema>[0];

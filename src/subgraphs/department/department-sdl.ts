@@ -104,6 +104,8 @@ export const departmentSdl = /* GraphQL */ `
     _permitsByIds(ids: [ID!]!): [Permit]!
     "Items by local id, in order (null when not found): the ones this request's pages already read come from memory, the rest from one call."
     _permitItems(localIds: [String!]!): [_PermitItem]!
+    "The permits themselves, as _permitItems finds them: for a list whose client reads them in one place only."
+    _permitsByLocalIds(localIds: [String!]!): [Permit]!
     _applicantRecords(after: String, first: Int!): _ApplicantRecordPage!
     _health: _DepartmentHealth!
   }

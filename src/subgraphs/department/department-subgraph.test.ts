@@ -95,6 +95,9 @@ describe('department subgraph input checks', () => {
     const items = await run('query ($ids: [String!]!) { _permitItems(localIds: $ids) { localId } }', { ids: ['P2', 'x\u0007'] });
     expect(items.data._permitItems).toEqual([{ localId: 'P2' }, null]);
     expect(items.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    const permits = await run('query ($ids: [String!]!) { _permitsByLocalIds(localIds: $ids) { title } }', { ids: ['x\u0007', 'P3'] });
+    expect(permits.data._permitsByLocalIds).toEqual([null, { title: 't' }]);
+    expect(permits.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('turns a query its system refuses into BAD_USER_INPUT naming the department, with the circuit left closed', async () => {

@@ -103,6 +103,19 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
     items: page.permits.map((permit) => ({ appliedAt: permit.appliedAt, localId: permit.localId, permit })),
   });
 
+  /** Permits by local id, in order (null when not found): this request's pages' from memory, the rest from one call. */
+  const permitsByLocalIds = async (localIds: readonly string[], context: object): Promise<Array<UnifiedPermit | Error | null>> => {
+    const read = seen.get(context ?? {});
+    const valid = (id: string) => isPlainText(id, INPUT_LIMITS.localId);
+    const missing = localIds.filter((id) => valid(id) && !read?.has(id));
+    const found = missing.length
+      ? await guard(code, () => timedBackend(context, code, () => traced(context, () => adapter.getPermits([...new Set(missing)]))))
+      : null;
+    return localIds.map((id) =>
+      valid(id) ? (read?.get(id) ?? found?.get(id) ?? null) : badUserInput('localIds holds a malformed id', { argument: 'localIds' }),
+    );
+  };
+
   const schema = makeExecutableSchema({
     typeDefs: departmentSdl,
     resolvers: {
@@ -146,19 +159,11 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
             : new Map<string, UnifiedPermit>();
           return localIds.map((id) => (typeof id === 'string' ? (found.get(id) ?? null) : id));
         },
-        _permitItems: async (_root: unknown, { localIds }: { localIds: string[] }, context: object) => {
-          const read = seen.get(context ?? {});
-          const valid = (id: string) => isPlainText(id, INPUT_LIMITS.localId);
-          const missing = localIds.filter((id) => valid(id) && !read?.has(id));
-          const found = missing.length
-            ? await guard(code, () => timedBackend(context, code, () => traced(context, () => adapter.getPermits([...new Set(missing)]))))
-            : null;
-          return localIds.map((id) => {
-            if (!valid(id)) return badUserInput('localIds holds a malformed id', { argument: 'localIds' });
-            const permit = read?.get(id) ?? found?.get(id);
-            return permit ? { appliedAt: permit.appliedAt, localId: permit.localId, permit } : null;
-          });
-        },
+        _permitItems: async (_root: unknown, { localIds }: { localIds: string[] }, context: object) =>
+          (await permitsByLocalIds(localIds, context)).map((permit) =>
+            permit && !(permit instanceof Error) ? { appliedAt: permit.appliedAt, localId: permit.localId, permit } : permit,
+          ),
+        _permitsByLocalIds: (_root: unknown, { localIds }: { localIds: string[] }, context: object) => permitsByLocalIds(localIds, context),
         _health: () => {
           const health = adapter.health();
           return {
