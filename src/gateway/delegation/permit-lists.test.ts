@@ -8,6 +8,7 @@ import { createDepartmentSubgraph } from '../../subgraphs/department/department-
 import { identitySdl } from '../../subgraphs/identity/identity-sdl.js';
 import { composeGateway } from '../compose/compose.js';
 import { createHubContext } from '../hub-context.js';
+import { unifiedPermit } from '../../../test/support/unified-permit.js';
 import { inProcessEndpoint } from './endpoints.js';
 
 /** A department whose system refuses every page query as malformed (as a database does with SQLSTATE 22007). */
@@ -44,23 +45,7 @@ function listingDepartment(code: string, titles: readonly string[], firstDay: nu
     },
     mapper: {
       statusCodes: {},
-      permit: (r) => ({
-        ok: true,
-        value: {
-          localId: r.id,
-          title: r.title,
-          status: 'APPROVED',
-          rawStatus: null,
-          appliedAt: r.appliedAt,
-          decidedAt: null,
-          validUntil: null,
-          serviceItemCode: null,
-          applicantLocalId: null,
-          statutoryDays: null,
-          committedDays: null,
-          actualDays: null,
-        },
-      }),
+      permit: (r) => ({ ok: true, value: unifiedPermit({ localId: r.id, title: r.title, appliedAt: r.appliedAt }) }),
       applicant: () => ({ ok: false, localId: 'x', reason: 'unused' }),
     },
   };

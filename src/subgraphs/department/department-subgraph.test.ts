@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Adapter, PermitQuery } from '../../adapters/core/contract.js';
 import { RuntimeAdapter } from '../../adapters/core/runtime-adapter.js';
 import { encodeCursor, encodeGlobalId } from '../../schema/index.js';
+import { unifiedPermit } from '../../../test/support/unified-permit.js';
 import { createDepartmentSubgraph } from './department-subgraph.js';
 
 /** A department whose system records every query it is sent and answers each with `answer`. */
@@ -25,23 +26,7 @@ function department(answer: (q: PermitQuery) => Promise<void> = async () => {}) 
     },
     mapper: {
       statusCodes: { APPROVED: ['10'] },
-      permit: (raw) => ({
-        ok: true,
-        value: {
-          localId: raw.id,
-          title: 't',
-          status: 'APPROVED',
-          rawStatus: '10',
-          appliedAt: '2023-04-12T00:00:00+08:00',
-          decidedAt: null,
-          validUntil: null,
-          serviceItemCode: null,
-          applicantLocalId: null,
-          statutoryDays: null,
-          committedDays: null,
-          actualDays: null,
-        },
-      }),
+      permit: (raw) => ({ ok: true, value: unifiedPermit({ localId: raw.id, title: 't', rawStatus: '10', appliedAt: '2023-04-12T00:00:00+08:00' }) }),
       applicant: () => ({ ok: false, localId: 'x', reason: 'unused' }),
     },
   };
