@@ -32,7 +32,7 @@ function refusingDepartment(code: string) {
 }
 
 /**
- * A department whose system holds `titles` (one permit each, a day apart, the first newest), with a count
+ * A department whose system holds `titles` (one permit each, two days apart, the first newest), with a count
  * of the root fields the gateway asks its subgraph for.
  */
 function listingDepartment(code: string, titles: readonly string[], firstDay: number) {
