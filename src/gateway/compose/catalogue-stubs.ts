@@ -62,11 +62,12 @@ function stubResolver(catalogue: Subschema, lookup: string, catalogueOnly: Reado
     const stub = (parent as Record<string, unknown> | null)?.[info.path.key as string] as { [KEY]?: unknown } | null | undefined;
     const code = stub?.[KEY];
     if (typeof code !== 'string') return merged(parent, args, context, info);
+    const answer = answerOf(info, catalogueOnly);
     // Only the code (a permit page's `department { code }`): the stub is the answer as it is. Stitching's
     // wrapper finds nothing missing and the field resolvers read it as a plain object, so the per-object
     // annotation and merge plan of its own path are skipped.
-    if (keyOnly(info)) return stub;
-    if (!selects(info, catalogueOnly)) return merged(parent, args, context, info);
+    if (answer === 'stub') return stub;
+    if (answer === 'stitching') return merged(parent, args, context, info);
     const found = batchDelegate({
       schema: catalogue,
       fieldName: lookup,
@@ -80,46 +81,41 @@ function stubResolver(catalogue: Subschema, lookup: string, catalogueOnly: Reado
   };
 }
 
-const keyOnlyNodes = new WeakMap<FieldNode, boolean>();
-
-/**
- * Whether the field's nodes select nothing but the key, through fragments too (kept per document node).
- * Not `__typename`: stitching's wrapper counts it missing from a stub that does not carry it and merges.
- */
-function keyOnly(info: GraphQLResolveInfo): boolean {
-  for (const node of info.fieldNodes) {
-    let only = keyOnlyNodes.get(node);
-    if (only === undefined) keyOnlyNodes.set(node, (only = onlyKey(node.selectionSet, info.fragments)));
-    if (!only) return false;
-  }
-  return true;
-}
-
-const onlyKey = (set: SelectionSetNode | undefined, fragments: GraphQLResolveInfo['fragments']): boolean =>
-  !!set?.selections.every((s) => {
-    if (s.kind === Kind.FIELD) return !s.selectionSet && s.name.value === KEY;
-    const fragment = s.kind === Kind.INLINE_FRAGMENT ? s : fragments[s.name.value];
-    return !!fragment && onlyKey(fragment.selectionSet, fragments);
-  });
-
 /** The lookup's arguments, made once rather than for each stub. */
 const codesArgs = (codes: readonly string[]) => ({ codes });
 
-const selecting = new WeakMap<FieldNode, boolean>();
+/**
+ * What answers a stub field's selection: the stub itself (the key alone), stitching's own path (anything
+ * else the stub may answer, `__typename` included: stitching's wrapper counts it missing from a stub and
+ * merges), or the catalogue (a field only it has, such as a name).
+ */
+type StubAnswer = 'stub' | 'stitching' | 'catalogue';
 
-/** Whether any of the field's nodes selects one of `fields`, through fragments too (kept per document node). */
-function selects(info: GraphQLResolveInfo, fields: ReadonlySet<string>): boolean {
+const answers = new WeakMap<FieldNode, StubAnswer>();
+
+/** The answer for all of the field's nodes, each read through its fragments once (kept per document node). */
+function answerOf(info: GraphQLResolveInfo, catalogueOnly: ReadonlySet<string>): StubAnswer {
+  let answer: StubAnswer = 'stub';
   for (const node of info.fieldNodes) {
-    let found = selecting.get(node);
-    if (found === undefined) selecting.set(node, (found = scan(node.selectionSet, fields, info.fragments)));
-    if (found) return true;
+    let own = answers.get(node);
+    if (own === undefined) answers.set(node, (own = classify(node.selectionSet, catalogueOnly, info.fragments)));
+    if (own === 'catalogue') return own;
+    if (own === 'stitching') answer = own;
   }
-  return false;
+  return answer;
 }
 
-const scan = (set: SelectionSetNode | undefined, fields: ReadonlySet<string>, fragments: GraphQLResolveInfo['fragments']): boolean =>
-  !!set?.selections.some((s) =>
-    s.kind === Kind.FIELD
-      ? fields.has(s.name.value)
-      : scan(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments[s.name.value]?.selectionSet, fields, fragments),
-  );
+function classify(set: SelectionSetNode | undefined, catalogueOnly: ReadonlySet<string>, fragments: GraphQLResolveInfo['fragments']): StubAnswer {
+  let answer: StubAnswer = set ? 'stub' : 'stitching';
+  for (const s of set?.selections ?? []) {
+    let own: StubAnswer;
+    if (s.kind === Kind.FIELD) own = catalogueOnly.has(s.name.value) ? 'catalogue' : s.name.value === KEY && !s.selectionSet ? 'stub' : 'stitching';
+    else {
+      const fragment = s.kind === Kind.INLINE_FRAGMENT ? s : fragments[s.name.value];
+      own = fragment ? classify(fragment.selectionSet, catalogueOnly, fragments) : 'stitching';
+    }
+    if (own === 'catalogue') return own;
+    if (own === 'stitching') answer = own;
+  }
+  return answer;
+}

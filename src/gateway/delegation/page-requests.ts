@@ -80,6 +80,8 @@ export class PageRequests {
   readonly #local: (subschema: Subschema) => boolean;
   /** Per request (context), department and item selection: the loader gathering that tick's second steps. */
   readonly #itemLoaders = new WeakMap<object, Map<Subschema, Map<SelectionSetNode, DataLoader<string, unknown>>>>();
+  /** The same for second steps that bring the permits themselves (`direct`). */
+  readonly #permitLoaders = new WeakMap<object, Map<Subschema, Map<SelectionSetNode, DataLoader<string, unknown>>>>();
 
   /**
    * `local` says which departments run in this process: their lists take two steps (see `items`).
@@ -119,8 +121,9 @@ export class PageRequests {
     info: GraphQLResolveInfo,
     direct = false,
   ): Promise<unknown[]> {
-    let bySubschema = this.#itemLoaders.get(context);
-    if (!bySubschema) this.#itemLoaders.set(context, (bySubschema = new Map()));
+    const loaders = direct ? this.#permitLoaders : this.#itemLoaders;
+    let bySubschema = loaders.get(context);
+    if (!bySubschema) loaders.set(context, (bySubschema = new Map()));
     let bySelection = bySubschema.get(subschema);
     if (!bySelection) bySubschema.set(subschema, (bySelection = new Map()));
     let loader = bySelection.get(selection);

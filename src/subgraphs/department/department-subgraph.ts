@@ -95,12 +95,13 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
     if (query.after !== null && query.after !== undefined) unified.after = decodePermitPosition(query.after);
     return unified;
   };
+  const itemOf = (permit: UnifiedPermit) => ({ appliedAt: permit.appliedAt, localId: permit.localId, permit });
   // An item's cursor is encoded only when the gateway asks for it (it does when the client wants cursors).
   const pageResult = (page: UnifiedPermitPage, query: PermitQueryInput) => ({
     totalCount: page.total,
     hasMore: page.hasMore,
     endCursor: page.end ? encodePermitPosition(page.end) : (query.after ?? null),
-    items: page.permits.map((permit) => ({ appliedAt: permit.appliedAt, localId: permit.localId, permit })),
+    items: page.permits.map(itemOf),
   });
 
   /** Permits by local id, in order (null when not found): this request's pages' from memory, the rest from one call. */
@@ -160,9 +161,7 @@ export function createDepartmentSubgraph(adapter: RuntimeAdapter): Subgraph {
           return localIds.map((id) => (typeof id === 'string' ? (found.get(id) ?? null) : id));
         },
         _permitItems: async (_root: unknown, { localIds }: { localIds: string[] }, context: object) =>
-          (await permitsByLocalIds(localIds, context)).map((permit) =>
-            permit && !(permit instanceof Error) ? { appliedAt: permit.appliedAt, localId: permit.localId, permit } : permit,
-          ),
+          (await permitsByLocalIds(localIds, context)).map((permit) => (permit && !(permit instanceof Error) ? itemOf(permit) : permit)),
         _permitsByLocalIds: (_root: unknown, { localIds }: { localIds: string[] }, context: object) => permitsByLocalIds(localIds, context),
         _health: () => {
           const health = adapter.health();
