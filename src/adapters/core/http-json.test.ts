@@ -41,4 +41,33 @@ describe('getJson', () => {
       server.close();
     }
   });
+
+  it('follows redirects, and sends the credential only to the API’s own origin', async () => {
+    const authorizations: Record<string, string | null> = {};
+    const elsewhere = createServer((req, res) => {
+      authorizations.elsewhere = req.headers.authorization ?? null;
+      res.end('{"from":"elsewhere"}');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    // `localhost` is another origin than `127.0.0.1`, on the same loopback.
+    const other = `http://localhost:${(elsewhere.address() as AddressInfo).port}`;
+    const api = createServer((req, res) => {
+      authorizations[req.url ?? ''] = req.headers.authorization ?? null;
+      const to = req.url === '/api/moved' ? '/api/here' : req.url === '/api/away' ? `${other}/there` : undefined;
+      if (to) res.writeHead(302, { location: to }).end();
+      else res.end('{"from":"api"}');
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = jsonEndpoint(`http://hub:secret@127.0.0.1:${(api.address() as AddressInfo).port}/api`);
+      expect(await getJson(endpoint, '/moved', {}, AbortSignal.timeout(5000))).toEqual({ from: 'api' });
+      expect(authorizations['/api/here']).toBe(endpoint.headers.authorization);
+      expect(await getJson(endpoint, '/away', {}, AbortSignal.timeout(5000))).toEqual({ from: 'elsewhere' });
+      expect(authorizations['/api/away']).toBe(endpoint.headers.authorization);
+      expect(authorizations.elsewhere).toBeNull();
+    } finally {
+      api.close();
+      elsewhere.close();
+    }
+  });
 });
