@@ -170,6 +170,7 @@ export const settingsSchema = z.object({
   HUITONG_MAX_QUERY_COST: wholeSetting(`a whole number of at least 1 (the default is ${DEFAULT_MAX_QUERY_COST})`, DEFAULT_MAX_QUERY_COST, 1),
   HUITONG_PREPARED_DELEGATION: choice(['on', 'off'] as const, 'on'),
   HUITONG_COMPILED_QUERIES: choice(['on', 'first', 'off'] as const, 'on'),
+  HUITONG_SUBGRAPH_FETCH: choice(['undici', 'whatwg'] as const, 'undici'),
   HUITONG_PHASE_TIMINGS: choice(['0', '1'] as const, '0'),
   OTEL_EXPORTER_OTLP_ENDPOINT: url('an http(s) URL of an OTLP/HTTP collector', ['http:', 'https:']),
   OTEL_SERVICE_NAME: text('a service name'),

@@ -1,10 +1,10 @@
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
-import { fetch } from '@whatwg-node/fetch';
 import { errorChain } from '../../adapters/core/adapter-error.js';
 import { eventLoopTurn } from '../../adapters/core/event-loop-turn.js';
 import type { Subgraph } from '../../subgraphs/subgraph.js';
 import { traceHeaders } from '../observability/tracing.js';
 import { compiledRunner } from '../compiled-queries.js';
+import { onFreshConnection, subgraphFetch, type SubgraphFetch } from './subgraph-fetch.js';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 
 /** A subgraph as the gateway sees it: its shipped SDL and how to send it a request. */
@@ -76,16 +76,17 @@ export function httpEndpoint(options: {
 }
 
 /**
- * The executor's fetch (the same client it uses by default) under a deadline over the whole exchange, body
+ * The gateway's subgraph client (`subgraphFetch`) under a deadline over the whole exchange, body
  * included: the deadline's signal replaces the executor's own. Given a `timeout`, the executor would join
  * its deadline with a signal it keeps for its lifetime (aborted only when it is disposed, which the gateway
  * never does), adding a listener to that one signal per request and removing it only once the joined
  * signal is garbage-collected — a list each request scanned, growing between collections.
  */
-function fetchWithin(timeoutMs: number): typeof fetch {
-  return (input, init) => {
+function fetchWithin(timeoutMs: number): SubgraphFetch {
+  const fetch = subgraphFetch();
+  return (url, init, context) => {
     if (init?.signal?.aborted) return Promise.reject(init.signal.reason);
-    return fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    return fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }, context);
   };
 }
 
@@ -104,7 +105,7 @@ function withServiceToken(executor: Executor, token: () => Promise<string>): Exe
 function resendOnLostConnection(executor: Executor): Executor {
   return (async (request: ExecutionRequest) => {
     const result = await executor(request);
-    return request.operationType !== 'mutation' && lostConnection(result) ? executor(request) : result;
+    return request.operationType !== 'mutation' && lostConnection(result) ? executor({ ...request, context: onFreshConnection(request.context) }) : result;
   }) as Executor;
 }
 
