@@ -1,9 +1,10 @@
 // `npx tsx bench/audit-append.ts [--events 600] [--rounds 3] [--postgres URL [--writer-role]] [--checkpoint-every N]`:
-// the audit log's group commit as the governed gateway drives it — ten requests at a time, each appending the event of a
-// 200-permit page (three departments, 400 record ids, 180 applicants) — on the embedded database, or on
-// a fresh database of the given PostgreSQL server — as the gateway runs it there with `--writer-role` (each
-// append a transaction under the INSERT/SELECT-only role) and `--checkpoint-every 1000` (its default: a signed
-// checkpoint, verifying the events since the last, every 1,000 events). Prints wall and this process's CPU per event (the
+// the audit log's group commit as the governed gateway drives it — ten requests at a time, each appending the
+// event of a 200-permit page as the governed benchmark writes them (three departments, 564 record ids: the
+// permits and their applicants' records; 200 applicants) — on the embedded database, or on a fresh database of
+// the given PostgreSQL server, there as the gateway runs it with `--writer-role` (each append a transaction
+// under the INSERT/SELECT-only role) and `--checkpoint-every 1000` (the gateway's default: a signed checkpoint,
+// verifying the events since the last, every 1,000 events). Prints wall and this process's CPU per event (the
 // gateway's thread pays the latter), median of the rounds. Nothing is asserted.
 
 import { generateKeyPairSync } from 'node:crypto';
@@ -41,9 +42,9 @@ const pageEvent = (n: number): AuditEventInput => ({
     department,
     clearFields: ['Applicant.id', 'Applicant.kind', 'Applicant.name', 'Permit.appliedAt', 'Permit.id', 'Permit.status', 'Permit.title'],
     maskedFields: [],
-    recordIds: Array.from({ length: 133 }, (_, i) => `${department}:bench_${n}_${i}`),
+    recordIds: Array.from({ length: 188 }, (_, i) => `${department}:bench_${n}_${i}`),
   })),
-  applicantIds: Array.from({ length: 180 }, (_, i) => `ap_bench_${n}_${i}`),
+  applicantIds: Array.from({ length: 200 }, (_, i) => `ap_bench_${n}_${i}`),
   outcome: 'released',
   requestId: `req_bench_${n}`,
 });
