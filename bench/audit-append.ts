@@ -63,7 +63,7 @@ async function round(): Promise<{ wallMs: number; cpuMs: number; otherMs: number
     const machine = machineCpuMs().busy;
     const start = performance.now();
     for (let n = 0; n < EVENTS; n += CONCURRENCY) await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => log.append(pageEvent(1000 + n + i))));
-    await log.checkpoint().catch(() => null); // any periodic checkpoint under way is part of the cost
+    if (signer) await log.checkpoint(); // any periodic checkpoint under way is part of the cost
     const wallMs = (performance.now() - start) / EVENTS;
     const used = process.cpuUsage(cpu);
     const cpuMs = (used.user + used.system) / 1000 / EVENTS;
