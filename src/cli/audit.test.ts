@@ -132,7 +132,7 @@ describe('huitong audit verify --anchor', () => {
     });
 
     // The tail and its checkpoint deleted: the database alone still looks fine…
-    await sql`delete from audit_event_records where event_seq > 3`.execute(database.db);
+    await sql`delete from audit_event_record_sets where event_seq > 3`.execute(database.db);
     await sql`delete from audit_events where seq > 3`.execute(database.db);
     await sql`delete from audit_checkpoints where seq > 3`.execute(database.db);
     expect((await run(['verify'], { HUITONG_AUDIT_ANCHOR_FILE: undefined })).code).toBe(0);
@@ -143,7 +143,7 @@ describe('huitong audit verify --anchor', () => {
       expect(broken.out).toMatch(/^BROKEN at seq 4: truncated-before-anchor — the log ends at seq 3, but the anchor holds a checkpoint signed at seq 6/);
     }
     // Wiped: every audit table emptied.
-    await sql`delete from audit_event_records`.execute(database.db);
+    await sql`delete from audit_event_record_sets`.execute(database.db);
     await sql`delete from audit_events`.execute(database.db);
     await sql`delete from audit_checkpoints`.execute(database.db);
     expect(await run(['verify', '--anchor', anchorFile])).toMatchObject({ code: 1, out: expect.stringMatching(/^BROKEN at seq 1: truncated-before-anchor/) });

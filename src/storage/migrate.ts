@@ -15,6 +15,7 @@ import * as disclosureFullText from './migrations/2026-12-03T1500-disclosure-ful
 import * as crosswalkVersion from './migrations/2026-12-03T1800-crosswalk-version.js';
 import * as auditRecordsLeanIndex from './migrations/2026-12-03T1830-audit-records-lean-index.js';
 import * as disclosureWordCounts from './migrations/2026-12-04T1700-disclosure-word-counts.js';
+import * as auditRecordSets from './migrations/2026-12-05T2300-audit-record-sets.js';
 
 // Listed statically (not read from disk) so the bundle knows them and the order is reviewed in a diff.
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T1800-crosswalk-version': crosswalkVersion,
   '2026-12-03T1830-audit-records-lean-index': auditRecordsLeanIndex,
   '2026-12-04T1700-disclosure-word-counts': disclosureWordCounts,
+  '2026-12-05T2300-audit-record-sets': auditRecordSets,
 };
 
 /**

@@ -56,7 +56,7 @@ for (const backend of backends) {
       expect(errors).toEqual([]);
 
       // Someone with write access to the database empties every audit table.
-      for (const table of ['audit_event_records', 'audit_events', 'audit_checkpoints'] as const) await hub.hub.db.deleteFrom(table as never).execute();
+      for (const table of ['audit_event_record_sets', 'audit_events', 'audit_checkpoints'] as const) await hub.hub.db.deleteFrom(table as never).execute();
 
       expect(await readyz()).toEqual({
         status: 200,

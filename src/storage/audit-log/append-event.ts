@@ -158,11 +158,10 @@ function chainEvents(events: readonly CheckedAuditEvent[], head: { seq: number; 
 
 /**
  * The events and their record index in one statement. The index rows are read by the database out of
- * the events' own stored text, as `searchIndexOf` reads them (verification compares the two): a
- * 200-permit page's event indexes about 760 records, and building, sending and parsing them one by one
- * cost the hub's thread more than the whole rest of the append. Each text is parsed once, and the rows
- * are not deduplicated (`union all`): the gateway's ids are sets already, and a caller's repeated id only
- * repeats an index row, which no lookup or verification counts.
+ * the events' own stored text, as `searchIndexOf` reads them (verification compares the two): one row
+ * per released department and one for the applicants, each with its ids as an array (a 200-permit
+ * page's event names about 760; building and sending them one by one cost the hub's thread more than
+ * the whole rest of the append). Each text is parsed once.
  */
 async function insertChained(db: Kysely<AuditLogDatabase>, { rows }: ChainedEvents): Promise<void> {
   await db
@@ -172,17 +171,17 @@ async function insertChained(db: Kysely<AuditLogDatabase>, { rows }: ChainedEven
         .values(rows)
         .returning(['seq', sql<unknown>`canonical::jsonb`.as('doc')]),
     )
-    .insertInto('audit_event_records')
-    .columns(['record_id', 'kind', 'department', 'event_seq'])
+    .insertInto('audit_event_record_sets')
+    .columns(['event_seq', 'kind', 'department', 'record_ids'])
     .expression(
-      sql`select id.value, 'record', r.value ->> 'department', e.seq
+      sql`select e.seq, 'record', r.value ->> 'department', array(select jsonb_array_elements_text(r.value -> 'recordIds'))
             from event e
             cross join lateral jsonb_array_elements(e.doc -> 'released') r
-            cross join lateral jsonb_array_elements_text(r.value -> 'recordIds') id
+            where jsonb_array_length(r.value -> 'recordIds') > 0
           union all
-          select a.value, 'applicant', '', e.seq
+          select e.seq, 'applicant', '', array(select jsonb_array_elements_text(e.doc -> 'applicantIds'))
             from event e
-            cross join lateral jsonb_array_elements_text(e.doc -> 'applicantIds') a`,
+            where jsonb_array_length(e.doc -> 'applicantIds') > 0`,
     )
     .execute();
 }

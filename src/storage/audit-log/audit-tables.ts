@@ -1,6 +1,6 @@
 import type { ColumnType } from 'kysely';
 
-/** Row types of the audit tables (migration 2026-11-26T1000-audit-log). */
+/** Row types of the audit tables (migration 2026-11-26T1000-audit-log and later). */
 export interface AuditLogDatabase {
   audit_events: {
     seq: ColumnType<number, number, never>;
@@ -17,7 +17,8 @@ export interface AuditLogDatabase {
     hash: string;
     canonical: string;
   };
-  audit_event_records: { record_id: string; kind: 'record' | 'applicant'; department: string; event_seq: number };
+  /** The record index (migration 2026-12-05T2300-audit-record-sets): per event, one row per released department and one for the applicants. */
+  audit_event_record_sets: { event_seq: number; kind: 'record' | 'applicant'; department: string; record_ids: string[] };
   audit_checkpoints: {
     seq: number;
     kind: AuditCheckpointKind;

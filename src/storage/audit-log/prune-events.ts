@@ -77,7 +77,7 @@ export async function pruneAuditEvents(db: Kysely<any>, options: PruneOptions): 
         signature: signed.signature,
       })
       .execute();
-    await trx.deleteFrom('audit_event_records').where('event_seq', '<=', last.seq).execute();
+    await trx.deleteFrom('audit_event_record_sets').where('event_seq', '<=', last.seq).execute();
     const deleted = await trx.deleteFrom('audit_events').where('seq', '<=', last.seq).executeTakeFirst();
     return { pruned: Number(deleted.numDeletedRows), anchorSeq: last.seq, checkpoint: toCheckpoint(signed.statement, signed.signature) };
   });

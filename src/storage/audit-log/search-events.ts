@@ -47,32 +47,18 @@ export async function searchAuditEvents(db: Kysely<any>, filter: AuditSearchFilt
   if (filter.from !== undefined) query = query.where('e.occurred_at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('e.occurred_at', '<', filter.to);
   if (filter.afterSeq !== undefined) query = query.where('e.seq', '>', filter.afterSeq);
-  if (filter.recordId !== undefined) {
-    const recordId = filter.recordId;
-    const department = filter.department;
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('audit_event_records as r')
-          .select('r.event_seq')
-          .whereRef('r.event_seq', '=', 'e.seq')
-          .where('r.record_id', '=', recordId)
-          .where('r.kind', '=', 'record')
-          .$if(department !== undefined, (q) => q.where('r.department', '=', department!)),
-      ),
-    );
-  }
-  if (filter.applicantId !== undefined) {
-    const applicantId = filter.applicantId;
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('audit_event_records as r')
-          .select('r.event_seq')
-          .whereRef('r.event_seq', '=', 'e.seq')
-          .where('r.record_id', '=', applicantId)
-          .where('r.kind', '=', 'applicant'),
-      ),
-    );
-  }
+  if (filter.recordId !== undefined) query = query.where('e.seq', 'in', eventsNaming(db, 'record', filter.recordId, filter.department));
+  if (filter.applicantId !== undefined) query = query.where('e.seq', 'in', eventsNaming(db, 'applicant', filter.applicantId));
   const rows = await query.orderBy('e.seq').limit(limit).execute();
   return rows.map((r) => ({ seq: r.seq, hash: r.hash, event: JSON.parse(r.canonical) as AuditEventDocument }));
+}
+
+/** The events whose record index names `id` (of `kind`, in `department` when given): a lookup in the GIN index. */
+function eventsNaming(db: Kysely<any>, kind: 'record' | 'applicant', id: string, department?: string) {
+  return (db as Kysely<AuditLogDatabase>)
+    .selectFrom('audit_event_record_sets as r')
+    .select('r.event_seq')
+    .where(sql<boolean>`r.record_ids @> array[${id}]::text[]`)
+    .where('r.kind', '=', kind)
+    .$if(department !== undefined, (q) => q.where('r.department', '=', department!));
 }

@@ -267,8 +267,8 @@ export async function walkEvents(db: Kysely<AuditLogDatabase>, options: WalkOpti
     const checkIndex = options.checkIndex ?? true;
     const recordRows = checkIndex
       ? await db
-          .selectFrom('audit_event_records')
-          .select(['event_seq', 'kind', 'department', 'record_id'])
+          .selectFrom('audit_event_record_sets')
+          .select(['event_seq', 'kind', 'department', 'record_ids'])
           .where('event_seq', '>=', rows[0]!.seq)
           .where('event_seq', '<=', last)
           .execute()
@@ -276,7 +276,7 @@ export async function walkEvents(db: Kysely<AuditLogDatabase>, options: WalkOpti
     const recordsBySeq = new Map<number, string[]>();
     for (const r of recordRows) {
       const list = recordsBySeq.get(r.event_seq) ?? [];
-      list.push(recordKey(r));
+      for (const record_id of r.record_ids) list.push(recordKey({ ...r, record_id }));
       recordsBySeq.set(r.event_seq, list);
     }
     for (const row of rows) {

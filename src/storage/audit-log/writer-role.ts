@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { checkRoleName } from './chain-head.js';
 
-const AUDIT_TABLES = ['audit_events', 'audit_event_records', 'audit_checkpoints'];
+const AUDIT_TABLES = ['audit_events', 'audit_event_record_sets', 'audit_checkpoints'];
 
 /**
  * Creates (once) a NOLOGIN role that may only INSERT and SELECT the audit tables, and makes the
