@@ -16,6 +16,7 @@ import * as crosswalkVersion from './migrations/2026-12-03T1800-crosswalk-versio
 import * as auditRecordsLeanIndex from './migrations/2026-12-03T1830-audit-records-lean-index.js';
 import * as disclosureWordCounts from './migrations/2026-12-04T1700-disclosure-word-counts.js';
 import * as auditRecordSets from './migrations/2026-12-05T2300-audit-record-sets.js';
+import * as auditRecordIdsCollation from './migrations/2026-12-06T0200-audit-record-ids-c-collation.js';
 
 // Listed statically (not read from disk) so the bundle knows them and the order is reviewed in a diff.
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T1830-audit-records-lean-index': auditRecordsLeanIndex,
   '2026-12-04T1700-disclosure-word-counts': disclosureWordCounts,
   '2026-12-05T2300-audit-record-sets': auditRecordSets,
+  '2026-12-06T0200-audit-record-ids-c-collation': auditRecordIdsCollation,
 };
 
 /**
