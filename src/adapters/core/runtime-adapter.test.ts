@@ -231,7 +231,7 @@ describe('RuntimeAdapter', () => {
      * totals of a list are its filter's `appliedTo` year, so every answer shows which list it counted.
      */
     function groupCountingSystem(options: RuntimeOptions = {}) {
-      const state = { pageAsked: [] as Array<boolean | undefined>, groups: [] as string[][], clock: 0, fail: false };
+      const state = { pageAsked: [] as Array<boolean | undefined>, groups: [] as string[][], clock: 0, fail: false, added: 0 };
       const held: Array<() => void> = [];
       const totalOf = (q: PermitQuery) => Number(q.appliedTo?.slice(0, 4) ?? 0);
       const connector: Connector<unknown, unknown> = {
@@ -244,7 +244,7 @@ describe('RuntimeAdapter', () => {
           state.groups.push(queries.map((q) => q.appliedTo ?? ''));
           await new Promise<void>((release) => held.push(release));
           if (state.fail) throw new Error('count failed');
-          return queries.map(totalOf);
+          return queries.map((q) => totalOf(q) + state.added);
         },
         getPermits: async () => [],
         listApplicants: async () => ({ rows: [], next: null }),
@@ -276,7 +276,7 @@ describe('RuntimeAdapter', () => {
       expect(state.pageAsked.every((asked) => asked === false)).toBe(true);
       expect(runtime.calls.listPermits).toBe(5);
       // Counted totals are kept for the bound, dated from their count's start.
-      state.clock = 30_000;
+      state.clock = 24_000;
       expect(await total(2023)).toBe(2023);
       expect(runtime.calls.countPermits).toBe(2);
       state.clock = 30_001;
@@ -284,6 +284,32 @@ describe('RuntimeAdapter', () => {
       await release();
       expect(await recount).toBe(2023);
       expect(runtime.calls.countPermits).toBe(3);
+    });
+
+    it('counts a list read late in its bound again in the background, so that no page of it waits for a count', async () => {
+      const { state, runtime, total, release } = groupCountingSystem();
+      const first = total(2021);
+      await release();
+      expect(await first).toBe(2021);
+      // Up to four fifths of the bound the kept total answers and nothing is counted.
+      state.clock = 24_000;
+      expect(await total(2021)).toBe(2021);
+      expect(runtime.calls.countPermits).toBe(1);
+      // Later, the kept total still answers at once (the count is held, and the page does not wait for it)…
+      state.clock = 24_001;
+      state.added = 1;
+      expect(await total(2021)).toBe(2021);
+      await vi.waitFor(() => expect(state.groups).toHaveLength(2));
+      // …and a read while the new count runs shares it rather than starting another.
+      expect(await total(2021)).toBe(2021);
+      await release();
+      await vi.waitFor(async () => expect(await total(2021)).toBe(2022));
+      expect(runtime.calls.countPermits).toBe(2);
+      // Past the first total's bound the new one, dated from its own count, answers without a count.
+      state.clock = 30_001;
+      expect(await total(2021)).toBe(2022);
+      expect(runtime.calls.countPermits).toBe(2);
+      expect(state.pageAsked.every((asked) => asked === false)).toBe(true);
     });
 
     it('fails every request waiting on a count that failed, and counts again on the next', async () => {

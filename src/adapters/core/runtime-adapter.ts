@@ -133,11 +133,15 @@ export class RuntimeAdapter {
     const legacy = queries.map((q) => this.#toLegacyQuery(q));
     // Totals counted within the department's freshness bound are not counted again; one missed is
     // counted beside the page, together with other requests' misses, when the system can count in groups.
+    // A total read late in its bound is counted again in the background (in the same groups), so a list
+    // read steadily never makes a request wait for its count.
     const totals = this.#totals;
     const startedAt = totals?.now() ?? 0;
     const kept = legacy.map((q) => {
       const key = totals ? TotalsCache.keyOf(q) : null;
-      const total = key === null ? undefined : (totals!.fresh(key) ?? this.#counts?.count(key, q));
+      const cached = key === null ? undefined : totals!.read(key);
+      if (cached?.renew && this.#counts) this.#counts.count(key!, q).catch(() => {}); // a failure shows in the circuit and at the next miss
+      const total = key === null ? undefined : (cached?.total ?? this.#counts?.count(key, q));
       if (total !== undefined) q.total = false;
       return { key, total };
     });

@@ -1,5 +1,8 @@
 import type { PermitQuery } from './contract.js';
 
+/** The share of the bound after which a total in use is counted again ahead of time (see `read`). */
+const RENEW_AFTER = 0.8;
+
 /**
  * Totals of a department's permit lists, reused for at most `maxAgeMs` instead of counted on every page:
  * the freshness bound its spec declares (`totals.maxAgeSeconds`), for a system whose counts scan its
@@ -10,6 +13,7 @@ import type { PermitQuery } from './contract.js';
  * const totals = new TotalsCache(30_000);
  * const key = TotalsCache.keyOf(query); // null: not kept
  * if (key) totals.remember(key, page.total, startedAt);
+ * if (key) totals.read(key); // { total: 5, renew: false }: within the first four fifths of the bound
  */
 export class TotalsCache {
   readonly #entries = new Map<string, { total: number; at: number }>();
@@ -26,15 +30,20 @@ export class TotalsCache {
     return JSON.stringify([q.rawStatusIn ?? null, q.rawStatusNotIn ?? null, q.serviceItemCodes ?? null, q.appliedFrom ?? null, q.appliedTo ?? null]);
   }
 
-  /** The total kept under `key` if it was counted within the bound. */
-  fresh(key: string): number | undefined {
+  /**
+   * The total kept under `key` if it was counted within the bound, and whether it is in the last fifth
+   * of it: a list still being read then is worth counting again ahead of time, so that its next page does
+   * not wait for the count once the bound has passed.
+   */
+  read(key: string): { total: number; renew: boolean } | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    if (this.now() - entry.at > this.maxAgeMs) {
+    const age = this.now() - entry.at;
+    if (age > this.maxAgeMs) {
       this.#entries.delete(key);
       return undefined;
     }
-    return entry.total;
+    return { total: entry.total, renew: age > this.maxAgeMs * RENEW_AFTER };
   }
 
   /** Keeps a total counted by a call that started at `at`; the oldest entry goes when full. */

@@ -114,7 +114,7 @@ export const specBase = {
     .strict()
     .optional()
     .describe(
-      'For a system whose counts scan its table: the total of a list not narrowed to applicants is counted at most once per `maxAgeSeconds` and reused meanwhile (its pages are always read live). Unset: counted with every page.',
+      'For a system whose counts scan its table: the total of a list not narrowed to applicants is reused for at most `maxAgeSeconds` (its pages are always read live); a list still read in the last fifth of that time is counted again in the background. Unset: counted with every page.',
     ),
 };
 
