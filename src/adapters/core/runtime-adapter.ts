@@ -139,9 +139,10 @@ export class RuntimeAdapter {
     const startedAt = totals?.now() ?? 0;
     const kept = legacy.map((q) => {
       const key = totals ? TotalsCache.keyOf(q) : null;
-      const cached = key === null ? undefined : totals!.read(key);
-      if (cached?.renew && this.#counts) this.#counts.count(key!, q).catch(() => {}); // a failure shows in the circuit and at the next miss
-      const total = key === null ? undefined : (cached?.total ?? this.#counts?.count(key, q));
+      if (key === null) return { key, total: undefined };
+      const cached = totals!.read(key);
+      if (cached?.renew) this.#counts?.count(key, q).catch(() => {}); // a failure shows in the circuit and at the next miss
+      const total = cached?.total ?? this.#counts?.count(key, q);
       if (total !== undefined) q.total = false;
       return { key, total };
     });
